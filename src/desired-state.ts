@@ -1,0 +1,249 @@
+import type { $ZodIssue } from 'zod/v4/core';
+import {
+  FEATURE_NAMES,
+  READ_ONLY_FIELDS,
+  SECRET_FIELDS,
+  SUBSCRIPTION_FIELDS,
+  SUBSCRIPTION_NAMES,
+  SUBSCRIPTION_READ_ONLY_FIELDS,
+  desiredStateSchema,
+  type DesiredState,
+} from './account-schema.js';
+import { JsonSource, type Position } from './json-source.js';
+
+/** One thing wrong with the file, where it is, and what to do. */
+export interface Problem extends Position {
+  /** Dotted JSON path of the offending key ('' for the whole file). */
+  path: string;
+  message: string;
+}
+
+export interface DesiredStateFile {
+  /** The file as written in the workflow, relative to the workspace: used in annotations. */
+  file: string;
+  text: string;
+  source: JsonSource;
+  state: DesiredState;
+}
+
+export type ParseResult = { ok: true; desired: DesiredStateFile } | { ok: false; problems: Problem[] };
+
+/** A desired-state file holds a handful of settings; anything this large is a mistake. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
+
+/**
+ * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
+ * returned with its line and column; nothing stops at the first.
+ */
+export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult {
+  const fail = (problems: Problem[]): ParseResult => ({ ok: false, problems });
+  const at = (message: string, position: Position = { line: 1, column: 1 }, path = ''): Problem => ({ path, message, ...position });
+
+  if (bytes.length > MAX_FILE_BYTES) {
+    return fail([at(`the file is ${formatBytes(bytes.length)}; a desired-state file holds a few settings and must be under ${formatBytes(MAX_FILE_BYTES)}`)]);
+  }
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const offset = Math.max(0, lenient.indexOf('\uFFFD'));
+    return fail([at('the file is not valid UTF-8 text (was it saved in another encoding, such as Windows-1252?); save it as UTF-8', new JsonSource(lenient).position(offset))]);
+  }
+  if (text.trim() === '') {
+    return fail([at('the file is empty; it must hold a JSON object such as {"data_retention_in_days": 365}')]);
+  }
+
+  const source = new JsonSource(text);
+  if (source.syntaxProblems.length > 0) {
+    return fail(source.syntaxProblems.map((p) => at(`invalid JSON: ${p.message}`, p)));
+  }
+  const value = source.value();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? 'an array' : describeValue(value);
+    return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
+  }
+
+  const problems: Problem[] = [];
+  for (const duplicate of source.duplicateKeys()) {
+    const where = [...duplicate.path, duplicate.key].join('.');
+    problems.push(
+      at(
+        `duplicate key "${duplicate.key}" (first at line ${duplicate.first.line}, again at line ${duplicate.again.line}); JSON keeps only the last one, so remove one of them`,
+        duplicate.again,
+        where,
+      ),
+    );
+  }
+
+  const retention = source.node(['data_retention_in_days']);
+  if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
+    problems.push(
+      at(
+        `data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`,
+        source.locate(['data_retention_in_days']),
+        'data_retention_in_days',
+      ),
+    );
+  }
+
+  const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, source));
+  }
+
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    return fail(problems);
+  }
+  return { ok: true, desired: { file, text, source, state: parsed.data as DesiredState } };
+}
+
+/** Values in the file that must be masked even though they are errors (a committed api_key). */
+export function secretsInFile(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Record<string, unknown>;
+  return SECRET_FIELDS.map((field) => record[field]).filter((v): v is string => typeof v === 'string');
+}
+
+function describeIssue(issue: $ZodIssue, source: JsonSource): Problem[] {
+  const path = issue.path.map(String);
+  const dotted = path.join('.');
+  const problem = (message: string, at: Position = source.locate(path), where = dotted): Problem => ({ path: where, message, ...at });
+
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => problem(unknownKeyMessage(path, key), source.locateKey(path, key), [...path, key].join('.')));
+    case 'invalid_type': {
+      const input = issue.input;
+      if (input === null) return [problem(`${dotted} must not be null; remove the key to leave this setting unmanaged`)];
+      if (issue.expected === 'int' || issue.expected === 'number') {
+        if (typeof input === 'number') return [problem(`${dotted} must be a whole number of days, not ${String(input)}`)];
+        if (typeof input === 'string' && /^-?\d+$/.test(input.trim())) {
+          return [problem(`${dotted} must be a number, not the string ${JSON.stringify(input)}; remove the quotes`)];
+        }
+        return [problem(`${dotted} must be a whole number, not ${describeValue(input)}`)];
+      }
+      if (issue.expected === 'boolean') {
+        if (input === 'true' || input === 'false') {
+          return [problem(`${dotted} must be true or false, not the string ${JSON.stringify(input)}; remove the quotes`)];
+        }
+        return [problem(`${dotted} must be true or false, not ${describeValue(input)}`)];
+      }
+      if (issue.expected === 'object') {
+        const example = path[0] === 'features' ? '{"firehose": true}' : path.length === 1 ? '{"pro": {"state": "active"}}' : '{"state": "active"}';
+        return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
+      }
+      if (issue.expected === 'string') {
+        return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input)}`)];
+      }
+      return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input)}`)];
+    }
+    case 'invalid_format':
+      if (issue.format === 'datetime') return [problem(`${dotted} ${dateTimeProblem(String(issue.input))}`)];
+      if (dotted === 'id') {
+        return [problem(`id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not ${JSON.stringify(issue.input)}`)];
+      }
+      return [problem(`${dotted} has an invalid format: ${issue.message}`)];
+    case 'too_small':
+      if (issue.origin === 'string') return [problem(`${dotted} must not be empty`)];
+      return [problem(`${dotted} must be at least ${String(issue.minimum)}, not ${String(issue.input)}`)];
+    case 'too_big':
+      if (issue.origin === 'string') return [problem(`${dotted} is too long (at most ${String(issue.maximum)} characters)`)];
+      return [problem(`${dotted} must be at most ${String(issue.maximum)}, not ${String(issue.input)}`)];
+    default:
+      return [problem(`${dotted || 'the file'}: ${issue.message}`)];
+  }
+}
+
+function unknownKeyMessage(objectPath: readonly string[], key: string): string {
+  const full = [...objectPath, key].join('.');
+  const depth = objectPath.length;
+  if (depth === 0) {
+    if ((READ_ONLY_FIELDS as readonly string[]).includes(key)) {
+      const secret = (SECRET_FIELDS as readonly string[]).includes(key)
+        ? ' It is also a secret: remove it from the repository and rotate it, since it has been committed.'
+        : '';
+      return `"${key}" is a read-only account field: it cannot be managed through the API. Remove it from the file.${secret}`;
+    }
+    if ((FEATURE_NAMES as readonly string[]).includes(key)) {
+      return `"${key}" is a feature: put it inside "features", e.g. "features": {"${key}": true}`;
+    }
+    if ((SUBSCRIPTION_NAMES as readonly string[]).includes(key)) {
+      return `"${key}" is a subscription: put it inside "subscriptions", e.g. "subscriptions": {"${key}": {"state": "active"}}`;
+    }
+    return `unknown setting "${key}"${suggest(key, TOP_LEVEL_KEYS, 'allowed top-level keys')}`;
+  }
+  if (objectPath[0] === 'features') {
+    return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
+  }
+  if (depth === 1) {
+    return `unknown subscription "${key}" in subscriptions${suggest(key, SUBSCRIPTION_NAMES, 'known subscriptions')}`;
+  }
+  if ((SUBSCRIPTION_READ_ONLY_FIELDS as readonly string[]).includes(key)) {
+    return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
+  }
+  return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
+}
+
+function suggest(key: string, candidates: readonly string[], label: string): string {
+  const lower = key.toLowerCase().replace(/[-\s]/g, '_');
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = candidate === lower ? 0 : levenshtein(lower, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4))) return `; did you mean "${best}"?`;
+  return `; ${label}: ${candidates.join(', ')}`;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** Why a string is not an ISO 8601 date-time with a time zone, in words. */
+export function dateTimeProblem(value: string): string {
+  const example = 'e.g. "2023-11-07T05:31:56Z"';
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
+  if (!match) return `must be an ISO 8601 date-time such as 2023-11-07T05:31:56Z, not ${JSON.stringify(value)}`;
+  const [, year, month, day, hour, , , zone] = match;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+    return `is not a real date: ${year}-${month}-${day} does not exist`;
+  }
+  if (hour === undefined) return `needs a time and a time zone, not only a date (${example})`;
+  if (zone === undefined) return `has no time zone; add Z for UTC or an offset such as +02:00 (${example})`;
+  return `must be an ISO 8601 date-time with seconds and a time zone (${example}), not ${JSON.stringify(value)}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object') return 'an object';
+  if (value === undefined) return 'nothing';
+  return String(value as number | boolean);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+

@@ -1,0 +1,129 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { UserError } from './errors.js';
+import type { RunContext } from './github-context.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+export const MODES = ['auto', 'plan', 'apply', 'check', 'validate'] as const;
+export type RequestedMode = (typeof MODES)[number];
+export type Mode = Exclude<RequestedMode, 'auto'>;
+
+/** Timing knobs: defaults for real runs; tests pass short ones. */
+export interface Tuning {
+  requestTimeoutMs: number;
+  deadlineMs: number;
+  retry: RetryPolicy;
+}
+
+export const DEFAULT_TUNING: Tuning = {
+  requestTimeoutMs: 30_000,
+  deadlineMs: 10 * 60_000,
+  retry: DEFAULT_RETRY_POLICY,
+};
+
+/** Everything the run needs from its inputs, validated once. Nothing else reads inputs. */
+export interface Settings {
+  apiKey: string;
+  /** The file as given (relative to the workspace), for messages and annotations. */
+  file: string;
+  /** Absolute path inside the workspace. */
+  filePath: string;
+  requestedMode: RequestedMode;
+  mode: Mode;
+  baseUrl: string;
+  githubToken: string;
+  comment: boolean;
+  allowDestructive: boolean;
+  allowUnreviewedChanges: boolean;
+  tuning: Tuning;
+}
+
+export const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
+export const DEFAULT_FILE = 'leadconduit-account.json';
+
+/** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
+export function readInput(env: NodeJS.ProcessEnv, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+export function getSettings(env: NodeJS.ProcessEnv, run: RunContext, tuning: Partial<Tuning> = {}): Settings {
+  const problems: string[] = [];
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = readInput(env, name);
+    if (raw === '') return fallback;
+    if (['true', 'True', 'TRUE'].includes(raw)) return true;
+    if (['false', 'False', 'FALSE'].includes(raw)) return false;
+    problems.push(`Input "${name}" must be true or false, not "${raw}".`);
+    return fallback;
+  };
+
+  const requestedRaw = readInput(env, 'mode') || 'auto';
+  const requestedMode = (MODES as readonly string[]).includes(requestedRaw.toLowerCase()) ? (requestedRaw.toLowerCase() as RequestedMode) : undefined;
+  if (!requestedMode) problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
+
+  const baseUrl = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, problems);
+
+  const file = readInput(env, 'file') || DEFAULT_FILE;
+  const filePath = resolve(run.workspace, file);
+  const inside = relative(resolve(run.workspace), filePath);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
+  }
+
+  const settings: Settings = {
+    apiKey: readInput(env, 'api-key'),
+    file,
+    filePath,
+    requestedMode: requestedMode ?? 'auto',
+    mode: resolveMode(requestedMode ?? 'auto', run.eventName),
+    baseUrl,
+    githubToken: readInput(env, 'github-token'),
+    comment: bool('comment', true),
+    allowDestructive: bool('allow-destructive', false),
+    allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
+    tuning: { ...DEFAULT_TUNING, ...tuning },
+  };
+  if (problems.length === 1) throw new UserError(problems[0] ?? '');
+  if (problems.length > 1) throw new UserError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+  return settings;
+}
+
+/** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
+export function resolveMode(mode: RequestedMode, eventName: string): Mode {
+  if (mode !== 'auto') return mode;
+  switch (eventName) {
+    case 'push':
+    case 'workflow_dispatch':
+      return 'apply';
+    case 'schedule':
+      return 'check';
+    default:
+      return 'plan';
+  }
+}
+
+/** https only, except on this machine: the API key must not cross a network in clear text. */
+function checkBaseUrl(raw: string, problems: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`Input "base-url" must be a URL such as ${DEFAULT_BASE_URL}, not "${raw}".`);
+    return DEFAULT_BASE_URL;
+  }
+  if (url.username || url.password) {
+    problems.push('Input "base-url" must not contain a user name or password; the API key goes in the "api-key" input.');
+  } else if (url.search || url.hash) {
+    problems.push(`Input "base-url" must not have a query or fragment ("${raw}").`);
+  } else if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    problems.push(`Input "base-url" must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+  } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`Input "base-url" must be an https:// URL, not "${raw}".`);
+  }
+  return url.href.replace(/\/$/, '');
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return /^127(\.\d{1,3}){3}$/.test(host);
+}

@@ -1,0 +1,67 @@
+import * as core from '@actions/core';
+import type { Redactor } from './redact.js';
+
+export interface AnnotationProps {
+  title?: string;
+  file?: string;
+  startLine?: number;
+  startColumn?: number;
+}
+
+/**
+ * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
+ * outputs, the job summary and the failure message.
+ */
+export class Log {
+  readonly #redactor: Redactor;
+
+  constructor(redactor: Redactor) {
+    this.#redactor = redactor;
+  }
+
+  scrub(text: string): string {
+    return this.#redactor.scrub(text);
+  }
+
+  info(message: string): void {
+    core.info(this.scrub(message));
+  }
+
+  debug(message: string): void {
+    core.debug(this.scrub(message));
+  }
+
+  notice(message: string, props: AnnotationProps = {}): void {
+    core.notice(this.scrub(message), this.#props(props));
+  }
+
+  warning(message: string, props: AnnotationProps = {}): void {
+    core.warning(this.scrub(message), this.#props(props));
+  }
+
+  error(message: string, props: AnnotationProps = {}): void {
+    core.error(this.scrub(message), this.#props(props));
+  }
+
+  setOutput(name: string, value: string): void {
+    core.setOutput(name, this.scrub(value));
+  }
+
+  fail(message: string): void {
+    core.setFailed(this.scrub(message));
+  }
+
+  /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
+  async summary(markdown: string): Promise<void> {
+    const text = this.scrub(markdown);
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+      core.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
+      return;
+    }
+    await core.summary.addRaw(text, true).write();
+  }
+
+  #props(props: AnnotationProps): core.AnnotationProperties {
+    return props.title === undefined ? props : { ...props, title: this.scrub(props.title) };
+  }
+}

@@ -1,0 +1,201 @@
+import {
+  SUBSCRIPTION_FIELDS,
+  WRITABLE_FIELDS,
+  isDateTimePath,
+  type AccountUpdate,
+  type DesiredState,
+  type LiveAccount,
+} from './account-schema.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One setting that differs between the file and the live account. */
+export interface Change {
+  /** Dotted path, e.g. "features.firehose". */
+  path: string;
+  /** The live value (null when the account has none). */
+  before: Json;
+  /** The value in the file. */
+  after: Json;
+  destructive: boolean;
+  /** Why it is destructive, in words for the reader of the PR comment. */
+  warning?: string;
+  /** On a pull request: whether the PR changes it, or it is a live edit the merge would revert. */
+  source?: 'pull-request' | 'drift';
+}
+
+/** A managed setting: a leaf of the file other than `$schema` and `id`. */
+export interface ManagedSetting {
+  path: string[];
+  value: Json;
+}
+
+/** Every leaf setting the file manages, in file order. */
+export function managedSettings(desired: DesiredState): ManagedSetting[] {
+  const settings: ManagedSetting[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
+    } else if (value !== undefined) {
+      settings.push({ path, value: value as Json });
+    }
+  };
+  for (const [key, value] of Object.entries(desired)) {
+    if (key === '$schema' || key === 'id') continue;
+    walk(value, [key]);
+  }
+  return settings;
+}
+
+export function valueAt(root: unknown, path: readonly string[]): Json {
+  let current: unknown = root;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return null;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current === undefined ? null : (current as Json);
+}
+
+/** Equal as settings: date-times compare as instants, so "…56Z" equals "…56.000Z". */
+export function sameValue(path: readonly string[], a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (isDateTimePath(path) && typeof a === 'string' && typeof b === 'string') {
+    const left = Date.parse(a);
+    return !Number.isNaN(left) && left === Date.parse(b);
+  }
+  return false;
+}
+
+/** desired + live -> the changes an apply would make, in file order. */
+export function planChanges(desired: DesiredState, live: LiveAccount): Change[] {
+  const changes: Change[] = [];
+  for (const { path, value } of managedSettings(desired)) {
+    const before = valueAt(live, path);
+    if (sameValue(path, before, value)) continue;
+    const warning = destructiveWarning(path, before, value);
+    changes.push({ path: path.join('.'), before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
+  }
+  return changes;
+}
+
+function destructiveWarning(path: readonly string[], before: Json, after: Json): string | undefined {
+  const key = path.join('.');
+  if (key === 'data_retention_in_days' && typeof after === 'number') {
+    if (typeof before !== 'number') {
+      return `sets a retention period of ${after} days where none was set: lead events older than ${after} days are permanently deleted`;
+    }
+    if (after < before) {
+      return `lowers data retention from ${before} to ${after} days: lead events older than ${after} days are permanently deleted`;
+    }
+  }
+  if (key === 'data_truncated_at') {
+    return 'moves the data truncation point: lead data before it can be permanently removed';
+  }
+  return undefined;
+}
+
+/**
+ * The body of the one PUT /account: only the top-level fields with a change. A nested object is
+ * sent whole (the live object's writable fields overlaid with the file's), so the result is the
+ * same whether the server merges or replaces nested objects, and unmanaged settings keep their values.
+ */
+export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, changes: readonly Change[]): AccountUpdate {
+  const changed = new Set(changes.map((change) => change.path.split('.')[0]));
+  const body: AccountUpdate = {};
+  for (const field of WRITABLE_FIELDS) {
+    if (!changed.has(field)) continue;
+    switch (field) {
+      case 'data_retention_in_days':
+        if (desired.data_retention_in_days !== undefined) body.data_retention_in_days = desired.data_retention_in_days;
+        break;
+      case 'data_truncated_at':
+        if (desired.data_truncated_at !== undefined) body.data_truncated_at = desired.data_truncated_at;
+        break;
+      case 'features':
+        body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
+        break;
+      case 'subscriptions':
+        body.subscriptions = overlaySubscriptions(live, desired.subscriptions ?? {});
+        break;
+    }
+  }
+  return body;
+}
+
+function liveFeatures(live: LiveAccount): Record<string, boolean> {
+  const features: Record<string, boolean> = {};
+  for (const [name, on] of Object.entries(live.features ?? {})) if (typeof on === 'boolean') features[name] = on;
+  return features;
+}
+
+function overlaySubscriptions(
+  live: LiveAccount,
+  desired: NonNullable<DesiredState['subscriptions']>,
+): Record<string, Record<string, string>> {
+  const result: Record<string, Record<string, string>> = {};
+  const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
+  for (const name of names) {
+    const current = live.subscriptions?.[name] ?? undefined;
+    const writable: Record<string, string> = {};
+    for (const field of SUBSCRIPTION_FIELDS) {
+      const value = current?.[field];
+      if (typeof value === 'string') writable[field] = value;
+    }
+    const wanted = desired[name as keyof typeof desired];
+    if (!current && !wanted) continue;
+    result[name] = { ...writable, ...definedOnly(wanted ?? {}) };
+  }
+  return result;
+}
+
+function definedOnly<T>(record: Record<string, T | undefined>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Record<string, T>;
+}
+
+/** A managed setting the account does not hold after the update. */
+export interface Mismatch {
+  path: string;
+  expected: Json;
+  actual: Json;
+}
+
+/** After the PUT: every managed setting must now equal the file. */
+export function verifyAccount(desired: DesiredState, account: LiveAccount): Mismatch[] {
+  const mismatches: Mismatch[] = [];
+  for (const { path, value } of managedSettings(desired)) {
+    const actual = valueAt(account, path);
+    if (!sameValue(path, actual, value)) mismatches.push({ path: path.join('.'), expected: value, actual });
+  }
+  return mismatches;
+}
+
+/**
+ * Three-way plan: a change the pull request makes (the file's value differs from the base
+ * branch's) versus a live edit outside the file that any apply would revert.
+ */
+export function classifyChanges(changes: readonly Change[], base: DesiredState | undefined): Change[] {
+  return changes.map((change) => {
+    const path = change.path.split('.');
+    const baseValue = base === undefined ? null : valueAt(base, path);
+    const unchangedByPr = base !== undefined && baseValue !== null && sameValue(path, baseValue, change.after);
+    return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
+  });
+}
+
+/** The managed settings as they are live: a desired-state file that would put them back. */
+export function previousState(desired: DesiredState, live: LiveAccount): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  if (desired.$schema !== undefined) result.$schema = desired.$schema;
+  if (desired.id !== undefined) result.id = desired.id;
+  for (const { path } of managedSettings(desired)) {
+    const value = valueAt(live, path);
+    if (value === null) continue; // not set live: nothing to put back
+    let target = result;
+    for (const key of path.slice(0, -1)) {
+      target[key] ??= {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[path[path.length - 1] ?? ''] = value;
+  }
+  return result;
+}

@@ -1,0 +1,128 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * The one retry policy for every network call this action makes (LeadConduit and GitHub).
+ * Only idempotent requests are retried with it, plus creating a comment, whose duplicates the
+ * comment code removes.
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Backoff before retry n is a random time up to baseDelayMs * 2^(n-1), capped at maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A server asking to wait longer than this gets a clear failure instead of a hung job. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retries: 3,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15_000,
+  maxRetryAfterMs: 60_000,
+};
+
+/** What the caller's classifier says of a failed attempt. */
+export type RetryVerdict = { retry: false } | { retry: true; retryAfterMs?: number };
+
+/** The whole run has a deadline; every request and every wait stays inside it. */
+export class Deadline {
+  readonly #end: number;
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly totalMs: number;
+
+  constructor(totalMs: number) {
+    this.totalMs = totalMs;
+    this.#end = Date.now() + totalMs;
+    this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
+    this.#timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.#end - Date.now());
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+export class DeadlineExceededError extends Error {
+  override name = 'DeadlineExceededError';
+  constructor(totalMs: number) {
+    super(`the run's overall deadline of ${Math.round(totalMs / 1000)} s passed`);
+  }
+}
+
+/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
+export class RetryAfterTooLongError extends Error {
+  override name = 'RetryAfterTooLongError';
+  readonly waitMs: number;
+  readonly lastError: unknown;
+  constructor(waitMs: number, limitMs: number, lastError: unknown) {
+    super(`the server asked to wait ${Math.ceil(waitMs / 1000)} s before retrying, longer than the ${Math.round(limitMs / 1000)} s this action waits`);
+    this.waitMs = waitMs;
+    this.lastError = lastError;
+  }
+}
+
+/** The number of attempts made is attached to the error that ends the retries. */
+export interface AttemptInfo {
+  attempts: number;
+}
+
+export async function withRetry<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  classify: (error: unknown) => RetryVerdict,
+  policy: RetryPolicy,
+  deadline: Deadline,
+  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void,
+  random: () => number = Math.random,
+): Promise<T> {
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    try {
+      return await attempt(attemptNumber);
+    } catch (error) {
+      const verdict = deadline.signal.aborted ? { retry: false as const } : classify(error);
+      if (!verdict.retry || attemptNumber > policy.retries) throw withAttempts(error, attemptNumber);
+      if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
+        throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
+      }
+      const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
+      if (delayMs >= deadline.remainingMs()) throw withAttempts(error, attemptNumber);
+      onRetry?.({ attempt: attemptNumber, delayMs, error });
+      await sleep(delayMs, undefined, { ref: false });
+    }
+  }
+}
+
+/** Full jitter: spreads retries of many jobs hit by the same outage. */
+export function backoffDelay(retryNumber: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
+  return Math.round(random() * ceiling);
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+function withAttempts(error: unknown, attempts: number): unknown {
+  if (typeof error === 'object' && error !== null) (error as Partial<AttemptInfo>).attempts = attempts;
+  return error;
+}
+
+export function attemptsOf(error: unknown): number {
+  const attempts = (error as Partial<AttemptInfo> | undefined)?.attempts;
+  return typeof attempts === 'number' ? attempts : 1;
+}

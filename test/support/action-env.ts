@@ -1,0 +1,189 @@
+/**
+ * Runs the action the way the Actions runner does: a workspace with the desired-state file, an
+ * event payload, INPUT_* variables (hyphens kept), GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files.
+ * `runInProcess` calls run() from src; `runDist` starts the built dist/index.js as a child process.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Tuning } from '../../src/inputs.js';
+import { DEFAULT_GITHUB_TOKEN } from './fake-github.js';
+import { TEST_API_KEY } from './sample-account.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Short timings so fault tests stay fast. */
+export const FAST_TUNING: Partial<Tuning> = {
+  requestTimeoutMs: 500,
+  deadlineMs: 20_000,
+  retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },
+};
+
+export interface ActionSetup {
+  /** The desired-state file's content (string or object); undefined: no file. */
+  file?: string | object | Buffer;
+  fileName?: string;
+  inputs?: Record<string, string>;
+  event?: string;
+  payload?: object;
+  leadconduitUrl?: string;
+  githubUrl?: string;
+  env?: Record<string, string>;
+  /** GITHUB_SHA */
+  sha?: string;
+}
+
+export interface ActionRun {
+  env: Record<string, string>;
+  workspace: string;
+  temp: string;
+  stdout: string;
+  summary: string;
+  outputs: Record<string, string>;
+  exitCode: number;
+  /** stdout, summary and every output, for leak checks. */
+  everything: string;
+  cleanup(): Promise<void>;
+}
+
+export const PR_NUMBER = 7;
+export const BASE_SHA = 'b'.repeat(40);
+export const HEAD_SHA = 'c'.repeat(40);
+export const MERGE_SHA = 'd'.repeat(40);
+
+export function pullRequestPayload(number = PR_NUMBER): object {
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      number,
+      html_url: `https://github.com/acme/settings/pull/${number}`,
+      base: { sha: BASE_SHA, ref: 'main' },
+      head: { sha: HEAD_SHA, ref: 'feature' },
+    },
+    repository: { name: 'settings', owner: { login: 'acme' } },
+  };
+}
+
+export async function prepare(setup: ActionSetup): Promise<{ env: Record<string, string>; workspace: string; temp: string; cleanup: () => Promise<void> }> {
+  const temp = await mkdtemp(join(tmpdir(), 'lc-action-'));
+  const workspace = join(temp, 'workspace');
+  const runnerTemp = join(temp, 'runner-temp');
+  await mkdir(workspace, { recursive: true });
+  await mkdir(runnerTemp, { recursive: true });
+  const fileName = setup.fileName ?? 'leadconduit-account.json';
+  if (setup.file !== undefined) {
+    const content = Buffer.isBuffer(setup.file) ? setup.file : typeof setup.file === 'string' ? setup.file : `${JSON.stringify(setup.file, null, 2)}\n`;
+    await mkdir(dirname(join(workspace, fileName)), { recursive: true });
+    await writeFile(join(workspace, fileName), content);
+  }
+  const event = setup.event ?? 'pull_request';
+  const payload = setup.payload ?? (event.startsWith('pull_request') ? pullRequestPayload() : {});
+  const eventPath = join(temp, 'event.json');
+  await writeFile(eventPath, JSON.stringify(payload));
+  const summary = join(temp, 'summary.md');
+  const output = join(temp, 'output.txt');
+  await writeFile(summary, '');
+  await writeFile(output, '');
+  const inputs: Record<string, string> = {
+    'api-key': TEST_API_KEY,
+    file: fileName,
+    mode: 'auto',
+    'base-url': setup.leadconduitUrl ?? 'http://127.0.0.1:9',
+    'github-token': DEFAULT_GITHUB_TOKEN,
+    comment: 'true',
+    'allow-destructive': 'false',
+    ...setup.inputs,
+  };
+  const env: Record<string, string> = {
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/settings',
+    GITHUB_REPOSITORY_OWNER: 'acme',
+    GITHUB_SHA: setup.sha ?? (event.startsWith('pull_request') ? 'e'.repeat(40) : MERGE_SHA),
+    GITHUB_REF: event.startsWith('pull_request') ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
+    GITHUB_ACTOR: 'octo-ops',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: setup.githubUrl ?? 'http://127.0.0.1:9',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    RUNNER_TEMP: runnerTemp,
+    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])),
+    ...setup.env,
+  };
+  return { env, workspace, temp, cleanup: () => rm(temp, { recursive: true, force: true }) };
+}
+
+/** GITHUB_OUTPUT as the runner reads it: name<<DELIMITER / value / DELIMITER. */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
+    outputs[name ?? ''] = value.join('\n');
+  }
+  return outputs;
+}
+
+async function collect(
+  prepared: Awaited<ReturnType<typeof prepare>>,
+  stdout: string,
+  exitCode: number,
+): Promise<ActionRun> {
+  const summary = await readFile(prepared.env.GITHUB_STEP_SUMMARY ?? '', 'utf8');
+  const outputsText = await readFile(prepared.env.GITHUB_OUTPUT ?? '', 'utf8');
+  const outputs = parseOutputs(outputsText);
+  return { ...prepared, stdout, summary, outputs, exitCode, everything: `${stdout}\n${summary}\n${outputsText}` };
+}
+
+/** run() in this process, with process.env and stdout swapped for the run. */
+export async function runInProcess(setup: ActionSetup, tuning: Partial<Tuning> = FAST_TUNING): Promise<ActionRun> {
+  const prepared = await prepare(setup);
+  const { run } = await import('../../src/main.js');
+  const savedEnv = process.env;
+  const savedWrite = process.stdout.write.bind(process.stdout);
+  const savedExitCode = process.exitCode;
+  let stdout = '';
+  process.env = { PATH: savedEnv.PATH ?? '', ...prepared.env };
+  process.exitCode = undefined;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  let exitCode: number;
+  try {
+    await run(tuning);
+  } finally {
+    process.stdout.write = savedWrite;
+    exitCode = Number(process.exitCode ?? 0);
+    process.exitCode = savedExitCode;
+    process.env = savedEnv;
+  }
+  return collect(prepared, stdout, exitCode);
+}
+
+/** The built action, as the runner starts it: `node dist/index.js` with the runner's environment. */
+export async function runDist(setup: ActionSetup): Promise<ActionRun & { stderr: string }> {
+  const prepared = await prepare(setup);
+  const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], {
+    cwd: prepared.workspace,
+    env: { PATH: process.env.PATH ?? '', ...prepared.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exitCode = await new Promise<number>((resolveExit) => child.on('close', (code) => resolveExit(code ?? -1)));
+  return { ...(await collect(prepared, stdout, exitCode)), stderr };
+}
