@@ -44556,7 +44556,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -46107,6 +46107,7 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/log.ts
 
+
 /**
  * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
  * outputs, the job summary and the failure message.
@@ -46147,7 +46148,8 @@ class Log {
             core_debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
             return;
         }
-        await summary.addRaw(text, true).write();
+        // Appended directly: core.summary caches the file path of its first use.
+        await (0,promises_namespaceObject.appendFile)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
     }
     #props(props) {
         return props.title === undefined ? props : { ...props, title: this.scrub(props.title) };
@@ -46474,9 +46476,12 @@ class Redactor {
  * Text from the file or the API becomes Markdown only through these helpers, so a value can
  * never close a table cell, open a link, or inject HTML.
  */
-/** Escapes every character that could mean something to Markdown or HTML, as a numeric entity. */
+/**
+ * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
+ * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable.
+ */
 function escapeText(text) {
-    return text.replace(/[^\p{L}\p{N} ,.\-@/]|\r?\n/gu, (char) => (char.includes('\n') ? ' ' : `&#${char.codePointAt(0) ?? 32};`));
+    return text.replace(/\r?\n|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/]/gu, (char) => (char.includes('\n') ? ' ' : `&#${char.codePointAt(0) ?? 32};`));
 }
 /** A JSON value shown as code, e.g. in a table cell. */
 function code(value) {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { appendFile } from 'node:fs/promises';
 import type { Redactor } from './redact.js';
 
 export interface AnnotationProps {
@@ -58,7 +59,8 @@ export class Log {
       core.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
       return;
     }
-    await core.summary.addRaw(text, true).write();
+    // Appended directly: core.summary caches the file path of its first use.
+    await appendFile(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
   }
 
   #props(props: AnnotationProps): core.AnnotationProperties {

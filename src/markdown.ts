@@ -3,9 +3,12 @@
  * never close a table cell, open a link, or inject HTML.
  */
 
-/** Escapes every character that could mean something to Markdown or HTML, as a numeric entity. */
+/**
+ * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
+ * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable.
+ */
 export function escapeText(text: string): string {
-  return text.replace(/[^\p{L}\p{N} ,.\-@/]|\r?\n/gu, (char) => (char.includes('\n') ? ' ' : `&#${char.codePointAt(0) ?? 32};`));
+  return text.replace(/\r?\n|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/]/gu, (char) => (char.includes('\n') ? ' ' : `&#${char.codePointAt(0) ?? 32};`));
 }
 
 /** A JSON value shown as code, e.g. in a table cell. */

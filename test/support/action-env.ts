@@ -43,7 +43,7 @@ export interface ActionRun {
   summary: string;
   outputs: Record<string, string>;
   exitCode: number;
-  /** stdout, summary and every output, for leak checks. */
+  /** stdout (less the ::add-mask:: commands the runner consumes), summary and every output, for leak checks. */
   everything: string;
   cleanup(): Promise<void>;
 }
@@ -143,7 +143,11 @@ async function collect(
   const summary = await readFile(prepared.env.GITHUB_STEP_SUMMARY ?? '', 'utf8');
   const outputsText = await readFile(prepared.env.GITHUB_OUTPUT ?? '', 'utf8');
   const outputs = parseOutputs(outputsText);
-  return { ...prepared, stdout, summary, outputs, exitCode, everything: `${stdout}\n${summary}\n${outputsText}` };
+  const logged = stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  return { ...prepared, stdout, summary, outputs, exitCode, everything: `${logged}\n${summary}\n${outputsText}` };
 }
 
 /** run() in this process, with process.env and stdout swapped for the run. */
