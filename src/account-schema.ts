@@ -73,8 +73,8 @@ export function isDateTimePath(path: readonly string[]): boolean {
   );
 }
 
-const dateTime = (description: string) =>
-  z.iso.datetime({ offset: true }).meta({ description, examples: ['2023-11-07T05:31:56Z'] });
+const dateTime = (title: string, description: string) =>
+  z.iso.datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
 
 const subscriptionSchema = z
   .strictObject({
@@ -88,10 +88,10 @@ const subscriptionSchema = z
       .min(1)
       .max(64)
       .meta({ title: 'Product offering component', description: 'Which component of the product offering this subscription is for.', examples: ['partner'] }),
-    created_at: dateTime('When the subscription was created (ISO 8601 date-time with a time zone).'),
-    updated_at: dateTime('When the subscription was last updated (ISO 8601 date-time with a time zone).'),
-    active_at: dateTime('When the subscription became, or becomes, active (ISO 8601 date-time with a time zone).'),
-    inactive_at: dateTime('When the subscription became, or becomes, inactive (ISO 8601 date-time with a time zone).'),
+    created_at: dateTime('Created at', 'When the subscription was created (ISO 8601 date-time with a time zone).'),
+    updated_at: dateTime('Updated at', 'When the subscription was last updated (ISO 8601 date-time with a time zone).'),
+    active_at: dateTime('Active at', 'When the subscription became, or becomes, active (ISO 8601 date-time with a time zone).'),
+    inactive_at: dateTime('Inactive at', 'When the subscription became, or becomes, inactive (ISO 8601 date-time with a time zone).'),
   })
   .partial();
 
@@ -117,9 +117,9 @@ const featuresSchema = z
 
 const subscriptionsSchema = z
   .strictObject({
-    base: subscriptionSchema.meta({ title: 'Base subscription' }),
-    pro: subscriptionSchema.meta({ title: 'Pro subscription' }),
-    partner: subscriptionSchema.meta({ title: 'Partner subscription' }),
+    base: subscriptionSchema.meta({ title: 'Base subscription', description: 'The base subscription. Only the fields listed are managed.' }),
+    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: 'The pro subscription. Only the fields listed are managed.' }),
+    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: 'The partner subscription. Only the fields listed are managed.' }),
   })
   .partial()
   .meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' });
@@ -130,7 +130,7 @@ const subscriptionsSchema = z
  */
 export const desiredStateSchema = z
   .strictObject({
-    $schema: z.string().meta({ description: 'The JSON Schema for editors; ignored by the action.' }),
+    $schema: z.string().meta({ title: 'JSON Schema', description: 'The JSON Schema for editors; ignored by the action.' }),
     id: z
       .string()
       .regex(ACCOUNT_ID_PATTERN)
@@ -148,7 +148,10 @@ export const desiredStateSchema = z
         description: 'Number of days to retain lead events. Lowering it is destructive: lead events older than the new period are permanently deleted and cannot be recovered.',
         examples: [365],
       }),
-    data_truncated_at: dateTime('The instant before which lead data is truncated. Changing it is destructive: data before it may be permanently removed.').meta({ title: 'Data truncated at' }),
+    data_truncated_at: dateTime(
+      'Data truncated at',
+      'The instant before which lead data is truncated (ISO 8601 date-time with a time zone). Changing it is destructive: lead data before it may be permanently removed.',
+    ),
     features: featuresSchema,
     subscriptions: subscriptionsSchema,
   })
