@@ -1,3 +1,4 @@
+import { parse as parseTolerant } from 'jsonc-parser';
 import type { $ZodIssue } from 'zod/v4/core';
 import {
   FEATURE_NAMES,
@@ -7,6 +8,7 @@ import {
   SUBSCRIPTION_NAMES,
   SUBSCRIPTION_READ_ONLY_FIELDS,
   desiredStateSchema,
+  isDateTimePath,
   type DesiredState,
 } from './account-schema.js';
 import { JsonSource, type Position } from './json-source.js';
@@ -42,7 +44,14 @@ export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult 
   const at = (message: string, position: Position = { line: 1, column: 1 }, path = ''): Problem => ({ path, message, ...position });
 
   if (bytes.length > MAX_FILE_BYTES) {
-    return fail([at(`the file is ${formatBytes(bytes.length)}; a desired-state file holds a few settings and must be under ${formatBytes(MAX_FILE_BYTES)}`)]);
+    return fail([
+      at(
+        `the file is ${formatBytes(bytes.length)} (${bytes.length.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`,
+      ),
+    ]);
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return fail([at("the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM")]);
   }
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
@@ -53,15 +62,22 @@ export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult 
   } catch {
     const lenient = new TextDecoder('utf-8').decode(bytes);
     const offset = Math.max(0, lenient.indexOf('\uFFFD'));
-    return fail([at('the file is not valid UTF-8 text (was it saved in another encoding, such as Windows-1252?); save it as UTF-8', new JsonSource(lenient).position(offset))]);
+    return fail([
+      at(
+        'the file is not valid UTF-8 text: this character was saved in another encoding (such as Windows-1252 or Latin-1); save the file as UTF-8',
+        new JsonSource(lenient).position(offset),
+      ),
+    ]);
   }
   if (text.trim() === '') {
-    return fail([at('the file is empty; it must hold a JSON object such as {"data_retention_in_days": 365}')]);
+    const what = text === '' ? 'the file is empty' : 'the file holds only white space';
+    return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
   }
 
-  const source = new JsonSource(text);
+  const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
   if (source.syntaxProblems.length > 0) {
-    return fail(source.syntaxProblems.map((p) => at(`invalid JSON: ${p.message}`, p)));
+    // Each message says what is wrong with the JSON in words; the annotation's title names the file.
+    return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
   }
   const value = source.value();
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -72,9 +88,11 @@ export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult 
   const problems: Problem[] = [];
   for (const duplicate of source.duplicateKeys()) {
     const where = [...duplicate.path, duplicate.key].join('.');
+    const { first, again } = duplicate;
+    const lines = first.line === again.line ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}` : `first at line ${first.line}, again at line ${again.line}`;
     problems.push(
       at(
-        `duplicate key "${duplicate.key}" (first at line ${duplicate.first.line}, again at line ${duplicate.again.line}); JSON keeps only the last one, so remove one of them`,
+        `duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`,
         duplicate.again,
         where,
       ),
@@ -104,8 +122,17 @@ export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult 
   return { ok: true, desired: { file, text, source, state: parsed.data as DesiredState } };
 }
 
-/** Values in the file that must be masked even though they are errors (a committed api_key). */
-export function secretsInFile(value: unknown): string[] {
+/**
+ * Values in the file that must be masked even though they are errors (a committed api_key).
+ * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
+ */
+export function secretsInFile(text: string): string[] {
+  let value: unknown;
+  try {
+    value = parseTolerant(text, [], { allowTrailingComma: true, disallowComments: false });
+  } catch {
+    return []; // nested too deep for the parser: such a file holds no top-level key to mask
+  }
   if (typeof value !== 'object' || value === null) return [];
   const record = value as Record<string, unknown>;
   return SECRET_FIELDS.map((field) => record[field]).filter((v): v is string => typeof v === 'string');
@@ -123,11 +150,15 @@ function describeIssue(issue: $ZodIssue, source: JsonSource): Problem[] {
       const input = issue.input;
       if (input === null) return [problem(`${dotted} must not be null; remove the key to leave this setting unmanaged`)];
       if (issue.expected === 'int' || issue.expected === 'number') {
+        if (typeof input === 'number' && !Number.isFinite(input)) {
+          const node = source.node(path);
+          return [problem(`${dotted} must be a whole number of days from 1 to 36500, not ${node ? source.raw(node) : String(input)}`)];
+        }
         if (typeof input === 'number') return [problem(`${dotted} must be a whole number of days, not ${String(input)}`)];
         if (typeof input === 'string' && /^-?\d+$/.test(input.trim())) {
           return [problem(`${dotted} must be a number, not the string ${JSON.stringify(input)}; remove the quotes`)];
         }
-        return [problem(`${dotted} must be a whole number, not ${describeValue(input)}`)];
+        return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input)}`)];
       }
       if (issue.expected === 'boolean') {
         if (input === 'true' || input === 'false') {
@@ -138,6 +169,12 @@ function describeIssue(issue: $ZodIssue, source: JsonSource): Problem[] {
       if (issue.expected === 'object') {
         const example = path[0] === 'features' ? '{"firehose": true}' : path.length === 1 ? '{"pro": {"state": "active"}}' : '{"state": "active"}';
         return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
+      }
+      if (issue.expected === 'string' && dotted === 'id') {
+        return [problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`)];
+      }
+      if (issue.expected === 'string' && isDateTimePath(path)) {
+        return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
       }
       if (issue.expected === 'string') {
         return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input)}`)];
@@ -151,7 +188,10 @@ function describeIssue(issue: $ZodIssue, source: JsonSource): Problem[] {
       }
       return [problem(`${dotted} has an invalid format: ${issue.message}`)];
     case 'too_small':
-      if (issue.origin === 'string') return [problem(`${dotted} must not be empty`)];
+      if (issue.origin === 'string') {
+        const example = path.at(-1) === 'state' ? '"active"' : '"pro"';
+        return [problem(`${dotted} must not be empty: write a value such as ${example}, or remove the key to leave it unmanaged`)];
+      }
       return [problem(`${dotted} must be at least ${String(issue.minimum)}, not ${String(issue.input)}`)];
     case 'too_big':
       if (issue.origin === 'string') return [problem(`${dotted} is too long (at most ${String(issue.maximum)} characters)`)];
@@ -183,6 +223,9 @@ function unknownKeyMessage(objectPath: readonly string[], key: string): string {
     return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
   }
   if (depth === 1) {
+    if ((SUBSCRIPTION_FIELDS as readonly string[]).includes(key) || (SUBSCRIPTION_READ_ONLY_FIELDS as readonly string[]).includes(key)) {
+      return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
+    }
     return `unknown subscription "${key}" in subscriptions${suggest(key, SUBSCRIPTION_NAMES, 'known subscriptions')}`;
   }
   if ((SUBSCRIPTION_READ_ONLY_FIELDS as readonly string[]).includes(key)) {
@@ -219,19 +262,36 @@ function levenshtein(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** Why a string is not an ISO 8601 date-time with a time zone, in words. */
+/** Why a string is not an ISO 8601 date-time with a time zone, in words, with the fix when there is one. */
 export function dateTimeProblem(value: string): string {
   const example = 'e.g. "2023-11-07T05:31:56Z"';
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
-  if (!match) return `must be an ISO 8601 date-time such as 2023-11-07T05:31:56Z, not ${JSON.stringify(value)}`;
-  const [, year, month, day, hour, , , zone] = match;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+  const generic = `must be an ISO 8601 date-time such as "2023-11-07T05:31:56Z", not ${JSON.stringify(value)}`;
+  if (value.trim() !== value && value.trim() !== '') return `must not have spaces around it: write ${JSON.stringify(value.trim())}`;
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:([Tt ])(\d{2}):(\d{2})(?::(\d{2})(\.\d*)?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
+  if (!match) return generic;
+  const [, year = '', month = '', day = '', separator, hour, minute = '', second, fraction, zone] = match;
+  const date = new Date(0);
+  date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+  if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
     return `is not a real date: ${year}-${month}-${day} does not exist`;
   }
   if (hour === undefined) return `needs a time and a time zone, not only a date (${example})`;
+  const time = `${hour}:${minute}${second === undefined ? '' : `:${second}`}`;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) {
+    return `is not a real time of day: ${time} (hours go up to 23, minutes and seconds up to 59)`;
+  }
   if (zone === undefined) return `has no time zone; add Z for UTC or an offset such as +02:00 (${example})`;
-  return `must be an ISO 8601 date-time with seconds and a time zone (${example}), not ${JSON.stringify(value)}`;
+  const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  if (offset && (Number(offset[2]) > 23 || Number(offset[3] ?? 0) > 59)) return `has an impossible time zone offset ${zone}`;
+  const fixedZone = offset ? `${offset[1] ?? ''}${offset[2] ?? ''}:${offset[3] ?? '00'}` : 'Z';
+  const fixed = `${year}-${month}-${day}T${hour}:${minute}:${second ?? '00'}${fraction === '.' ? '' : (fraction ?? '')}${fixedZone}`;
+  if (fixed === value) return generic;
+  const write = `write ${JSON.stringify(fixed)}`;
+  if (separator !== 'T') return `needs a capital T between the date and the time, not ${separator === ' ' ? 'a space' : '"t"'}: ${write}`;
+  if (second === undefined) return `needs seconds: ${write}`;
+  if (fraction === '.') return `has a decimal point with no digits after it: ${write}`;
+  if (zone === 'z') return `needs a capital Z for UTC: ${write}`;
+  return `needs its time zone offset written as ±HH:MM (${zone} is not): ${write}`;
 }
 
 function describeValue(value: unknown): string {

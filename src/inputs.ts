@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from './errors.js';
 import type { RunContext } from './github-context.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
@@ -64,8 +64,7 @@ export function getSettings(env: NodeJS.ProcessEnv, run: RunContext, tuning: Par
 
   const file = readInput(env, 'file') || DEFAULT_FILE;
   const filePath = resolve(run.workspace, file);
-  const inside = relative(resolve(run.workspace), filePath);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+  if (!isInside(resolve(run.workspace), filePath)) {
     problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
   }
 
@@ -107,7 +106,8 @@ function checkBaseUrl(raw: string, problems: string[]): string {
   try {
     url = new URL(raw);
   } catch {
-    problems.push(`Input "base-url" must be a URL such as ${DEFAULT_BASE_URL}, not "${raw}".`);
+    const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
+    problems.push(`Input "base-url" must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".`);
     return DEFAULT_BASE_URL;
   }
   if (url.username || url.password) {
@@ -122,8 +122,32 @@ function checkBaseUrl(raw: string, problems: string[]): string {
   return url.href.replace(/\/$/, '');
 }
 
+/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
+export function isInside(root: string, path: string): boolean {
+  const inside = relative(root, path);
+  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+}
+
+/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
+export function credentialsIn(rawUrl: string): string[] {
+  const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
+  if (!match?.[1]) return [];
+  return match[1].split(':').map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  });
+}
+
+/** The URL as it may be shown: without user name or password. */
+export function displayUrl(rawUrl: string): string {
+  return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
-  return /^127(\.\d{1,3}){3}$/.test(host);
+  return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
 }

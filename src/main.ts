@@ -4,7 +4,7 @@ import type { LiveAccount } from './account-schema.js';
 import { parseDesiredState, secretsInFile, type DesiredStateFile } from './desired-state.js';
 import { UserError, getErrorMessage } from './errors.js';
 import { readRunContext, type RunContext } from './github-context.js';
-import { getSettings, readInput, type Settings, type Tuning } from './inputs.js';
+import { DEFAULT_BASE_URL, DEFAULT_FILE, credentialsIn, displayUrl, getSettings, isInside, readInput, type Settings, type Tuning } from './inputs.js';
 import { createLeadConduitClient } from './leadconduit.js';
 import { Log } from './log.js';
 import { buildAccountUpdate, classifyChanges, planChanges, previousState, verifyAccount, type Change } from './plan.js';
@@ -26,13 +26,14 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
   const redactor = new Redactor();
   // Masked before anything else runs, so no later line can print it.
   redactor.add(readInput(process.env, 'api-key'));
+  for (const credential of credentialsIn(readInput(process.env, 'base-url'))) redactor.add(credential);
   const log = new Log(redactor);
   const context = readRunContext(process.env);
   const report: RunReport = {
     outcome: 'failed',
     mode: 'plan',
-    file: readInput(process.env, 'file') || 'leadconduit-account.json',
-    baseUrl: readInput(process.env, 'base-url') || 'https://app.leadconduit.com',
+    file: readInput(process.env, 'file') || DEFAULT_FILE,
+    baseUrl: displayUrl(readInput(process.env, 'base-url') || DEFAULT_BASE_URL),
     changes: [],
     notes: [],
   };
@@ -142,11 +143,7 @@ class Runner {
     const parsed = parseDesiredState(bytes, this.repoPath);
     if (parsed.ok) return parsed.desired;
     // A committed api_key is still a secret: mask it before any message could quote it.
-    try {
-      for (const secret of secretsInFile(JSON.parse(Buffer.from(bytes).toString('utf8')))) this.redactor.add(secret);
-    } catch {
-      // unparseable: nothing to mask
-    }
+    for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8'))) this.redactor.add(secret);
     for (const problem of parsed.problems) {
       log.error(problem.message, { file: this.repoPath, startLine: problem.line, startColumn: problem.column, title: `Invalid ${basename(settings.file)}` });
     }
@@ -389,8 +386,7 @@ async function readWorkspaceFile(settings: Settings, workspace: string): Promise
   if (stats.isDirectory()) throw new UserError(`${settings.file} is a directory, not a file. ${hint}`);
   const real = await realpath(settings.filePath);
   const root = await realpath(workspace);
-  const inside = relative(root, real);
-  if (inside.startsWith('..') || inside === '' || inside.startsWith(sep)) {
+  if (!isInside(root, real)) {
     throw new UserError(`${settings.file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
   }
   return readFile(real);

@@ -141,9 +141,11 @@ function overlaySubscriptions(
       const value = current?.[field];
       if (typeof value === 'string') writable[field] = value;
     }
-    const wanted = desired[name as keyof typeof desired];
-    if (!current && !wanted) continue;
-    result[name] = { ...writable, ...definedOnly(wanted ?? {}) };
+    const wanted = definedOnly(desired[name as keyof typeof desired] ?? {});
+    // A subscription the account does not have is sent only when the file sets one of its fields:
+    // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
+    if (!current && Object.keys(wanted).length === 0) continue;
+    result[name] = { ...writable, ...wanted };
   }
   return result;
 }
