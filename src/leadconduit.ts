@@ -2,7 +2,7 @@ import ky from 'ky';
 import { SECRET_FIELDS, liveAccountSchema, userSchema, type AccountUpdate, type LiveAccount } from './account-schema.js';
 import { UserError } from './errors.js';
 import type { Redactor } from './redact.js';
-import { DeadlineExceededError, RetryAfterTooLongError, attemptsOf, parseRetryAfter, withRetry, type Deadline, type RetryPolicy, type RetryVerdict } from './retry.js';
+import { DeadlineExceededError, RetryAfterTooLongError, attemptsOf, formatDuration, parseRetryAfter, withRetry, type Deadline, type RetryPolicy, type RetryVerdict } from './retry.js';
 
 export interface LeadConduitOptions {
   baseUrl: string;
@@ -38,6 +38,8 @@ class AttemptError extends Error {
   readonly kind: 'network' | 'timeout' | 'deadline' | 'http' | 'redirect' | 'bad-body';
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** A network failure or timeout while the answer's body was arriving (the request was received). */
+  reading = false;
   constructor(kind: AttemptError['kind'], message: string, status?: number, retryAfterMs?: number) {
     super(message);
     this.kind = kind;
@@ -87,27 +89,29 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     const timeout = AbortSignal.timeout(options.requestTimeoutMs);
     const signal = AbortSignal.any([deadline.signal, timeout]);
     const started = performance.now();
-    const failed = (error: unknown): AttemptError => {
+    const failed = (error: unknown, reading: boolean): AttemptError => {
       if (deadline.signal.aborted) return new AttemptError('deadline', String((deadline.signal.reason as Error).message));
-      if (timeout.aborted) return new AttemptError('timeout', `no answer within ${Math.round(options.requestTimeoutMs / 1000)} s`);
-      return new AttemptError('network', networkReason(error));
+      const attemptError = timeout.aborted
+        ? new AttemptError('timeout', reading ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}` : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
+        : new AttemptError('network', networkReason(error));
+      attemptError.reading = reading;
+      return attemptError;
     };
     let response: Response;
     try {
       response = await api(path, { method, signal, ...(body === undefined ? {} : { json: body }) });
     } catch (error) {
-      throw failed(error);
+      throw failed(error, false);
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      throw failed(error);
+      throw failed(error, true);
     }
     options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
     if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location') ?? 'an unnamed location';
-      throw new AttemptError('redirect', `answered with a redirect (${response.status}) to ${location}; it is not followed so the API key cannot reach another host`, response.status);
+      throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
     }
     if (!response.ok) {
       throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
@@ -130,7 +134,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
         ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${(error as Error).message}); retrying in ${delayMs} ms`),
       );
     } catch (error) {
-      throw toLeadConduitError(error, label, options.baseUrl, redactor);
+      throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
     }
   }
 
@@ -140,7 +144,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     if (!parsed.success) {
       const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
       throw new LeadConduitError(
-        `LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.`,
+        `LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`,
         label,
       );
     }
@@ -214,32 +218,52 @@ function classify(error: unknown): RetryVerdict {
   return { retry: false };
 }
 
+/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
+const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
+
 /** One line: which call, what happened, what it means, what to do. */
-function toLeadConduitError(error: unknown, label: string, baseUrl: string, redactor: Redactor): LeadConduitError {
+function toLeadConduitError(error: unknown, label: string, method: 'GET' | 'PUT', baseUrl: string, redactor: Redactor): LeadConduitError {
   const attempts = attemptsOf(error);
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
+  const unknownOutcome = method === 'PUT' ? ` ${MAYBE_APPLIED}` : '';
   if (error instanceof RetryAfterTooLongError) {
-    const last = error.lastError instanceof AttemptError ? error.lastError.status : undefined;
-    return new LeadConduitError(`LeadConduit answered ${statusName(last)} to ${label} and ${error.message}; re-run the job later.`, label, last);
+    const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
+    const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
+    return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
   }
   if (error instanceof DeadlineExceededError) {
-    return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.`, label);
+    return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
   }
   if (!(error instanceof AttemptError)) {
-    return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}`, label);
+    return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
   }
   const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
   switch (error.kind) {
     case 'deadline':
-      return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.`, label);
+      return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
     case 'timeout':
-      return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.`, label);
+      return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
     case 'network':
-      return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${error.message}. Check base-url and the runner's network.`, label);
+      if (error.reading) {
+        return new LeadConduitError(
+          `The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and the runner's network, then re-run the job.${unknownOutcome}`,
+          label,
+        );
+      }
+      return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
     case 'redirect':
-      return new LeadConduitError(`LeadConduit ${error.message}. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
+      return new LeadConduitError(
+        `LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`,
+        label,
+        error.status,
+      );
     case 'bad-body':
-      return new LeadConduitError(`LeadConduit ${error.message} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.`, label, error.status);
+      return new LeadConduitError(
+        `LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`,
+        label,
+        error.status,
+      );
     case 'http': {
       const status = error.status ?? 0;
       const name = statusName(status);
@@ -253,16 +277,16 @@ function toLeadConduitError(error: unknown, label: string, baseUrl: string, reda
       if (status === 404 || status === 405) {
         return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
       }
-      if (status === 400 || status === 422) {
-        return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Fix the setting it names in the desired-state file.`, label, status);
+      if ((status === 400 || status === 422) && method === 'PUT') {
+        return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
       }
       if (status === 429) {
         return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
       }
       if (status >= 500) {
-        return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.`, label, status);
+        return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
       }
-      return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}.`, label, status);
+      return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
     }
   }
 }
@@ -313,7 +337,20 @@ function pickMessage(json: unknown): string | undefined {
 function describeBody(text: string, contentType: string | null): string {
   if (text.trim() === '') return 'it is empty';
   if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text)) return 'it is an HTML page';
-  return `it starts with ${JSON.stringify(text.slice(0, 30))}${text.length > 30 ? ' and may be cut short' : ''}`;
+  // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
+  const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
+  return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
+}
+
+function endsEarly(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return false;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
+  }
 }
 
 function truncate(text: string, max = 300): string {

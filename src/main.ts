@@ -26,6 +26,7 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
   const redactor = new Redactor();
   // Masked before anything else runs, so no later line can print it.
   redactor.add(readInput(process.env, 'api-key'));
+  redactor.add(readInput(process.env, 'github-token'));
   for (const credential of credentialsIn(readInput(process.env, 'base-url'))) redactor.add(credential);
   const log = new Log(redactor);
   const context = readRunContext(process.env);
@@ -59,9 +60,9 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
     log.setOutput('change-count', String(total));
     log.setOutput('changes', changesOutput(report.changes));
     log.setOutput('applied', String(report.outcome === 'applied'));
-    log.setOutput('comment-url', outputs.commentUrl);
-    log.setOutput('previous-state-file', outputs.previousStateFile);
-    log.setOutput('drift-file', outputs.driftFile);
+    log.setOutput('comment-url', outputs.commentUrl ?? '');
+    log.setOutput('previous-state-file', outputs.previousStateFile ?? '');
+    log.setOutput('drift-file', outputs.driftFile ?? '');
     try {
       await log.summary(renderSummary(report));
     } catch (error) {
@@ -307,7 +308,15 @@ class Runner {
         reviewed = comment ? readPlanMarker(comment.body) : undefined;
       }
     } catch (error) {
-      log.warning(describeGitHubError('look up the reviewed plan', error));
+      // Not "no reviewed plan": there may be one we cannot see. Sending unchecked changes after a
+      // merge is what this guard exists to stop, so stop unless told otherwise.
+      const reason = describeGitHubError('look up the reviewed plan', error);
+      if (!settings.allowUnreviewedChanges) {
+        throw new UserError(`${reason} Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.`);
+      }
+      log.warning(reason);
+      report.notes.push(`${reason} Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.`);
+      return;
     }
     if (!reviewed) {
       report.notes.push(

@@ -1,4 +1,4 @@
-import { parseRetryAfter, withRetry, type Deadline, type RetryPolicy, type RetryVerdict } from './retry.js';
+import { DeadlineExceededError, RetryAfterTooLongError, attemptsOf, parseRetryAfter, withRetry, type Deadline, type RetryPolicy, type RetryVerdict } from './retry.js';
 
 export interface GitHubOptions {
   token: string;
@@ -41,22 +41,73 @@ export interface GitHubApi {
 interface OctokitError {
   status?: number;
   message?: string;
+  /** Absent when no HTTP answer came (octokit then reports status 500, or none). */
   response?: { headers?: Record<string, string | number | undefined> };
+  cause?: unknown;
 }
+
+/**
+ * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
+ * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
+ * `data`; read as "no comments", that would post a second plan comment. Retried like a network error.
+ */
+class UnexpectedAnswerError extends Error {
+  override name = 'UnexpectedAnswerError';
+  constructor(call: string, data: unknown) {
+    const got =
+      data === '' || data === undefined
+        ? 'empty (the connection was probably cut)'
+        : typeof data === 'string'
+          ? 'not valid JSON (probably cut short)'
+          : 'JSON of another shape than that call returns';
+    super(`GitHub's answer to ${call} was ${got}`);
+  }
+}
+
+const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
 
 /** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
 function classify(error: unknown): RetryVerdict {
   const { status, message = '', response } = (error ?? {}) as OctokitError;
-  const retryAfterHeader = response?.headers?.['retry-after'];
-  const retryAfterMs = parseRetryAfter(retryAfterHeader === undefined ? undefined : String(retryAfterHeader));
+  const header = (name: string): string | undefined => {
+    const value = response?.headers?.[name];
+    return value === undefined ? undefined : String(value);
+  };
+  let retryAfterMs = parseRetryAfter(header('retry-after'));
+  // A primary rate limit says when it resets instead (epoch seconds).
+  const reset = Number(header('x-ratelimit-reset'));
+  if (retryAfterMs === undefined && header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
+    retryAfterMs = Math.max(0, reset * 1000 - Date.now());
+  }
   const after = retryAfterMs === undefined ? {} : { retryAfterMs };
   // octokit reports a network failure or an aborted request as status 500 or without a status.
   if (status === undefined || status >= 500 || status === 408) return { retry: true, ...after };
   if (status === 429) return { retry: true, ...after };
-  if (status === 403 && (retryAfterMs !== undefined || /secondary rate limit/i.test(message))) {
+  if (status === 403 && (retryAfterMs !== undefined || RATE_LIMIT_MESSAGE.test(message))) {
+    // GitHub: without a Retry-After, wait at least a minute.
     return { retry: true, retryAfterMs: retryAfterMs ?? 60_000 };
   }
   return { retry: false };
+}
+
+/** Whether a failed create may have made the comment all the same: no answer, a 5xx, a 2xx cut short. */
+function mightHaveCreated(error: unknown): boolean {
+  const cause = error instanceof RetryAfterTooLongError ? error.lastError : error;
+  const { status } = (cause ?? {}) as OctokitError;
+  return status === undefined || status >= 500 || status === 408;
+}
+
+function commentOf(data: unknown, call: string): IssueComment {
+  const c = data as { id?: unknown; body?: unknown; html_url?: unknown } | null;
+  if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
+    throw new UnexpectedAnswerError(call, data);
+  }
+  return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url };
+}
+
+function listOf(data: unknown, call: string): unknown[] {
+  if (!Array.isArray(data)) throw new UnexpectedAnswerError(call, data);
+  return data as unknown[];
 }
 
 export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi> {
@@ -65,31 +116,37 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
   const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
   const { owner, repo, deadline } = options;
 
-  const call = <T>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+  const call = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> =>
     withRetry(
-      () => fn(AbortSignal.any([deadline.signal, AbortSignal.timeout(options.requestTimeoutMs)])),
+      (attempt) => fn(AbortSignal.any([deadline.signal, AbortSignal.timeout(options.requestTimeoutMs)]), attempt),
       classify,
       options.retry,
       deadline,
       ({ attempt, delayMs, error }) => options.debug?.(`GitHub ${label} attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`),
     );
 
-  const toComment = (c: { id: number; body?: string | null; html_url: string }): IssueComment => ({ id: c.id, body: c.body ?? '', url: c.html_url });
-
   async function listMarked(issueNumber: number, marker: string, stopAtFirst: boolean): Promise<IssueComment[]> {
     const found: IssueComment[] = [];
     for (let page = 1; ; page++) {
-      const { data } = await call(`list comments of #${issueNumber} (page ${page})`, (signal) =>
-        octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } }),
-      );
-      for (const comment of data) {
-        if ((comment.body ?? '').startsWith(marker)) {
-          found.push(toComment(comment));
+      const label = `list comments of #${issueNumber} (page ${page})`;
+      // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
+      const comments = await call(label, async (signal) => {
+        const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
+        return listOf(data, label).map((item) => commentOf(item, label));
+      });
+      for (const comment of comments) {
+        if (comment.body.startsWith(marker)) {
+          found.push(comment);
           if (stopAtFirst) return found;
         }
       }
-      if (data.length < 100) return found;
+      if (comments.length < 100) return found;
     }
+  }
+
+  async function update(id: number, body: string): Promise<IssueComment> {
+    const label = `update comment ${id}`;
+    return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
   }
 
   return {
@@ -98,37 +155,67 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
     },
 
     async upsertComment(issueNumber, marker, body) {
-      const existing = (await listMarked(issueNumber, marker, true))[0];
+      // Every page is read: an earlier race may have left duplicates, which go now.
+      const [existing, ...stale] = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
       if (existing) {
-        const { data } = await call(`update comment ${existing.id}`, (signal) =>
-          octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body, request: { signal } }),
-        );
-        return { comment: toComment(data), created: false };
+        const comment = await update(existing.id, body);
+        for (const duplicate of stale) await deleteQuietly(duplicate.id);
+        return { comment, created: false };
       }
-      const { data } = await call(`create comment on #${issueNumber}`, (signal) =>
-        octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } }),
-      );
-      const mine = toComment(data);
+
+      // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
+      // made, a cut connection) may still have created it. Look before posting again, and look
+      // again after, whatever the outcome.
+      const label = `create comment on #${issueNumber}`;
+      let mine: IssueComment | undefined;
+      let createError: unknown;
+      try {
+        mine = await call(label, async (signal, attempt) => {
+          if (attempt > 1) {
+            const made = (await listMarked(issueNumber, marker, true))[0];
+            if (made) return made;
+          }
+          return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
+        });
+      } catch (error) {
+        // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
+        if (!mightHaveCreated(error)) throw error;
+        createError = error;
+      }
+
       // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
-      const all = await listMarked(issueNumber, marker, false);
-      const [oldest, ...duplicates] = all.sort((a, b) => a.id - b.id);
-      if (!oldest || oldest.id === mine.id) {
-        for (const duplicate of duplicates) await deleteQuietly(duplicate.id);
-        return { comment: mine, created: true };
+      let all: IssueComment[];
+      try {
+        all = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
+      } catch (error) {
+        if (mine) {
+          options.debug?.(`Could not look for duplicate plan comments (${getMessage(error)}); keeping comment ${mine.id}.`);
+          return { comment: mine, created: true };
+        }
+        throw createError ?? error;
       }
-      await deleteQuietly(mine.id);
-      const { data: kept } = await call(`update comment ${oldest.id}`, (signal) =>
-        octokit.rest.issues.updateComment({ owner, repo, comment_id: oldest.id, body, request: { signal } }),
-      );
-      return { comment: toComment(kept), created: false };
+      const [oldest, ...duplicates] = all;
+      if (!oldest) {
+        if (mine) return { comment: mine, created: true };
+        throw createError;
+      }
+      for (const duplicate of duplicates) await deleteQuietly(duplicate.id);
+      const ours = oldest.id === mine?.id || oldest.body === body;
+      return { comment: oldest.body === body ? oldest : await update(oldest.id, body), created: ours };
     },
 
     async readFile(path, ref) {
+      const label = `read ${path} at ${ref.slice(0, 12)}`;
       try {
-        const { data } = await call(`read ${path} at ${ref.slice(0, 12)}`, (signal) =>
-          octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } }),
-        );
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
+        const data = await call(label, async (signal) => {
+          const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data as unknown;
+          // A directory is a list, anything else an object with a type; otherwise it was cut short.
+          if (typeof answer !== 'object' || answer === null || (!Array.isArray(answer) && typeof (answer as { type?: unknown }).type !== 'string')) {
+            throw new UnexpectedAnswerError(label, answer);
+          }
+          return answer as { type?: unknown; content?: unknown };
+        });
+        if (Array.isArray(data) || data.type !== 'file' || typeof data.content !== 'string') return undefined;
         return Buffer.from(data.content, 'base64').toString('utf8');
       } catch (error) {
         if ((error as OctokitError).status === 404) return undefined;
@@ -137,10 +224,20 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
     },
 
     async pullRequestsForCommit(sha) {
-      const { data } = await call(`list pull requests of commit ${sha.slice(0, 12)}`, (signal) =>
-        octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } }),
-      );
-      return data.map((pr) => ({ number: pr.number, url: pr.html_url, mergeCommitSha: pr.merge_commit_sha ?? null, merged: Boolean(pr.merged_at) }));
+      const label = `list pull requests of commit ${sha.slice(0, 12)}`;
+      return call(label, async (signal) => {
+        const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
+        return listOf(data, label).map((item) => {
+          const pr = item as { number?: unknown; html_url?: unknown; merge_commit_sha?: unknown; merged_at?: unknown } | null;
+          if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number') throw new UnexpectedAnswerError(label, data);
+          return {
+            number: pr.number,
+            url: typeof pr.html_url === 'string' ? pr.html_url : '',
+            mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
+            merged: Boolean(pr.merged_at),
+          };
+        });
+      });
     },
   };
 
@@ -148,19 +245,59 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
     try {
       await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
     } catch (error) {
-      // Already deleted by the other run: the goal (one comment) is met.
-      if ((error as OctokitError).status !== 404) throw error;
+      // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
+      // posted all the same; a leftover duplicate is not worth failing the comment for.
+      if ((error as OctokitError).status !== 404) options.debug?.(`Could not delete duplicate plan comment ${id}: ${getMessage(error)}`);
     }
   }
 }
 
-/** A GitHub failure as one line for a warning. */
+function getMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A GitHub failure as one line for a warning: what failed, GitHub's answer, what to do. */
 export function describeGitHubError(action: string, error: unknown): string {
-  const { status, message } = (error ?? {}) as OctokitError;
-  const reason = (message ?? String(error)).split('\n')[0];
-  if (status === 403 || status === 401) {
-    return `Could not ${action}: GitHub answered ${status} (${reason}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`;
+  const attempts = attemptsOf(error);
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  if (error instanceof RetryAfterTooLongError) {
+    const last = (error.lastError ?? {}) as OctokitError;
+    return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
+  }
+  if (error instanceof DeadlineExceededError) return `Could not ${action}: ${error.message}. Re-run the job.`;
+  if (error instanceof UnexpectedAnswerError) return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
+  const { status, message, response, cause } = (error ?? {}) as OctokitError;
+  const reason = firstLine(message ?? String(error));
+  // octokit reports "no answer" (refused, reset, timed out) as status 500 without a response.
+  const noAnswer = status === undefined || (status === 500 && response === undefined);
+  if (noAnswer && ((cause as Error | undefined)?.name === 'TimeoutError' || (error as Error | undefined)?.name === 'TimeoutError')) {
+    return `Could not ${action}: GitHub did not answer in time${tries}. Check GitHub's status, then re-run the job.`;
+  }
+  if (noAnswer) {
+    return `Could not ${action}: GitHub could not be reached${tries} (${reason}). Check GitHub's status and the runner's network, then re-run the job.`;
+  }
+  if (status === 429 || (status === 403 && RATE_LIMIT_MESSAGE.test(message ?? ''))) {
+    return `Could not ${action}: GitHub answered ${status}${tries} (${reason}): the token is rate-limited. Re-run the job later.`;
+  }
+  if (status === 401) {
+    return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
+  }
+  if (status === 403) {
+    return `Could not ${action}: GitHub answered 403 (${reason}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`;
   }
   if (status === 404) return `Could not ${action}: GitHub answered 404 (${reason}). Check the repository and the token's access.`;
-  return `Could not ${action}: ${status ? `GitHub answered ${status} (${reason})` : reason}.`;
+  if (status >= 500) return `Could not ${action}: GitHub answered ${status}${tries} (${reason}). GitHub may be having an outage; re-run the job later.`;
+  return `Could not ${action}: GitHub answered ${status}${tries} (${reason}).`;
+}
+
+/** GitHub's message, one line; an HTML error page (a proxy's) by its title, never the page. */
+function firstLine(text: string | undefined): string {
+  const trimmed = (text ?? '').trim();
+  if (/^<(!doctype|html)/i.test(trimmed)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+    return `an HTML page${title ? ` titled "${title.slice(0, 80)}"` : ''}`;
+  }
+  const line = trimmed.split('\n')[0]?.trim() ?? '';
+  if (line === '') return 'no message';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

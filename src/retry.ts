@@ -55,7 +55,7 @@ export class Deadline {
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
   constructor(totalMs: number) {
-    super(`the run's overall deadline of ${Math.round(totalMs / 1000)} s passed`);
+    super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
   }
 }
 
@@ -65,10 +65,24 @@ export class RetryAfterTooLongError extends Error {
   readonly waitMs: number;
   readonly lastError: unknown;
   constructor(waitMs: number, limitMs: number, lastError: unknown) {
-    super(`the server asked to wait ${Math.ceil(waitMs / 1000)} s before retrying, longer than the ${Math.round(limitMs / 1000)} s this action waits`);
+    super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
     this.waitMs = waitMs;
     this.lastError = lastError;
   }
+}
+
+/**
+ * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
+ * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
+ */
+export function formatDuration(ms: number, round: 'nearest' | 'up' = 'nearest'): string {
+  const fix = (value: number) => {
+    const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
+    return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+  };
+  if (ms < 1_000) return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
+  if (ms < 600_000) return `${fix(ms / 1_000)} s`;
+  return `${fix(ms / 60_000)} min`;
 }
 
 /** The number of attempts made is attached to the error that ends the retries. */
@@ -96,7 +110,9 @@ export async function withRetry<T>(
       const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
       if (delayMs >= deadline.remainingMs()) throw withAttempts(error, attemptNumber);
       onRetry?.({ attempt: attemptNumber, delayMs, error });
-      await sleep(delayMs, undefined, { ref: false });
+      // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
+      // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
+      await sleep(delayMs);
     }
   }
 }
@@ -112,9 +128,32 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (value === null || value === undefined || value.trim() === '') return undefined;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
+  const date = parseHttpDate(text);
+  if (date === undefined) return undefined;
   return Math.max(0, date - now);
+}
+
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
+const HTTP_DATE = [
+  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
+  new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
+  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
+];
+
+/**
+ * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
+ * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
+ */
+function parseHttpDate(text: string): number | undefined {
+  const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
+  if (form < 0) return undefined;
+  // asctime has no zone; it is GMT, not the runner's local time.
+  const date = Date.parse(form === 2 ? `${text} GMT` : text);
+  return Number.isNaN(date) ? undefined : date;
 }
 
 function withAttempts(error: unknown, attempts: number): unknown {

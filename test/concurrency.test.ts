@@ -122,7 +122,7 @@ describe('two plans of the same pull request at once', () => {
 });
 
 describe('a pre-existing duplicate plan comment', () => {
-  it('keeps and updates the oldest, creating no new comment and leaving other comments alone', async () => {
+  it('keeps and updates the oldest, deletes the stale duplicate, creates nothing and leaves other comments alone', async () => {
     const gh = await fakes();
     const human = gh.addComment(PR_NUMBER, 'LGTM once the plan is green', { login: 'octo-reviewer' });
     const oldest = gh.addComment(PR_NUMBER, `${MARKER}\nstale plan A`);
@@ -141,10 +141,10 @@ describe('a pre-existing duplicate plan comment', () => {
     expect(kept?.body).not.toContain('stale plan A');
     expect(readPlanMarker(kept?.body ?? '')?.map((c) => c.path)).toEqual(['data_retention_in_days', 'features.firehose']);
     expect(comments.find((c) => c.id === human.id)?.body).toBe('LGTM once the plan is green');
-    // Only the oldest is written to; the newer duplicate is never updated (see the report: it is
-    // not deleted either, so a stale plan stays visible on the pull request).
+    // Only the oldest is written to; the newer duplicate, a stale plan, is deleted.
     const patched = gh.requests.filter((r) => r.route === 'PATCH comment').map((r) => r.path);
     expect(new Set(patched)).toEqual(new Set([`/repos/acme/settings/issues/comments/${oldest.id}`]));
-    expect(comments.find((c) => c.id === newer.id)?.body ?? 'deleted').not.toContain('leadconduit-account-action:plan');
+    expect(comments.find((c) => c.id === newer.id)).toBeUndefined();
+    expect(comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
   });
 });

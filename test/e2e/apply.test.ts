@@ -129,6 +129,7 @@ describe('apply on push to main', () => {
     const run = await action({ file: DESIRED, env: { RUNNER_DEBUG: '1' } });
     expect(run.exitCode).toBe(0);
     for (const secret of [TEST_API_KEY, ...SECRET_VALUES]) expect(run.everything).not.toContain(secret);
+    expect(run.everything).not.toContain('ghs_fake_token_123');
     const previous = await readFile(run.outputs['previous-state-file'] ?? '', 'utf8');
     for (const secret of SECRET_VALUES) expect(previous).not.toContain(secret);
   });
@@ -190,6 +191,23 @@ describe('reviewed-plan guard', () => {
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
     expect(run.summary).toContain('Applied anyway because allow-unreviewed-changes is true');
+  });
+
+  it('refuses, sending nothing, when the reviewed plan cannot be looked up (GitHub failing)', async () => {
+    await reviewOnPullRequest(DESIRED);
+    gh.inject('GET commit pulls', { kind: 'status', status: 502 }, 10);
+    const run = await action({ file: DESIRED });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::Could not look up the reviewed plan: .*502.* Nothing was sent: the changes could not be compared with the plan reviewed on the pull request\. Re-run the job, or set allow-unreviewed-changes: true\./);
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('applies without the comparison when GitHub fails and allow-unreviewed-changes is true, and says so', async () => {
+    gh.inject('GET commit pulls', { kind: 'status', status: 502 }, 10);
+    const run = await action({ file: DESIRED, inputs: { 'allow-unreviewed-changes': 'true' } });
+    expect(run.exitCode).toBe(0);
+    expect(puts()).toHaveLength(1);
+    expect(run.summary).toContain('Applied without comparing with a reviewed plan because allow-unreviewed-changes is true');
   });
 
   it('applies a direct push (no pull request) and says no reviewed plan was found', async () => {
