@@ -60,7 +60,8 @@ export function getSettings(env: NodeJS.ProcessEnv, run: RunContext, tuning: Par
   const requestedMode = (MODES as readonly string[]).includes(requestedRaw.toLowerCase()) ? (requestedRaw.toLowerCase() as RequestedMode) : undefined;
   if (!requestedMode) problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
 
-  const baseUrl = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, problems);
+  const { url: baseUrl, problem: baseUrlProblem } = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, 'Input "base-url"', 'the "api-key" input');
+  if (baseUrlProblem) problems.push(baseUrlProblem);
 
   const file = readInput(env, 'file') || DEFAULT_FILE;
   const filePath = resolve(run.workspace, file);
@@ -100,26 +101,27 @@ export function resolveMode(mode: RequestedMode, eventName: string): Mode {
   }
 }
 
-/** https only, except on this machine: the API key must not cross a network in clear text. */
-function checkBaseUrl(raw: string, problems: string[]): string {
+/**
+ * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
+ * API key never crosses a network in clear text. `name` is how the setting is called where it was
+ * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
+ */
+export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url: string; problem?: string } {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-    problems.push(`Input "base-url" must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".`);
-    return DEFAULT_BASE_URL;
+    return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".` };
   }
-  if (url.username || url.password) {
-    problems.push('Input "base-url" must not contain a user name or password; the API key goes in the "api-key" input.');
-  } else if (url.search || url.hash) {
-    problems.push(`Input "base-url" must not have a query or fragment ("${raw}").`);
-  } else if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    problems.push(`Input "base-url" must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
-  } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push(`Input "base-url" must be an https:// URL, not "${raw}".`);
+  const result = (problem?: string) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
+  if (url.username || url.password) return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
+  if (url.search || url.hash) return result(`${name} must not have a query or fragment ("${raw}").`);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
   }
-  return url.href.replace(/\/$/, '');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return result(`${name} must be an https:// URL, not "${raw}".`);
+  return result();
 }
 
 /** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */

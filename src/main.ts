@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { LiveAccount } from './account-schema.js';
@@ -23,7 +24,7 @@ class InvalidFileError extends UserError {}
  * Every outcome, failures included, ends with a job summary and all outputs set.
  */
 export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
-  const redactor = new Redactor();
+  const redactor = new Redactor(core.setSecret);
   // Masked before anything else runs, so no later line can print it.
   redactor.add(readInput(process.env, 'api-key'));
   redactor.add(readInput(process.env, 'github-token'));

@@ -1,5 +1,3 @@
-import * as core from '@actions/core';
-
 const MASK = '***';
 
 /**
@@ -11,7 +9,8 @@ export class Redactor {
   readonly #secrets = new Set<string>();
   readonly #register: (secret: string) => void;
 
-  constructor(register: (secret: string) => void = core.setSecret) {
+  /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
+  constructor(register: (secret: string) => void) {
     this.#register = register;
   }
 

@@ -1,0 +1,344 @@
+import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ACCOUNT_ID_PATTERN, type LiveAccount } from '../account-schema.js';
+import { parseDesiredState, secretsInFile, type DesiredStateFile, type Problem } from '../desired-state.js';
+import { UserError } from '../errors.js';
+import { DEFAULT_FILE, DEFAULT_TUNING, credentialsIn } from '../inputs.js';
+import { createLeadConduitClient, type LeadConduitClient } from '../leadconduit.js';
+import { buildAccountUpdate, managedSettings, planChanges, previousState, verifyAccount, type Change, type Json } from '../plan.js';
+import { Redactor } from '../redact.js';
+import { countChanges } from '../report.js';
+import { Deadline } from '../retry.js';
+import { defaultSchemaRef, exportAccount } from './export.js';
+import { checkBaseUrl, readApiKey } from './settings.js';
+import { Output, confirm, renderTable, type Io } from './terminal.js';
+
+export const CLI_NAME = 'leadconduit-account';
+
+/** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
+export const EXIT = { ok: 0, failed: 1, changes: 2 } as const;
+
+export interface CommonOptions {
+  json?: boolean;
+}
+
+export interface NetworkOptions extends CommonOptions {
+  baseUrl?: string;
+  verbose?: boolean;
+}
+
+export interface ApplyOptions extends NetworkOptions {
+  allowDestructive?: boolean;
+  yes?: boolean;
+}
+
+export interface ExportOptions extends NetworkOptions {
+  force?: boolean;
+  id?: string;
+  schema?: string;
+}
+
+/** The file has problems; they were printed one per line. */
+export class InvalidFileError extends UserError {
+  readonly problems: readonly Problem[];
+  constructor(message: string, problems: readonly Problem[]) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+/** One command's run: where it writes, the secrets it must not show, and its JSON result so far. */
+export class Context {
+  readonly io: Io;
+  readonly command: string;
+  readonly redactor = new Redactor(() => {
+    // The Actions runner's log masking does not apply here: Output scrubs every text instead.
+  });
+  readonly out: Output;
+  /** The --json result, filled in as the run goes, so a failure still reports what was known. */
+  readonly result: Record<string, unknown>;
+
+  constructor(io: Io, command: string, json: boolean) {
+    this.io = io;
+    this.command = command;
+    this.out = new Output(io, this.redactor, json);
+    this.result = { command };
+  }
+}
+
+export async function validateCommand(ctx: Context, file: string): Promise<number> {
+  const desired = await loadDesiredState(ctx, file, 'validate');
+  const settings = managedSettings(desired.state).length;
+  Object.assign(ctx.result, { ok: true, valid: true, settings, problems: [] });
+  if (ctx.out.json) ctx.out.emit(ctx.result);
+  ctx.out.line(`${ctx.out.paint('green', '✓')} ${file} is valid: ${plural(settings, 'managed setting')}.`);
+  return EXIT.ok;
+}
+
+export async function planCommand(ctx: Context, file: string, options: NetworkOptions): Promise<number> {
+  const { live, changes } = await readPlan(ctx, file, options);
+  if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
+  printPlan(ctx, file, live, changes);
+  if (changes.length === 0) return EXIT.ok;
+  const { destructive } = countChanges(changes);
+  const again = `${CLI_NAME} apply${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}${destructive > 0 ? ' --allow-destructive' : ''}`;
+  ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${again}`);
+  return EXIT.changes;
+}
+
+export async function applyCommand(ctx: Context, file: string, options: ApplyOptions): Promise<number> {
+  const { desired, live, changes, baseUrl, apiKey } = await readPlan(ctx, file, options);
+  ctx.result.applied = false;
+  printPlan(ctx, file, live, changes);
+  if (changes.length === 0) {
+    if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
+    return EXIT.ok;
+  }
+
+  const destructive = changes.filter((c) => c.destructive);
+  if (destructive.length > 0 && options.allowDestructive !== true) {
+    throw new UserError(
+      `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, re-run with --allow-destructive.`,
+    );
+  }
+  if (options.yes !== true) {
+    if (ctx.out.json) {
+      throw new UserError('Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.');
+    }
+    if (ctx.io.stdin.isTTY !== true) {
+      throw new UserError('Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.');
+    }
+    if (destructive.length > 0) {
+      ctx.out.warn(`${plural(destructive.length, 'change')} can permanently delete lead data (see the note column).`);
+    }
+    const question = `Apply ${plural(changes.length, 'change')} to ${printable(live.name ?? 'the account')} (${live.id})? Type "yes" to apply: `;
+    if (!(await confirm(ctx.io, ctx.out.scrub(question)))) {
+      throw new UserError('Apply cancelled; nothing was sent.');
+    }
+  }
+
+  const body = buildAccountUpdate(desired.state, live, changes);
+  ctx.result.requestBody = body;
+  ctx.result.previousState = previousState(desired.state, live);
+  ctx.result.bodySent = true;
+  const after = await withDeadline((deadline) =>
+    ctx.out.progress(`Applying ${plural(changes.length, 'change')} (PUT /account)…`, () => client(ctx, baseUrl, apiKey, deadline, options).updateAccount(body)),
+  );
+  const mismatches = verifyAccount(desired.state, after);
+  if (mismatches.length > 0) {
+    ctx.result.mismatches = mismatches;
+    throw new UserError(
+      `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    );
+  }
+  ctx.result.applied = true;
+  if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
+  ctx.out.line(`${ctx.out.paint('green', '✓')} Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
+  return EXIT.ok;
+}
+
+export async function exportCommand(ctx: Context, file: string, options: ExportOptions): Promise<number> {
+  const baseUrl = baseUrlOf(ctx, options);
+  if (options.id !== undefined && !ACCOUNT_ID_PATTERN.test(options.id)) {
+    throw new UserError(`--id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not "${options.id}".`);
+  }
+  const path = resolve(ctx.io.cwd, file);
+  Object.assign(ctx.result, { file, baseUrl, written: false });
+  let existing: Buffer | undefined;
+  try {
+    const stats = await lstat(path);
+    if (stats.isDirectory()) throw new UserError(`${file} is a directory; name the desired-state file to write.`);
+    if (options.force !== true) throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
+    existing = await readFile(path);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
+    // Found out before reading the account, not after.
+    const folder = await lstat(dirname(path)).catch(() => undefined);
+    if (!folder?.isDirectory()) throw new UserError(`Could not write ${file}: its folder does not exist.`);
+  }
+  const apiKey = readApiKey(ctx.io.env, 'export');
+  ctx.redactor.add(apiKey);
+
+  const { account: live, via } = await withDeadline((deadline) =>
+    ctx.out.progress(`Reading the account from ${baseUrl}…`, () => client(ctx, baseUrl, apiKey, deadline, options).readAccount(options.id)),
+  );
+  ctx.result.account = { id: live.id, name: live.name ?? null };
+  ctx.result.via = via;
+
+  const schemaRef = options.schema ?? keptSchema(existing) ?? defaultSchemaRef(ctx.io.cwd, path);
+  const exported = exportAccount(live, schemaRef, file);
+  // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
+  if (ctx.redactor.scrub(exported.text) !== exported.text) {
+    throw new Error('the exported file would contain a secret (the API key or an account credential); nothing was written');
+  }
+  try {
+    await writeFile(path, exported.text, { flag: options.force === true ? 'w' : 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
+    throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
+  }
+  Object.assign(ctx.result, { written: true, settings: exported.settings, skipped: exported.skipped, schema: schemaRef });
+  if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
+  for (const skip of exported.skipped) ctx.out.warn(`${skip.path} was not exported: ${skip.reason}.`);
+  ctx.out.line(
+    `${ctx.out.paint('green', '✓')} Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${printable(live.name ?? '(no name)')} (${live.id}), read with ${via}.`,
+  );
+  ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+  return EXIT.ok;
+}
+
+/** The file, validated; its problems printed one per line as file:line:column  message. */
+async function loadDesiredState(ctx: Context, file: string, command: string): Promise<DesiredStateFile> {
+  const path = resolve(ctx.io.cwd, file);
+  ctx.result.file = file;
+  let bytes: Buffer;
+  try {
+    if ((await lstat(path)).isDirectory()) throw new UserError(`${file} is a directory, not a desired-state file.`);
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+    }
+    throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);
+  }
+  const parsed = parseDesiredState(bytes, file);
+  if (parsed.ok) return parsed.desired;
+
+  // A committed api_key is still a secret: masked before any message could quote it.
+  for (const secret of secretsInFile(bytes.toString('utf8'))) ctx.redactor.add(secret);
+  Object.assign(ctx.result, { valid: false, problems: parsed.problems });
+  const { out } = ctx;
+  for (const problem of parsed.problems) {
+    out.line(`${out.paint('bold', `${file}:${problem.line}:${problem.column}`)}  ${problem.message}`);
+  }
+  const count = plural(parsed.problems.length, 'problem');
+  throw new InvalidFileError(`${file} has ${count}${command === 'validate' ? '' : '; nothing was sent'}.`, parsed.problems);
+}
+
+async function readPlan(
+  ctx: Context,
+  file: string,
+  options: NetworkOptions,
+): Promise<{ desired: DesiredStateFile; live: LiveAccount; changes: Change[]; baseUrl: string; apiKey: string }> {
+  const baseUrl = baseUrlOf(ctx, options);
+  Object.assign(ctx.result, { file, baseUrl });
+  const desired = await loadDesiredState(ctx, file, ctx.command);
+  const apiKey = readApiKey(ctx.io.env, ctx.command);
+  ctx.redactor.add(apiKey);
+
+  const { account: live, via } = await withDeadline((deadline) =>
+    ctx.out.progress(`Reading the account from ${baseUrl}…`, () => client(ctx, baseUrl, apiKey, deadline, options).readAccount(desired.state.id)),
+  );
+  ctx.result.account = { id: live.id, name: live.name ?? null };
+  ctx.result.via = via;
+  if (desired.state.id !== undefined && desired.state.id.toLowerCase() !== live.id.toLowerCase()) {
+    throw new UserError(
+      `${file} is for account ${desired.state.id}, but the API key reads account ${live.id} (${live.name ?? 'no name'}). Nothing was changed: use the API key of account ${desired.state.id}, or correct "id" in the file.`,
+    );
+  }
+  const changes = planChanges(desired.state, live);
+  const { total, destructive } = countChanges(changes);
+  Object.assign(ctx.result, { changed: total > 0, changeCount: total, destructiveCount: destructive, changes });
+  return { desired, live, changes, baseUrl, apiKey };
+}
+
+function printPlan(ctx: Context, file: string, live: LiveAccount, changes: readonly Change[]): void {
+  const { out } = ctx;
+  out.line(`Account ${printable(live.name ?? '(no name)')} (${live.id})`);
+  if (changes.length === 0) {
+    out.line(`${out.paint('green', '✓')} No changes: the live account matches ${file}.`);
+    return;
+  }
+  const rows = [
+    ['SETTING', 'LIVE', 'DESIRED', 'NOTE'],
+    ...changes.map((c) => [c.path, show(c.before), show(c.after), c.destructive ? `⚠ destructive: ${c.warning ?? ''}` : '']),
+  ];
+  out.line();
+  for (const row of renderTable(rows, (r, c, text) => {
+    if (text.trim() === '') return text;
+    if (r === 0) return out.paint('dim', text);
+    if (c === 0) return out.paint('bold', text);
+    if (c === 1) return out.paint('red', text);
+    if (c === 2) return out.paint('green', text);
+    return out.paint(['bold', 'yellow'], text);
+  })) {
+    out.line(row);
+  }
+  out.line();
+  const { total, destructive } = countChanges(changes);
+  const counts = `Plan: ${plural(total, 'change')}, ${destructive} destructive`;
+  out.line(destructive > 0 ? out.paint(['bold', 'yellow'], `${counts}.`) : `${counts}.`);
+}
+
+/** --base-url, checked; a user name or password in it is masked before any message can quote it. */
+function baseUrlOf(ctx: Context, options: NetworkOptions): string {
+  for (const credential of credentialsIn(options.baseUrl ?? '')) ctx.redactor.add(credential);
+  return checkBaseUrl(options.baseUrl);
+}
+
+function client(ctx: Context, baseUrl: string, apiKey: string, deadline: Deadline, options: NetworkOptions): LeadConduitClient {
+  return createLeadConduitClient({
+    baseUrl,
+    apiKey,
+    requestTimeoutMs: DEFAULT_TUNING.requestTimeoutMs,
+    retry: DEFAULT_TUNING.retry,
+    deadline,
+    redactor: ctx.redactor,
+    ...(options.verbose === true ? { debug: (message: string) => ctx.out.note(ctx.out.paintErr('dim', message)) } : {}),
+  });
+}
+
+/** Each network step has the action's overall deadline; the time spent at a prompt does not count. */
+async function withDeadline<T>(work: (deadline: Deadline) => Promise<T>): Promise<T> {
+  const deadline = new Deadline(DEFAULT_TUNING.deadlineMs);
+  try {
+    return await work(deadline);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** The "$schema" of the file being overwritten, kept when it has one. */
+function keptSchema(existing: Buffer | undefined): string | undefined {
+  if (existing === undefined) return undefined;
+  try {
+    const value = (JSON.parse(existing.toString('utf8')) as { $schema?: unknown }).$schema;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Text from the API without control characters, so it cannot move the cursor or recolour the terminal. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+function show(value: Json): string {
+  return value === null ? '(not set)' : printable(JSON.stringify(value));
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A file name as it can be pasted into a shell. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'its folder does not exist',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'it is a directory',
+    EROFS: 'the file system is read-only',
+  };
+  return (code && reasons[code]) ?? (error instanceof Error ? error.message : String(error));
+}

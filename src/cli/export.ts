@@ -1,0 +1,93 @@
+import { dirname, relative, resolve, sep } from 'node:path';
+import { FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES, type LiveAccount } from '../account-schema.js';
+import { parseDesiredState } from '../desired-state.js';
+import { managedSettings } from '../plan.js';
+import { formatStateFile } from '../state-files.js';
+
+/** Where the JSON Schema sits inside this package, once installed as a dev dependency. */
+export const SCHEMA_IN_PACKAGE = 'node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json';
+
+/**
+ * The "$schema" of an exported file: the schema in ./node_modules of the current directory,
+ * written relative to the file (editors resolve "$schema" from the file's own folder).
+ */
+export function defaultSchemaRef(cwd: string, filePath: string): string {
+  const path = relative(dirname(filePath), resolve(cwd, SCHEMA_IN_PACKAGE)).split(sep).join('/');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
+export interface Export {
+  /** The desired-state file's text, ready to write. */
+  text: string;
+  /** Managed settings in it. */
+  settings: number;
+  /** Live values left out, each with why (a feature this version does not know, a value the schema refuses). */
+  skipped: { path: string; reason: string }[];
+}
+
+/**
+ * A desired-state file holding every writable setting of the live account, with its id as a
+ * guard. Only writable fields are picked, so no secret or read-only field can enter it; what the
+ * schema would refuse is left out (and listed) so the file always validates.
+ */
+export function exportAccount(live: LiveAccount, schemaRef: string, file: string): Export {
+  const skipped: Export['skipped'] = [];
+  const state: Record<string, unknown> = { $schema: schemaRef, id: live.id };
+
+  if (typeof live.data_retention_in_days === 'number') state.data_retention_in_days = live.data_retention_in_days;
+  if (typeof live.data_truncated_at === 'string') state.data_truncated_at = live.data_truncated_at;
+
+  const features: Record<string, boolean> = {};
+  for (const name of FEATURE_NAMES) {
+    const on = live.features?.[name];
+    if (typeof on === 'boolean') features[name] = on;
+  }
+  for (const name of Object.keys(live.features ?? {})) {
+    if (!(FEATURE_NAMES as readonly string[]).includes(name)) skipped.push({ path: `features.${name}`, reason: 'a feature this version of the schema does not know' });
+  }
+  if (Object.keys(features).length > 0) state.features = features;
+
+  const subscriptions: Record<string, Record<string, string>> = {};
+  for (const [name, subscription] of Object.entries(live.subscriptions ?? {})) {
+    if (!subscription) continue;
+    if (!(SUBSCRIPTION_NAMES as readonly string[]).includes(name)) {
+      skipped.push({ path: `subscriptions.${name}`, reason: 'a subscription this version of the schema does not know' });
+      continue;
+    }
+    const fields: Record<string, string> = {};
+    for (const field of SUBSCRIPTION_FIELDS) {
+      const value = subscription[field];
+      if (typeof value === 'string') fields[field] = value;
+    }
+    if (Object.keys(fields).length > 0) subscriptions[name] = fields;
+  }
+  if (Object.keys(subscriptions).length > 0) state.subscriptions = subscriptions;
+
+  // The schema has the last word: a live value it refuses (say a date-time without a time zone)
+  // is left out rather than written into a file that would not validate.
+  for (let round = 0; ; round++) {
+    const parsed = parseDesiredState(Buffer.from(formatStateFile(state)), file);
+    if (parsed.ok) return { text: parsed.desired.text, settings: managedSettings(parsed.desired.state).length, skipped };
+    const removable = parsed.problems.filter((problem) => problem.path !== '' && problem.path !== 'id' && problem.path !== '$schema');
+    if (round >= 3 || removable.length !== parsed.problems.length) {
+      throw new Error(`the exported file does not validate: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    }
+    for (const problem of removable) {
+      removePath(state, problem.path.split('.'));
+      skipped.push({ path: problem.path, reason: problem.message });
+    }
+  }
+}
+
+function removePath(root: Record<string, unknown>, path: readonly string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    delete root[head];
+    return;
+  }
+  const child = root[head];
+  if (typeof child !== 'object' || child === null) return;
+  removePath(child as Record<string, unknown>, rest);
+  if (Object.keys(child).length === 0) delete root[head];
+}

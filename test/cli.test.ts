@@ -1,0 +1,506 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDesiredState } from '../src/desired-state.js';
+import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
+import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from './support/sample-account.js';
+
+// The built command line (`npm run build` first), run as a user runs it: `node dist/cli.js`,
+// in a folder of its own, against the fake LeadConduit on 127.0.0.1.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli.js');
+const FILE = 'leadconduit-account.json';
+const ANSI = /\x1b\[/;
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface CliOptions {
+  env?: Record<string, string>;
+  /** What stdin holds; without it stdin is closed at once (not a terminal either way). */
+  input?: string;
+  apiKey?: string | null;
+}
+
+let lc: FakeLeadConduit;
+let dir: string;
+
+beforeEach(async () => {
+  lc = await startFakeLeadConduit();
+  dir = await mkdtemp(join(tmpdir(), 'lc-cli-'));
+});
+
+afterEach(async () => {
+  await lc.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** node dist/cli.js <args> in `dir`, with only PATH, HOME and what the test gives in its environment. */
+async function cli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  const apiKey = options.apiKey === undefined ? TEST_API_KEY : options.apiKey;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    ...(apiKey === null ? {} : { LEADCONDUIT_API_KEY: apiKey }),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end(options.input ?? '');
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? -1)));
+  return { code, stdout, stderr };
+}
+
+const withFake = (...args: string[]) => [...args, '--base-url', lc.url];
+
+async function writeState(value: unknown, name = FILE): Promise<void> {
+  await writeFile(join(dir, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function routes(): string[] {
+  return lc.requests.map((r) => `${r.method} ${r.path}`);
+}
+
+function expectNoSecrets(...texts: string[]): void {
+  for (const text of texts) for (const secret of [TEST_API_KEY, ...SECRET_VALUES]) expect(text).not.toContain(secret);
+}
+
+function expectNoStack(run: CliRun): void {
+  expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at /m);
+}
+
+describe('the built command line', () => {
+  it('exists (npm run build) and is a node script', async () => {
+    expect(existsSync(CLI)).toBe(true);
+    expect((await readFile(CLI, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  describe('validate', () => {
+    it('accepts a valid file without the network or an API key', async () => {
+      await writeState({ id: SAMPLE_ACCOUNT_ID, data_retention_in_days: 365, features: { firehose: true } });
+      const run = await cli(['validate'], { apiKey: null });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toBe(`✓ ${FILE} is valid: 2 managed settings.\n`);
+      expect(lc.requests).toHaveLength(0);
+    });
+
+    it('prints each problem as file:line:column  message and exits 1', async () => {
+      await writeState('{\n  "data_retention_in_days": "365",\n  "featurez": {}\n}\n', 'account.json');
+      const run = await cli(['validate', 'account.json'], { apiKey: null });
+      expect(run.code).toBe(1);
+      expect(run.stdout.split('\n')).toEqual([
+        'account.json:2:3  data_retention_in_days must be a number, not the string "365"; remove the quotes',
+        'account.json:3:3  unknown setting "featurez"; did you mean "features"?',
+        '',
+      ]);
+      expect(run.stderr).toBe('error: account.json has 2 problems.\n');
+      expectNoStack(run);
+    });
+
+    it('reports invalid JSON at its line and column', async () => {
+      await writeState('{\n  "data_retention_in_days": 365,\n}\n');
+      const run = await cli(['validate']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe(`${FILE}:2:32  trailing comma: JSON allows no comma after the last item; remove it\n`);
+    });
+
+    it('--json: one object with the problems', async () => {
+      await writeState('{"features": {"firehose": "yes"}}');
+      const run = await cli(['validate', '--json']);
+      expect(run.code).toBe(1);
+      const result = JSON.parse(run.stdout) as Record<string, unknown>;
+      expect(result).toMatchObject({
+        command: 'validate',
+        ok: false,
+        valid: false,
+        file: FILE,
+        problems: [{ path: 'features.firehose', line: 1, column: 15, message: 'features.firehose must be true or false, not the string "yes"' }],
+      });
+      await writeState({ features: { firehose: true } });
+      const ok = await cli(['validate', '--json']);
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.stdout)).toEqual({ command: 'validate', file: FILE, ok: true, valid: true, settings: 1, problems: [] });
+    });
+
+    it('a missing file is a clear error', async () => {
+      const run = await cli(['validate', 'nope.json']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('error: nope.json was not found');
+      expect(run.stderr).toContain('leadconduit-account export nope.json');
+      expectNoStack(run);
+    });
+
+    it('does not print a committed api_key, even in a problem', async () => {
+      await writeState({ api_key: SECRET_VALUES[0], id: SECRET_VALUES[0] });
+      const run = await cli(['validate']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('"api_key" is a read-only account field');
+      expectNoSecrets(run.stdout, run.stderr);
+    });
+  });
+
+  describe('plan', () => {
+    it('shows the changes as a table and exits 2', async () => {
+      await writeState({ data_retention_in_days: 30, features: { firehose: true, seller_access: true } });
+      const run = await cli(withFake('plan'));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).not.toMatch(ANSI);
+      const lines = run.stdout.split('\n');
+      expect(lines[0]).toBe(`Account Acme, Inc. (${SAMPLE_ACCOUNT_ID})`);
+      const header = lines.findIndex((line) => line.startsWith('SETTING'));
+      expect(lines[header]).toMatch(/^SETTING\s+LIVE\s+DESIRED\s+NOTE$/);
+      expect(lines[header + 1]).toMatch(/^data_retention_in_days\s+365\s+30\s+⚠ destructive: lowers data retention from 365 to 30 days/);
+      expect(lines[header + 2]).toMatch(/^features\.firehose\s+false\s+true$/);
+      expect(run.stdout).toContain('Plan: 2 changes, 1 destructive.');
+      expect(run.stdout).toContain('Apply them with: leadconduit-account apply --allow-destructive');
+      expect(routes()).toEqual(['GET /account']);
+      expectNoSecrets(run.stdout, run.stderr);
+    });
+
+    it('exits 0 when the live account matches the file', async () => {
+      await writeState({ id: SAMPLE_ACCOUNT_ID, data_retention_in_days: 365, features: { firehose: false } });
+      const run = await cli(withFake('plan'));
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toContain(`✓ No changes: the live account matches ${FILE}.`);
+      expect(routes()).toEqual(['GET /account']);
+    });
+
+    it('--json: one object with the changes, exit code still 2', async () => {
+      await writeState({ features: { firehose: true } }, 'other.json');
+      const run = await cli(withFake('plan', 'other.json', '--json'));
+      expect(run.code).toBe(2);
+      expect(JSON.parse(run.stdout)).toEqual({
+        command: 'plan',
+        ok: true,
+        file: 'other.json',
+        baseUrl: lc.url,
+        account: { id: SAMPLE_ACCOUNT_ID, name: 'Acme, Inc.' },
+        via: 'GET /account',
+        changed: true,
+        changeCount: 1,
+        destructiveCount: 0,
+        changes: [{ path: 'features.firehose', before: false, after: true, destructive: false }],
+      });
+    });
+
+    it('an invalid file is reported and nothing is sent', async () => {
+      await writeState('{"data_retention_in_days": 0}');
+      const run = await cli(withFake('plan'));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe(`${FILE}:1:2  data_retention_in_days must be at least 1, not 0\n`);
+      expect(run.stderr).toBe(`error: ${FILE} has 1 problem; nothing was sent.\n`);
+      expect(lc.requests).toHaveLength(0);
+    });
+
+    it('without LEADCONDUIT_API_KEY: a clear error, nothing sent', async () => {
+      await writeState({ features: { firehose: true } });
+      for (const apiKey of [null, '  ']) {
+        const run = await cli(withFake('plan'), { apiKey });
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(/^error: LEADCONDUIT_API_KEY is empty: plan reads the live account and needs the LeadConduit API key\. .*Nothing was sent\.\n$/);
+        expectNoStack(run);
+      }
+      const json = await cli(withFake('plan', '--json'), { apiKey: null });
+      expect(JSON.parse(json.stdout)).toMatchObject({ command: 'plan', ok: false, error: expect.stringContaining('LEADCONDUIT_API_KEY is empty') });
+      expect(lc.requests).toHaveLength(0);
+    });
+
+    it('a rejected API key: the action\'s message, the key never shown', async () => {
+      await writeState({ features: { firehose: true } });
+      const run = await cli(withFake('plan'), { apiKey: 'wrong-key-0123456789' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('error: LeadConduit rejected the API key (401 Unauthorized) on GET /account: Unauthorized.');
+      expect(run.stderr).toContain('reads the API key from LEADCONDUIT_API_KEY');
+      expect(run.stderr).not.toContain('wrong-key-0123456789');
+      expectNoStack(run);
+    });
+
+    it('--base-url follows the action\'s rule: https, or http on this machine only', async () => {
+      await writeState({ features: { firehose: true } });
+      const run = await cli(['plan', '--base-url', 'http://leadconduit.example.com']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        'error: --base-url must use https:// (got "http://leadconduit.example.com"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.\n',
+      );
+      const bad = await cli(['plan', '--base-url', 'not a url']);
+      expect(bad.stderr).toBe('error: --base-url must be a URL starting with https:// such as https://app.leadconduit.com, not "not a url".\n');
+      const withPassword = await cli(['plan', '--base-url', 'https://user:hunter2-secret@exa mple.com']);
+      expect(withPassword.code).toBe(1);
+      expect(withPassword.stderr).toContain('--base-url must be a URL');
+      expect(withPassword.stderr).not.toContain('hunter2-secret');
+    });
+
+    it('refuses a file for another account', async () => {
+      await writeState({ id: '5fd4371e940df5a34a3888ff', features: { firehose: true } });
+      const run = await cli(withFake('plan'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`${FILE} is for account 5fd4371e940df5a34a3888ff, but the API key reads account ${SAMPLE_ACCOUNT_ID} (Acme, Inc.)`);
+    });
+
+    it('colours only on request: FORCE_COLOR colours, NO_COLOR wins', async () => {
+      await writeState({ data_retention_in_days: 30 });
+      const forced = await cli(withFake('plan'), { env: { FORCE_COLOR: '1' } });
+      expect(forced.code).toBe(2);
+      expect(forced.stdout).toMatch(ANSI);
+      const none = await cli(withFake('plan'), { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+      expect(none.stdout).not.toMatch(ANSI);
+      expect(none.stdout.replace(/\s+/g, ' ')).toBe(forced.stdout.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s+/g, ' '));
+    });
+  });
+
+  describe('apply', () => {
+    it('--yes applies with one PUT and verifies', async () => {
+      await writeState({ features: { firehose: true }, subscriptions: { pro: { state: 'active' } } });
+      const run = await cli(withFake('apply', '--yes'));
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('features.firehose');
+      expect(run.stdout).toContain(`✓ Applied 2 changes; the account now matches ${FILE}.`);
+      expect(routes()).toEqual(['GET /account', 'PUT /account']);
+      expect(lc.account.features.firehose).toBe(true);
+      expect(lc.account.subscriptions.pro?.state).toBe('active');
+      expect(lc.account.subscriptions.pro?.inactive_at).toBe('2023-02-20T18:45:00Z');
+      expectNoSecrets(run.stdout, run.stderr);
+    });
+
+    it('without --yes and without a terminal: refuses after the plan, nothing sent', async () => {
+      await writeState({ features: { firehose: true } });
+      const run = await cli(withFake('apply'), { input: 'yes\n' });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('features.firehose');
+      expect(run.stderr).toBe(
+        'error: Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.\n',
+      );
+      expect(routes()).toEqual(['GET /account']);
+      expect(lc.account.features.firehose).toBe(false);
+    });
+
+    it('refuses destructive changes without --allow-destructive, even with --yes', async () => {
+      await writeState({ data_retention_in_days: 30, features: { firehose: true } });
+      const refused = await cli(withFake('apply', '--yes'));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^error: Refusing to apply 1 destructive change\(s\): data_retention_in_days 365 -> 30 \(lowers data retention .*\)\. Nothing was sent\. If this is intended, re-run with --allow-destructive\.\n$/,
+      );
+      expect(routes()).toEqual(['GET /account']);
+      expect(lc.account.data_retention_in_days).toBe(365);
+
+      const applied = await cli(withFake('apply', '--yes', '--allow-destructive'));
+      expect(applied.code).toBe(0);
+      expect(lc.account.data_retention_in_days).toBe(30);
+      expect(lc.account.features.firehose).toBe(true);
+      expect(routes()).toEqual(['GET /account', 'GET /account', 'PUT /account']);
+    });
+
+    it('nothing to apply: exit 0, no PUT, no --yes needed', async () => {
+      await writeState({ features: { firehose: false } });
+      const run = await cli(withFake('apply'));
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('No changes');
+      expect(routes()).toEqual(['GET /account']);
+    });
+
+    it('fails when the account does not take a setting', async () => {
+      await lc.close();
+      lc = await startFakeLeadConduit({ ignorePaths: ['features.firehose'] });
+      await writeState({ features: { firehose: true } });
+      const run = await cli(withFake('apply', '--yes'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        'error: LeadConduit accepted the update, but 1 setting(s) do not match the file afterwards: features.firehose is false, expected true. Check the account in LeadConduit.',
+      );
+    });
+
+    it('--json: one object with what was sent and the state before', async () => {
+      await writeState({ data_retention_in_days: 400 });
+      const run = await cli(withFake('apply', '--json', '--yes'));
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        command: 'apply',
+        ok: true,
+        applied: true,
+        changes: [{ path: 'data_retention_in_days', before: 365, after: 400, destructive: false }],
+        requestBody: { data_retention_in_days: 400 },
+        previousState: { data_retention_in_days: 365 },
+      });
+      const again = await cli(withFake('apply', '--json'));
+      expect(again.code).toBe(0); // already applied: nothing to confirm
+      expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, applied: false, changeCount: 0 });
+      await writeState({ data_retention_in_days: 500 });
+      const unconfirmed = await cli(withFake('apply', '--json'));
+      expect(unconfirmed.code).toBe(1);
+      expect(JSON.parse(unconfirmed.stdout)).toMatchObject({ command: 'apply', ok: false, applied: false, changeCount: 1 });
+      expect(lc.account.data_retention_in_days).toBe(400);
+    });
+  });
+
+  describe('export', () => {
+    it('writes every writable setting; plan then reports no changes', async () => {
+      const run = await cli(withFake('export'));
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`✓ Wrote ${FILE}: 21 settings of account Acme, Inc. (${SAMPLE_ACCOUNT_ID}), read with GET /account.`);
+      const text = await readFile(join(dir, FILE), 'utf8');
+      const parsed = parseDesiredState(Buffer.from(text), FILE);
+      expect(parsed.ok).toBe(true);
+      const account = sampleAccount();
+      expect(JSON.parse(text)).toEqual({
+        $schema: './node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json',
+        id: SAMPLE_ACCOUNT_ID,
+        data_retention_in_days: 365,
+        data_truncated_at: '2023-11-07T05:31:56Z',
+        features: account.features,
+        subscriptions: {
+          base: { state: 'active', product_offering_component: 'base', created_at: '2021-01-04T15:00:00Z', updated_at: '2023-06-01T10:30:00Z', active_at: '2021-01-04T15:00:00Z' },
+          pro: {
+            state: 'inactive',
+            product_offering_component: 'pro',
+            created_at: '2022-03-10T09:00:00Z',
+            updated_at: '2023-02-20T18:45:00Z',
+            active_at: '2022-03-10T09:00:00Z',
+            inactive_at: '2023-02-20T18:45:00Z',
+          },
+        },
+      });
+      expectNoSecrets(text, run.stdout, run.stderr);
+      for (const field of ['api_key', 'keen_read_api_key', 'keen_write_api_key', 'sso_id', 'name']) expect(text).not.toContain(`"${field}"`);
+
+      const plan = await cli(withFake('plan'));
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toContain('No changes');
+      expect(routes()).toEqual(['GET /account', 'GET /account']);
+    });
+
+    it('refuses to overwrite without --force, before any request', async () => {
+      await writeState({ features: { firehose: true } });
+      const before = await readFile(join(dir, FILE), 'utf8');
+      const run = await cli(withFake('export'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`error: ${FILE} already exists; nothing was written. Re-run with --force to overwrite it.\n`);
+      expect(await readFile(join(dir, FILE), 'utf8')).toBe(before);
+      expect(lc.requests).toHaveLength(0);
+
+      await writeState({ $schema: 'https://example.com/my.schema.json', features: { firehose: true } });
+      const forced = await cli(withFake('export', '--force'));
+      expect(forced.code).toBe(0);
+      const written = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as Record<string, unknown>;
+      expect(written.data_retention_in_days).toBe(365);
+      expect(written.$schema).toBe('https://example.com/my.schema.json'); // the overwritten file's own
+    });
+
+    it('leaves out what the schema refuses, says so, and still round-trips', async () => {
+      const account = sampleAccount();
+      account.features.brand_new_feature = true;
+      account.subscriptions.enterprise = { ...account.subscriptions.pro!, product_offering_component: 'enterprise' };
+      account.subscriptions.base!.updated_at = '2023-06-01 10:30:00';
+      lc.account = account;
+      const run = await cli(withFake('export', 'config/account.json'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe('error: Could not write config/account.json: its folder does not exist.\n');
+      expect(lc.requests).toHaveLength(0);
+
+      const ok = await cli(withFake('export', 'account.json', '--json'));
+      expect(ok.code).toBe(0);
+      const result = JSON.parse(ok.stdout) as { skipped: { path: string }[]; written: boolean };
+      expect(result.written).toBe(true);
+      expect(result.skipped.map((s) => s.path)).toEqual(['features.brand_new_feature', 'subscriptions.enterprise', 'subscriptions.base.updated_at']);
+      expect(ok.stderr).toContain('warning: features.brand_new_feature was not exported: a feature this version of the schema does not know.');
+      const text = await readFile(join(dir, 'account.json'), 'utf8');
+      expect(parseDesiredState(Buffer.from(text), 'account.json').ok).toBe(true);
+      const plan = await cli(withFake('plan', 'account.json'));
+      expect(plan.code).toBe(0);
+    });
+
+    it('picks the account with --id when the API key has several', async () => {
+      await lc.close();
+      const other = sampleAccount({ id: '5fd4371e940df5a34a3888cc', name: 'Other', data_retention_in_days: 90 });
+      lc = await startFakeLeadConduit({ accountEndpoint: false, userAccounts: [sampleAccount(), other] });
+      const ambiguous = await cli(withFake('export'));
+      expect(ambiguous.code).toBe(1);
+      expect(ambiguous.stderr).toContain("The API key's user has 2 accounts");
+      const run = await cli(withFake('export', '--id', '5fd4371e940df5a34a3888cc'));
+      expect(run.code).toBe(0);
+      expect(JSON.parse(await readFile(join(dir, FILE), 'utf8'))).toMatchObject({ id: '5fd4371e940df5a34a3888cc', data_retention_in_days: 90 });
+      expectNoSecrets(await readFile(join(dir, FILE), 'utf8'));
+    });
+  });
+
+  describe('help', () => {
+    it.each(['validate', 'plan', 'apply', 'export'])('%s --help', async (command) => {
+      const run = await cli([command, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(new RegExp(`^Usage: leadconduit-account ${command} \\[options\\] \\[file\\]\\n`));
+      expect(run.stdout).toContain('--json');
+      if (command !== 'validate') expect(run.stdout).toContain('LEADCONDUIT_API_KEY');
+      const viaHelp = await cli(['help', command]);
+      expect(viaHelp.stdout).toBe(run.stdout);
+    });
+
+    it('the top level lists the commands; a wrong option is a short error', async () => {
+      const run = await cli(['--help']);
+      expect(run.code).toBe(0);
+      for (const command of ['validate', 'plan', 'apply', 'export']) expect(run.stdout).toContain(`  ${command} [options] [file]`);
+      const wrong = await cli(['plan', '--api-key', 'x']);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain("error: unknown option '--api-key'");
+      expectNoStack(wrong);
+      const version = await cli(['--version']);
+      expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    });
+  });
+
+  // A real terminal through util-linux `script`: the spinner and the confirmation prompt.
+  const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
+  describe.skipIf(!hasScript)('on a terminal', () => {
+    async function onTerminal(args: readonly string[], input: string): Promise<CliRun> {
+      const command = [process.execPath, CLI, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+      return runScript(command, input);
+    }
+
+    async function runScript(command: string, input: string): Promise<CliRun> {
+      const child = spawn('script', ['-qefc', command, '/dev/null'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'xterm', LEADCONDUIT_API_KEY: TEST_API_KEY },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        if (stdout.includes('Type "yes" to apply')) child.stdin.end(input);
+      });
+      const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? -1)));
+      return { code, stdout, stderr: '' };
+    }
+
+    it('asks before applying; "yes" applies', async () => {
+      await writeState({ features: { firehose: true } });
+      const run = await onTerminal(withFake('apply'), 'yes\n');
+      expect(run.stdout).toContain('Reading the account from'); // the spinner, on a terminal only
+      expect(run.stdout).toContain('Apply 1 change to Acme, Inc. (5fd4371e940df5a34a3888b2)? Type "yes" to apply:');
+      expect(run.code).toBe(0);
+      expect(lc.account.features.firehose).toBe(true);
+      expect(lc.count('PUT /account')).toBe(1);
+    });
+
+    it('anything else cancels, nothing sent', async () => {
+      await writeState({ features: { firehose: true } });
+      const run = await onTerminal(withFake('apply'), 'no\n');
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('Apply cancelled; nothing was sent.');
+      expect(lc.count('PUT /account')).toBe(0);
+    });
+  });
+});
