@@ -19,7 +19,11 @@ try {
     process.exit(1);
   }
   execFileSync('sh', ['-c', build.replace(outputPath, out)], { stdio: 'inherit' });
-  const files = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
+  const files = (dir) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+      .sort();
   const expected = files(out);
   const actual = files('dist');
   const problems = [];

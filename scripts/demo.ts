@@ -19,11 +19,22 @@ try {
 
   const plan = await runDist({ file, event: 'pull_request', leadconduitUrl: leadconduit.url, githubUrl: github.url });
   console.log(rule('pull_request: the action log'));
-  console.log(plan.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'));
+  console.log(
+    plan.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
+  );
   console.log(rule('pull_request: the job summary (Markdown)'));
   console.log(plan.summary);
   console.log(rule('pull_request: the PR comment (Markdown)'));
-  console.log(github.comments.at(-1)?.body.split('\n').filter((line) => !line.startsWith('<!--')).join('\n'));
+  console.log(
+    github.comments
+      .at(-1)
+      ?.body.split('\n')
+      .filter((line) => !line.startsWith('<!--'))
+      .join('\n'),
+  );
   console.log(rule('pull_request: outputs'));
   console.log(plan.outputs);
   await plan.cleanup();

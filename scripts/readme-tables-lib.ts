@@ -5,7 +5,11 @@ interface ActionYaml {
   outputs?: Record<string, { description?: string }>;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 
 /** README.md with the text between the inputs/outputs markers replaced by tables from action.yml. */
 export function renderReadmeTables(actionYml: string, readme: string): string {

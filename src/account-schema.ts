@@ -15,25 +15,13 @@ export const FEATURE_NAMES = [
 export const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'] as const;
 
 /** Subscription fields PUT /account accepts. */
-export const SUBSCRIPTION_FIELDS = [
-  'state',
-  'product_offering_component',
-  'created_at',
-  'updated_at',
-  'active_at',
-  'inactive_at',
-] as const;
+export const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component', 'created_at', 'updated_at', 'active_at', 'inactive_at'] as const;
 
 /** Fields of a subscription the API returns but does not let you set. */
 export const SUBSCRIPTION_READ_ONLY_FIELDS = ['id', 'product_offering_id'] as const;
 
 /** The top-level fields PUT /account accepts, in the order we send and show them. */
-export const WRITABLE_FIELDS = [
-  'data_retention_in_days',
-  'data_truncated_at',
-  'features',
-  'subscriptions',
-] as const;
+export const WRITABLE_FIELDS = ['data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'] as const;
 
 /** Account fields the API returns but cannot change. `id` is allowed in the file as a guard. */
 export const READ_ONLY_FIELDS = [
@@ -66,15 +54,10 @@ export const ACCOUNT_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
 /** Paths (after the subscription name) whose values are date-times and compare as instants. */
 export function isDateTimePath(path: readonly string[]): boolean {
   if (path.length === 1) return path[0] === 'data_truncated_at';
-  return (
-    path.length === 3 &&
-    path[0] === 'subscriptions' &&
-    ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '')
-  );
+  return path.length === 3 && path[0] === 'subscriptions' && ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '');
 }
 
-const dateTime = (title: string, description: string) =>
-  z.iso.datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
+const dateTime = (title: string, description: string) => z.iso.datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
 
 const subscriptionSchema = z
   .strictObject({
@@ -108,9 +91,10 @@ const featureDescriptions: Record<(typeof FEATURE_NAMES)[number], string> = {
 
 const featuresSchema = z
   .strictObject(
-    Object.fromEntries(
-      FEATURE_NAMES.map((name) => [name, z.boolean().meta({ title: name, description: featureDescriptions[name] })]),
-    ) as Record<(typeof FEATURE_NAMES)[number], z.ZodBoolean>,
+    Object.fromEntries(FEATURE_NAMES.map((name) => [name, z.boolean().meta({ title: name, description: featureDescriptions[name] })])) as Record<
+      (typeof FEATURE_NAMES)[number],
+      z.ZodBoolean
+    >,
   )
   .partial()
   .meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' });
@@ -145,7 +129,8 @@ export const desiredStateSchema = z
       .max(36_500)
       .meta({
         title: 'Data retention (days)',
-        description: 'Number of days to retain lead events. Lowering it is destructive: lead events older than the new period are permanently deleted and cannot be recovered.',
+        description:
+          'Number of days to retain lead events. Lowering it is destructive: lead events older than the new period are permanently deleted and cannot be recovered.',
         examples: [365],
       }),
     data_truncated_at: dateTime(

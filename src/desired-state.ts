@@ -89,14 +89,11 @@ export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult 
   for (const duplicate of source.duplicateKeys()) {
     const where = [...duplicate.path, duplicate.key].join('.');
     const { first, again } = duplicate;
-    const lines = first.line === again.line ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}` : `first at line ${first.line}, again at line ${again.line}`;
-    problems.push(
-      at(
-        `duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`,
-        duplicate.again,
-        where,
-      ),
-    );
+    const lines =
+      first.line === again.line
+        ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
+        : `first at line ${first.line}, again at line ${again.line}`;
+    problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
   }
 
   const retention = source.node(['data_retention_in_days']);
@@ -171,7 +168,9 @@ function describeIssue(issue: $ZodIssue, source: JsonSource): Problem[] {
         return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
       }
       if (issue.expected === 'string' && dotted === 'id') {
-        return [problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`)];
+        return [
+          problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
+        ];
       }
       if (issue.expected === 'string' && isDateTimePath(path)) {
         return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
@@ -300,10 +299,9 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'object') return 'an object';
   if (value === undefined) return 'nothing';
-  return String(value as number | boolean);
+  return JSON.stringify(value) ?? typeof value;
 }
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
-

@@ -177,8 +177,11 @@ export class JsonSource {
         ? 'the end of the file'
         : secret
           ? 'a secret value (not shown)'
-          : found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-            ? found.length > 40 ? `${found.slice(0, 39)}…"` : found
+          : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
+            found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
+            ? found.length > 40
+              ? `${found.slice(0, 39)}…"`
+              : found
             : JSON.stringify(found.slice(0, 20));
     const clean = (text: string, offset?: number) => ({ text, kind: 'clean' as const, ...(offset === undefined ? {} : { offset }) });
     const structural = (text: string) => ({ text, kind: 'structural' as const });
@@ -231,12 +234,18 @@ export class JsonSource {
         }
         const end = this.position(this.root.offset + this.root.length - 1);
         if (found.startsWith('{')) {
-          return structural(`a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`);
+          return structural(
+            `a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`,
+          );
         }
         if (found.startsWith('}') || found.startsWith(']')) {
-          return structural(`one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`);
+          return structural(
+            `one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`,
+          );
         }
-        return structural(`unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`);
+        return structural(
+          `unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`,
+        );
       }
       case 'UnexpectedEndOfString':
         return token('a string is not closed: a double quote (") is missing');

@@ -2,7 +2,18 @@ import ky from 'ky';
 import { SECRET_FIELDS, liveAccountSchema, userSchema, type AccountUpdate, type LiveAccount } from './account-schema.js';
 import { UserError } from './errors.js';
 import type { Redactor } from './redact.js';
-import { DeadlineExceededError, RetryAfterTooLongError, attemptsOf, formatDuration, parseRetryAfter, withRetry, type Deadline, type RetryPolicy, type RetryVerdict } from './retry.js';
+import {
+  DeadlineExceededError,
+  RetryAfterTooLongError,
+  attemptsOf,
+  formatDuration,
+  parseRetryAfter,
+  withRetry,
+  type Deadline,
+  type RetryPolicy,
+  type RetryVerdict,
+  AttemptSignal,
+} from './retry.js';
 
 export interface LeadConduitOptions {
   baseUrl: string;
@@ -86,20 +97,38 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
   });
 
   async function attempt(method: 'GET' | 'PUT', path: string, body?: AccountUpdate): Promise<unknown> {
-    const timeout = AbortSignal.timeout(options.requestTimeoutMs);
-    const signal = AbortSignal.any([deadline.signal, timeout]);
+    const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
+    try {
+      return await attemptWith(attemptSignal, method, path, body);
+    } finally {
+      attemptSignal.dispose();
+    }
+  }
+
+  async function attemptWith(attemptSignal: AttemptSignal, method: 'GET' | 'PUT', path: string, body?: AccountUpdate): Promise<unknown> {
+    const { signal } = attemptSignal;
     const started = performance.now();
+    // ky links our signal to the request through signals Node may garbage-collect once the
+    // answer's headers are in; then a stalled body never sees the abort and the job hangs.
+    // Holding the request until the body is read keeps that link alive.
+    const pinned: { request?: Request } = {};
+    const pin = { beforeRequest: [({ request }: { request: Request }) => void (pinned.request = request)] };
     const failed = (error: unknown, reading: boolean): AttemptError => {
       if (deadline.signal.aborted) return new AttemptError('deadline', String((deadline.signal.reason as Error).message));
-      const attemptError = timeout.aborted
-        ? new AttemptError('timeout', reading ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}` : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
+      const attemptError = attemptSignal.timedOut
+        ? new AttemptError(
+            'timeout',
+            reading
+              ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
+              : `no answer within ${formatDuration(options.requestTimeoutMs)}`,
+          )
         : new AttemptError('network', networkReason(error));
       attemptError.reading = reading;
       return attemptError;
     };
     let response: Response;
     try {
-      response = await api(path, { method, signal, ...(body === undefined ? {} : { json: body }) });
+      response = await api(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
     } catch (error) {
       throw failed(error, false);
     }
@@ -108,18 +137,29 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
       text = await response.text();
     } catch (error) {
       throw failed(error, true);
+    } finally {
+      delete pinned.request;
     }
     options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
     if (response.status >= 300 && response.status < 400) {
       throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
     }
     if (!response.ok) {
-      throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+      throw new AttemptError(
+        'http',
+        describeErrorBody(text, response.headers.get('content-type')),
+        response.status,
+        parseRetryAfter(response.headers.get('retry-after')),
+      );
     }
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`, response.status);
+      throw new AttemptError(
+        'bad-body',
+        `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`,
+        response.status,
+      );
     }
   }
 
@@ -163,7 +203,10 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
       registerSecrets(user, redactor);
       const parsedUser = userSchema.safeParse(user);
       if (!parsedUser.success) {
-        throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
+        throw new LeadConduitError(
+          `LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`,
+          'GET /user',
+        );
       }
       const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
       return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
@@ -230,7 +273,11 @@ function toLeadConduitError(error: unknown, label: string, method: 'GET' | 'PUT'
   if (error instanceof RetryAfterTooLongError) {
     const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
     const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
-    return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
+    return new LeadConduitError(
+      `LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`,
+      label,
+      last?.status,
+    );
   }
   if (error instanceof DeadlineExceededError) {
     return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
@@ -243,7 +290,10 @@ function toLeadConduitError(error: unknown, label: string, method: 'GET' | 'PUT'
     case 'deadline':
       return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
     case 'timeout':
-      return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
+      return new LeadConduitError(
+        `LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`,
+        label,
+      );
     case 'network':
       if (error.reading) {
         return new LeadConduitError(
@@ -251,7 +301,10 @@ function toLeadConduitError(error: unknown, label: string, method: 'GET' | 'PUT'
           label,
         );
       }
-      return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
+      return new LeadConduitError(
+        `Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`,
+        label,
+      );
     case 'redirect':
       return new LeadConduitError(
         `LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`,
@@ -275,18 +328,34 @@ function toLeadConduitError(error: unknown, label: string, method: 'GET' | 'PUT'
         );
       }
       if (status === 404 || status === 405) {
-        return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
+        return new LeadConduitError(
+          `LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`,
+          label,
+          status,
+        );
       }
       if ((status === 400 || status === 422) && method === 'PUT') {
-        return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
+        return new LeadConduitError(
+          `LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`,
+          label,
+          status,
+        );
       }
       if (status === 429) {
         return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
       }
       if (status >= 500) {
-        return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
+        return new LeadConduitError(
+          `LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`,
+          label,
+          status,
+        );
       }
-      return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
+      return new LeadConduitError(
+        `LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`,
+        label,
+        status,
+      );
     }
   }
 }

@@ -8,7 +8,7 @@ import { readRunContext, type RunContext } from './github-context.js';
 import { DEFAULT_BASE_URL, DEFAULT_FILE, credentialsIn, displayUrl, getSettings, isInside, readInput, type Settings, type Tuning } from './inputs.js';
 import { createLeadConduitClient } from './leadconduit.js';
 import { Log } from './log.js';
-import { buildAccountUpdate, classifyChanges, planChanges, previousState, verifyAccount, type Change } from './plan.js';
+import { buildAccountUpdate, classifyChanges, planChanges, previousState, verifyAccount } from './plan.js';
 import { createGitHubApi, describeGitHubError, type GitHubApi } from './pull-request.js';
 import { Redactor } from './redact.js';
 import { changesOutput, countChanges, renderComment, renderSummary, type RunReport } from './report.js';
@@ -111,7 +111,9 @@ class Runner {
         log.warning(report.notes[0] ?? '');
         return;
       }
-      throw new UserError(`Input "api-key" is empty: ${settings.mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`);
+      throw new UserError(
+        `Input "api-key" is empty: ${settings.mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`,
+      );
     }
 
     const { account: live, via } = await this.client().readAccount(desired.state.id);
@@ -203,7 +205,9 @@ class Runner {
     }
     const base = parseDesiredState(Buffer.from(baseText), this.repoPath);
     if (!base.ok) {
-      report.notes.push(`${this.repoPath} on the base branch is not a valid desired-state file, so changes are not split into pull-request changes and live edits.`);
+      report.notes.push(
+        `${this.repoPath} on the base branch is not a valid desired-state file, so changes are not split into pull-request changes and live edits.`,
+      );
       return;
     }
     report.changes = classifyChanges(report.changes, base.desired.state);
@@ -237,7 +241,9 @@ class Runner {
     const path = await this.writeTempFile(`${basename(settings.file, '.json')}.drift.json`, updated);
     if (path) this.outputs.driftFile = path;
     const list = report.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
-    log.fail(`Drift: ${report.changes.length} setting(s) in the live account differ from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`);
+    log.fail(
+      `Drift: ${report.changes.length} setting(s) in the live account differ from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`,
+    );
   }
 
   async apply(desired: DesiredStateFile, live: LiveAccount): Promise<void> {
@@ -313,7 +319,9 @@ class Runner {
       // merge is what this guard exists to stop, so stop unless told otherwise.
       const reason = describeGitHubError('look up the reviewed plan', error);
       if (!settings.allowUnreviewedChanges) {
-        throw new UserError(`${reason} Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.`);
+        throw new UserError(
+          `${reason} Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.`,
+        );
       }
       log.warning(reason);
       report.notes.push(`${reason} Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.`);

@@ -1,11 +1,4 @@
-import {
-  SUBSCRIPTION_FIELDS,
-  WRITABLE_FIELDS,
-  isDateTimePath,
-  type AccountUpdate,
-  type DesiredState,
-  type LiveAccount,
-} from './account-schema.js';
+import { SUBSCRIPTION_FIELDS, WRITABLE_FIELDS, isDateTimePath, type AccountUpdate, type DesiredState, type LiveAccount } from './account-schema.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -128,10 +121,7 @@ function liveFeatures(live: LiveAccount): Record<string, boolean> {
   return features;
 }
 
-function overlaySubscriptions(
-  live: LiveAccount,
-  desired: NonNullable<DesiredState['subscriptions']>,
-): Record<string, Record<string, string>> {
+function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredState['subscriptions']>): Record<string, Record<string, string>> {
   const result: Record<string, Record<string, string>> = {};
   const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
   for (const name of names) {

@@ -1,4 +1,14 @@
-import { DeadlineExceededError, RetryAfterTooLongError, attemptsOf, parseRetryAfter, withRetry, type Deadline, type RetryPolicy, type RetryVerdict } from './retry.js';
+import {
+  DeadlineExceededError,
+  RetryAfterTooLongError,
+  attemptsOf,
+  parseRetryAfter,
+  withRetry,
+  type Deadline,
+  type RetryPolicy,
+  type RetryVerdict,
+  AttemptSignal,
+} from './retry.js';
 
 export interface GitHubOptions {
   token: string;
@@ -118,7 +128,14 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
 
   const call = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> =>
     withRetry(
-      (attempt) => fn(AbortSignal.any([deadline.signal, AbortSignal.timeout(options.requestTimeoutMs)]), attempt),
+      async (attempt) => {
+        const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
+        try {
+          return await fn(attemptSignal.signal, attempt);
+        } finally {
+          attemptSignal.dispose();
+        }
+      },
       classify,
       options.retry,
       deadline,
@@ -146,7 +163,9 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
 
   async function update(id: number, body: string): Promise<IssueComment> {
     const label = `update comment ${id}`;
-    return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
+    return call(label, async (signal) =>
+      commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label),
+    );
   }
 
   return {
@@ -209,14 +228,12 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
       try {
         const data = await call(label, async (signal) => {
           const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data as unknown;
-          // A directory is a list, anything else an object with a type; otherwise it was cut short.
-          if (typeof answer !== 'object' || answer === null || (!Array.isArray(answer) && typeof (answer as { type?: unknown }).type !== 'string')) {
-            throw new UnexpectedAnswerError(label, answer);
-          }
-          return answer as { type?: unknown; content?: unknown };
+          if (!isContentsAnswer(answer)) throw new UnexpectedAnswerError(label, answer);
+          return answer;
         });
-        if (Array.isArray(data) || data.type !== 'file' || typeof data.content !== 'string') return undefined;
-        return Buffer.from(data.content, 'base64').toString('utf8');
+        if (Array.isArray(data)) return undefined; // a directory
+        const { type, content } = data;
+        return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
       } catch (error) {
         if ((error as OctokitError).status === 404) return undefined;
         throw error;
@@ -250,6 +267,12 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
       if ((error as OctokitError).status !== 404) options.debug?.(`Could not delete duplicate plan comment ${id}: ${getMessage(error)}`);
     }
   }
+}
+
+/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
+function isContentsAnswer(answer: unknown): answer is unknown[] | { type: string; content?: unknown } {
+  if (Array.isArray(answer)) return true;
+  return typeof answer === 'object' && answer !== null && typeof (answer as { type?: unknown }).type === 'string';
 }
 
 function getMessage(error: unknown): string {

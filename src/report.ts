@@ -63,7 +63,7 @@ export function headline(report: RunReport): string {
   const file = report.file;
   switch (report.outcome) {
     case 'invalid':
-      return `❌ Invalid: ${report.problems?.length ? `${plural(report.problems.length, 'problem')} in ${file}` : report.error ?? 'bad input'}; nothing was sent`;
+      return `❌ Invalid: ${report.problems?.length ? `${plural(report.problems.length, 'problem')} in ${file}` : (report.error ?? 'bad input')}; nothing was sent`;
     case 'validated':
       return `✅ Valid: ${file} passed validation; the live account was not compared`;
     case 'no-changes':

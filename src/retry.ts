@@ -52,6 +52,45 @@ export class Deadline {
   }
 }
 
+/**
+ * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
+ * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
+ * collect those composite signals while a request is still reading its body, and then the abort
+ * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
+ */
+export class AttemptSignal {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #deadline: Deadline;
+  readonly #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
+  #timedOut = false;
+
+  constructor(deadline: Deadline, timeoutMs: number) {
+    this.#deadline = deadline;
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
+      this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
+    }, timeoutMs);
+    if (deadline.signal.aborted) this.#onDeadline();
+    else deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
+  get timedOut(): boolean {
+    return this.#timedOut && !this.#deadline.signal.aborted;
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
+  }
+}
+
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
   constructor(totalMs: number) {

@@ -14,7 +14,9 @@ import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from '.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
 const FILE = 'leadconduit-account.json';
-const ANSI = /\x1b\[/;
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[`);
+const ANSI_CODES = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
 
 interface CliRun {
   code: number;
@@ -209,7 +211,9 @@ describe('the built command line', () => {
         const run = await cli(withFake('plan'), { apiKey });
         expect(run.code).toBe(1);
         expect(run.stdout).toBe('');
-        expect(run.stderr).toMatch(/^error: LEADCONDUIT_API_KEY is empty: plan reads the live account and needs the LeadConduit API key\. .*Nothing was sent\.\n$/);
+        expect(run.stderr).toMatch(
+          /^error: LEADCONDUIT_API_KEY is empty: plan reads the live account and needs the LeadConduit API key\. .*Nothing was sent\.\n$/,
+        );
         expectNoStack(run);
       }
       const json = await cli(withFake('plan', '--json'), { apiKey: null });
@@ -217,7 +221,7 @@ describe('the built command line', () => {
       expect(lc.requests).toHaveLength(0);
     });
 
-    it('a rejected API key: the action\'s message, the key never shown', async () => {
+    it("a rejected API key: the action's message, the key never shown", async () => {
       await writeState({ features: { firehose: true } });
       const run = await cli(withFake('plan'), { apiKey: 'wrong-key-0123456789' });
       expect(run.code).toBe(1);
@@ -227,7 +231,7 @@ describe('the built command line', () => {
       expectNoStack(run);
     });
 
-    it('--base-url follows the action\'s rule: https, or http on this machine only', async () => {
+    it("--base-url follows the action's rule: https, or http on this machine only", async () => {
       await writeState({ features: { firehose: true } });
       const run = await cli(['plan', '--base-url', 'http://leadconduit.example.com']);
       expect(run.code).toBe(1);
@@ -256,7 +260,7 @@ describe('the built command line', () => {
       expect(forced.stdout).toMatch(ANSI);
       const none = await cli(withFake('plan'), { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
       expect(none.stdout).not.toMatch(ANSI);
-      expect(none.stdout.replace(/\s+/g, ' ')).toBe(forced.stdout.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s+/g, ' '));
+      expect(none.stdout.replace(/\s+/g, ' ')).toBe(forced.stdout.replace(ANSI_CODES, '').replace(/\s+/g, ' '));
     });
   });
 
@@ -363,7 +367,13 @@ describe('the built command line', () => {
         data_truncated_at: '2023-11-07T05:31:56Z',
         features: account.features,
         subscriptions: {
-          base: { state: 'active', product_offering_component: 'base', created_at: '2021-01-04T15:00:00Z', updated_at: '2023-06-01T10:30:00Z', active_at: '2021-01-04T15:00:00Z' },
+          base: {
+            state: 'active',
+            product_offering_component: 'base',
+            created_at: '2021-01-04T15:00:00Z',
+            updated_at: '2023-06-01T10:30:00Z',
+            active_at: '2021-01-04T15:00:00Z',
+          },
           pro: {
             state: 'inactive',
             product_offering_component: 'pro',

@@ -38,7 +38,7 @@ class GatedGitHub extends FakeGitHub {
       // Never hang the suite: a run that does not come releases the gate after a while.
       await Promise.race([gate.open, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     }
-    super.handle(match, request);
+    return super.handle(match, request);
   }
 }
 

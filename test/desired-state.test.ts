@@ -124,7 +124,11 @@ describe('did you mean', () => {
   });
 
   it.each([
-    ['a setting far from any', '{"retention": 30}', 'unknown setting "retention"; allowed top-level keys: $schema, id, data_retention_in_days, data_truncated_at, features, subscriptions'],
+    [
+      'a setting far from any',
+      '{"retention": 30}',
+      'unknown setting "retention"; allowed top-level keys: $schema, id, data_retention_in_days, data_truncated_at, features, subscriptions',
+    ],
     ['a feature far from any', '{"features": {"lead_scoring": true}}', `known features: ${FEATURE_NAMES.join(', ')}`],
     ['a subscription far from any', '{"subscriptions": {"gold": {}}}', 'known subscriptions: base, pro, partner'],
     ['a field far from any', '{"subscriptions": {"pro": {"price": 10}}}', `allowed fields: ${SUBSCRIPTION_FIELDS.join(', ')}`],
@@ -135,9 +139,13 @@ describe('did you mean', () => {
   });
 
   it('names where a key belongs when it is in the wrong place', () => {
-    expect(only('{"real_time_bidding": true}').message).toBe('"real_time_bidding" is a feature: put it inside "features", e.g. "features": {"real_time_bidding": true}');
+    expect(only('{"real_time_bidding": true}').message).toBe(
+      '"real_time_bidding" is a feature: put it inside "features", e.g. "features": {"real_time_bidding": true}',
+    );
     expect(only('{"partner": {}}').message).toContain('"partner" is a subscription: put it inside "subscriptions"');
-    expect(only('{"subscriptions": {"active_at": "2023-11-07T05:31:56Z"}}').message).toContain('"active_at" is a subscription field: put it inside a subscription');
+    expect(only('{"subscriptions": {"active_at": "2023-11-07T05:31:56Z"}}').message).toContain(
+      '"active_at" is a subscription field: put it inside a subscription',
+    );
     expect(only('{"subscriptions": {"pro": {"product_offering_id": "x"}}}').message).toContain('"subscriptions.pro.product_offering_id" is read-only');
     expect(only('{"keen_write_api_key": "k-123456"}').message).toContain('It is also a secret: remove it from the repository and rotate it');
   });
@@ -199,7 +207,7 @@ describe('every problem at once', () => {
   it('never quotes a secret value in a syntax message', () => {
     for (const text of [
       '{"api_key": lc-FAKE-raw-5e6f7a8b}',
-      "{\"api_key\": 'lc-FAKE-raw-5e6f7a8b'}",
+      '{"api_key": \'lc-FAKE-raw-5e6f7a8b\'}',
       '{"api_key" "lc-FAKE-raw-5e6f7a8b"}',
       '{"keen_read_api_key":lc-FAKE-raw-5e6f7a8b}',
     ]) {

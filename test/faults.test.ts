@@ -42,7 +42,7 @@ class FaultyLeadConduit extends FakeLeadConduit {
   customServed = 0;
   #lose: 'reset' | 502 | undefined;
 
-  protected override handle(match: RouteMatch<LeadConduitRoute>, request: FakeRequest): void {
+  protected override handle(match: RouteMatch<LeadConduitRoute>, request: FakeRequest): void | Promise<void> {
     const stalls = this.stall.get(match.route) ?? 0;
     if (stalls > 0) {
       this.stall.set(match.route, stalls - 1);
@@ -55,7 +55,7 @@ class FaultyLeadConduit extends FakeLeadConduit {
       this.customServed++;
     }
     if (this.closeAfter === match.route) request.res.once('finish', () => void this.close());
-    super.handle(match, request);
+    return super.handle(match, request);
   }
 
   protected override sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -74,7 +74,7 @@ class FaultyGitHub extends FakeGitHub {
   closeAfter: GitHubRoute | undefined;
   customServed = 0;
 
-  protected override handle(match: RouteMatch<GitHubRoute>, request: FakeRequest): void {
+  protected override handle(match: RouteMatch<GitHubRoute>, request: FakeRequest): void | Promise<void> {
     const stalls = this.stall.get(match.route) ?? 0;
     if (stalls > 0) {
       this.stall.set(match.route, stalls - 1);
@@ -90,7 +90,7 @@ class FaultyGitHub extends FakeGitHub {
       return;
     }
     if (this.closeAfter === match.route) request.res.once('finish', () => void this.close());
-    super.handle(match, request);
+    return super.handle(match, request);
   }
 }
 
@@ -232,7 +232,8 @@ interface FaultDef {
 
 const RETRY_AFTER_S = '0.5';
 const RETRY_AFTER_MIN_MS = 450;
-const ERROR_BODY = (status: keyof typeof SAID, github: boolean) => (github ? { message: SAID[status], documentation_url: 'https://docs.github.com/rest' } : { message: SAID[status] });
+const ERROR_BODY = (status: keyof typeof SAID, github: boolean) =>
+  github ? { message: SAID[status], documentation_url: 'https://docs.github.com/rest' } : { message: SAID[status] };
 
 const FAULTS: FaultDef[] = [
   { name: 'connection refused', retryable: true, on: 'both', make: () => 'refused' },
@@ -240,9 +241,12 @@ const FAULTS: FaultDef[] = [
   { name: 'reset mid-body', retryable: true, on: 'both', make: () => ({ kind: 'reset-mid-body' }) },
   { name: 'hang past the timeout', retryable: true, on: 'both', make: () => ({ kind: 'hang' }) },
   { name: 'stall mid-body', retryable: true, on: 'both', make: () => 'stall' },
-  ...([500, 502, 503, 504] as const).map(
-    (status): FaultDef => ({ name: String(status) as FaultName, retryable: true, on: 'both', make: () => ({ kind: 'status', status, body: { message: SAID[status] } }) }),
-  ),
+  ...([500, 502, 503, 504] as const).map((status): FaultDef => ({
+    name: String(status) as FaultName,
+    retryable: true,
+    on: 'both',
+    make: () => ({ kind: 'status', status, body: { message: SAID[status] } }),
+  })),
   { name: '429', retryable: true, on: 'both', make: () => ({ kind: 'status', status: 429, body: { message: SAID[429] } }) },
   // Fractions of a second (parseRetryAfter reads them) keep the suite fast; retry.test.ts has whole seconds.
   {
@@ -263,7 +267,12 @@ const FAULTS: FaultDef[] = [
       headers: { 'retry-after': new Date(Date.now() + (persistent ? -60_000 : 1_000)).toUTCString() },
     }),
   },
-  { name: 'Retry-After > max', retryable: false, on: 'both', make: () => ({ kind: 'status', status: 429, body: { message: SAID[429] }, headers: { 'retry-after': '120' } }) },
+  {
+    name: 'Retry-After > max',
+    retryable: false,
+    on: 'both',
+    make: () => ({ kind: 'status', status: 429, body: { message: SAID[429] }, headers: { 'retry-after': '120' } }),
+  },
   { name: '401', retryable: false, on: 'both', make: () => ({ kind: 'status', status: 401, body: { message: SAID[401] } }) },
   { name: '403', retryable: false, on: 'both', make: () => ({ kind: 'status', status: 403, body: { message: SAID[403] } }) },
   { name: '403 secondary limit', retryable: false, on: 'github', make: () => ({ kind: 'status', status: 403, body: ERROR_BODY('secondary', true) }) },
@@ -271,10 +280,20 @@ const FAULTS: FaultDef[] = [
     name: '403 + Retry-After',
     retryable: true,
     on: 'github',
-    make: ({ persistent }) => ({ kind: 'status', status: 403, body: ERROR_BODY('secondary', true), headers: { 'retry-after': persistent ? '0.1' : RETRY_AFTER_S } }),
+    make: ({ persistent }) => ({
+      kind: 'status',
+      status: 403,
+      body: ERROR_BODY('secondary', true),
+      headers: { 'retry-after': persistent ? '0.1' : RETRY_AFTER_S },
+    }),
   },
   { name: '404', retryable: false, on: 'both', make: () => ({ kind: 'status', status: 404, body: { message: SAID[404] } }) },
-  { name: '422 with message', retryable: false, on: 'leadconduit', make: ({ put }) => ({ kind: 'status', status: 422, body: { message: SAID[put ? '422 put' : 422] } }) },
+  {
+    name: '422 with message',
+    retryable: false,
+    on: 'leadconduit',
+    make: ({ put }) => ({ kind: 'status', status: 422, body: { message: SAID[put ? '422 put' : 422] } }),
+  },
   { name: '422 with message', retryable: false, on: 'github', make: () => ({ kind: 'status', status: 422, body: { message: SAID['422 put'] } }) },
   // A 2xx with a broken body: LeadConduit fails clearly at once; for GitHub (octokit hides the
   // failed read as an empty or raw body) it is retried like the cut connection it usually is.
@@ -283,7 +302,12 @@ const FAULTS: FaultDef[] = [
   { name: 'HTML error page', retryable: true, on: 'both', make: () => ({ kind: 'html' }) },
   { name: 'not-an-account JSON', retryable: false, on: 'leadconduit', make: () => ({ kind: 'not-an-account' }) },
   { name: 'not-an-account JSON', retryable: true, on: 'github', make: () => ({ kind: 'not-an-account' }) },
-  { name: '301 redirect', retryable: false, on: 'leadconduit', make: ({ redirectTo }) => ({ kind: 'redirect', status: 301, location: `${redirectTo}/account` }) },
+  {
+    name: '301 redirect',
+    retryable: false,
+    on: 'leadconduit',
+    make: ({ redirectTo }) => ({ kind: 'redirect', status: 301, location: `${redirectTo}/account` }),
+  },
 ];
 
 interface Case {
@@ -312,13 +336,19 @@ function casesFor(calls: readonly Call[], side: 'leadconduit' | 'github'): Case[
 const EXTRA_LC: Case[] = [
   // The PUT reached LeadConduit and was applied, but its answer was lost: the retry resends the
   // same body, which is harmless because a PUT of whole values is idempotent.
-  ...(['applied, then reset', 'applied, then 502'] as const).map(
-    (name): Case => ({ call: 'PUT /account', fault: { name, retryable: true, on: 'leadconduit', make: () => (name === 'applied, then reset' ? 'applied-then-reset' : 'applied-then-502') }, times: 1 }),
-  ),
+  ...(['applied, then reset', 'applied, then 502'] as const).map((name): Case => ({
+    call: 'PUT /account',
+    fault: { name, retryable: true, on: 'leadconduit', make: () => (name === 'applied, then reset' ? 'applied-then-reset' : 'applied-then-502') },
+    times: 1,
+  })),
 ];
 const EXTRA_GH: Case[] = [
   // The comment was created but the answer was a 5xx: no second comment.
-  ...[1, 10].map((times): Case => ({ call: 'create comment', fault: { name: 'created, then 502', retryable: true, on: 'github', make: () => 'created-then-502' }, times })),
+  ...[1, 10].map((times): Case => ({
+    call: 'create comment',
+    fault: { name: 'created, then 502', retryable: true, on: 'github', make: () => 'created-then-502' },
+    times,
+  })),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -353,29 +383,48 @@ function expectLeadConduit(c: Case, ctx: Ctx): Expected {
   const fail = (message: string | RegExp, requests?: number): Expected => ({ outcome: 'failed', message, ...(requests === undefined ? {} : { requests }) });
   switch (c.fault.name) {
     case 'connection refused':
-      return fail(new RegExp(`^Could not reach LeadConduit at http://127\\.0\\.0\\.1:\\d+ for ${L} \\(after 4 attempts\\): connection refused \\(ECONNREFUSED\\)\\. Check base-url and the runner's network\\.${escape(note)}$`));
+      return fail(
+        new RegExp(
+          `^Could not reach LeadConduit at http://127\\.0\\.0\\.1:\\d+ for ${L} \\(after 4 attempts\\): connection refused \\(ECONNREFUSED\\)\\. Check base-url and the runner's network\\.${escape(note)}$`,
+        ),
+      );
     case 'connection reset':
-      return fail(`Could not reach LeadConduit at ${url} for ${L}${after4}: connection closed by the server (UND_ERR_SOCKET). Check base-url and the runner's network.${note}`, 4);
+      return fail(
+        `Could not reach LeadConduit at ${url} for ${L}${after4}: connection closed by the server (UND_ERR_SOCKET). Check base-url and the runner's network.${note}`,
+        4,
+      );
     case 'reset mid-body':
-      return fail(`The connection to LeadConduit broke while its answer to ${L} was arriving${after4}: connection closed by the server (UND_ERR_SOCKET). Check LeadConduit's status and the runner's network, then re-run the job.${note}`, 4);
+      return fail(
+        `The connection to LeadConduit broke while its answer to ${L} was arriving${after4}: connection closed by the server (UND_ERR_SOCKET). Check LeadConduit's status and the runner's network, then re-run the job.${note}`,
+        4,
+      );
     case 'hang past the timeout':
       return fail(`LeadConduit did not answer ${L} in time${after4}: no answer within ${TIMEOUT}. Check LeadConduit's status and re-run the job.${note}`, 4);
     case 'stall mid-body':
-      return fail(`LeadConduit did not answer ${L} in time${after4}: the answer did not finish arriving within ${TIMEOUT}. Check LeadConduit's status and re-run the job.${note}`, 4);
+      return fail(
+        `LeadConduit did not answer ${L} in time${after4}: the answer did not finish arriving within ${TIMEOUT}. Check LeadConduit's status and re-run the job.${note}`,
+        4,
+      );
     case '500':
     case '502':
     case '503':
     case '504': {
       const status = Number(c.fault.name) as 500 | 502 | 503 | 504;
       const names = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
-      return fail(`LeadConduit failed on ${L} (${status} ${names[status]})${after4}: ${SAID[status]}. LeadConduit may be having an outage; re-run the job later.${note}`, 4);
+      return fail(
+        `LeadConduit failed on ${L} (${status} ${names[status]})${after4}: ${SAID[status]}. LeadConduit may be having an outage; re-run the job later.${note}`,
+        4,
+      );
     }
     case '429':
     case '429 + Retry-After (s)':
     case '429 + Retry-After (date)':
       return fail(`LeadConduit kept rate-limiting ${L} (429 Too Many Requests)${after4}: ${SAID[429]}. Re-run the job in a few minutes.`, 4);
     case 'Retry-After > max':
-      return fail(`LeadConduit answered 429 Too Many Requests to ${L} (${SAID[429]}) and the server asked to wait 120 s before retrying, longer than the ${MAX_WAIT_S} s this action waits; re-run the job later.`, 1);
+      return fail(
+        `LeadConduit answered 429 Too Many Requests to ${L} (${SAID[429]}) and the server asked to wait 120 s before retrying, longer than the ${MAX_WAIT_S} s this action waits; re-run the job later.`,
+        1,
+      );
     case '401':
     case '403':
       return fail(
@@ -387,17 +436,36 @@ function expectLeadConduit(c: Case, ctx: Ctx): Expected {
       if (L === 'GET /account') return { outcome: 'recovered', requests: 1 };
       return fail(`LeadConduit answered 404 Not Found to ${L}: ${SAID[404]}. Check base-url (${url}): it must be LeadConduit's API address.`, 1);
     case '422 with message':
-      if (put) return fail(`LeadConduit refused PUT /account (422 Unprocessable Entity): ${redacted(SAID['422 put'])}. Nothing was changed; fix the setting it names in the desired-state file.`, 1);
+      if (put)
+        return fail(
+          `LeadConduit refused PUT /account (422 Unprocessable Entity): ${redacted(SAID['422 put'])}. Nothing was changed; fix the setting it names in the desired-state file.`,
+          1,
+        );
       return fail(`LeadConduit answered 422 Unprocessable Entity to ${L}: ${SAID[422]}. Check base-url (${url}) and the api-key, then re-run the job.`, 1);
     case 'malformed JSON':
-      return fail(`LeadConduit answered 200 but the body is not valid JSON (it starts with "{\\"id\\": \\"5fd4" and is cut short) for ${L}. Check that base-url (${url}) points at LeadConduit's API, or re-run the job.${note}`, 1);
+      return fail(
+        `LeadConduit answered 200 but the body is not valid JSON (it starts with "{\\"id\\": \\"5fd4" and is cut short) for ${L}. Check that base-url (${url}) points at LeadConduit's API, or re-run the job.${note}`,
+        1,
+      );
     case 'HTML error page':
-      return fail(`LeadConduit failed on ${L} (502 Bad Gateway)${after4}: an HTML page titled "502 Bad Gateway", not LeadConduit's JSON. LeadConduit may be having an outage; re-run the job later.${note}`, 4);
+      return fail(
+        `LeadConduit failed on ${L} (502 Bad Gateway)${after4}: an HTML page titled "502 Bad Gateway", not LeadConduit's JSON. LeadConduit may be having an outage; re-run the job later.${note}`,
+        4,
+      );
     case 'not-an-account JSON':
-      if (L === 'GET /user') return fail(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${url}) points at LeadConduit's API.`, 1);
-      return fail(new RegExp(`^LeadConduit's answer to ${L} does not look like an account \\(id: [^)]+\\)\\. Check that base-url \\(${escape(url)}\\) points at LeadConduit's API\\.${escape(note)}$`), 1);
+      if (L === 'GET /user')
+        return fail(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${url}) points at LeadConduit's API.`, 1);
+      return fail(
+        new RegExp(
+          `^LeadConduit's answer to ${L} does not look like an account \\(id: [^)]+\\)\\. Check that base-url \\(${escape(url)}\\) points at LeadConduit's API\\.${escape(note)}$`,
+        ),
+        1,
+      );
     case '301 redirect':
-      return fail(`LeadConduit answered ${L} with a redirect (301) to ${ctx.redirectTo}/account; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${url} is redirected).`, 1);
+      return fail(
+        `LeadConduit answered ${L} with a redirect (301) to ${ctx.redirectTo}/account; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${url} is redirected).`,
+        1,
+      );
     default:
       throw new Error(`no expectation for ${c.fault.name} on ${L}`);
   }
@@ -417,13 +485,24 @@ function expectGitHub(c: Case): Expected {
   const prefix = `Could not ${action}`;
   if (c.fault.name === 'created, then 502') return { outcome: 'recovered', requests: 1 };
   if (!persistent && c.fault.retryable) {
-    return { outcome: 'recovered', requests: 2, ...(['429 + Retry-After (s)', '403 + Retry-After'].includes(c.fault.name) ? { minMs: RETRY_AFTER_MIN_MS } : {}) };
+    return {
+      outcome: 'recovered',
+      requests: 2,
+      ...(['429 + Retry-After (s)', '403 + Retry-After'].includes(c.fault.name) ? { minMs: RETRY_AFTER_MIN_MS } : {}),
+    };
   }
   switch (c.fault.name) {
     case 'connection refused':
-      return fail(new RegExp(`^${escape(prefix)}: GitHub could not be reached after 4 attempts \\(connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\)\\. Check GitHub's status and the runner's network, then re-run the job\\.$`));
+      return fail(
+        new RegExp(
+          `^${escape(prefix)}: GitHub could not be reached after 4 attempts \\(connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\)\\. Check GitHub's status and the runner's network, then re-run the job\\.$`,
+        ),
+      );
     case 'connection reset':
-      return fail(`${prefix}: GitHub could not be reached after 4 attempts (other side closed). Check GitHub's status and the runner's network, then re-run the job.`, 4);
+      return fail(
+        `${prefix}: GitHub could not be reached after 4 attempts (other side closed). Check GitHub's status and the runner's network, then re-run the job.`,
+        4,
+      );
     case 'hang past the timeout':
       return fail(`${prefix}: GitHub did not answer in time after 4 attempts. Check GitHub's status, then re-run the job.`, 4);
     // octokit swallows a failed body read: the answer is empty, which is checked and retried.
@@ -438,24 +517,45 @@ function expectGitHub(c: Case): Expected {
     case '502':
     case '503':
     case '504':
-      return fail(`${prefix}: GitHub answered ${c.fault.name} after 4 attempts (${SAID[Number(c.fault.name) as 500]}). GitHub may be having an outage; re-run the job later.`, 4);
+      return fail(
+        `${prefix}: GitHub answered ${c.fault.name} after 4 attempts (${SAID[Number(c.fault.name) as 500]}). GitHub may be having an outage; re-run the job later.`,
+        4,
+      );
     case 'HTML error page':
-      return fail(`${prefix}: GitHub answered 502 after 4 attempts (an HTML page titled "502 Bad Gateway"). GitHub may be having an outage; re-run the job later.`, 4);
+      return fail(
+        `${prefix}: GitHub answered 502 after 4 attempts (an HTML page titled "502 Bad Gateway"). GitHub may be having an outage; re-run the job later.`,
+        4,
+      );
     case '429':
     case '429 + Retry-After (s)':
     case '429 + Retry-After (date)':
       return fail(`${prefix}: GitHub answered 429 after 4 attempts (${SAID[429]}): the token is rate-limited. Re-run the job later.`, 4);
     case '403 + Retry-After':
-      return fail(`${prefix}: GitHub answered 403 after 4 attempts (${SAID.secondary} - https://docs.github.com/rest): the token is rate-limited. Re-run the job later.`, 4);
+      return fail(
+        `${prefix}: GitHub answered 403 after 4 attempts (${SAID.secondary} - https://docs.github.com/rest): the token is rate-limited. Re-run the job later.`,
+        4,
+      );
     case 'Retry-After > max':
-      return fail(`${prefix}: GitHub answered 429 (${SAID[429]}) and the server asked to wait 120 s before retrying, longer than the ${MAX_WAIT_S} s this action waits. Re-run the job later.`, 1);
+      return fail(
+        `${prefix}: GitHub answered 429 (${SAID[429]}) and the server asked to wait 120 s before retrying, longer than the ${MAX_WAIT_S} s this action waits. Re-run the job later.`,
+        1,
+      );
     case '403 secondary limit':
       // GitHub: with no Retry-After, wait a minute; longer than FAST_TUNING's maximum.
-      return fail(`${prefix}: GitHub answered 403 (${SAID.secondary} - https://docs.github.com/rest) and the server asked to wait 60 s before retrying, longer than the ${MAX_WAIT_S} s this action waits. Re-run the job later.`, 1);
+      return fail(
+        `${prefix}: GitHub answered 403 (${SAID.secondary} - https://docs.github.com/rest) and the server asked to wait 60 s before retrying, longer than the ${MAX_WAIT_S} s this action waits. Re-run the job later.`,
+        1,
+      );
     case '401':
-      return fail(`${prefix}: GitHub answered 401 (${redacted(SAID[401])}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`, 1);
+      return fail(
+        `${prefix}: GitHub answered 401 (${redacted(SAID[401])}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`,
+        1,
+      );
     case '403':
-      return fail(`${prefix}: GitHub answered 403 (${SAID[403]}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`, 1);
+      return fail(
+        `${prefix}: GitHub answered 403 (${SAID[403]}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`,
+        1,
+      );
     case '404':
       // No file on the base commit: every change is the pull request's.
       if (c.call === 'read base file') return { outcome: 'recovered', requests: 1 };

@@ -22,7 +22,7 @@ class Fake extends FakeGitHub {
   concurrentCreate = false;
   deleteFails = 0;
 
-  protected override handle(match: RouteMatch<GitHubRoute>, request: FakeRequest): void {
+  protected override handle(match: RouteMatch<GitHubRoute>, request: FakeRequest): void | Promise<void> {
     const body = String((request.json as { body?: unknown } | undefined)?.body);
     if (match.route === 'POST comment' && this.concurrentCreate) {
       this.concurrentCreate = false;
@@ -39,7 +39,7 @@ class Fake extends FakeGitHub {
       this.sendJson(request.res, 500, { message: 'Server Error' });
       return;
     }
-    super.handle(match, request);
+    return super.handle(match, request);
   }
 }
 
@@ -145,7 +145,12 @@ describe('the sticky comment is never duplicated', () => {
   });
 
   it('a list cut short is retried, never read as "no comment yet"', async () => {
-    for (const fault of [{ kind: 'reset-mid-body' }, { kind: 'malformed-json' }, { kind: 'not-an-account' }, { kind: 'status', status: 200, body: '' }] as const) {
+    for (const fault of [
+      { kind: 'reset-mid-body' },
+      { kind: 'malformed-json' },
+      { kind: 'not-an-account' },
+      { kind: 'status', status: 200, body: '' },
+    ] as const) {
       const gh = await fake();
       gh.addComment(PR, `${MARKER}\nold plan`);
       gh.inject('GET comments', fault);
@@ -186,7 +191,13 @@ describe('retry classification of octokit errors', () => {
     { name: '408', status: 408, attempts: 4 },
     { name: '429', status: 429, attempts: 4 },
     { name: '403 + Retry-After (secondary rate limit)', status: 403, headers: { 'retry-after': '0' }, attempts: 4 },
-    { name: '403 primary rate limit, reset now', status: 403, body: { message: 'API rate limit exceeded for installation ID 1.' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' }, attempts: 4 },
+    {
+      name: '403 primary rate limit, reset now',
+      status: 403,
+      body: { message: 'API rate limit exceeded for installation ID 1.' },
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' },
+      attempts: 4,
+    },
     { name: '401', status: 401, body: { message: 'Bad credentials' }, attempts: 1 },
     { name: '403 (no permission)', status: 403, body: { message: 'Resource not accessible by integration' }, attempts: 1 },
     { name: '404', status: 404, attempts: 1 },
@@ -216,7 +227,11 @@ describe('retry classification of octokit errors', () => {
   it('a primary rate limit that resets in an hour fails at once', async () => {
     const gh = await fake();
     const reset = String(Math.ceil(Date.now() / 1000) + 3600);
-    gh.inject('GET comments', { kind: 'status', status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } }, 10);
+    gh.inject(
+      'GET comments',
+      { kind: 'status', status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } },
+      10,
+    );
     const error = await rejection((await api(gh.url)).findComment(PR, MARKER));
     expect(error).toBeInstanceOf(RetryAfterTooLongError);
     expect(gh.count('GET comments')).toBe(1);
@@ -251,7 +266,8 @@ describe('retry classification of octokit errors', () => {
     let calls = 0;
     const server = createServer((_req, res: ServerResponse) => {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '200' });
-      if (++calls === 1) res.write('[{"id": 1, "bo'); // then silence
+      if (++calls === 1)
+        res.write('[{"id": 1, "bo'); // then silence
       else res.end(JSON.stringify([]).padEnd(200, ' '));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -278,7 +294,9 @@ describe('reading the base file and the pull requests of a commit', () => {
 
   it('lists the pull requests of a commit; a cut answer is retried', async () => {
     const gh = await fake();
-    gh.setCommitPulls('d'.repeat(40), [{ number: 7, html_url: 'https://github.com/acme/settings/pull/7', merge_commit_sha: 'd'.repeat(40), merged_at: '2025-01-01T00:00:00Z' }]);
+    gh.setCommitPulls('d'.repeat(40), [
+      { number: 7, html_url: 'https://github.com/acme/settings/pull/7', merge_commit_sha: 'd'.repeat(40), merged_at: '2025-01-01T00:00:00Z' },
+    ]);
     gh.inject('GET commit pulls', { kind: 'malformed-json' });
     const pulls = await (await api(gh.url)).pullRequestsForCommit('d'.repeat(40));
     expect(pulls).toEqual([{ number: 7, url: 'https://github.com/acme/settings/pull/7', mergeCommitSha: 'd'.repeat(40), merged: true }]);
@@ -289,7 +307,7 @@ describe('reading the base file and the pull requests of a commit', () => {
 describe('describeGitHubError', () => {
   const say = (error: unknown) => describeGitHubError('comment on the pull request', error);
 
-  it('is one line, with GitHub\'s message and what to do', () => {
+  it("is one line, with GitHub's message and what to do", () => {
     const http = (status: number, message: string) => ({ status, message, response: { headers: {} } });
     expect(say(http(403, 'Resource not accessible by integration'))).toBe(
       'Could not comment on the pull request: GitHub answered 403 (Resource not accessible by integration). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.',
@@ -297,15 +315,21 @@ describe('describeGitHubError', () => {
     expect(say(http(401, 'Bad credentials - https://docs.github.com/rest'))).toBe(
       'Could not comment on the pull request: GitHub answered 401 (Bad credentials - https://docs.github.com/rest). The github-token input is not a valid token; leave it at its default, ${{ github.token }}.',
     );
-    expect(say(http(404, 'Not Found'))).toBe("Could not comment on the pull request: GitHub answered 404 (Not Found). Check the repository and the token's access.");
-    expect(say(http(429, 'Too many'))).toBe('Could not comment on the pull request: GitHub answered 429 (Too many): the token is rate-limited. Re-run the job later.');
+    expect(say(http(404, 'Not Found'))).toBe(
+      "Could not comment on the pull request: GitHub answered 404 (Not Found). Check the repository and the token's access.",
+    );
+    expect(say(http(429, 'Too many'))).toBe(
+      'Could not comment on the pull request: GitHub answered 429 (Too many): the token is rate-limited. Re-run the job later.',
+    );
     expect(say(http(403, 'You have exceeded a secondary rate limit.\nWait.'))).toBe(
       'Could not comment on the pull request: GitHub answered 403 (You have exceeded a secondary rate limit.): the token is rate-limited. Re-run the job later.',
     );
     expect(say(http(502, '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head></html>'))).toBe(
       'Could not comment on the pull request: GitHub answered 502 (an HTML page titled "502 Bad Gateway"). GitHub may be having an outage; re-run the job later.',
     );
-    expect(say(http(500, ''))).toBe('Could not comment on the pull request: GitHub answered 500 (no message). GitHub may be having an outage; re-run the job later.');
+    expect(say(http(500, ''))).toBe(
+      'Could not comment on the pull request: GitHub answered 500 (no message). GitHub may be having an outage; re-run the job later.',
+    );
     expect(say(Object.assign(new Error('fetch failed'), {}))).toBe(
       "Could not comment on the pull request: GitHub could not be reached (fetch failed). Check GitHub's status and the runner's network, then re-run the job.",
     );

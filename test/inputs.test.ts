@@ -76,12 +76,21 @@ describe('isLoopback', () => {
   it.each(['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '127.255.255.255', '[::1]', '::1'])('%s is this machine', (host) => {
     expect(isLoopback(host)).toBe(true);
   });
-  it.each(['128.0.0.1', '126.0.0.1', 'localhost.example.com', 'mylocalhost', '0.0.0.0', '127.0.0.1.nip.io', '127.0.0.256', '10.0.0.1', '[::2]', 'app.leadconduit.com', ''])(
-    '%j is not',
-    (host) => {
-      expect(isLoopback(host)).toBe(false);
-    },
-  );
+  it.each([
+    '128.0.0.1',
+    '126.0.0.1',
+    'localhost.example.com',
+    'mylocalhost',
+    '0.0.0.0',
+    '127.0.0.1.nip.io',
+    '127.0.0.256',
+    '10.0.0.1',
+    '[::2]',
+    'app.leadconduit.com',
+    '',
+  ])('%j is not', (host) => {
+    expect(isLoopback(host)).toBe(false);
+  });
 });
 
 describe('getSettings', () => {
@@ -135,15 +144,31 @@ describe('getSettings', () => {
     ['a non-boolean comment', { comment: 'yes' }, 'Input "comment" must be true or false, not "yes".'],
     ['a non-boolean allow-destructive', { 'allow-destructive': 'yes' }, 'Input "allow-destructive" must be true or false, not "yes".'],
     ['a non-boolean allow-unreviewed-changes', { 'allow-unreviewed-changes': '1' }, 'Input "allow-unreviewed-changes" must be true or false, not "1".'],
-    ['a base-url that is no URL', { 'base-url': 'not a url' }, 'Input "base-url" must be a URL starting with https:// such as https://app.leadconduit.com, not "not a url".'],
-    ['a base-url without its scheme', { 'base-url': 'app.leadconduit.com' }, 'must be a URL starting with https:// such as https://app.leadconduit.com, not "app.leadconduit.com"'],
-    ['plain http to another host', { 'base-url': 'http://leadconduit.invalid' }, 'Input "base-url" must use https:// (got "http://leadconduit.invalid"): the API key must not travel in clear text.'],
+    [
+      'a base-url that is no URL',
+      { 'base-url': 'not a url' },
+      'Input "base-url" must be a URL starting with https:// such as https://app.leadconduit.com, not "not a url".',
+    ],
+    [
+      'a base-url without its scheme',
+      { 'base-url': 'app.leadconduit.com' },
+      'must be a URL starting with https:// such as https://app.leadconduit.com, not "app.leadconduit.com"',
+    ],
+    [
+      'plain http to another host',
+      { 'base-url': 'http://leadconduit.invalid' },
+      'Input "base-url" must use https:// (got "http://leadconduit.invalid"): the API key must not travel in clear text.',
+    ],
     ['plain http to a look-alike of localhost', { 'base-url': 'http://localhost.example.com:8080' }, 'must use https://'],
     ['plain http to 0.0.0.0', { 'base-url': 'http://0.0.0.0:8080' }, 'must use https://'],
     ['another scheme', { 'base-url': 'ftp://leadconduit.invalid' }, 'Input "base-url" must be an https:// URL, not "ftp://leadconduit.invalid".'],
     ['credentials in the base-url', { 'base-url': 'https://API:pw-123456@leadconduit.invalid' }, 'Input "base-url" must not contain a user name or password'],
     ['a query in the base-url', { 'base-url': 'https://leadconduit.invalid/?x=1' }, 'Input "base-url" must not have a query or fragment'],
-    ['a file outside the workspace', { file: '../../etc/passwd' }, `Input "file" (../../etc/passwd) must name a file inside the workspace (${WORKSPACE}); use a path relative to the repository root.`],
+    [
+      'a file outside the workspace',
+      { file: '../../etc/passwd' },
+      `Input "file" (../../etc/passwd) must name a file inside the workspace (${WORKSPACE}); use a path relative to the repository root.`,
+    ],
     ['an absolute file outside the workspace', { file: '/etc/passwd' }, 'Input "file" (/etc/passwd) must name a file inside the workspace'],
     ['the workspace itself as the file', { file: '.' }, 'Input "file" (.) must name a file inside the workspace'],
     ['the parent folder', { file: 'config/../..' }, 'must name a file inside the workspace'],
@@ -168,7 +193,13 @@ describe('getSettings', () => {
     });
     expect(error.message).toMatch(/^5 inputs are invalid: /);
     expect(error.details).toHaveLength(5);
-    for (const part of ['Input "mode"', 'Input "comment"', 'Input "allow-destructive"', 'Input "base-url" must use https://', 'Input "file" (../outside.json)']) {
+    for (const part of [
+      'Input "mode"',
+      'Input "comment"',
+      'Input "allow-destructive"',
+      'Input "base-url" must use https://',
+      'Input "file" (../outside.json)',
+    ]) {
       expect(error.message).toContain(part);
       expect(error.details.filter((d) => d.startsWith(part))).toHaveLength(1);
     }
@@ -194,14 +225,14 @@ describe('a run with bad inputs', () => {
 
   beforeAll(async () => {
     [leadconduit, github] = await Promise.all([startFakeLeadConduit(), startFakeGitHub()]);
-    globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
+    globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (url.hostname !== '127.0.0.1') {
         offLoopback.push(url.href);
         return Promise.reject(new TypeError(`test guard: refused to connect to ${url.href}`));
       }
       return realFetch(input, init);
-    }) as typeof fetch;
+    };
   });
   afterAll(async () => {
     globalThis.fetch = realFetch;
@@ -254,8 +285,16 @@ describe('a run with bad inputs', () => {
     ['an unknown mode', { mode: 'deploy' }, 'Input "mode" must be one of auto, plan, apply, check, validate, not "deploy".'],
     ['comment: yes', { comment: 'yes' }, 'Input "comment" must be true or false, not "yes".'],
     ['allow-destructive: yes', { 'allow-destructive': 'yes' }, 'Input "allow-destructive" must be true or false, not "yes".'],
-    ['a malformed base-url', { 'base-url': 'https//app.leadconduit.com' }, 'Input "base-url" must be a URL starting with https:// such as https://app.leadconduit.com, not "https//app.leadconduit.com".'],
-    ['http:// to a host that is not this machine', { 'base-url': 'http://leadconduit.invalid' }, 'Input "base-url" must use https:// (got "http://leadconduit.invalid"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.'],
+    [
+      'a malformed base-url',
+      { 'base-url': 'https//app.leadconduit.com' },
+      'Input "base-url" must be a URL starting with https:// such as https://app.leadconduit.com, not "https//app.leadconduit.com".',
+    ],
+    [
+      'http:// to a host that is not this machine',
+      { 'base-url': 'http://leadconduit.invalid' },
+      'Input "base-url" must use https:// (got "http://leadconduit.invalid"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.',
+    ],
     ['a file outside the workspace', { file: '../../etc/passwd' }, 'Input "file" (../../etc/passwd) must name a file inside the workspace'],
   ])('%s: refused before anything is read or sent', async (_what, values, message) => {
     const result = await run({ inputs: values, event: 'push' });
@@ -297,7 +336,10 @@ describe('a run with bad inputs', () => {
   it('a symlink pointing outside the workspace is refused', async () => {
     const { workspace, outside } = await workspaceWithLink('leadconduit-account.json', 'file');
     const result = await run({ file: undefined, env: { GITHUB_WORKSPACE: workspace } });
-    expectRefused(result, `leadconduit-account.json is a link to ${join(outside, 'leadconduit-account.json')}, outside the workspace; the desired-state file must live in the repository.`);
+    expectRefused(
+      result,
+      `leadconduit-account.json is a link to ${join(outside, 'leadconduit-account.json')}, outside the workspace; the desired-state file must live in the repository.`,
+    );
   });
 
   it('a file inside a symlinked folder pointing outside the workspace is refused', async () => {

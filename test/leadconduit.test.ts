@@ -2,13 +2,17 @@
  * The LeadConduit client on its own, against the fake: retries, timeouts, redirects, error
  * wording and secrets. The whole-action view of the same faults is in faults.test.ts.
  */
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeadConduitError, createLeadConduitClient, type LeadConduitClient } from '../src/leadconduit.js';
 import { Redactor } from '../src/redact.js';
 import { Deadline, type RetryPolicy } from '../src/retry.js';
 import { startFakeLeadConduit, type FakeLeadConduit, type FakeLeadConduitOptions } from './support/fake-leadconduit.js';
+import { ROOT } from './support/action-env.js';
 import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from './support/sample-account.js';
 
 const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
@@ -119,7 +123,8 @@ describe('reading the account', () => {
     const body = JSON.stringify(sampleAccount());
     const raw = await rawServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
-      if (++calls === 1) res.write(body.slice(0, 40)); // then silence
+      if (++calls === 1)
+        res.write(body.slice(0, 40)); // then silence
       else res.end(body);
     });
     const started = Date.now();
@@ -136,7 +141,9 @@ describe('reading the account', () => {
     const started = Date.now();
     const error = await failure(client(lc.url, { timeoutMs: 200, deadlineMs: 500, retry: { retries: 10 } }).client.readAccount());
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(error.message).toMatch(/^GET \/account was stopped: the run's overall deadline of 500 ms passed\. LeadConduit is slow or unreachable; re-run the job later\.$|^LeadConduit did not answer GET \/account in time \(after \d attempts\)/);
+    expect(error.message).toMatch(
+      /^GET \/account was stopped: the run's overall deadline of 500 ms passed\. LeadConduit is slow or unreachable; re-run the job later\.$|^LeadConduit did not answer GET \/account in time \(after \d attempts\)/,
+    );
     expect(lc.count('GET /account')).toBeLessThanOrEqual(3);
   });
 
@@ -175,7 +182,7 @@ describe('never retried', () => {
     const lc = await fake({ apiKey: 'another-key-entirely' });
     const error = await failure(client(lc.url).client.readAccount());
     expect(error.message).toBe(
-      "LeadConduit rejected the API key (401 Unauthorized) on GET /account: Unauthorized. Check the api-key secret: it must be a current LeadConduit API key with access to this account.",
+      'LeadConduit rejected the API key (401 Unauthorized) on GET /account: Unauthorized. Check the api-key secret: it must be a current LeadConduit API key with access to this account.',
     );
     expect(lc.count('GET /account')).toBe(1);
   });
@@ -194,7 +201,11 @@ describe('never retried', () => {
 
   it('a Retry-After longer than the maximum: one request, a clear message naming the wait', async () => {
     const lc = await fake();
-    lc.inject('PUT /account', { kind: 'status', status: 503, body: { message: 'Down for maintenance until 14:00 UTC' }, headers: { 'retry-after': '3600' } }, 5);
+    lc.inject(
+      'PUT /account',
+      { kind: 'status', status: 503, body: { message: 'Down for maintenance until 14:00 UTC' }, headers: { 'retry-after': '3600' } },
+      5,
+    );
     const error = await failure(client(lc.url).client.updateAccount(UPDATE));
     expect(lc.count('PUT /account')).toBe(1);
     expect(error.status).toBe(503);
@@ -267,7 +278,11 @@ describe('secrets in messages', () => {
     const lc = await fake();
     const { client: c, debug } = client(lc.url);
     await c.readAccount();
-    lc.inject('PUT /account', { kind: 'status', status: 422, body: { errors: [{ message: `keen_write_api_key ${SECRET_VALUES[2]} is read-only` }, `api_key ${SECRET_VALUES[0]} too`] } });
+    lc.inject('PUT /account', {
+      kind: 'status',
+      status: 422,
+      body: { errors: [{ message: `keen_write_api_key ${SECRET_VALUES[2]} is read-only` }, `api_key ${SECRET_VALUES[0]} too`] },
+    });
     const error = await failure(c.updateAccount(UPDATE));
     expect(error.message).toBe(
       'LeadConduit refused PUT /account (422 Unprocessable Entity): keen_write_api_key *** is read-only; api_key *** too. Nothing was changed; fix the setting it names in the desired-state file.',
@@ -286,5 +301,22 @@ describe('secrets in messages', () => {
     const lc = await fake();
     await client(lc.url).client.readAccount();
     expect(lc.requests[0]?.headers.authorization).toBe(`Basic ${BASIC}`);
+  });
+});
+
+describe('under garbage collection', () => {
+  it('still times out a stalled answer while the collector runs every few milliseconds (no hang)', async () => {
+    // A child process, so that --expose-gc can force collections during the read.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--expose-gc', '--import', './scripts/register-ts.mjs', join('test', 'support', 'gc-stall.ts')],
+      { cwd: ROOT, timeout: 20_000 },
+    );
+    const result = JSON.parse(stdout) as { outcome: string; message: string; gc: boolean };
+    expect(result.gc).toBe(true);
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toBe(
+      "LeadConduit did not answer GET /account in time (after 2 attempts): the answer did not finish arriving within 200 ms. Check LeadConduit's status and re-run the job.",
+    );
   });
 });

@@ -170,7 +170,10 @@ describe('destructive changes', () => {
   });
 
   it('features and subscriptions are never destructive', () => {
-    const changes = plan({ features: { seller_access: false, firehose: true }, subscriptions: { base: { state: 'inactive', inactive_at: '2024-01-01T00:00:00Z' } } });
+    const changes = plan({
+      features: { seller_access: false, firehose: true },
+      subscriptions: { base: { state: 'inactive', inactive_at: '2024-01-01T00:00:00Z' } },
+    });
     expect(changes).toHaveLength(4);
     expect(changes.every((c) => !c.destructive && c.warning === undefined)).toBe(true);
   });
@@ -184,7 +187,9 @@ describe('buildAccountUpdate', () => {
   });
 
   it('has only the top-level fields with a change, even when the file manages others', () => {
-    expect(body({ data_retention_in_days: 400, data_truncated_at: '2023-11-07T05:31:56.000Z', features: { firehose: false } })).toEqual({ data_retention_in_days: 400 });
+    expect(body({ data_retention_in_days: 400, data_truncated_at: '2023-11-07T05:31:56.000Z', features: { firehose: false } })).toEqual({
+      data_retention_in_days: 400,
+    });
   });
 
   it('sends data_truncated_at as the file spells it', () => {
@@ -258,7 +263,12 @@ describe('buildAccountUpdate', () => {
 });
 
 describe('classifyChanges', () => {
-  const changes = plan({ data_retention_in_days: 400, features: { firehose: true }, data_truncated_at: '2024-01-01T00:00:00Z', subscriptions: { pro: { state: 'active' } } });
+  const changes = plan({
+    data_retention_in_days: 400,
+    features: { firehose: true },
+    data_truncated_at: '2024-01-01T00:00:00Z',
+    subscriptions: { pro: { state: 'active' } },
+  });
 
   it('without a file on the base branch, every change is the pull request’s', () => {
     expect(classifyChanges(changes, undefined).map((c) => c.source)).toEqual(['pull-request', 'pull-request', 'pull-request', 'pull-request']);
@@ -331,7 +341,7 @@ describe('previousState', () => {
     const desired: DesiredState = { data_retention_in_days: 400, features: { firehose: true } };
     const before = live();
     const after = live({ data_retention_in_days: 400, features: { ...before.features, firehose: true } });
-    const back = planChanges(previousState(desired, before) as DesiredState, after);
+    const back = planChanges(previousState(desired, before), after);
     expect(back.map(({ path, before: b, after: a }) => [path, b, a])).toEqual(
       planChanges(desired, before).map(({ path, before: b, after: a }) => [path, a, b]),
     );

@@ -29,15 +29,7 @@ import {
 import { parseDesiredState } from '../src/desired-state.js';
 import { buildAccountUpdate, classifyChanges, planChanges, previousState, sameValue, verifyAccount, type Change } from '../src/plan.js';
 import { FAST_TUNING, runInProcess, type ActionRun, type ActionSetup } from './support/action-env.js';
-import {
-  dateFormArb,
-  desiredStateArb,
-  formatInstant,
-  instantArb,
-  liveAccountArb,
-  scenarioArb,
-  type Scenario,
-} from './support/arbitraries.js';
+import { dateFormArb, desiredStateArb, formatInstant, instantArb, liveAccountArb, scenarioArb, type Scenario } from './support/arbitraries.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
 
 const PURE_RUNS = positiveInt(process.env.PROPERTY_RUNS, 200);
@@ -86,7 +78,8 @@ function at(root: unknown, path: Path): unknown {
 }
 
 const DATE_FIELDS = new Set(['created_at', 'updated_at', 'active_at', 'inactive_at']);
-const isDatePath = (path: Path) => (path.length === 1 && path[0] === 'data_truncated_at') || (path.length === 3 && path[0] === 'subscriptions' && DATE_FIELDS.has(path[2] ?? ''));
+const isDatePath = (path: Path) =>
+  (path.length === 1 && path[0] === 'data_truncated_at') || (path.length === 3 && path[0] === 'subscriptions' && DATE_FIELDS.has(path[2] ?? ''));
 
 /** Equal as a setting: date-times as instants, everything else exactly. */
 function equalSetting(path: Path, a: unknown, b: unknown): boolean {
@@ -121,8 +114,7 @@ function expectedChanges(desired: object, live: unknown): ExpectedChange[] {
     .map(({ path, value }) => {
       const before = at(live, path);
       const key = path.join('.');
-      const destructive =
-        key === 'data_truncated_at' || (key === 'data_retention_in_days' && (typeof before !== 'number' || (value as number) < before));
+      const destructive = key === 'data_truncated_at' || (key === 'data_retention_in_days' && (typeof before !== 'number' || (value as number) < before));
       return { path: key, before, after: value, destructive };
     });
 }
@@ -200,7 +192,7 @@ function putModel(account: Obj, body: AccountUpdate, nested: Nested): Obj {
       const old = isObj(account.subscriptions) ? account.subscriptions : {};
       const subs: Obj = nested === 'merge' ? structuredClone(old) : {};
       for (const [name, entry] of Object.entries(value as Record<string, Obj>)) {
-        const oldEntry = isObj(old[name]) ? (old[name] as Obj) : {};
+        const oldEntry = isObj(old[name]) ? old[name] : {};
         if (nested === 'merge') subs[name] = { ...structuredClone(oldEntry), ...entry };
         else {
           const kept = Object.fromEntries(SUBSCRIPTION_READ_ONLY_FIELDS.filter((f) => f in oldEntry).map((f) => [f, oldEntry[f]]));
@@ -278,9 +270,13 @@ describe('generators', () => {
       'date equal as an instant, spelled differently': share(({ live, desired }) =>
         leaves(desired).some(({ path, value }) => isDatePath(path) && at(live, path) !== value && equalSetting(path, at(live, path), value)),
       ),
-      'subscription the account lacks': share(({ live, desired }) => leaves(desired).some(({ path }) => path[0] === 'subscriptions' && at(live, path.slice(0, 2)) === null)),
+      'subscription the account lacks': share(({ live, desired }) =>
+        leaves(desired).some(({ path }) => path[0] === 'subscriptions' && at(live, path.slice(0, 2)) === null),
+      ),
       'unknown live feature kept through a features change': share(
-        ({ live, desired }) => Object.keys(live.features ?? {}).some((k) => !(FEATURE_NAMES as readonly string[]).includes(k)) && changesOf({ live, desired }).some((c) => c.path.startsWith('features.')),
+        ({ live, desired }) =>
+          Object.keys(live.features ?? {}).some((k) => !(FEATURE_NAMES as readonly string[]).includes(k)) &&
+          changesOf({ live, desired }).some((c) => c.path.startsWith('features.')),
       ),
       'no retention set live': share(({ live }) => live.data_retention_in_days === null),
       'empty object in the file': share(({ desired }) => hasEmptyObject(desired)),
@@ -361,7 +357,7 @@ describe('plan (pure)', () => {
             expect(value).toEqual(at(before, path));
           }
           const { after: applied } = applyModel(desired, before, nested);
-          const { after: restored } = applyModel(previous as DesiredState, applied, nested);
+          const { after: restored } = applyModel(previous, applied, nested);
           for (const { path } of leaves(desired)) {
             const original = at(before, path);
             if (original === null) continue; // not set live: nothing to put back
@@ -404,65 +400,65 @@ describe('the action end to end (in-process, fake LeadConduit)', () => {
   }
 
   const puts = (fake: FakeLeadConduit) => fake.requests.filter((r) => r.method === 'PUT');
-  const fail = (run: ActionRun) => run.stdout.split('\n').filter((line) => line.startsWith('::error')).join('\n');
+  const fail = (run: ActionRun) =>
+    run.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('::error'))
+      .join('\n');
 
   for (const nested of NESTED) {
-    it(
-      `server ${nested}s nested objects: plan sends nothing; destructive changes need allow-destructive; apply converges; a second run sends nothing`,
-      async () => {
-        const fake = fakes.get(nested)!;
-        await fc.assert(
-          fc.asyncProperty(scenarioArb, async ({ live, desired }: Scenario) => {
-            executed.e2e++;
-            fake.account = live;
-            fake.requests.length = 0;
-            const before = fake.account as Obj;
-            const expected = expectedChanges(desired, before);
-            const destructive = expected.some((c) => c.destructive);
+    it(`server ${nested}s nested objects: plan sends nothing; destructive changes need allow-destructive; apply converges; a second run sends nothing`, async () => {
+      const fake = fakes.get(nested)!;
+      await fc.assert(
+        fc.asyncProperty(scenarioArb, async ({ live, desired }: Scenario) => {
+          executed.e2e++;
+          fake.account = live;
+          fake.requests.length = 0;
+          const before = fake.account as Obj;
+          const expected = expectedChanges(desired, before);
+          const destructive = expected.some((c) => c.destructive);
 
-            // 1. plan mode never sends a PUT.
-            const plan = await action(fake, desired, 'plan', true);
-            expect(plan.exitCode, fail(plan)).toBe(0);
-            expect(plan.outputs['change-count']).toBe(String(expected.length));
-            expect(JSON.parse(plan.outputs.changes ?? '[]').map((c: Change) => c.path)).toEqual(expected.map((c) => c.path));
+          // 1. plan mode never sends a PUT.
+          const plan = await action(fake, desired, 'plan', true);
+          expect(plan.exitCode, fail(plan)).toBe(0);
+          expect(plan.outputs['change-count']).toBe(String(expected.length));
+          expect(JSON.parse(plan.outputs.changes ?? '[]').map((c: Change) => c.path)).toEqual(expected.map((c) => c.path));
+          expect(puts(fake)).toHaveLength(0);
+          expect(fake.account).toEqual(before);
+
+          // 2. apply without allow-destructive: a destructive plan sends nothing at all.
+          const guarded = await action(fake, desired, 'apply', false);
+          if (destructive) {
+            expect(guarded.exitCode).toBe(1);
+            expect(fail(guarded)).toContain('Refusing to apply');
             expect(puts(fake)).toHaveLength(0);
             expect(fake.account).toEqual(before);
+          } else {
+            expect(guarded.exitCode, fail(guarded)).toBe(0);
+          }
 
-            // 2. apply without allow-destructive: a destructive plan sends nothing at all.
-            const guarded = await action(fake, desired, 'apply', false);
-            if (destructive) {
-              expect(guarded.exitCode).toBe(1);
-              expect(fail(guarded)).toContain('Refusing to apply');
-              expect(puts(fake)).toHaveLength(0);
-              expect(fake.account).toEqual(before);
-            } else {
-              expect(guarded.exitCode, fail(guarded)).toBe(0);
-            }
+          // 3. apply (allowed): one PUT with exactly the changed top-level keys, then convergence.
+          const applied = destructive ? await action(fake, desired, 'apply', true) : guarded;
+          expect(applied.exitCode, fail(applied)).toBe(0);
+          expect(applied.outputs.applied).toBe(String(expected.length > 0));
+          const sent = puts(fake);
+          expect(sent).toHaveLength(expected.length > 0 ? 1 : 0);
+          if (sent[0]) {
+            expect(sorted(Object.keys(sent[0].json as Obj))).toEqual(sorted(new Set(expected.map((c) => c.path.split('.')[0] ?? ''))));
+          }
+          const after = fake.account as Obj;
+          expectConverged(desired, before, after);
 
-            // 3. apply (allowed): one PUT with exactly the changed top-level keys, then convergence.
-            const applied = destructive ? await action(fake, desired, 'apply', true) : guarded;
-            expect(applied.exitCode, fail(applied)).toBe(0);
-            expect(applied.outputs.applied).toBe(String(expected.length > 0));
-            const sent = puts(fake);
-            expect(sent).toHaveLength(expected.length > 0 ? 1 : 0);
-            if (sent[0]) {
-              expect(sorted(Object.keys(sent[0].json as Obj))).toEqual(sorted(new Set(expected.map((c) => c.path.split('.')[0] ?? ''))));
-            }
-            const after = fake.account as Obj;
-            expectConverged(desired, before, after);
-
-            // 4. a second run plans nothing and sends nothing.
-            const again = await action(fake, desired, 'apply', false);
-            expect(again.exitCode, fail(again)).toBe(0);
-            expect(again.outputs).toMatchObject({ changed: 'false', 'change-count': '0', applied: 'false' });
-            expect(puts(fake)).toHaveLength(sent.length);
-            expect(fake.account).toEqual(after);
-          }),
-          { numRuns: E2E_RUNS, ...SEED },
-        );
-      },
-      120_000,
-    );
+          // 4. a second run plans nothing and sends nothing.
+          const again = await action(fake, desired, 'apply', false);
+          expect(again.exitCode, fail(again)).toBe(0);
+          expect(again.outputs).toMatchObject({ changed: 'false', 'change-count': '0', applied: 'false' });
+          expect(puts(fake)).toHaveLength(sent.length);
+          expect(fake.account).toEqual(after);
+        }),
+        { numRuns: E2E_RUNS, ...SEED },
+      );
+    }, 120_000);
   }
 });
 

@@ -64,7 +64,23 @@ describe('parseRetryAfter', () => {
 
   it('is undefined for garbage, which Date.parse alone would read as a date', () => {
     // Date.parse('abc 2030') is a date in 2030: a wait of years, so an instant failure.
-    for (const value of ['soon', 'abc 2030', 'Retry 2', 'later 5', '-5', '-1.5', '1e3', '0x10', '5 seconds', '120s', 'Infinity', 'NaN', '2025-01-01T00:00:30Z', 'Wed, 01 Jan 2025', '1,5']) {
+    for (const value of [
+      'soon',
+      'abc 2030',
+      'Retry 2',
+      'later 5',
+      '-5',
+      '-1.5',
+      '1e3',
+      '0x10',
+      '5 seconds',
+      '120s',
+      'Infinity',
+      'NaN',
+      '2025-01-01T00:00:30Z',
+      'Wed, 01 Jan 2025',
+      '1,5',
+    ]) {
       expect(parseRetryAfter(value, NOW), value).toBeUndefined();
     }
   });
@@ -241,7 +257,9 @@ describe('withRetry', () => {
       throw cause;
     });
     const started = Date.now();
-    const thrown = await withRetry(attempt, () => ({ retry: true, retryAfterMs: 120_000 }), { ...fast, maxRetryAfterMs: 60_000 }, deadline()).catch((error: unknown) => error);
+    const thrown = await withRetry(attempt, () => ({ retry: true, retryAfterMs: 120_000 }), { ...fast, maxRetryAfterMs: 60_000 }, deadline()).catch(
+      (error: unknown) => error,
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(attempt).toHaveBeenCalledTimes(1);
     expect(thrown).toBeInstanceOf(RetryAfterTooLongError);
@@ -257,7 +275,9 @@ describe('withRetry', () => {
       throw new Error('503');
     });
     const started = Date.now();
-    const thrown = await withRetry(attempt, retryable, { ...fast, baseDelayMs: 5_000, maxDelayMs: 5_000 }, deadline(300), undefined, () => 0.9).catch((error: unknown) => error);
+    const thrown = await withRetry(attempt, retryable, { ...fast, baseDelayMs: 5_000, maxDelayMs: 5_000 }, deadline(300), undefined, () => 0.9).catch(
+      (error: unknown) => error,
+    );
     expect(Date.now() - started).toBeLessThan(250);
     expect(attempt).toHaveBeenCalledTimes(1);
     expect((thrown as Error).message).toBe('503');

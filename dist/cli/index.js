@@ -2001,6 +2001,42 @@ class Deadline {
         clearTimeout(this.#timer);
     }
 }
+/**
+ * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
+ * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
+ * collect those composite signals while a request is still reading its body, and then the abort
+ * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
+ */
+class AttemptSignal {
+    #controller = new AbortController();
+    #timer;
+    #deadline;
+    #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
+    #timedOut = false;
+    constructor(deadline, timeoutMs) {
+        this.#deadline = deadline;
+        this.#timer = setTimeout(() => {
+            this.#timedOut = true;
+            // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
+            this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
+        }, timeoutMs);
+        if (deadline.signal.aborted)
+            this.#onDeadline();
+        else
+            deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
+    get timedOut() {
+        return this.#timedOut && !this.#deadline.signal.aborted;
+    }
+    dispose() {
+        clearTimeout(this.#timer);
+        this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
+    }
+}
 class DeadlineExceededError extends Error {
     name = 'DeadlineExceededError';
     constructor(totalMs) {
@@ -13962,23 +13998,11 @@ const FEATURE_NAMES = [
 ];
 const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'];
 /** Subscription fields PUT /account accepts. */
-const SUBSCRIPTION_FIELDS = [
-    'state',
-    'product_offering_component',
-    'created_at',
-    'updated_at',
-    'active_at',
-    'inactive_at',
-];
+const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component', 'created_at', 'updated_at', 'active_at', 'inactive_at'];
 /** Fields of a subscription the API returns but does not let you set. */
 const SUBSCRIPTION_READ_ONLY_FIELDS = ['id', 'product_offering_id'];
 /** The top-level fields PUT /account accepts, in the order we send and show them. */
-const WRITABLE_FIELDS = [
-    'data_retention_in_days',
-    'data_truncated_at',
-    'features',
-    'subscriptions',
-];
+const WRITABLE_FIELDS = ['data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
 /** Account fields the API returns but cannot change. `id` is allowed in the file as a guard. */
 const READ_ONLY_FIELDS = [
     'sso_id',
@@ -14008,9 +14032,7 @@ const ACCOUNT_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
 function isDateTimePath(path) {
     if (path.length === 1)
         return path[0] === 'data_truncated_at';
-    return (path.length === 3 &&
-        path[0] === 'subscriptions' &&
-        ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? ''));
+    return path.length === 3 && path[0] === 'subscriptions' && ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '');
 }
 const dateTime = (title, description) => iso_datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
 const subscriptionSchema = strictObject({
@@ -14167,21 +14189,36 @@ function createLeadConduitClient(options) {
         redirect: 'manual',
     });
     async function attempt(method, path, body) {
-        const timeout = AbortSignal.timeout(options.requestTimeoutMs);
-        const signal = AbortSignal.any([deadline.signal, timeout]);
+        const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
+        try {
+            return await attemptWith(attemptSignal, method, path, body);
+        }
+        finally {
+            attemptSignal.dispose();
+        }
+    }
+    async function attemptWith(attemptSignal, method, path, body) {
+        const { signal } = attemptSignal;
         const started = performance.now();
+        // ky links our signal to the request through signals Node may garbage-collect once the
+        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
+        // Holding the request until the body is read keeps that link alive.
+        const pinned = {};
+        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
         const failed = (error, reading) => {
             if (deadline.signal.aborted)
                 return new AttemptError('deadline', String(deadline.signal.reason.message));
-            const attemptError = timeout.aborted
-                ? new AttemptError('timeout', reading ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}` : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
+            const attemptError = attemptSignal.timedOut
+                ? new AttemptError('timeout', reading
+                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
+                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
                 : new AttemptError('network', networkReason(error));
             attemptError.reading = reading;
             return attemptError;
         };
         let response;
         try {
-            response = await api(path, { method, signal, ...(body === undefined ? {} : { json: body }) });
+            response = await api(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
         }
         catch (error) {
             throw failed(error, false);
@@ -14192,6 +14229,9 @@ function createLeadConduitClient(options) {
         }
         catch (error) {
             throw failed(error, true);
+        }
+        finally {
+            delete pinned.request;
         }
         options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
         if (response.status >= 300 && response.status < 400) {
@@ -14617,9 +14657,12 @@ class JsonSource {
             ? 'the end of the file'
             : secret
                 ? 'a secret value (not shown)'
-                : found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-                    ? found.length > 40 ? `${found.slice(0, 39)}…"` : found
-                    : JSON.stringify(found.slice(0, 20));
+                : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
+                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
+                        ? found.length > 40
+                            ? `${found.slice(0, 39)}…"`
+                            : found
+                        : JSON.stringify(found.slice(0, 20));
         const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
         const structural = (text) => ({ text, kind: 'structural' });
         const token = (text) => ({ text, kind: 'token' });
@@ -14814,7 +14857,9 @@ function parseDesiredState(bytes, file) {
     for (const duplicate of source.duplicateKeys()) {
         const where = [...duplicate.path, duplicate.key].join('.');
         const { first, again } = duplicate;
-        const lines = first.line === again.line ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}` : `first at line ${first.line}, again at line ${again.line}`;
+        const lines = first.line === again.line
+            ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
+            : `first at line ${first.line}, again at line ${again.line}`;
         problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
     }
     const retention = source.node(['data_retention_in_days']);
@@ -14883,7 +14928,9 @@ function describeIssue(issue, source) {
                 return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
             }
             if (issue.expected === 'string' && dotted === 'id') {
-                return [problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`)];
+                return [
+                    problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
+                ];
             }
             if (issue.expected === 'string' && isDateTimePath(path)) {
                 return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
@@ -15025,7 +15072,7 @@ function describeValue(value) {
         return 'an object';
     if (value === undefined)
         return 'nothing';
-    return String(value);
+    return JSON.stringify(value) ?? typeof value;
 }
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
@@ -15258,7 +15305,7 @@ function headline(report) {
     const file = report.file;
     switch (report.outcome) {
         case 'invalid':
-            return `❌ Invalid: ${report.problems?.length ? `${plural(report.problems.length, 'problem')} in ${file}` : report.error ?? 'bad input'}; nothing was sent`;
+            return `❌ Invalid: ${report.problems?.length ? `${plural(report.problems.length, 'problem')} in ${file}` : (report.error ?? 'bad input')}; nothing was sent`;
         case 'validated':
             return `✅ Valid: ${file} passed validation; the live account was not compared`;
         case 'no-changes':
@@ -15979,7 +16026,7 @@ async function runCli(argv, io = processIo()) {
         exitCode = await execute(io, command, options.json === true, work);
     };
     const program = new Command(CLI_NAME)
-        .description('Keep a LeadConduit account\'s settings as code, from your terminal: the same checks, plan and apply as the leadconduit-account-action GitHub Action.')
+        .description("Keep a LeadConduit account's settings as code, from your terminal: the same checks, plan and apply as the leadconduit-account-action GitHub Action.")
         .version(package_namespaceObject.rE, '-V, --version', 'show the version')
         .helpOption('-h, --help', 'show help')
         .helpCommand('help [command]', 'show help for a command')
@@ -16003,7 +16050,7 @@ async function runCli(argv, io = processIo()) {
         .addHelpText('after', `\nEach problem is printed as file:line:column  message.\n\nExit codes:\n  0  the file is valid\n  1  the file has problems (or cannot be read)`)
         .action((file, options) => run('validate', options, (ctx) => validateCommand(ctx, file)));
     networkOptions(fileArgument(program.command('plan')))
-        .description('Read the live account and show what apply would change: each setting\'s live and desired value, with warnings for destructive changes. Changes nothing.')
+        .description("Read the live account and show what apply would change: each setting's live and desired value, with warnings for destructive changes. Changes nothing.")
         .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_HELP}`)
         .action((file, options) => run('plan', options, (ctx) => planCommand(ctx, file, options)));
     networkOptions(fileArgument(program.command('apply')))
@@ -16015,7 +16062,7 @@ async function runCli(argv, io = processIo()) {
     networkOptions(fileArgument(program.command('export')))
         .description('Read the live account and write a desired-state file holding every writable setting (retention, truncation, features, subscriptions) and the account id. Never writes a secret.')
         .option('-f, --force', 'overwrite the file when it exists')
-        .option('--id <account-id>', 'which account to export when the API key\'s user has several')
+        .option('--id <account-id>', "which account to export when the API key's user has several")
         .option('--schema <ref>', `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`)
         .addHelpText('after', `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`)
         .action((file, options) => run('export', options, (ctx) => exportCommand(ctx, file, options)));

@@ -103,10 +103,14 @@ export async function applyCommand(ctx: Context, file: string, options: ApplyOpt
   }
   if (options.yes !== true) {
     if (ctx.out.json) {
-      throw new UserError('Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.');
+      throw new UserError(
+        'Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.',
+      );
     }
     if (ctx.io.stdin.isTTY !== true) {
-      throw new UserError('Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.');
+      throw new UserError(
+        'Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.',
+      );
     }
     if (destructive.length > 0) {
       ctx.out.warn(`${plural(destructive.length, 'change')} can permanently delete lead data (see the note column).`);
@@ -175,7 +179,8 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   try {
     await writeFile(path, exported.text, { flag: options.force === true ? 'w' : 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
     throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
   }
   Object.assign(ctx.result, { written: true, settings: exported.settings, skipped: exported.skipped, schema: schemaRef });
@@ -184,7 +189,9 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   ctx.out.line(
     `${ctx.out.paint('green', '✓')} Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${printable(live.name ?? '(no name)')} (${live.id}), read with ${via}.`,
   );
-  ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+  ctx.out.line(
+    `Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`,
+  );
   return EXIT.ok;
 }
 
@@ -199,7 +206,9 @@ async function loadDesiredState(ctx: Context, file: string, command: string): Pr
   } catch (error) {
     if (error instanceof UserError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+      throw new UserError(
+        `${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`,
+      );
     }
     throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);
   }

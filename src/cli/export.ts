@@ -43,7 +43,8 @@ export function exportAccount(live: LiveAccount, schemaRef: string, file: string
     if (typeof on === 'boolean') features[name] = on;
   }
   for (const name of Object.keys(live.features ?? {})) {
-    if (!(FEATURE_NAMES as readonly string[]).includes(name)) skipped.push({ path: `features.${name}`, reason: 'a feature this version of the schema does not know' });
+    if (!(FEATURE_NAMES as readonly string[]).includes(name))
+      skipped.push({ path: `features.${name}`, reason: 'a feature this version of the schema does not know' });
   }
   if (Object.keys(features).length > 0) state.features = features;
 

@@ -45,7 +45,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
 
   const program = new Command(CLI_NAME)
     .description(
-      'Keep a LeadConduit account\'s settings as code, from your terminal: the same checks, plan and apply as the leadconduit-account-action GitHub Action.',
+      "Keep a LeadConduit account's settings as code, from your terminal: the same checks, plan and apply as the leadconduit-account-action GitHub Action.",
     )
     .version(packageJson.version, '-V, --version', 'show the version')
     .helpOption('-h, --help', 'show help')
@@ -70,18 +70,21 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
   fileArgument(program.command('validate'))
     .description('Check the desired-state file against the schema. Reads no account: needs no API key and no network.')
     .addOption(jsonOption())
-    .addHelpText('after', `\nEach problem is printed as file:line:column  message.\n\nExit codes:\n  0  the file is valid\n  1  the file has problems (or cannot be read)`)
+    .addHelpText(
+      'after',
+      `\nEach problem is printed as file:line:column  message.\n\nExit codes:\n  0  the file is valid\n  1  the file has problems (or cannot be read)`,
+    )
     .action((file: string, options: CommonOptions) => run('validate', options, (ctx) => validateCommand(ctx, file)));
 
   networkOptions(fileArgument(program.command('plan')))
-    .description('Read the live account and show what apply would change: each setting\'s live and desired value, with warnings for destructive changes. Changes nothing.')
+    .description(
+      "Read the live account and show what apply would change: each setting's live and desired value, with warnings for destructive changes. Changes nothing.",
+    )
     .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_HELP}`)
     .action((file: string, options: NetworkOptions) => run('plan', options, (ctx) => planCommand(ctx, file, options)));
 
   networkOptions(fileArgument(program.command('apply')))
-    .description(
-      'Show the plan, ask for confirmation, then send the changes in one PUT /account and check that the account now matches the file.',
-    )
+    .description('Show the plan, ask for confirmation, then send the changes in one PUT /account and check that the account now matches the file.')
     .option('--allow-destructive', 'allow lowering data_retention_in_days or changing data_truncated_at (both can permanently delete lead data)')
     .option('-y, --yes', 'apply without asking; needed when there is no terminal to ask on (CI, pipes)')
     .addHelpText(
@@ -95,9 +98,15 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       'Read the live account and write a desired-state file holding every writable setting (retention, truncation, features, subscriptions) and the account id. Never writes a secret.',
     )
     .option('-f, --force', 'overwrite the file when it exists')
-    .option('--id <account-id>', 'which account to export when the API key\'s user has several')
-    .option('--schema <ref>', `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`)
-    .addHelpText('after', `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`)
+    .option('--id <account-id>', "which account to export when the API key's user has several")
+    .option(
+      '--schema <ref>',
+      `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`,
+    )
+    .addHelpText(
+      'after',
+      `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`,
+    )
     .action((file: string, options: ExportOptions) => run('export', options, (ctx) => exportCommand(ctx, file, options)));
 
   try {

@@ -41,7 +41,13 @@ describe('apply on push to main', () => {
     expect(Object.keys(body).sort()).toEqual(['data_retention_in_days', 'features', 'subscriptions']);
     expect(body.features).toEqual({ ...before.features, firehose: true });
     expect(body.subscriptions).toEqual({
-      base: { state: 'active', product_offering_component: 'base', created_at: before.subscriptions?.base?.created_at, updated_at: before.subscriptions?.base?.updated_at, active_at: before.subscriptions?.base?.active_at },
+      base: {
+        state: 'active',
+        product_offering_component: 'base',
+        created_at: before.subscriptions?.base?.created_at,
+        updated_at: before.subscriptions?.base?.updated_at,
+        active_at: before.subscriptions?.base?.active_at,
+      },
       pro: expect.objectContaining({ state: 'active', product_offering_component: 'pro' }),
     });
     expect(lc.account.features?.firehose).toBe(true);
@@ -105,7 +111,9 @@ describe('apply on push to main', () => {
     lc = await startFakeLeadConduit({ ignorePaths: ['features.firehose'] });
     const run = await action({ file: DESIRED });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('::error::LeadConduit accepted the update, but 1 setting(s) do not match the file afterwards: features.firehose is false, expected true.');
+    expect(run.stdout).toContain(
+      '::error::LeadConduit accepted the update, but 1 setting(s) do not match the file afterwards: features.firehose is false, expected true.',
+    );
     expect(run.summary).toContain('Settings that do not match the file after the update');
     expect(run.outputs.applied).toBe('false');
   });
@@ -149,7 +157,9 @@ describe('rollback', () => {
     });
     expect(run.summary).toContain('Roll back: the managed settings as they were before this apply');
     expect(run.summary).toContain('To undo this apply, commit this as <code>leadconduit-account.json</code>');
-    expect(run.summary).toMatch(/\| Triggered by \| octo-ops \(push, commit <code>dddddddddddd<\/code>.*\[run\]\(https:\/\/github.com\/acme\/settings\/actions\/runs\/4242\)\)/);
+    expect(run.summary).toMatch(
+      /\| Triggered by \| octo-ops \(push, commit <code>dddddddddddd<\/code>.*\[run\]\(https:\/\/github.com\/acme\/settings\/actions\/runs\/4242\)\)/,
+    );
   });
 });
 
@@ -159,7 +169,13 @@ describe('reviewed-plan guard', () => {
     cleanups.push(planRun.cleanup);
     expect(planRun.exitCode).toBe(0);
     gh.setCommitPulls(MERGE_SHA, [
-      { number: PR_NUMBER, html_url: `https://github.com/acme/settings/pull/${PR_NUMBER}`, merged_at: '2026-11-27T10:00:00Z', merge_commit_sha: MERGE_SHA, state: 'closed' },
+      {
+        number: PR_NUMBER,
+        html_url: `https://github.com/acme/settings/pull/${PR_NUMBER}`,
+        merged_at: '2026-11-27T10:00:00Z',
+        merge_commit_sha: MERGE_SHA,
+        state: 'closed',
+      },
     ]);
     lc.requests.length = 0;
   }
@@ -178,7 +194,9 @@ describe('reviewed-plan guard', () => {
     lc.account = { ...lc.account, data_retention_in_days: 500 }; // someone edits the UI after the review
     const run = await action({ file: DESIRED, inputs: { 'allow-destructive': 'true' } });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain(`::error::The changes to send differ from the plan reviewed on pull request #${PR_NUMBER}: reviewed data_retention_in_days 365 -> 400`);
+    expect(run.stdout).toContain(
+      `::error::The changes to send differ from the plan reviewed on pull request #${PR_NUMBER}: reviewed data_retention_in_days 365 -> 400`,
+    );
     expect(run.stdout).toContain('now data_retention_in_days 500 -> 400');
     expect(puts()).toHaveLength(0);
     expect(lc.account.data_retention_in_days).toBe(500);
@@ -198,7 +216,9 @@ describe('reviewed-plan guard', () => {
     gh.inject('GET commit pulls', { kind: 'status', status: 502 }, 10);
     const run = await action({ file: DESIRED });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::Could not look up the reviewed plan: .*502.* Nothing was sent: the changes could not be compared with the plan reviewed on the pull request\. Re-run the job, or set allow-unreviewed-changes: true\./);
+    expect(run.stdout).toMatch(
+      /::error::Could not look up the reviewed plan: .*502.* Nothing was sent: the changes could not be compared with the plan reviewed on the pull request\. Re-run the job, or set allow-unreviewed-changes: true\./,
+    );
     expect(puts()).toHaveLength(0);
   });
 
@@ -232,7 +252,9 @@ describe('check (scheduled drift detection)', () => {
     const text = '{\n\t"features": {\n\t\t"firehose": true,\n\t\t"seller_access": true\n\t},\n\t"data_retention_in_days": 90\n}\n';
     const run = await action({ file: text, event: 'schedule' });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('::error::Drift: 2 setting(s) in the live account differ from leadconduit-account.json: data_retention_in_days (live 365, file 90); features.firehose (live false, file true)');
+    expect(run.stdout).toContain(
+      '::error::Drift: 2 setting(s) in the live account differ from leadconduit-account.json: data_retention_in_days (live 365, file 90); features.firehose (live false, file true)',
+    );
     expect(puts()).toHaveLength(0);
     const drift = await readFile(run.outputs['drift-file'] ?? '', 'utf8');
     expect(drift).toBe('{\n\t"features": {\n\t\t"firehose": false,\n\t\t"seller_access": true\n\t},\n\t"data_retention_in_days": 365\n}\n');

@@ -72,8 +72,12 @@ describe('the built dist/index.js run as the Actions runner runs it', () => {
     });
     cleanups.push(run.cleanup);
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('::error title=Invalid leadconduit-account.json,file=leadconduit-account.json,line=2,col=3::data_retention_in_days must be a number, not the string "365"; remove the quotes');
-    expect(run.stdout).toContain('::error title=Invalid leadconduit-account.json,file=leadconduit-account.json,line=3,col=3::unknown setting "featurez"; did you mean "features"?');
+    expect(run.stdout).toContain(
+      '::error title=Invalid leadconduit-account.json,file=leadconduit-account.json,line=2,col=3::data_retention_in_days must be a number, not the string "365"; remove the quotes',
+    );
+    expect(run.stdout).toContain(
+      '::error title=Invalid leadconduit-account.json,file=leadconduit-account.json,line=3,col=3::unknown setting "featurez"; did you mean "features"?',
+    );
     expect(run.stdout).not.toMatch(/^\s+at /m);
     expect(run.summary.split('\n')[0]).toBe('### ❌ Invalid: 2 problems in leadconduit-account.json; nothing was sent');
     expect(lc.requests).toHaveLength(0);

@@ -200,7 +200,9 @@ describe('reading the live account', () => {
   it('fails before any change when the file is for another account', async () => {
     const run = await plan({ file: { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', ...DESIRED }, inputs: { mode: 'apply' } });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('::error::leadconduit-account.json is for account aaaaaaaaaaaaaaaaaaaaaaaa, but the API key reads account 5fd4371e940df5a34a3888b2 (Acme, Inc.)');
+    expect(run.stdout).toContain(
+      '::error::leadconduit-account.json is for account aaaaaaaaaaaaaaaaaaaaaaaa, but the API key reads account 5fd4371e940df5a34a3888b2 (Acme, Inc.)',
+    );
     expect(lc.count('PUT /account')).toBe(0);
   });
 

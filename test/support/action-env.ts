@@ -45,7 +45,7 @@ export interface ActionRun {
   exitCode: number;
   /** stdout (less the ::add-mask:: commands the runner consumes), summary and every output, for leak checks. */
   everything: string;
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 export const PR_NUMBER = 7;
@@ -135,11 +135,7 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-async function collect(
-  prepared: Awaited<ReturnType<typeof prepare>>,
-  stdout: string,
-  exitCode: number,
-): Promise<ActionRun> {
+async function collect(prepared: Awaited<ReturnType<typeof prepare>>, stdout: string, exitCode: number): Promise<ActionRun> {
   const summary = await readFile(prepared.env.GITHUB_STEP_SUMMARY ?? '', 'utf8');
   const outputsText = await readFile(prepared.env.GITHUB_OUTPUT ?? '', 'utf8');
   const outputs = parseOutputs(outputsText);
@@ -160,10 +156,10 @@ export async function runInProcess(setup: ActionSetup, tuning: Partial<Tuning> =
   let stdout = '';
   process.env = { PATH: savedEnv.PATH ?? '', ...prepared.env };
   process.exitCode = undefined;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
-  }) as typeof process.stdout.write;
+  };
   let exitCode: number;
   try {
     await run(tuning);

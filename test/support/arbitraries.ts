@@ -75,7 +75,11 @@ export const dateFormArb: fc.Arbitrary<DateForm> = fc.record({
     { arbitrary: fc.constantFrom(60, 120, -300, -240, 330, 345, 600, -720, 840), weight: 2 },
     { arbitrary: fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }), weight: 1 },
   ),
-  fractionDigits: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constant(3), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 1 }),
+  fractionDigits: fc.oneof(
+    { arbitrary: fc.constant(0), weight: 3 },
+    { arbitrary: fc.constant(3), weight: 2 },
+    { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 1 },
+  ),
   zulu: fc.constantFrom('Z' as const, '+00:00' as const, '-00:00' as const),
 });
 
@@ -154,7 +158,7 @@ const liveSubscriptionArb: fc.Arbitrary<Record<string, unknown>> = fc
   .map(({ id, product_offering_id, writable }) => ({ id, ...writable, product_offering_id }));
 
 const liveSubscriptionsArb: fc.Arbitrary<Partial<Record<string, Record<string, unknown>>>> = fc.record(
-  Object.fromEntries(SUBSCRIPTION_NAMES.map((name) => [name, liveSubscriptionArb])) as Record<string, fc.Arbitrary<Record<string, unknown>>>,
+  Object.fromEntries(SUBSCRIPTION_NAMES.map((name) => [name, liveSubscriptionArb])),
   { requiredKeys: [] },
 );
 
@@ -201,10 +205,9 @@ export const liveAccountArb: fc.Arbitrary<Account> = fc
 const desiredSubscriptionArb: fc.Arbitrary<Partial<Record<string, string>>> = fc.oneof(
   {
     weight: 5,
-    arbitrary: fc.record(
-      Object.fromEntries(SUBSCRIPTION_FIELDS.map((field) => [field, subscriptionFieldArb(field)])) as Record<string, fc.Arbitrary<string>>,
-      { requiredKeys: [] },
-    ),
+    arbitrary: fc.record(Object.fromEntries(SUBSCRIPTION_FIELDS.map((field) => [field, subscriptionFieldArb(field)])) as Record<string, fc.Arbitrary<string>>, {
+      requiredKeys: [],
+    }),
   },
   { weight: 1, arbitrary: fc.constant({}) },
 );

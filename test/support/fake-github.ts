@@ -5,17 +5,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpFake, parseTokenAuth } from './http-fake.js';
-import type { FakeRequest, Fault, RouteMatch } from './http-fake.js';
+import type { FakeRequest, RouteMatch } from './http-fake.js';
 
 export type { Fault, RecordedRequest } from './http-fake.js';
 
-export type GitHubRoute =
-  | 'GET comments'
-  | 'POST comment'
-  | 'PATCH comment'
-  | 'DELETE comment'
-  | 'GET contents'
-  | 'GET commit pulls';
+export type GitHubRoute = 'GET comments' | 'POST comment' | 'PATCH comment' | 'DELETE comment' | 'GET contents' | 'GET commit pulls';
 
 export interface FakeGitHubOptions {
   /** The token requests must carry (`token X` or `Bearer X`). Default "ghs_fake_token_123". */
@@ -199,7 +193,7 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
     });
   }
 
-  protected handle({ route, params }: RouteMatch<GitHubRoute>, request: FakeRequest): void {
+  protected handle({ route, params }: RouteMatch<GitHubRoute>, request: FakeRequest): void | Promise<void> {
     const { res } = request;
     if (this.readOnly && request.method !== 'GET') {
       this.sendJson(res, 403, { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' });

@@ -3,7 +3,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpFake, parseBasicAuth } from './http-fake.js';
-import type { FakeRequest, Fault, RouteMatch } from './http-fake.js';
+import type { FakeRequest, RouteMatch } from './http-fake.js';
 import { sampleAccount, TEST_API_KEY } from './sample-account.js';
 import type { Account } from './sample-account.js';
 
@@ -125,7 +125,7 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
     return JSON.stringify(route === 'GET /user' ? this.#userBody() : this.#account);
   }
 
-  protected handle({ route }: RouteMatch<LeadConduitRoute>, request: FakeRequest): void {
+  protected handle({ route }: RouteMatch<LeadConduitRoute>, request: FakeRequest): void | Promise<void> {
     const { res } = request;
     switch (route) {
       case 'GET /account':

@@ -361,7 +361,9 @@ describe('fake GitHub', () => {
     expect(file.size).toBe(Buffer.byteLength(content));
     expect(file.sha).toMatch(/^[0-9a-f]{40}$/);
 
-    const atRef = (await (await fetch(`${fake.url}/repos/o/r/contents/.leadconduit%2Faccount.jsonc?ref=abc123`, { headers: ghAuth })).json()) as { content: string };
+    const atRef = (await (await fetch(`${fake.url}/repos/o/r/contents/.leadconduit%2Faccount.jsonc?ref=abc123`, { headers: ghAuth })).json()) as {
+      content: string;
+    };
     expect(Buffer.from(atRef.content, 'base64').toString()).toBe('{}');
     const missing = await fetch(`${fake.url}/repos/o/r/contents/nope.json?ref=main`, { headers: ghAuth });
     expect(missing.status).toBe(404);

@@ -8,11 +8,7 @@ export const TEST_API_KEY = 'lc-test-api-key-5a7e21c04d';
 export const SAMPLE_ACCOUNT_ID = '5fd4371e940df5a34a3888b2';
 
 /** The account's own credentials: they must never appear in output, logs or files. */
-export const SECRET_VALUES = [
-  'acct-secret-api-key-7f3c9a',
-  'keen-read-secret-4b1d',
-  'keen-write-secret-9e2a',
-] as const;
+export const SECRET_VALUES = ['acct-secret-api-key-7f3c9a', 'keen-read-secret-4b1d', 'keen-write-secret-9e2a'] as const;
 
 export interface Subscription {
   id: string;
