@@ -1,4 +1,4 @@
-import ky from 'ky';
+import type { KyInstance } from 'ky';
 import { SECRET_FIELDS, liveAccountSchema, userSchema, type AccountUpdate, type LiveAccount } from './account-schema.js';
 import { UserError } from './errors.js';
 import type { Redactor } from './redact.js';
@@ -82,19 +82,22 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
   redactor.add(options.apiKey);
   // A trailing slash makes "account" resolve under any path the base URL has.
   const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-  const api = ky.create({
-    baseUrl,
-    headers: {
-      authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
-      accept: 'application/json',
-      'user-agent': 'leadconduit-account-action',
-    },
-    retry: 0, // retries are ours (withRetry), so the body read is retried too
-    timeout: false, // our signal bounds the whole attempt, body included
-    throwHttpErrors: false,
-    // Never follow a redirect: it could carry the API key to another host.
-    redirect: 'manual',
-  });
+  // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
+  let api: KyInstance | undefined;
+  const loadApi = async (): Promise<KyInstance> =>
+    (api ??= (await import('ky')).default.create({
+      baseUrl,
+      headers: {
+        authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
+        accept: 'application/json',
+        'user-agent': 'leadconduit-account-action',
+      },
+      retry: 0, // retries are ours (withRetry), so the body read is retried too
+      timeout: false, // our signal bounds the whole attempt, body included
+      throwHttpErrors: false,
+      // Never follow a redirect: it could carry the API key to another host.
+      redirect: 'manual',
+    }));
 
   async function attempt(method: 'GET' | 'PUT', path: string, body?: AccountUpdate): Promise<unknown> {
     const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
@@ -128,7 +131,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     };
     let response: Response;
     try {
-      response = await api(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
+      response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
     } catch (error) {
       throw failed(error, false);
     }
