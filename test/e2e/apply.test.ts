@@ -1,39 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { startFakeLeadConduit, type FakeLeadConduit } from '../support/fake-leadconduit.js';
-import { MERGE_SHA, PR_NUMBER, runInProcess, type ActionSetup } from '../support/action-env.js';
+import { describe, expect, it } from 'vitest';
+import { MERGE_SHA, PR_NUMBER, type ActionSetup } from '../support/action-env.js';
+import { useFakes } from '../support/e2e.js';
 import { SECRET_VALUES, TEST_API_KEY } from '../support/sample-account.js';
 
-let lc: FakeLeadConduit;
-let gh: FakeGitHub;
-const cleanups: Array<() => Promise<void>> = [];
+const fakes = useFakes();
 
-beforeEach(async () => {
-  lc = await startFakeLeadConduit();
-  gh = await startFakeGitHub();
-});
-afterEach(async () => {
-  await lc.close();
-  await gh.close();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function action(setup: Partial<ActionSetup> = {}) {
-  const run = await runInProcess({ leadconduitUrl: lc.url, githubUrl: gh.url, event: 'push', ...setup });
-  cleanups.push(run.cleanup);
-  return run;
-}
+const action = (setup: Partial<ActionSetup> = {}) => fakes.run({ event: 'push', ...setup });
 
 const DESIRED = { data_retention_in_days: 400, features: { firehose: true }, subscriptions: { pro: { state: 'active' } } };
 
 function puts() {
-  return lc.requests.filter((r) => r.method === 'PUT');
+  return fakes.lc.requests.filter((r) => r.method === 'PUT');
 }
 
 describe('apply on push to main', () => {
   it('sends one PUT with only the changed top-level fields, nested objects overlaid on live, and verifies', async () => {
-    const before = lc.account;
+    const before = fakes.lc.account;
     const run = await action({ file: DESIRED });
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
@@ -50,8 +33,8 @@ describe('apply on push to main', () => {
       },
       pro: expect.objectContaining({ state: 'active', product_offering_component: 'pro' }),
     });
-    expect(lc.account.features?.firehose).toBe(true);
-    expect(lc.account.data_retention_in_days).toBe(400);
+    expect(fakes.lc.account.features?.firehose).toBe(true);
+    expect(fakes.lc.account.data_retention_in_days).toBe(400);
     expect(run.outputs).toMatchObject({ applied: 'true', changed: 'true', 'change-count': '3' });
     expect(run.summary.split('\n')[0]).toBe('### ✅ Applied: 3 changes, 0 destructive');
     expect(run.summary).toContain('| Setting | Before | After | Note |');
@@ -65,17 +48,16 @@ describe('apply on push to main', () => {
   });
 
   it('keeps unmanaged nested settings when the server replaces nested objects', async () => {
-    await lc.close();
-    lc = await startFakeLeadConduit({ nested: 'replace' });
-    const before = lc.account;
+    await fakes.restartLeadConduit({ nested: 'replace' });
+    const before = fakes.lc.account;
     const run = await action({ file: { features: { firehose: true }, subscriptions: { pro: { state: 'active' } } } });
     expect(run.exitCode).toBe(0);
-    expect(lc.account.features).toEqual({ ...before.features, firehose: true });
+    expect(fakes.lc.account.features).toEqual({ ...before.features, firehose: true });
     // Not set is not set: a null the server had may come back absent.
     const { inactive_at, ...baseBefore } = before.subscriptions?.base ?? {};
     expect(inactive_at).toBeNull();
-    expect(lc.account.subscriptions?.base).toEqual(baseBefore);
-    expect(lc.account.subscriptions?.pro?.state).toBe('active');
+    expect(fakes.lc.account.subscriptions?.base).toEqual(baseBefore);
+    expect(fakes.lc.account.subscriptions?.pro?.state).toBe('active');
   });
 
   it('sends nothing when the account already matches', async () => {
@@ -84,7 +66,7 @@ describe('apply on push to main', () => {
     expect(puts()).toHaveLength(0);
     expect(run.outputs).toMatchObject({ applied: 'false', changed: 'false' });
     expect(run.summary).toContain('Nothing to apply');
-    expect(gh.requests).toHaveLength(0);
+    expect(fakes.gh.requests).toHaveLength(0);
   });
 
   it('refuses destructive changes without allow-destructive, naming each, and sends nothing', async () => {
@@ -102,13 +84,12 @@ describe('apply on push to main', () => {
     const run = await action({ file: { data_retention_in_days: 30 }, inputs: { 'allow-destructive': 'true' } });
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
-    expect(lc.account.data_retention_in_days).toBe(30);
+    expect(fakes.lc.account.data_retention_in_days).toBe(30);
     expect(run.summary).toContain('Applied: 1 change, 1 destructive');
   });
 
   it('fails naming each setting the server did not take', async () => {
-    await lc.close();
-    lc = await startFakeLeadConduit({ ignorePaths: ['features.firehose'] });
+    await fakes.restartLeadConduit({ ignorePaths: ['features.firehose'] });
     const run = await action({ file: DESIRED });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(
@@ -122,7 +103,7 @@ describe('apply on push to main', () => {
     const run = await action({ file: DESIRED, inputs: { 'api-key': '' } });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('::error::Input "api-key" is empty: apply mode reads the live account and needs the LeadConduit API key');
-    expect(lc.requests).toHaveLength(0);
+    expect(fakes.lc.requests).toHaveLength(0);
   });
 
   it('applies on a manual run (workflow_dispatch) and says no reviewed plan was looked for', async () => {
@@ -130,7 +111,7 @@ describe('apply on push to main', () => {
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
     expect(run.summary).toContain('No reviewed plan was looked for (a workflow&#95;dispatch run)');
-    expect(gh.requests).toHaveLength(0);
+    expect(fakes.gh.requests).toHaveLength(0);
   });
 
   it('never leaks the API key or account secrets into logs, summary or outputs with debug on', async () => {
@@ -165,10 +146,9 @@ describe('rollback', () => {
 
 describe('reviewed-plan guard', () => {
   async function reviewOnPullRequest(file: object) {
-    const planRun = await runInProcess({ leadconduitUrl: lc.url, githubUrl: gh.url, event: 'pull_request', file });
-    cleanups.push(planRun.cleanup);
+    const planRun = await fakes.run({ event: 'pull_request', file });
     expect(planRun.exitCode).toBe(0);
-    gh.setCommitPulls(MERGE_SHA, [
+    fakes.gh.setCommitPulls(MERGE_SHA, [
       {
         number: PR_NUMBER,
         html_url: `https://github.com/acme/settings/pull/${PR_NUMBER}`,
@@ -177,7 +157,7 @@ describe('reviewed-plan guard', () => {
         state: 'closed',
       },
     ]);
-    lc.requests.length = 0;
+    fakes.lc.requests.length = 0;
   }
 
   it('applies when the changes are the ones reviewed on the pull request', async () => {
@@ -191,7 +171,7 @@ describe('reviewed-plan guard', () => {
 
   it('refuses, sending nothing, when the live account changed after the review', async () => {
     await reviewOnPullRequest(DESIRED);
-    lc.account = { ...lc.account, data_retention_in_days: 500 }; // someone edits the UI after the review
+    fakes.lc.account = { ...fakes.lc.account, data_retention_in_days: 500 }; // someone edits the UI after the review
     const run = await action({ file: DESIRED, inputs: { 'allow-destructive': 'true' } });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(
@@ -199,12 +179,12 @@ describe('reviewed-plan guard', () => {
     );
     expect(run.stdout).toContain('now data_retention_in_days 500 -> 400');
     expect(puts()).toHaveLength(0);
-    expect(lc.account.data_retention_in_days).toBe(500);
+    expect(fakes.lc.account.data_retention_in_days).toBe(500);
   });
 
   it('applies the changed plan with allow-unreviewed-changes: true, and says so', async () => {
     await reviewOnPullRequest(DESIRED);
-    lc.account = { ...lc.account, features: { ...lc.account.features, seller_access: false } };
+    fakes.lc.account = { ...fakes.lc.account, features: { ...fakes.lc.account.features, seller_access: false } };
     const run = await action({ file: { ...DESIRED, features: { firehose: true, seller_access: true } }, inputs: { 'allow-unreviewed-changes': 'true' } });
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
@@ -213,7 +193,7 @@ describe('reviewed-plan guard', () => {
 
   it('refuses, sending nothing, when the reviewed plan cannot be looked up (GitHub failing)', async () => {
     await reviewOnPullRequest(DESIRED);
-    gh.inject('GET commit pulls', { kind: 'status', status: 502 }, 10);
+    fakes.gh.inject('GET commit pulls', { kind: 'status', status: 502 }, 10);
     const run = await action({ file: DESIRED });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(
@@ -223,7 +203,7 @@ describe('reviewed-plan guard', () => {
   });
 
   it('applies without the comparison when GitHub fails and allow-unreviewed-changes is true, and says so', async () => {
-    gh.inject('GET commit pulls', { kind: 'status', status: 502 }, 10);
+    fakes.gh.inject('GET commit pulls', { kind: 'status', status: 502 }, 10);
     const run = await action({ file: DESIRED, inputs: { 'allow-unreviewed-changes': 'true' } });
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
@@ -244,7 +224,7 @@ describe('check (scheduled drift detection)', () => {
     expect(run.exitCode).toBe(0);
     expect(run.summary).toContain('No changes: the live account matches');
     expect(puts()).toHaveLength(0);
-    expect(gh.requests).toHaveLength(0);
+    expect(fakes.gh.requests).toHaveLength(0);
     expect(run.outputs['drift-file']).toBe('');
   });
 
@@ -265,6 +245,6 @@ describe('check (scheduled drift detection)', () => {
     const run = await action({ file: DESIRED, event: 'schedule', inputs: { 'api-key': '' } });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('::error::Input "api-key" is empty: check mode');
-    expect(lc.requests).toHaveLength(0);
+    expect(fakes.lc.requests).toHaveLength(0);
   });
 });

@@ -1,28 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { startFakeLeadConduit, type FakeLeadConduit } from '../support/fake-leadconduit.js';
-import { BASE_SHA, PR_NUMBER, pullRequestPayload, runInProcess, type ActionSetup } from '../support/action-env.js';
+import { describe, expect, it } from 'vitest';
+import { BASE_SHA, PR_NUMBER, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
+import { useFakes } from '../support/e2e.js';
 import { SECRET_VALUES, TEST_API_KEY, sampleAccount } from '../support/sample-account.js';
 
-let lc: FakeLeadConduit;
-let gh: FakeGitHub;
-const cleanups: Array<() => Promise<void>> = [];
+const fakes = useFakes();
 
-beforeEach(async () => {
-  lc = await startFakeLeadConduit();
-  gh = await startFakeGitHub();
-});
-afterEach(async () => {
-  await lc.close();
-  await gh.close();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function plan(setup: Partial<ActionSetup> = {}) {
-  const run = await runInProcess({ leadconduitUrl: lc.url, githubUrl: gh.url, event: 'pull_request', ...setup });
-  cleanups.push(run.cleanup);
-  return run;
-}
+const plan = (setup: Partial<ActionSetup> = {}) => fakes.run({ event: 'pull_request', ...setup });
 
 const DESIRED = { data_retention_in_days: 30, features: { firehose: true }, subscriptions: { pro: { state: 'active' } } };
 
@@ -30,15 +13,15 @@ describe('plan on a pull request', () => {
   it('posts one comment with each change (live, desired, destructive warning) and sends nothing', async () => {
     const run = await plan({ file: DESIRED });
     expect(run.exitCode).toBe(0);
-    const comments = gh.commentsOf(PR_NUMBER);
+    const comments = fakes.gh.commentsOf(PR_NUMBER);
     expect(comments).toHaveLength(1);
     const body = comments[0]?.body ?? '';
     expect(body.startsWith('<!-- leadconduit-account-action:comment file=leadconduit-account.json -->')).toBe(true);
     expect(body).toContain('<code>features.firehose</code> | <code>false</code> | <code>true</code>');
     expect(body).toMatch(/<code>data&#95;retention&#95;in&#95;days<\/code> \| <code>365<\/code> \| <code>30<\/code> \| ⚠️ \*\*Destructive:\*\*/);
     expect(body).toContain('<code>subscriptions.pro.state</code>');
-    expect(lc.count('PUT /account')).toBe(0);
-    expect(lc.count('GET /account')).toBe(1);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+    expect(fakes.lc.count('GET /account')).toBe(1);
     expect(run.outputs).toMatchObject({ changed: 'true', 'change-count': '3', applied: 'false', 'comment-url': comments[0]?.html_url });
     expect(JSON.parse(run.outputs.changes ?? '')).toEqual([
       { path: 'data_retention_in_days', before: 365, after: 30, destructive: true, source: 'pull-request' },
@@ -55,36 +38,36 @@ describe('plan on a pull request', () => {
     expect(run.summary).toContain('| Mode | <code>plan</code> |');
     expect(run.summary).toContain('<details><summary>The request apply will send: PUT /account</summary>');
     expect(run.summary).toContain('"firehose": true');
-    expect(run.summary).toContain(`<code>http://127.0.0.1:${new URL(lc.url).port}</code>`);
+    expect(run.summary).toContain(`<code>http://127.0.0.1:${new URL(fakes.lc.url).port}</code>`);
     expect(run.summary.indexOf('Plan')).toBeLessThan(run.summary.indexOf('Account'));
   });
 
   it('updates the same comment on the next push instead of adding one', async () => {
     await plan({ file: DESIRED });
-    const first = gh.commentsOf(PR_NUMBER)[0];
+    const first = fakes.gh.commentsOf(PR_NUMBER)[0];
     const run = await plan({ file: { features: { firehose: true } } });
-    const comments = gh.commentsOf(PR_NUMBER);
+    const comments = fakes.gh.commentsOf(PR_NUMBER);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.id).toBe(first?.id);
     expect(comments[0]?.body).not.toContain('data&#95;retention');
-    expect(gh.count('PATCH comment')).toBe(1);
-    expect(gh.count('POST comment')).toBe(1);
+    expect(fakes.gh.count('PATCH comment')).toBe(1);
+    expect(fakes.gh.count('POST comment')).toBe(1);
     expect(run.outputs['comment-url']).toBe(first?.html_url);
   });
 
   it('finds its comment on a later page of a long pull request', async () => {
-    for (let i = 0; i < 150; i++) gh.addComment(PR_NUMBER, `review comment ${i}`, { login: 'someone', type: 'User' });
+    for (let i = 0; i < 150; i++) fakes.gh.addComment(PR_NUMBER, `review comment ${i}`, { login: 'someone', type: 'User' });
     await plan({ file: DESIRED });
     await plan({ file: DESIRED });
-    expect(gh.commentsOf(PR_NUMBER).filter((c) => c.body.includes('leadconduit-account-action:comment'))).toHaveLength(1);
-    expect(gh.count('POST comment')).toBe(1);
-    expect(gh.count('PATCH comment')).toBe(1);
+    expect(fakes.gh.commentsOf(PR_NUMBER).filter((c) => c.body.includes('leadconduit-account-action:comment'))).toHaveLength(1);
+    expect(fakes.gh.count('POST comment')).toBe(1);
+    expect(fakes.gh.count('PATCH comment')).toBe(1);
   });
 
   it('says so in the existing comment when the plan has no more changes', async () => {
     await plan({ file: DESIRED });
     const run = await plan({ file: { data_retention_in_days: 365, features: { firehose: false } } });
-    const comments = gh.commentsOf(PR_NUMBER);
+    const comments = fakes.gh.commentsOf(PR_NUMBER);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain('No changes: the live account matches leadconduit-account.json');
     expect(run.outputs).toMatchObject({ changed: 'false', 'change-count': '0', changes: '[]' });
@@ -94,7 +77,7 @@ describe('plan on a pull request', () => {
     await plan({ file: DESIRED, fileName: 'accounts/a.json' });
     await plan({ file: { features: { firehose: true } }, fileName: 'accounts/b.json' });
     await plan({ file: DESIRED, fileName: 'accounts/a.json' });
-    const comments = gh.commentsOf(PR_NUMBER);
+    const comments = fakes.gh.commentsOf(PR_NUMBER);
     expect(comments).toHaveLength(2);
     expect(comments.map((c) => c.body.split('\n')[0])).toEqual([
       '<!-- leadconduit-account-action:comment file=accounts%2Fa.json -->',
@@ -105,7 +88,7 @@ describe('plan on a pull request', () => {
   it('does not comment when comment is false', async () => {
     const run = await plan({ file: DESIRED, inputs: { comment: 'false' } });
     expect(run.exitCode).toBe(0);
-    expect(gh.count('POST comment') + gh.count('PATCH comment') + gh.count('GET comments')).toBe(0);
+    expect(fakes.gh.count('POST comment') + fakes.gh.count('PATCH comment') + fakes.gh.count('GET comments')).toBe(0);
     expect(run.outputs['comment-url']).toBe('');
   });
 
@@ -123,12 +106,11 @@ describe('plan from a fork', () => {
     expect(run.exitCode).toBe(0);
     expect(run.summary).toContain('Valid: leadconduit-account.json passed validation; the live account was not compared');
     expect(run.summary).toContain('GitHub gives no secrets to pull requests from forks');
-    expect(lc.requests).toHaveLength(0);
+    expect(fakes.lc.requests).toHaveLength(0);
   });
 
   it('turns a read-only token (403 on commenting) into a warning and still writes the summary', async () => {
-    await gh.close();
-    gh = await startFakeGitHub({ readOnly: true });
+    await fakes.restartGitHub({ readOnly: true });
     const run = await plan({ file: DESIRED });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/::warning::Could not comment on the pull request: GitHub answered 403/);
@@ -140,14 +122,14 @@ describe('plan from a fork', () => {
 describe('three-way plan', () => {
   it('tells changes in the pull request from live edits the merge would revert', async () => {
     // The base branch already had firehose on; someone switched it off in the UI since.
-    gh.setFile(BASE_SHA, 'leadconduit-account.json', JSON.stringify({ data_retention_in_days: 365, features: { firehose: true } }));
+    fakes.gh.setFile(BASE_SHA, 'leadconduit-account.json', JSON.stringify({ data_retention_in_days: 365, features: { firehose: true } }));
     const run = await plan({ file: { data_retention_in_days: 400, features: { firehose: true } } });
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.outputs.changes ?? '')).toEqual([
       { path: 'data_retention_in_days', before: 365, after: 400, destructive: false, source: 'pull-request' },
       { path: 'features.firehose', before: false, after: true, destructive: false, source: 'drift' },
     ]);
-    const body = gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
+    const body = fakes.gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
     const driftAt = body.indexOf('Live edits this merge will revert (1)');
     const prAt = body.indexOf('Changes in this pull request (1)');
     expect(driftAt).toBeGreaterThan(0);
@@ -156,30 +138,28 @@ describe('three-way plan', () => {
   });
 
   it('falls back to a two-way plan and says so when the base file cannot be read', async () => {
-    gh.inject('GET contents', { kind: 'status', status: 500 }, 10);
+    fakes.gh.inject('GET contents', { kind: 'status', status: 500 }, 10);
     const run = await plan({ file: DESIRED });
     expect(run.exitCode).toBe(0);
     expect(run.summary).toContain('Changes are shown without telling pull-request changes from live edits');
     expect(JSON.parse(run.outputs.changes ?? '')[0]).not.toHaveProperty('source');
-    expect(gh.commentsOf(PR_NUMBER)).toHaveLength(1);
+    expect(fakes.gh.commentsOf(PR_NUMBER)).toHaveLength(1);
   });
 });
 
 describe('reading the live account', () => {
   it('falls back to GET /user when GET /account is not served', async () => {
-    await lc.close();
-    lc = await startFakeLeadConduit({ accountEndpoint: false });
+    await fakes.restartLeadConduit({ accountEndpoint: false });
     const run = await plan({ file: DESIRED });
     expect(run.exitCode).toBe(0);
-    expect(lc.count('GET /account')).toBe(1);
-    expect(lc.count('GET /user')).toBe(1);
+    expect(fakes.lc.count('GET /account')).toBe(1);
+    expect(fakes.lc.count('GET /user')).toBe(1);
     expect(run.outputs['change-count']).toBe('3');
   });
 
   it('names every account when GET /user lists several and the file has no id', async () => {
-    await lc.close();
     const other = sampleAccount({ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', name: 'Other Co' });
-    lc = await startFakeLeadConduit({ accountEndpoint: false, userAccounts: [sampleAccount(), other] });
+    await fakes.restartLeadConduit({ accountEndpoint: false, userAccounts: [sampleAccount(), other] });
     const run = await plan({ file: DESIRED });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(
@@ -188,9 +168,8 @@ describe('reading the live account', () => {
   });
 
   it('picks the account whose id the file names', async () => {
-    await lc.close();
     const other = sampleAccount({ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', name: 'Other Co', data_retention_in_days: 30 });
-    lc = await startFakeLeadConduit({ accountEndpoint: false, userAccounts: [sampleAccount(), other] });
+    await fakes.restartLeadConduit({ accountEndpoint: false, userAccounts: [sampleAccount(), other] });
     const run = await plan({ file: { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', data_retention_in_days: 30 } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['change-count']).toBe('0');
@@ -203,7 +182,7 @@ describe('reading the live account', () => {
     expect(run.stdout).toContain(
       '::error::leadconduit-account.json is for account aaaaaaaaaaaaaaaaaaaaaaaa, but the API key reads account 5fd4371e940df5a34a3888b2 (Acme, Inc.)',
     );
-    expect(lc.count('PUT /account')).toBe(0);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
   });
 
   it('explains a rejected API key in one line', async () => {
@@ -220,7 +199,7 @@ describe('secrets and escaping', () => {
     const run = await plan({ file: DESIRED, env: { RUNNER_DEBUG: '1' } });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('::debug::GET http://127.0.0.1');
-    const comment = gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
+    const comment = fakes.gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
     for (const secret of [TEST_API_KEY, ...SECRET_VALUES, Buffer.from(`API:${TEST_API_KEY}`).toString('base64')]) {
       expect(run.everything).not.toContain(secret);
       expect(comment).not.toContain(secret);
@@ -228,12 +207,11 @@ describe('secrets and escaping', () => {
   });
 
   it('escapes values from the API so they cannot break the table or inject markup', async () => {
-    await lc.close();
     const nasty = 'a | b <script>alert(1)</script> [x](javascript:y) `code`';
-    lc = await startFakeLeadConduit({ account: sampleAccount({ name: nasty, subscriptions: { pro: { state: '| evil <b>x</b>' } } } as never) });
+    await fakes.restartLeadConduit({ account: sampleAccount({ name: nasty, subscriptions: { pro: { state: '| evil <b>x</b>' } } } as never) });
     const run = await plan({ file: { subscriptions: { pro: { state: 'active' } } } });
     expect(run.exitCode).toBe(0);
-    for (const text of [run.summary, gh.commentsOf(PR_NUMBER)[0]?.body ?? '']) {
+    for (const text of [run.summary, fakes.gh.commentsOf(PR_NUMBER)[0]?.body ?? '']) {
       expect(text).not.toContain('<script>');
       expect(text).not.toContain('<b>');
       expect(text).not.toContain('| evil');
@@ -248,10 +226,10 @@ describe('payload shapes', () => {
   it('plans on pull_request_target and merge_group too', async () => {
     const run = await plan({ file: DESIRED, event: 'pull_request_target', payload: pullRequestPayload() });
     expect(run.exitCode).toBe(0);
-    expect(lc.count('PUT /account')).toBe(0);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
     const merge = await plan({ file: DESIRED, event: 'merge_group', payload: {} });
     expect(merge.exitCode).toBe(0);
     expect(merge.summary).toContain('| Mode | <code>plan</code> |');
-    expect(lc.count('PUT /account')).toBe(0);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
   });
 });

@@ -1,0 +1,47 @@
+import { afterEach, beforeEach } from 'vitest';
+import { runDist, runInProcess, type ActionRun, type ActionSetup } from './action-env.js';
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
+import { startFakeLeadConduit, type FakeLeadConduit, type FakeLeadConduitOptions } from './fake-leadconduit.js';
+
+/**
+ * Fresh loopback fakes of LeadConduit and GitHub for every test of an end-to-end file, closed
+ * after it, with the runs' temporary workspaces removed. A test that needs other fake options
+ * swaps one with restartLeadConduit/restartGitHub.
+ */
+export function useFakes() {
+  const cleanups: Array<() => Promise<void>> = [];
+  const fakes = {
+    lc: undefined as unknown as FakeLeadConduit,
+    gh: undefined as unknown as FakeGitHub,
+    async restartLeadConduit(options: FakeLeadConduitOptions): Promise<FakeLeadConduit> {
+      await fakes.lc.close();
+      return (fakes.lc = await startFakeLeadConduit(options));
+    },
+    async restartGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
+      await fakes.gh.close();
+      return (fakes.gh = await startFakeGitHub(options));
+    },
+    /** The action in this process, against the fakes. */
+    async run(setup: Partial<ActionSetup>): Promise<ActionRun> {
+      const run = await runInProcess({ leadconduitUrl: fakes.lc.url, githubUrl: fakes.gh.url, ...setup });
+      cleanups.push(run.cleanup);
+      return run;
+    },
+    /** The built dist/index.js as a child process, against the fakes. */
+    async runDist(setup: Partial<ActionSetup>): Promise<Awaited<ReturnType<typeof runDist>>> {
+      const run = await runDist({ leadconduitUrl: fakes.lc.url, githubUrl: fakes.gh.url, ...setup });
+      cleanups.push(run.cleanup);
+      return run;
+    },
+  };
+  beforeEach(async () => {
+    fakes.lc = await startFakeLeadConduit();
+    fakes.gh = await startFakeGitHub();
+  });
+  afterEach(async () => {
+    await fakes.lc.close();
+    await fakes.gh.close();
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return fakes;
+}
