@@ -43528,6 +43528,10 @@ class UserError extends Error {
         this.details = details;
     }
 }
+/** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
+class InputError extends UserError {
+    name = 'InputError';
+}
 /** A message for any thrown value, so a non-Error still fails the step with words. */
 function getErrorMessage(error) {
     if (error instanceof Error)
@@ -43822,9 +43826,9 @@ function getSettings(env, run, tuning = {}) {
         tuning: { ...DEFAULT_TUNING, ...tuning },
     };
     if (problems.length === 1)
-        throw new UserError(problems[0] ?? '');
+        throw new InputError(problems[0] ?? '');
     if (problems.length > 1)
-        throw new UserError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
     return settings;
 }
 /** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
@@ -45096,7 +45100,7 @@ async function run(tuning = {}) {
         const message = error instanceof UserError ? error.message : `Unexpected error (a bug in this action, please report it): ${getErrorMessage(error)}`;
         if (!(error instanceof UserError) && error instanceof Error && error.stack)
             log.debug(error.stack);
-        report.outcome = error instanceof InvalidFileError || (report.outcome === 'failed' && !report.account && isInputError(error)) ? 'invalid' : 'failed';
+        report.outcome = error instanceof InvalidFileError || error instanceof InputError ? 'invalid' : 'failed';
         report.error = message;
         if (error instanceof UserError && error.details.length > 0 && !(error instanceof InvalidFileError))
             report.errorDetails = error.details;
@@ -45109,9 +45113,9 @@ async function run(tuning = {}) {
         log.setOutput('change-count', String(total));
         log.setOutput('changes', changesOutput(report.changes));
         log.setOutput('applied', String(report.outcome === 'applied'));
-        log.setOutput('comment-url', outputs.commentUrl ?? '');
-        log.setOutput('previous-state-file', outputs.previousStateFile ?? '');
-        log.setOutput('drift-file', outputs.driftFile ?? '');
+        log.setOutput('comment-url', outputs.commentUrl);
+        log.setOutput('previous-state-file', outputs.previousStateFile);
+        log.setOutput('drift-file', outputs.driftFile);
         try {
             await log.summary(renderSummary(report));
         }
@@ -45119,9 +45123,6 @@ async function run(tuning = {}) {
             log.warning(`Could not write the job summary: ${getErrorMessage(error)}`);
         }
     }
-}
-function isInputError(error) {
-    return error instanceof UserError && error.message.includes('Input "');
 }
 /** One run's state and steps; main's only job is to put them in order. */
 class Runner {
@@ -45160,7 +45161,7 @@ class Runner {
                 log.warning(report.notes[0] ?? '');
                 return;
             }
-            throw new UserError(`Input "api-key" is empty: ${settings.mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`);
+            throw new InputError(`Input "api-key" is empty: ${settings.mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`);
         }
         const { account: live, via } = await this.client().readAccount(desired.state.id);
         report.account = { id: live.id, name: live.name };
@@ -45281,7 +45282,7 @@ class Runner {
         report.outcome = 'drift';
         const updated = fileWithLiveValues(desired.text, report.changes);
         report.driftFile = updated;
-        const path = await this.writeTempFile(`${(0,external_node_path_namespaceObject.basename)(settings.file, '.json')}.drift.json`, updated);
+        const path = await this.writeTempFile('drift', updated);
         if (path)
             this.outputs.driftFile = path;
         const list = report.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
@@ -45308,7 +45309,7 @@ class Runner {
         await this.checkReviewedPlan();
         const before = formatStateFile(previousState(desired.state, live));
         report.previousState = before;
-        const path = await this.writeTempFile(`${(0,external_node_path_namespaceObject.basename)(settings.file, '.json')}.previous.json`, before);
+        const path = await this.writeTempFile('previous', before);
         if (path)
             this.outputs.previousStateFile = path;
         const body = report.requestBody ?? {};
@@ -45410,13 +45411,16 @@ class Runner {
         });
         return this.#github;
     }
-    /** Files for a next step (upload-artifact, create-pull-request) go to RUNNER_TEMP. */
-    async writeTempFile(name, content) {
+    /**
+     * Files for a next step (upload-artifact, create-pull-request) go to RUNNER_TEMP, named after the
+     * file's whole path so that a matrix over accounts/a.json and other/a.json keeps both.
+     */
+    async writeTempFile(kind, content) {
         const dir = this.context.runnerTemp;
         if (!dir)
             return undefined;
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        const path = (0,external_node_path_namespaceObject.join)(dir, name);
+        const path = (0,external_node_path_namespaceObject.join)(dir, `${this.repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
         await (0,promises_namespaceObject.writeFile)(path, this.log.scrub(content));
         return path;
     }

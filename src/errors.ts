@@ -13,6 +13,11 @@ export class UserError extends Error {
   }
 }
 
+/** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
+export class InputError extends UserError {
+  override name = 'InputError';
+}
+
 /** A message for any thrown value, so a non-Error still fails the step with words. */
 export function getErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { UserError } from './errors.js';
+import { InputError } from './errors.js';
 import type { RunContext } from './github-context.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
@@ -82,8 +82,8 @@ export function getSettings(env: NodeJS.ProcessEnv, run: RunContext, tuning: Par
     allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
     tuning: { ...DEFAULT_TUNING, ...tuning },
   };
-  if (problems.length === 1) throw new UserError(problems[0] ?? '');
-  if (problems.length > 1) throw new UserError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+  if (problems.length === 1) throw new InputError(problems[0] ?? '');
+  if (problems.length > 1) throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
   return settings;
 }
 

@@ -3,7 +3,7 @@ import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { LiveAccount } from './account-schema.js';
 import { parseDesiredState, secretsInFile, type DesiredStateFile } from './desired-state.js';
-import { UserError, getErrorMessage } from './errors.js';
+import { InputError, UserError, getErrorMessage } from './errors.js';
 import { readRunContext, type RunContext } from './github-context.js';
 import { DEFAULT_BASE_URL, DEFAULT_FILE, credentialsIn, displayUrl, getSettings, isInside, readInput, type Settings, type Tuning } from './inputs.js';
 import { createLeadConduitClient } from './leadconduit.js';
@@ -50,7 +50,7 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
   } catch (error) {
     const message = error instanceof UserError ? error.message : `Unexpected error (a bug in this action, please report it): ${getErrorMessage(error)}`;
     if (!(error instanceof UserError) && error instanceof Error && error.stack) log.debug(error.stack);
-    report.outcome = error instanceof InvalidFileError || (report.outcome === 'failed' && !report.account && isInputError(error)) ? 'invalid' : 'failed';
+    report.outcome = error instanceof InvalidFileError || error instanceof InputError ? 'invalid' : 'failed';
     report.error = message;
     if (error instanceof UserError && error.details.length > 0 && !(error instanceof InvalidFileError)) report.errorDetails = error.details;
     log.fail(message);
@@ -61,19 +61,15 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
     log.setOutput('change-count', String(total));
     log.setOutput('changes', changesOutput(report.changes));
     log.setOutput('applied', String(report.outcome === 'applied'));
-    log.setOutput('comment-url', outputs.commentUrl ?? '');
-    log.setOutput('previous-state-file', outputs.previousStateFile ?? '');
-    log.setOutput('drift-file', outputs.driftFile ?? '');
+    log.setOutput('comment-url', outputs.commentUrl);
+    log.setOutput('previous-state-file', outputs.previousStateFile);
+    log.setOutput('drift-file', outputs.driftFile);
     try {
       await log.summary(renderSummary(report));
     } catch (error) {
       log.warning(`Could not write the job summary: ${getErrorMessage(error)}`);
     }
   }
-}
-
-function isInputError(error: unknown): boolean {
-  return error instanceof UserError && error.message.includes('Input "');
 }
 
 /** One run's state and steps; main's only job is to put them in order. */
@@ -111,7 +107,7 @@ class Runner {
         log.warning(report.notes[0] ?? '');
         return;
       }
-      throw new UserError(
+      throw new InputError(
         `Input "api-key" is empty: ${settings.mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`,
       );
     }
@@ -238,7 +234,7 @@ class Runner {
     report.outcome = 'drift';
     const updated = fileWithLiveValues(desired.text, report.changes);
     report.driftFile = updated;
-    const path = await this.writeTempFile(`${basename(settings.file, '.json')}.drift.json`, updated);
+    const path = await this.writeTempFile('drift', updated);
     if (path) this.outputs.driftFile = path;
     const list = report.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
     log.fail(
@@ -270,7 +266,7 @@ class Runner {
 
     const before = formatStateFile(previousState(desired.state, live));
     report.previousState = before;
-    const path = await this.writeTempFile(`${basename(settings.file, '.json')}.previous.json`, before);
+    const path = await this.writeTempFile('previous', before);
     if (path) this.outputs.previousStateFile = path;
 
     const body = report.requestBody ?? {};
@@ -381,12 +377,15 @@ class Runner {
     return this.#github;
   }
 
-  /** Files for a next step (upload-artifact, create-pull-request) go to RUNNER_TEMP. */
-  async writeTempFile(name: string, content: string): Promise<string | undefined> {
+  /**
+   * Files for a next step (upload-artifact, create-pull-request) go to RUNNER_TEMP, named after the
+   * file's whole path so that a matrix over accounts/a.json and other/a.json keeps both.
+   */
+  async writeTempFile(kind: 'drift' | 'previous', content: string): Promise<string | undefined> {
     const dir = this.context.runnerTemp;
     if (!dir) return undefined;
     await mkdir(dir, { recursive: true });
-    const path = join(dir, name);
+    const path = join(dir, `${this.repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
     await writeFile(path, this.log.scrub(content));
     return path;
   }

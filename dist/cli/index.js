@@ -1944,7 +1944,7 @@ const package_namespaceObject = {"rE":"1.0.0"};
  * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
  * without a stack trace. Anything else that is thrown is a bug and is reported as one.
  */
-class errors_UserError extends Error {
+class UserError extends Error {
     name = 'UserError';
     /** Extra lines (one per problem) shown under the message in the summary. */
     details;
@@ -1952,6 +1952,10 @@ class errors_UserError extends Error {
         super(message);
         this.details = details;
     }
+}
+/** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
+class errors_InputError extends (/* unused pure expression or super */ null && (UserError)) {
+    name = 'InputError';
 }
 /** A message for any thrown value, so a non-Error still fails the step with words. */
 function getErrorMessage(error) {
@@ -2195,9 +2199,9 @@ function getSettings(env, run, tuning = {}) {
         tuning: { ...DEFAULT_TUNING, ...tuning },
     };
     if (problems.length === 1)
-        throw new UserError(problems[0] ?? '');
+        throw new InputError(problems[0] ?? '');
     if (problems.length > 1)
-        throw new UserError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
     return settings;
 }
 /** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
@@ -11968,7 +11972,7 @@ const userSchema = looseObject({
 
 
 /** A LeadConduit call that failed for good (after any retries), with a message for the user. */
-class LeadConduitError extends errors_UserError {
+class LeadConduitError extends UserError {
     name = 'LeadConduitError';
     call;
     status;
@@ -13391,7 +13395,7 @@ const API_KEY_VARIABLE = 'LEADCONDUIT_API_KEY';
 function readApiKey(env, command) {
     const key = (env[API_KEY_VARIABLE] ?? '').trim();
     if (key === '') {
-        throw new errors_UserError(`${API_KEY_VARIABLE} is empty: ${command} reads the live account and needs the LeadConduit API key. Set it in the environment (export ${API_KEY_VARIABLE}=...); it is never taken as a flag. Nothing was sent.`);
+        throw new UserError(`${API_KEY_VARIABLE} is empty: ${command} reads the live account and needs the LeadConduit API key. Set it in the environment (export ${API_KEY_VARIABLE}=...); it is never taken as a flag. Nothing was sent.`);
     }
     return key;
 }
@@ -13399,7 +13403,7 @@ function readApiKey(env, command) {
 function settings_checkBaseUrl(raw) {
     const { url, problem } = checkBaseUrl((raw ?? '').trim() || DEFAULT_BASE_URL, '--base-url', API_KEY_VARIABLE);
     if (problem)
-        throw new errors_UserError(problem);
+        throw new UserError(problem);
     return url;
 }
 
@@ -13545,7 +13549,7 @@ const CLI_NAME = 'leadconduit-account';
 /** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
 const EXIT = { ok: 0, failed: 1, changes: 2 };
 /** The file has problems; they were printed one per line. */
-class InvalidFileError extends errors_UserError {
+class InvalidFileError extends UserError {
     problems;
     constructor(message, problems) {
         super(message);
@@ -13601,21 +13605,21 @@ async function applyCommand(ctx, file, options) {
     }
     const destructive = changes.filter((c) => c.destructive);
     if (destructive.length > 0 && options.allowDestructive !== true) {
-        throw new errors_UserError(`Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, re-run with --allow-destructive.`);
+        throw new UserError(`Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, re-run with --allow-destructive.`);
     }
     if (options.yes !== true) {
         if (ctx.out.json) {
-            throw new errors_UserError('Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.');
+            throw new UserError('Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.');
         }
         if (ctx.io.stdin.isTTY !== true) {
-            throw new errors_UserError('Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.');
+            throw new UserError('Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.');
         }
         if (destructive.length > 0) {
             ctx.out.warn(`${commands_plural(destructive.length, 'change')} can permanently delete lead data (see the note column).`);
         }
         const question = `Apply ${commands_plural(changes.length, 'change')} to ${printable(live.name ?? 'the account')} (${live.id})? Type "yes" to apply: `;
         if (!(await terminal_confirm(ctx.io, ctx.out.scrub(question)))) {
-            throw new errors_UserError('Apply cancelled; nothing was sent.');
+            throw new UserError('Apply cancelled; nothing was sent.');
         }
     }
     const body = buildAccountUpdate(desired.state, live, changes);
@@ -13626,7 +13630,7 @@ async function applyCommand(ctx, file, options) {
     const mismatches = verifyAccount(desired.state, after);
     if (mismatches.length > 0) {
         ctx.result.mismatches = mismatches;
-        throw new errors_UserError(`LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`);
+        throw new UserError(`LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`);
     }
     ctx.result.applied = true;
     if (ctx.out.json)
@@ -13637,7 +13641,7 @@ async function applyCommand(ctx, file, options) {
 async function exportCommand(ctx, file, options) {
     const baseUrl = baseUrlOf(ctx, options);
     if (options.id !== undefined && !ACCOUNT_ID_PATTERN.test(options.id)) {
-        throw new errors_UserError(`--id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not "${options.id}".`);
+        throw new UserError(`--id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not "${options.id}".`);
     }
     const path = (0,external_node_path_.resolve)(ctx.io.cwd, file);
     Object.assign(ctx.result, { file, baseUrl, written: false });
@@ -13645,20 +13649,20 @@ async function exportCommand(ctx, file, options) {
     try {
         const stats = await (0,external_node_fs_promises_namespaceObject.lstat)(path);
         if (stats.isDirectory())
-            throw new errors_UserError(`${file} is a directory; name the desired-state file to write.`);
+            throw new UserError(`${file} is a directory; name the desired-state file to write.`);
         if (options.force !== true)
-            throw new errors_UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
+            throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
         existing = await (0,external_node_fs_promises_namespaceObject.readFile)(path);
     }
     catch (error) {
-        if (error instanceof errors_UserError)
+        if (error instanceof UserError)
             throw error;
         if (error.code !== 'ENOENT')
-            throw new errors_UserError(`Could not write ${file}: ${describeFsError(error)}.`);
+            throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
         // Found out before reading the account, not after.
         const folder = await (0,external_node_fs_promises_namespaceObject.lstat)((0,external_node_path_.dirname)(path)).catch(() => undefined);
         if (!folder?.isDirectory())
-            throw new errors_UserError(`Could not write ${file}: its folder does not exist.`);
+            throw new UserError(`Could not write ${file}: its folder does not exist.`);
     }
     const apiKey = readApiKey(ctx.io.env, 'export');
     ctx.redactor.add(apiKey);
@@ -13676,8 +13680,8 @@ async function exportCommand(ctx, file, options) {
     }
     catch (error) {
         if (error.code === 'EEXIST')
-            throw new errors_UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
-        throw new errors_UserError(`Could not write ${file}: ${describeFsError(error)}.`);
+            throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
+        throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
     }
     Object.assign(ctx.result, { written: true, settings: exported.settings, skipped: exported.skipped, schema: schemaRef });
     if (ctx.out.json)
@@ -13695,16 +13699,16 @@ async function loadDesiredState(ctx, file, command) {
     let bytes;
     try {
         if ((await (0,external_node_fs_promises_namespaceObject.lstat)(path)).isDirectory())
-            throw new errors_UserError(`${file} is a directory, not a desired-state file.`);
+            throw new UserError(`${file} is a directory, not a desired-state file.`);
         bytes = await (0,external_node_fs_promises_namespaceObject.readFile)(path);
     }
     catch (error) {
-        if (error instanceof errors_UserError)
+        if (error instanceof UserError)
             throw error;
         if (error.code === 'ENOENT') {
-            throw new errors_UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+            throw new UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
         }
-        throw new errors_UserError(`Could not read ${file}: ${describeFsError(error)}.`);
+        throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);
     }
     const parsed = parseDesiredState(bytes, file);
     if (parsed.ok)
@@ -13730,7 +13734,7 @@ async function readPlan(ctx, file, options) {
     ctx.result.account = { id: live.id, name: live.name ?? null };
     ctx.result.via = via;
     if (desired.state.id !== undefined && desired.state.id.toLowerCase() !== live.id.toLowerCase()) {
-        throw new errors_UserError(`${file} is for account ${desired.state.id}, but the API key reads account ${live.id} (${live.name ?? 'no name'}). Nothing was changed: use the API key of account ${desired.state.id}, or correct "id" in the file.`);
+        throw new UserError(`${file} is for account ${desired.state.id}, but the API key reads account ${live.id} (${live.name ?? 'no name'}). Nothing was changed: use the API key of account ${desired.state.id}, or correct "id" in the file.`);
     }
     const changes = planChanges(desired.state, live);
     const { total, destructive } = countChanges(changes);
@@ -13923,7 +13927,7 @@ async function execute(io, command, json, work) {
         return await work(ctx);
     }
     catch (error) {
-        const user = error instanceof errors_UserError;
+        const user = error instanceof UserError;
         let message = user ? error.message : `Unexpected error (a bug in ${CLI_NAME}, please report it): ${getErrorMessage(error)}`;
         if (error instanceof LeadConduitError && (error.status === 401 || error.status === 403)) {
             message += ` (${CLI_NAME} reads the API key from ${API_KEY_VARIABLE}.)`;

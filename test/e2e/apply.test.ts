@@ -129,7 +129,7 @@ describe('rollback', () => {
     const run = await action({ file: { $schema: './schema.json', ...DESIRED } });
     expect(run.exitCode).toBe(0);
     const path = run.outputs['previous-state-file'] ?? '';
-    expect(path.startsWith(run.env.RUNNER_TEMP ?? '-')).toBe(true);
+    expect(path).toBe(`${run.env.RUNNER_TEMP}/leadconduit-account.previous.json`);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
       $schema: './schema.json',
       data_retention_in_days: 365,
@@ -236,9 +236,16 @@ describe('check (scheduled drift detection)', () => {
       '::error::Drift: 2 setting(s) in the live account differ from leadconduit-account.json: data_retention_in_days (live 365, file 90); features.firehose (live false, file true)',
     );
     expect(puts()).toHaveLength(0);
+    expect(run.outputs['drift-file']).toBe(`${run.env.RUNNER_TEMP}/leadconduit-account.drift.json`);
     const drift = await readFile(run.outputs['drift-file'] ?? '', 'utf8');
     expect(drift).toBe('{\n\t"features": {\n\t\t"firehose": false,\n\t\t"seller_access": true\n\t},\n\t"data_retention_in_days": 365\n}\n');
     expect(run.summary.split('\n')[0]).toBe('### ⚠️ Drift: 2 settings in the live account differ from leadconduit-account.json');
+  });
+
+  it('names the drift file after the whole path, so a matrix of files in folders keeps each', async () => {
+    const run = await action({ file: { data_retention_in_days: 90 }, fileName: 'accounts/acme.json', event: 'schedule' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['drift-file']).toBe(`${run.env.RUNNER_TEMP}/accounts-acme.drift.json`);
   });
 
   it('fails clearly without an API key', async () => {
