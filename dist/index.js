@@ -44819,7 +44819,7 @@ function codeText(text) {
 function fenced(content, language = '') {
     const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
     const fence = '`'.repeat(longest + 1);
-    return `${fence}${language}\n${content}\n${fence}`;
+    return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
 }
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;

@@ -25,7 +25,7 @@ export function codeText(text: string): string {
 export function fenced(content: string, language = ''): string {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${content}\n${fence}`;
+  return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
 }
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { code, codeText, escapeText, fenced, table } from '../src/markdown.js';
+import type { Change } from '../src/plan.js';
+import { Redactor } from '../src/redact.js';
+import { changesOutput, headline, renderComment, renderSummary, type RunReport } from '../src/report.js';
+import { commentMarker, digest, planMarker, readPlanMarker, sameChanges } from '../src/reviewed-plan.js';
+import { detectFormatting, fileWithLiveValues, formatStateFile } from '../src/state-files.js';
+
+const retention: Change = {
+  path: 'data_retention_in_days',
+  before: 365,
+  after: 30,
+  destructive: true,
+  warning: 'lowers data retention from 365 to 30 days: lead events older than 30 days are permanently deleted',
+};
+const firehose: Change = { path: 'features.firehose', before: false, after: true, destructive: false };
+
+function report(overrides: Partial<RunReport> = {}): RunReport {
+  return {
+    outcome: 'planned',
+    mode: 'plan',
+    file: 'leadconduit-account.json',
+    baseUrl: 'https://app.leadconduit.com',
+    account: { id: '5fd4371e940df5a34a3888b2', name: 'Acme, Inc.' },
+    changes: [retention, firehose],
+    notes: [],
+    ...overrides,
+  };
+}
+
+describe('markdown escaping', () => {
+  it('turns every character that means something to Markdown or HTML into an entity', () => {
+    expect(escapeText('a | b <i>x</i> *y* _z_ [l](u) `c` ~s~ \\ & "q"')).toBe(
+      'a &#124; b &#60;i&#62;x&#60;/i&#62; &#42;y&#42; &#95;z&#95; &#91;l&#93;(u) &#96;c&#96; &#126;s&#126; &#92; &#38; &#34;q&#34;',
+    );
+  });
+
+  it('keeps letters, digits, spaces and harmless punctuation readable, and folds line breaks', () => {
+    expect(escapeText("Acme, Inc.: 50% off (today) #1! it's = ok? $5 a/b-c@d")).toBe("Acme, Inc.: 50% off (today) #1! it's = ok? $5 a/b-c@d");
+    expect(escapeText('line one\r\nline two\nthree')).toBe('line one line two three');
+    expect(escapeText('Zürich 東京')).toBe('Zürich 東京');
+  });
+
+  it('shows values as JSON inside <code>', () => {
+    expect(code('active')).toBe('<code>&#34;active&#34;</code>');
+    expect(code(30)).toBe('<code>30</code>');
+    expect(codeText('features.firehose')).toBe('<code>features.firehose</code>');
+  });
+
+  it('fences content with more backticks than any run inside it, without a trailing blank line', () => {
+    expect(fenced('{"a": 1}\n', 'json')).toBe('```json\n{"a": 1}\n```');
+    expect(fenced('has ``` inside')).toBe('````\nhas ``` inside\n````');
+  });
+
+  it('builds a table', () => {
+    expect(table(['A', 'B'], [['1', '2']])).toBe('| A | B |\n| --- | --- |\n| 1 | 2 |');
+  });
+});
+
+describe('headline: the verdict and the counts first', () => {
+  it.each<[Partial<RunReport>, string]>([
+    [{}, '📝 Plan: 2 changes, 1 destructive ⚠️'],
+    [{ changes: [firehose] }, '📝 Plan: 1 change, 0 destructive'],
+    [{ outcome: 'no-changes', changes: [] }, '✅ No changes: the live account matches leadconduit-account.json'],
+    [{ outcome: 'no-changes', mode: 'apply', changes: [] }, '✅ Nothing to apply: the live account already matches leadconduit-account.json'],
+    [{ outcome: 'applied', mode: 'apply' }, '✅ Applied: 2 changes, 1 destructive'],
+    [{ outcome: 'drift', mode: 'check' }, '⚠️ Drift: 2 settings in the live account differ from leadconduit-account.json'],
+    [{ outcome: 'validated', changes: [] }, '✅ Valid: leadconduit-account.json passed validation; the live account was not compared'],
+    [
+      { outcome: 'invalid', changes: [], problems: [{ path: 'x', message: 'm', line: 1, column: 1 }] },
+      '❌ Invalid: 1 problem in leadconduit-account.json; nothing was sent',
+    ],
+    [{ outcome: 'failed', error: 'LeadConduit rejected the API key.' }, '❌ Failed: LeadConduit rejected the API key. Nothing was changed.'],
+    [{ outcome: 'failed', error: 'Settings did not take.', bodySent: true }, '❌ Failed: Settings did not take.'],
+  ])('%j', (overrides, expected) => {
+    expect(headline(report(overrides))).toBe(expected);
+  });
+});
+
+describe('the job summary', () => {
+  it('puts the verdict first, then the run facts, the change table and the exact request body', () => {
+    const summary = renderSummary(report({ requestBody: { data_retention_in_days: 30, features: { firehose: true } } }));
+    const lines = summary.split('\n');
+    expect(lines[0]).toBe('### 📝 Plan: 2 changes, 1 destructive ⚠️');
+    expect(summary).toContain('| Account | Acme, Inc. (<code>5fd4371e940df5a34a3888b2</code>) |');
+    expect(summary).toContain('| LeadConduit API | <code>https://app.leadconduit.com</code> |');
+    expect(summary).toContain('| Setting | Live | Desired | Note |');
+    expect(summary).toContain(
+      '| <code>data&#95;retention&#95;in&#95;days</code> | <code>365</code> | <code>30</code> | ⚠️ **Destructive:** lowers data retention from 365 to 30 days: lead events older than 30 days are permanently deleted |',
+    );
+    expect(summary).toContain('| <code>features.firehose</code> | <code>false</code> | <code>true</code> |  |');
+    expect(summary).toContain('<details><summary>The request apply will send: PUT /account</summary>\n\n```json\n{\n  "data_retention_in_days": 30,');
+    expect(summary.indexOf('| Account |')).toBeLessThan(summary.indexOf('| Setting |'));
+    expect(summary.indexOf('| Setting |')).toBeLessThan(summary.indexOf('<details>'));
+  });
+
+  it('splits a three-way plan into reverted live edits (first) and pull-request changes', () => {
+    const summary = renderSummary(
+      report({
+        threeWay: true,
+        changes: [
+          { ...retention, source: 'pull-request' },
+          { ...firehose, source: 'drift' },
+        ],
+      }),
+    );
+    const drift = summary.indexOf('#### ⚠️ Live edits this merge will revert (1)');
+    const pr = summary.indexOf('#### Changes in this pull request (1)');
+    expect(drift).toBeGreaterThan(0);
+    expect(pr).toBeGreaterThan(drift);
+    expect(summary.slice(drift, pr)).toContain('features.firehose');
+    expect(summary.slice(pr)).toContain('data&#95;retention');
+  });
+
+  it('shows "not set" for a value the account does not have, and before/after after an apply', () => {
+    const summary = renderSummary(report({ outcome: 'applied', mode: 'apply', changes: [{ ...firehose, before: null }] }));
+    expect(summary).toContain('| Setting | Before | After | Note |');
+    expect(summary).toContain('| <code>features.firehose</code> | <em>not set</em> | <code>true</code> |  |');
+  });
+
+  it('lists file problems with file:line:column and the JSON path', () => {
+    const summary = renderSummary(
+      report({ outcome: 'invalid', changes: [], account: undefined, problems: [{ path: 'features.firehos', message: 'unknown feature', line: 3, column: 5 }] }),
+    );
+    expect(summary).toContain('- leadconduit-account.json:3:5 <code>features.firehos</code>: unknown feature');
+  });
+
+  it('keeps the rollback file and who triggered the apply', () => {
+    const summary = renderSummary(
+      report({
+        outcome: 'applied',
+        mode: 'apply',
+        previousState: formatStateFile({ data_retention_in_days: 365 }),
+        trigger: { actor: 'octo', event: 'push', commit: 'a'.repeat(40), pullRequest: { number: 7, url: 'https://github.com/o/r/pull/7' } },
+      }),
+    );
+    expect(summary).toContain('| Triggered by | octo (push, commit <code>aaaaaaaaaaaa</code>, pull request [#7](https://github.com/o/r/pull/7)) |');
+    expect(summary).toContain('<details><summary>Roll back: the managed settings as they were before this apply</summary>');
+    expect(summary).toContain('```json\n{\n  "data_retention_in_days": 365\n}\n```');
+  });
+
+  it('escapes an error message so it cannot inject markup into the headline', () => {
+    const summary = renderSummary(report({ outcome: 'failed', error: 'bad <img src=x> | [x](y)' }));
+    expect(summary.split('\n')[0]).toBe('### ❌ Failed: bad &#60;img src=x&#62; &#124; &#91;x&#93;(y) Nothing was changed.');
+  });
+});
+
+describe('the PR comment', () => {
+  it('says what merging does and warns about destructive changes', () => {
+    const comment = renderComment(report(), 'footer');
+    expect(comment).toContain('**📝 Plan: 2 changes, 1 destructive ⚠️**');
+    expect(comment).toContain(
+      'Merging applies these changes. ⚠️ 1 change is destructive: the apply refuses it unless the workflow sets <code>allow-destructive: true</code>.',
+    );
+    expect(comment.endsWith('<sub>footer</sub>')).toBe(true);
+  });
+
+  it('without destructive changes only says that merging applies them', () => {
+    const comment = renderComment(report({ changes: [firehose] }), 'footer');
+    expect(comment).toContain('Merging applies these changes.\n');
+    expect(comment).not.toContain('destructive:');
+  });
+});
+
+describe('the changes output', () => {
+  it('is the JSON array other tooling parses, with source only on pull requests', () => {
+    expect(JSON.parse(changesOutput([retention, { ...firehose, source: 'drift' }]))).toEqual([
+      { path: 'data_retention_in_days', before: 365, after: 30, destructive: true },
+      { path: 'features.firehose', before: false, after: true, destructive: false, source: 'drift' },
+    ]);
+  });
+});
+
+describe('the reviewed plan in the comment marker', () => {
+  it('round-trips through the hidden marker, whatever the values hold', () => {
+    const odd: Change = { path: 'subscriptions.pro.state', before: '--> <!-- x', after: 'active', destructive: false };
+    const marker = planMarker([firehose, odd]);
+    expect(marker).toMatch(/^<!-- leadconduit-account-action:plan:v1 [A-Za-z0-9_-]+ -->$/);
+    expect(readPlanMarker(`${commentMarker('a.json')}\n${marker}\nbody`)).toEqual(digest([firehose, odd]));
+  });
+
+  it('compares date-times as instants and ignores order', () => {
+    const reviewed = digest([{ path: 'data_truncated_at', before: '2023-11-07T05:31:56Z', after: '2024-01-01T00:00:00Z', destructive: true }, firehose]);
+    expect(
+      sameChanges(reviewed, [
+        firehose,
+        { path: 'data_truncated_at', before: '2023-11-07T06:31:56+01:00', after: '2024-01-01T00:00:00.000Z', destructive: true },
+      ]),
+    ).toBe(true);
+    expect(sameChanges(reviewed, [firehose])).toBe(false);
+    const truncated: Change = { path: 'data_truncated_at', before: '2023-11-07T05:31:56Z', after: '2024-01-01T00:00:00Z', destructive: true };
+    expect(sameChanges(reviewed, [{ ...firehose, before: null }, truncated])).toBe(false);
+  });
+
+  it('reads nothing from a comment without a marker or with a broken one', () => {
+    expect(readPlanMarker('just a comment')).toBeUndefined();
+    expect(readPlanMarker('<!-- leadconduit-account-action:plan:v1 !!! -->')).toBeUndefined();
+    expect(readPlanMarker('<!-- leadconduit-account-action:plan:v1 bm90IGpzb24 -->')).toBeUndefined();
+  });
+
+  it('keeps one marker per file path (a matrix keeps one comment per file)', () => {
+    expect(commentMarker('accounts/a.json')).toBe('<!-- leadconduit-account-action:comment file=accounts%2Fa.json -->');
+    expect(commentMarker('accounts/a.json')).not.toBe(commentMarker('accounts/b.json'));
+  });
+});
+
+describe('the drift file', () => {
+  const drift = (path: string, before: Change['before'], after: Change['after']): Change => ({ path, before, after, destructive: false });
+
+  it('writes the live values in place, keeping key order, indentation and line endings', () => {
+    const text = '{\r\n    "features": { "firehose": true },\r\n    "data_retention_in_days": 90\r\n}\r\n';
+    expect(fileWithLiveValues(text, [drift('features.firehose', false, true), drift('data_retention_in_days', 365, 90)])).toBe(
+      '{\r\n    "features": { "firehose": false },\r\n    "data_retention_in_days": 365\r\n}\r\n',
+    );
+  });
+
+  it('leaves a setting the account does not have as the file has it', () => {
+    const text = '{\n  "features": {\n    "firehose": true\n  }\n}\n';
+    expect(fileWithLiveValues(text, [drift('features.firehose', null, true)])).toBe(text);
+  });
+
+  it('detects the file formatting', () => {
+    expect(detectFormatting('{\n\t"a": 1\n}')).toEqual({ insertSpaces: false, tabSize: 1, eol: '\n' });
+    expect(detectFormatting('{\r\n    "a": 1\r\n}')).toEqual({ insertSpaces: true, tabSize: 4, eol: '\r\n' });
+    expect(detectFormatting('{"a": 1}')).toEqual({ insertSpaces: true, tabSize: 2, eol: '\n' });
+  });
+});
+
+describe('the redactor', () => {
+  it('registers each secret with the runner once and scrubs it, its JSON, URL and Basic-auth forms', () => {
+    const registered: string[] = [];
+    const redactor = new Redactor((secret) => registered.push(secret));
+    const secret = 'p@ss"word/123';
+    redactor.add(secret);
+    redactor.add(secret);
+    expect(registered).toEqual([secret]);
+    const basic = Buffer.from(`API:${secret}`).toString('base64');
+    expect(redactor.scrub(`raw ${secret} json ${JSON.stringify(secret)} url ${encodeURIComponent(secret)} basic ${basic}`)).toBe(
+      'raw *** json "***" url *** basic ***',
+    );
+  });
+
+  it('ignores values too short to be a key, so ordinary words survive', () => {
+    const redactor = new Redactor(() => {});
+    redactor.add('abc');
+    redactor.add('');
+    redactor.add(undefined);
+    expect(redactor.scrub('abc is fine')).toBe('abc is fine');
+  });
+});
