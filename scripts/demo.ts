@@ -22,7 +22,7 @@ try {
   console.log(
     plan.stdout
       .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
+      .filter((line) => !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
       .join('\n'),
   );
   console.log(rule('pull_request: the job summary (Markdown)'));
