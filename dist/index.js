@@ -43668,6 +43668,16 @@ class AttemptSignal {
         this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
     }
 }
+/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
+async function withAttemptSignal(deadline, timeoutMs, attempt) {
+    const signal = new AttemptSignal(deadline, timeoutMs);
+    try {
+        return await attempt(signal);
+    }
+    finally {
+        signal.dispose();
+    }
+}
 class DeadlineExceededError extends Error {
     name = 'DeadlineExceededError';
     constructor(totalMs) {
@@ -43966,16 +43976,7 @@ function createLeadConduitClient(options) {
         // Never follow a redirect: it could carry the API key to another host.
         redirect: 'manual',
     }));
-    async function attempt(method, path, body) {
-        const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
-        try {
-            return await attemptWith(attemptSignal, method, path, body);
-        }
-        finally {
-            attemptSignal.dispose();
-        }
-    }
-    async function attemptWith(attemptSignal, method, path, body) {
+    async function attempt(attemptSignal, method, path, body) {
         const { signal } = attemptSignal;
         const started = performance.now();
         // ky links our signal to the request through signals Node may garbage-collect once the
@@ -44028,7 +44029,7 @@ function createLeadConduitClient(options) {
     async function call(method, path, body) {
         const label = `${method} /${path}`;
         try {
-            return await withRetry(() => attempt(method, path, body), classify, options.retry, deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error.message}); retrying in ${delayMs} ms`));
+            return await withRetry(() => withAttemptSignal(deadline, options.requestTimeoutMs, (attemptSignal) => attempt(attemptSignal, method, path, body)), classify, options.retry, deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error.message}); retrying in ${delayMs} ms`));
         }
         catch (error) {
             throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
@@ -44488,6 +44489,7 @@ function previousState(desired, live) {
 
 ;// CONCATENATED MODULE: ./src/pull-request.ts
 
+
 /**
  * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
  * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
@@ -44553,15 +44555,7 @@ async function createGitHubApi(options) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
     const { owner, repo, deadline } = options;
-    const call = (label, fn) => withRetry(async (attempt) => {
-        const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
-        try {
-            return await fn(attemptSignal.signal, attempt);
-        }
-        finally {
-            attemptSignal.dispose();
-        }
-    }, pull_request_classify, options.retry, deadline, ({ attempt, delayMs, error }) => options.debug?.(`GitHub ${label} attempt ${attempt} failed (${error.message}); retrying in ${delayMs} ms`));
+    const call = (label, fn) => withRetry((attempt) => withAttemptSignal(deadline, options.requestTimeoutMs, ({ signal }) => fn(signal, attempt)), pull_request_classify, options.retry, deadline, ({ attempt, delayMs, error }) => options.debug?.(`GitHub ${label} attempt ${attempt} failed (${error.message}); retrying in ${delayMs} ms`));
     async function listMarked(issueNumber, marker, stopAtFirst) {
         const found = [];
         for (let page = 1;; page++) {
@@ -44628,7 +44622,7 @@ async function createGitHubApi(options) {
             }
             catch (error) {
                 if (mine) {
-                    options.debug?.(`Could not look for duplicate plan comments (${getMessage(error)}); keeping comment ${mine.id}.`);
+                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
                     return { comment: mine, created: true };
                 }
                 throw createError ?? error;
@@ -44690,7 +44684,7 @@ async function createGitHubApi(options) {
             // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
             // posted all the same; a leftover duplicate is not worth failing the comment for.
             if (error.status !== 404)
-                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getMessage(error)}`);
+                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
         }
     }
 }
@@ -44699,9 +44693,6 @@ function isContentsAnswer(answer) {
     if (Array.isArray(answer))
         return true;
     return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
-}
-function getMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 /** A GitHub failure as one line for a warning: what failed, GitHub's answer, what to do. */
 function describeGitHubError(action, error) {

@@ -3,16 +3,17 @@ import { SECRET_FIELDS, liveAccountSchema, userSchema, type AccountUpdate, type 
 import { UserError } from './errors.js';
 import type { Redactor } from './redact.js';
 import {
-  DeadlineExceededError,
-  RetryAfterTooLongError,
+  AttemptSignal,
   attemptsOf,
+  DeadlineExceededError,
   formatDuration,
   parseRetryAfter,
+  RetryAfterTooLongError,
+  withAttemptSignal,
   withRetry,
   type Deadline,
   type RetryPolicy,
   type RetryVerdict,
-  AttemptSignal,
 } from './retry.js';
 
 export interface LeadConduitOptions {
@@ -99,16 +100,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
       redirect: 'manual',
     }));
 
-  async function attempt(method: 'GET' | 'PUT', path: string, body?: AccountUpdate): Promise<unknown> {
-    const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
-    try {
-      return await attemptWith(attemptSignal, method, path, body);
-    } finally {
-      attemptSignal.dispose();
-    }
-  }
-
-  async function attemptWith(attemptSignal: AttemptSignal, method: 'GET' | 'PUT', path: string, body?: AccountUpdate): Promise<unknown> {
+  async function attempt(attemptSignal: AttemptSignal, method: 'GET' | 'PUT', path: string, body?: AccountUpdate): Promise<unknown> {
     const { signal } = attemptSignal;
     const started = performance.now();
     // ky links our signal to the request through signals Node may garbage-collect once the
@@ -170,7 +162,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     const label = `${method} /${path}`;
     try {
       return await withRetry(
-        () => attempt(method, path, body),
+        () => withAttemptSignal(deadline, options.requestTimeoutMs, (attemptSignal) => attempt(attemptSignal, method, path, body)),
         classify,
         options.retry,
         deadline,

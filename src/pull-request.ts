@@ -1,13 +1,14 @@
+import { getErrorMessage } from './errors.js';
 import {
-  DeadlineExceededError,
-  RetryAfterTooLongError,
   attemptsOf,
+  DeadlineExceededError,
   parseRetryAfter,
+  RetryAfterTooLongError,
+  withAttemptSignal,
   withRetry,
   type Deadline,
   type RetryPolicy,
   type RetryVerdict,
-  AttemptSignal,
 } from './retry.js';
 
 export interface GitHubOptions {
@@ -39,8 +40,8 @@ export interface GitHubApi {
   /** The oldest comment on the PR whose body starts with the marker (every page is searched). */
   findComment(issueNumber: number, marker: string): Promise<IssueComment | undefined>;
   /**
-   * Create or update the one comment that starts with the marker. After creating, look again:
-   * a concurrent run of the same PR may have created one too, and only the oldest is kept.
+   * Create or update the one comment that starts with the marker; only the oldest is kept, so
+   * duplicates (from a concurrent run of the same PR, or a create whose answer was lost) are deleted.
    */
   upsertComment(issueNumber: number, marker: string, body: string): Promise<{ comment: IssueComment; created: boolean }>;
   /** A file's text at a commit; undefined when it does not exist there. */
@@ -128,14 +129,7 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
 
   const call = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> =>
     withRetry(
-      async (attempt) => {
-        const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
-        try {
-          return await fn(attemptSignal.signal, attempt);
-        } finally {
-          attemptSignal.dispose();
-        }
-      },
+      (attempt) => withAttemptSignal(deadline, options.requestTimeoutMs, ({ signal }) => fn(signal, attempt)),
       classify,
       options.retry,
       deadline,
@@ -208,7 +202,7 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
         all = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
       } catch (error) {
         if (mine) {
-          options.debug?.(`Could not look for duplicate plan comments (${getMessage(error)}); keeping comment ${mine.id}.`);
+          options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
           return { comment: mine, created: true };
         }
         throw createError ?? error;
@@ -264,7 +258,7 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
     } catch (error) {
       // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
       // posted all the same; a leftover duplicate is not worth failing the comment for.
-      if ((error as OctokitError).status !== 404) options.debug?.(`Could not delete duplicate plan comment ${id}: ${getMessage(error)}`);
+      if ((error as OctokitError).status !== 404) options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
     }
   }
 }
@@ -273,10 +267,6 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
 function isContentsAnswer(answer: unknown): answer is unknown[] | { type: string; content?: unknown } {
   if (Array.isArray(answer)) return true;
   return typeof answer === 'object' && answer !== null && typeof (answer as { type?: unknown }).type === 'string';
-}
-
-function getMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A GitHub failure as one line for a warning: what failed, GitHub's answer, what to do. */

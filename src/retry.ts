@@ -91,6 +91,16 @@ export class AttemptSignal {
   }
 }
 
+/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
+export async function withAttemptSignal<T>(deadline: Deadline, timeoutMs: number, attempt: (signal: AttemptSignal) => Promise<T>): Promise<T> {
+  const signal = new AttemptSignal(deadline, timeoutMs);
+  try {
+    return await attempt(signal);
+  } finally {
+    signal.dispose();
+  }
+}
+
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
   constructor(totalMs: number) {

@@ -2041,6 +2041,16 @@ class AttemptSignal {
         this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
     }
 }
+/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
+async function withAttemptSignal(deadline, timeoutMs, attempt) {
+    const signal = new AttemptSignal(deadline, timeoutMs);
+    try {
+        return await attempt(signal);
+    }
+    finally {
+        signal.dispose();
+    }
+}
 class DeadlineExceededError extends Error {
     name = 'DeadlineExceededError';
     constructor(totalMs) {
@@ -12032,16 +12042,7 @@ function createLeadConduitClient(options) {
         // Never follow a redirect: it could carry the API key to another host.
         redirect: 'manual',
     }));
-    async function attempt(method, path, body) {
-        const attemptSignal = new AttemptSignal(deadline, options.requestTimeoutMs);
-        try {
-            return await attemptWith(attemptSignal, method, path, body);
-        }
-        finally {
-            attemptSignal.dispose();
-        }
-    }
-    async function attemptWith(attemptSignal, method, path, body) {
+    async function attempt(attemptSignal, method, path, body) {
         const { signal } = attemptSignal;
         const started = performance.now();
         // ky links our signal to the request through signals Node may garbage-collect once the
@@ -12094,7 +12095,7 @@ function createLeadConduitClient(options) {
     async function call(method, path, body) {
         const label = `${method} /${path}`;
         try {
-            return await withRetry(() => attempt(method, path, body), classify, options.retry, deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error.message}); retrying in ${delayMs} ms`));
+            return await withRetry(() => withAttemptSignal(deadline, options.requestTimeoutMs, (attemptSignal) => attempt(attemptSignal, method, path, body)), classify, options.retry, deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error.message}); retrying in ${delayMs} ms`));
         }
         catch (error) {
             throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
