@@ -2,19 +2,10 @@ import type { KyInstance } from 'ky';
 import { SECRET_FIELDS, liveAccountSchema, userSchema, type AccountUpdate, type LiveAccount } from './account-schema.js';
 import { UserError } from './errors.js';
 import type { Redactor } from './redact.js';
-import {
-  AttemptSignal,
-  attemptsOf,
-  DeadlineExceededError,
-  formatDuration,
-  parseRetryAfter,
-  RetryAfterTooLongError,
-  withAttemptSignal,
-  withRetry,
-  type Deadline,
-  type RetryPolicy,
-  type RetryVerdict,
-} from './retry.js';
+import { DeadlineExceededError, type AttemptSignal, type Deadline } from './deadline.js';
+import { formatDuration } from './duration.js';
+import { attemptsOf, retryingCall, RetryAfterTooLongError, type RetryPolicy, type RetryVerdict } from './retry.js';
+import { parseRetryAfter } from './retry-after.js';
 
 export interface LeadConduitOptions {
   baseUrl: string;
@@ -161,13 +152,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
   async function call(method: 'GET' | 'PUT', path: string, body?: AccountUpdate): Promise<unknown> {
     const label = `${method} /${path}`;
     try {
-      return await withRetry(
-        () => withAttemptSignal(deadline, options.requestTimeoutMs, (attemptSignal) => attempt(attemptSignal, method, path, body)),
-        classify,
-        options.retry,
-        deadline,
-        ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${(error as Error).message}); retrying in ${delayMs} ms`),
-      );
+      return await retryingCall(label, { ...options, classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
     } catch (error) {
       throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
     }

@@ -12,7 +12,7 @@ import { buildAccountUpdate, classifyChanges, planChanges, previousState, verify
 import { createGitHubApi, describeGitHubError, type GitHubApi } from './pull-request.js';
 import { Redactor } from './redact.js';
 import { changesOutput, countChanges, renderComment, renderSummary, type RunReport } from './report.js';
-import { Deadline } from './retry.js';
+import { Deadline } from './deadline.js';
 import { commentMarker, planMarker, readPlanMarker, sameChanges } from './reviewed-plan.js';
 import { fileWithLiveValues, formatStateFile } from './state-files.js';
 

@@ -1,15 +1,7 @@
 import { getErrorMessage } from './errors.js';
-import {
-  attemptsOf,
-  DeadlineExceededError,
-  parseRetryAfter,
-  RetryAfterTooLongError,
-  withAttemptSignal,
-  withRetry,
-  type Deadline,
-  type RetryPolicy,
-  type RetryVerdict,
-} from './retry.js';
+import { DeadlineExceededError, type Deadline } from './deadline.js';
+import { attemptsOf, retryingCall, RetryAfterTooLongError, type RetryPolicy, type RetryVerdict } from './retry.js';
+import { parseRetryAfter } from './retry-after.js';
 
 export interface GitHubOptions {
   token: string;
@@ -125,16 +117,10 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
   // Loaded here, not at start-up: validation and most applies never talk to GitHub.
   const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
-  const { owner, repo, deadline } = options;
+  const { owner, repo } = options;
 
   const call = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> =>
-    withRetry(
-      (attempt) => withAttemptSignal(deadline, options.requestTimeoutMs, ({ signal }) => fn(signal, attempt)),
-      classify,
-      options.retry,
-      deadline,
-      ({ attempt, delayMs, error }) => options.debug?.(`GitHub ${label} attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`),
-    );
+    retryingCall(`GitHub ${label}`, { ...options, classify }, ({ signal }, attempt) => fn(signal, attempt));
 
   async function listMarked(issueNumber: number, marker: string, stopAtFirst: boolean): Promise<IssueComment[]> {
     const found: IssueComment[] = [];

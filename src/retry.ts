@@ -1,10 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 /**
  * The one retry policy for every network call this action makes (LeadConduit and GitHub).
- * Only idempotent requests are retried with it, plus creating a comment, whose duplicates the
- * comment code removes.
+ *
+ * Written here rather than left to ky's or octokit's own retries because those fall short where
+ * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
+ * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
+ * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
+ * plus creating a comment, whose duplicates the comment code removes.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withAttemptSignal, type AttemptSignal, type Deadline } from './deadline.js';
+import { formatDuration } from './duration.js';
+
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   retries: number;
@@ -25,89 +31,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** What the caller's classifier says of a failed attempt. */
 export type RetryVerdict = { retry: false } | { retry: true; retryAfterMs?: number };
 
-/** The whole run has a deadline; every request and every wait stays inside it. */
-export class Deadline {
-  readonly #end: number;
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly totalMs: number;
-
-  constructor(totalMs: number) {
-    this.totalMs = totalMs;
-    this.#end = Date.now() + totalMs;
-    this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
-    this.#timer.unref();
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  remainingMs(): number {
-    return Math.max(0, this.#end - Date.now());
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-  }
-}
-
-/**
- * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
- * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
- * collect those composite signals while a request is still reading its body, and then the abort
- * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
- */
-export class AttemptSignal {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly #deadline: Deadline;
-  readonly #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
-  #timedOut = false;
-
-  constructor(deadline: Deadline, timeoutMs: number) {
-    this.#deadline = deadline;
-    this.#timer = setTimeout(() => {
-      this.#timedOut = true;
-      // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
-      this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
-    }, timeoutMs);
-    if (deadline.signal.aborted) this.#onDeadline();
-    else deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
-  get timedOut(): boolean {
-    return this.#timedOut && !this.#deadline.signal.aborted;
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-    this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
-  }
-}
-
-/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
-export async function withAttemptSignal<T>(deadline: Deadline, timeoutMs: number, attempt: (signal: AttemptSignal) => Promise<T>): Promise<T> {
-  const signal = new AttemptSignal(deadline, timeoutMs);
-  try {
-    return await attempt(signal);
-  } finally {
-    signal.dispose();
-  }
-}
-
-export class DeadlineExceededError extends Error {
-  override name = 'DeadlineExceededError';
-  constructor(totalMs: number) {
-    super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
-  }
-}
-
 /** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
 export class RetryAfterTooLongError extends Error {
   override name = 'RetryAfterTooLongError';
@@ -118,20 +41,6 @@ export class RetryAfterTooLongError extends Error {
     this.waitMs = waitMs;
     this.lastError = lastError;
   }
-}
-
-/**
- * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
- * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
- */
-export function formatDuration(ms: number, round: 'nearest' | 'up' = 'nearest'): string {
-  const fix = (value: number) => {
-    const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
-    return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
-  };
-  if (ms < 1_000) return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
-  if (ms < 600_000) return `${fix(ms / 1_000)} s`;
-  return `${fix(ms / 60_000)} min`;
 }
 
 /** The number of attempts made is attached to the error that ends the retries. */
@@ -166,43 +75,30 @@ export async function withRetry<T>(
   }
 }
 
+/** How a client calls the network: its policy, the run's deadline, a timeout per attempt. */
+export interface CallOptions {
+  retry: RetryPolicy;
+  deadline: Deadline;
+  requestTimeoutMs: number;
+  classify: (error: unknown) => RetryVerdict;
+  debug?: ((message: string) => void) | undefined;
+}
+
+/** One network call of either client: each attempt under its own timeout, retried by the policy. */
+export function retryingCall<T>(label: string, options: CallOptions, attempt: (signal: AttemptSignal, attemptNumber: number) => Promise<T>): Promise<T> {
+  return withRetry(
+    (attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)),
+    options.classify,
+    options.retry,
+    options.deadline,
+    ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`),
+  );
+}
+
 /** Full jitter: spreads retries of many jobs hit by the same outage. */
 export function backoffDelay(retryNumber: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
   return Math.round(random() * ceiling);
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = parseHttpDate(text);
-  if (date === undefined) return undefined;
-  return Math.max(0, date - now);
-}
-
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = '\\d{2}:\\d{2}:\\d{2}';
-/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
-const HTTP_DATE = [
-  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
-  new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
-  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
-];
-
-/**
- * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
- * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
- */
-function parseHttpDate(text: string): number | undefined {
-  const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
-  if (form < 0) return undefined;
-  // asctime has no zone; it is GMT, not the runner's local time.
-  const date = Date.parse(form === 2 ? `${text} GMT` : text);
-  return Number.isNaN(date) ? undefined : date;
 }
 
 function withAttempts(error: unknown, attempts: number): unknown {

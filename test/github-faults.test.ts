@@ -7,7 +7,8 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubApi, describeGitHubError, type GitHubApi } from '../src/pull-request.js';
-import { Deadline, RetryAfterTooLongError, attemptsOf, type RetryPolicy } from '../src/retry.js';
+import { Deadline } from '../src/deadline.js';
+import { RetryAfterTooLongError, attemptsOf, type RetryPolicy } from '../src/retry.js';
 import { DEFAULT_GITHUB_TOKEN, FakeGitHub, type GitHubRoute } from './support/fake-github.js';
 import type { FakeRequest, RouteMatch } from './support/http-fake.js';
 

@@ -2,19 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  DEFAULT_RETRY_POLICY,
-  Deadline,
-  DeadlineExceededError,
-  RetryAfterTooLongError,
-  attemptsOf,
-  backoffDelay,
-  formatDuration,
-  parseRetryAfter,
-  withRetry,
-  type RetryPolicy,
-  type RetryVerdict,
-} from '../src/retry.js';
+import { Deadline, DeadlineExceededError } from '../src/deadline.js';
+import { formatDuration } from '../src/duration.js';
+import { parseRetryAfter } from '../src/retry-after.js';
+import { DEFAULT_RETRY_POLICY, RetryAfterTooLongError, attemptsOf, backoffDelay, withRetry, type RetryPolicy, type RetryVerdict } from '../src/retry.js';
 import { ROOT } from './support/action-env.js';
 
 const NOW = Date.parse('2025-01-01T00:00:00Z');
@@ -325,8 +316,10 @@ describe('the wait between attempts', () => {
   // node exit mid-retry (exit code 13, "unsettled top-level await") with no summary and no error.
   it('keeps a process that has nothing else to do alive until the retry', () => {
     const retry = pathToFileURL(join(ROOT, 'src/retry.ts')).href;
+    const deadlineModule = pathToFileURL(join(ROOT, 'src/deadline.ts')).href;
     const script = `
-      const { withRetry, Deadline } = await import(${JSON.stringify(retry)});
+      const { withRetry } = await import(${JSON.stringify(retry)});
+      const { Deadline } = await import(${JSON.stringify(deadlineModule)});
       const deadline = new Deadline(10_000);
       let calls = 0;
       const result = await withRetry(async () => { if (++calls < 3) throw new Error('503'); return 'recovered after ' + calls; },
@@ -334,7 +327,7 @@ describe('the wait between attempts', () => {
       deadline.dispose();
       console.log(result);
     `;
-    const child = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const child = spawnSync(process.execPath, ['--no-warnings', '--import', join(ROOT, 'scripts/register-ts.mjs'), '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(child.stdout.trim()).toBe('recovered after 3');

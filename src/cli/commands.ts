@@ -8,7 +8,7 @@ import { createLeadConduitClient, type LeadConduitClient } from '../leadconduit.
 import { buildAccountUpdate, managedSettings, planChanges, previousState, verifyAccount, type Change, type Json } from '../plan.js';
 import { Redactor } from '../redact.js';
 import { countChanges } from '../report.js';
-import { Deadline } from '../retry.js';
+import { Deadline } from '../deadline.js';
 import { defaultSchemaRef, exportAccount } from './export.js';
 import { checkBaseUrl, readApiKey } from './settings.js';
 import { Output, confirm, renderTable, type Io } from './terminal.js';

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { createLeadConduitClient } from '../../src/leadconduit.js';
 import { Redactor } from '../../src/redact.js';
-import { Deadline } from '../../src/retry.js';
+import { Deadline } from '../../src/deadline.js';
 
 const server = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
