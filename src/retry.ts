@@ -91,7 +91,8 @@ export function retryingCall<T>(label: string, options: CallOptions, attempt: (s
     options.classify,
     options.retry,
     options.deadline,
-    ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`),
+    ({ attempt: n, delayMs, error }) =>
+      options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`),
   );
 }
 

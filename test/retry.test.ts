@@ -327,7 +327,10 @@ describe('the wait between attempts', () => {
       deadline.dispose();
       console.log(result);
     `;
-    const child = spawnSync(process.execPath, ['--no-warnings', '--import', join(ROOT, 'scripts/register-ts.mjs'), '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const child = spawnSync(process.execPath, ['--no-warnings', '--import', join(ROOT, 'scripts/register-ts.mjs'), '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(child.stdout.trim()).toBe('recovered after 3');
