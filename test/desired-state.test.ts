@@ -193,6 +193,14 @@ describe('every problem at once', () => {
     expect(problems).toEqual([{ path: '', line: 3, column: 32, message: 'trailing comma: JSON allows no comma after the last item; remove it' }]);
   });
 
+  it('an unclosed string ends at its line for every check: brackets on later lines still count toward the depth limit', () => {
+    // One bracket scanner serves the depth limit and the "not closed" message; a string cannot hold a raw line break.
+    expect(problemsOf(`{"a": "unterminated\n${'['.repeat(40)}`)).toEqual([
+      { path: '', line: 2, column: 32, message: 'the JSON nests deeper than 32 levels here; a desired-state file is at most 3 levels deep' },
+    ]);
+    expect(problemsOf('{"a": "x\n, "b": {"c": 1}').map((p) => p.message)).toEqual(['a string is not closed: a double quote (") is missing']);
+  });
+
   it('echoes of one syntax error are not reported, but separate mistakes are', () => {
     expect(problemsOf('{\n  "a": NaN,\n  "b": 1\n}').map((p) => p.message)).toEqual(['NaN is not a JSON value; write a number']);
     expect(problemsOf("{'a': 'b'}").map((p) => p.message)).toEqual(['strings and keys must use double quotes ("), not single quotes']);
