@@ -30264,7 +30264,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3358);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4747);
 
 // The entry point only starts the run; run() reports every failure itself.
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30274,7 +30274,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3358:
+/***/ 4747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33151,13 +33151,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -33228,12 +33228,447 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/duration.ts
+/**
+ * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
+ * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
+ */
+function formatDuration(ms, round = 'nearest') {
+    const fix = (value) => {
+        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
+        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+    };
+    if (ms < 1_000)
+        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
+    if (ms < 600_000)
+        return `${fix(ms / 1_000)} s`;
+    return `${fix(ms / 60_000)} min`;
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+
+/** The whole run has a deadline; every request and every wait stays inside it. */
+class Deadline {
+    #end;
+    #controller = new AbortController();
+    #timer;
+    totalMs;
+    constructor(totalMs) {
+        this.totalMs = totalMs;
+        this.#end = Date.now() + totalMs;
+        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
+        this.#timer.unref();
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    remainingMs() {
+        return Math.max(0, this.#end - Date.now());
+    }
+    dispose() {
+        clearTimeout(this.#timer);
+    }
+}
+class DeadlineExceededError extends Error {
+    name = 'DeadlineExceededError';
+    constructor(totalMs) {
+        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
+    }
+}
+/**
+ * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
+ * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
+ * collect those composite signals while a request is still reading its body, and then the abort
+ * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
+ */
+class AttemptSignal {
+    #controller = new AbortController();
+    #timer;
+    #deadline;
+    #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
+    #timedOut = false;
+    constructor(deadline, timeoutMs) {
+        this.#deadline = deadline;
+        this.#timer = setTimeout(() => {
+            this.#timedOut = true;
+            // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
+            this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
+        }, timeoutMs);
+        if (deadline.signal.aborted)
+            this.#onDeadline();
+        else
+            deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
+    get timedOut() {
+        return this.#timedOut && !this.#deadline.signal.aborted;
+    }
+    dispose() {
+        clearTimeout(this.#timer);
+        this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
+    }
+}
+/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
+async function withAttemptSignal(deadline, timeoutMs, attempt) {
+    const signal = new AttemptSignal(deadline, timeoutMs);
+    try {
+        return await attempt(signal);
+    }
+    finally {
+        signal.dispose();
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/github-context.ts
+
+/**
+ * Read from the environment the runner sets. Deliberately not @actions/github's `context`: that
+ * module loads octokit, which a validation or an apply without a pull request does not need.
+ */
+function readRunContext(env = process.env) {
+    const payload = readPayload(env.GITHUB_EVENT_PATH);
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
+    const pr = (payload.pull_request ?? undefined);
+    const issue = payload.issue;
+    const number = typeof pr?.number === 'number' ? pr.number : typeof payload.number === 'number' && pr ? payload.number : undefined;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    return {
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        repository,
+        sha: env.GITHUB_SHA ?? '',
+        ref: env.GITHUB_REF ?? '',
+        actor: env.GITHUB_ACTOR ?? '',
+        serverUrl,
+        apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
+        runUrl: repository && env.GITHUB_RUN_ID ? `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || undefined,
+        pullRequest: number !== undefined && issue === undefined
+            ? {
+                number,
+                baseSha: stringAt(pr, 'base', 'sha'),
+                headSha: stringAt(pr, 'head', 'sha'),
+                url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
+            }
+            : undefined,
+    };
+}
+function readPayload(path) {
+    if (!path)
+        return {};
+    try {
+        const value = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+        return typeof value === 'object' && value !== null ? value : {};
+    }
+    catch {
+        return {};
+    }
+}
+function stringAt(record, key, field) {
+    const child = record?.[key];
+    const value = child?.[field];
+    return typeof value === 'string' ? value : undefined;
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./src/base-url.ts
+/** LeadConduit's API, unless the base-url input or --base-url says otherwise. */
+const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
+/**
+ * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
+ * API key never crosses a network in clear text. `name` is how the setting is called where it was
+ * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
+ */
+function checkBaseUrl(raw, name, keyGoes) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
+        return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".` };
+    }
+    const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
+    if (url.username || url.password)
+        return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
+    if (url.search || url.hash)
+        return result(`${name} must not have a query or fragment ("${raw}").`);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return result(`${name} must be an https:// URL, not "${raw}".`);
+    return result();
+}
+/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
+function credentialsIn(rawUrl) {
+    const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
+    if (!match?.[1])
+        return [];
+    return match[1].split(':').map((part) => {
+        try {
+            return decodeURIComponent(part);
+        }
+        catch {
+            return part;
+        }
+    });
+}
+/** The URL as it may be shown: without user name or password. */
+function displayUrl(rawUrl) {
+    return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
+        return true;
+    return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
+ * without a stack trace. Anything else that is thrown is a bug and is reported as one.
+ */
+class UserError extends Error {
+    name = 'UserError';
+    /** Extra lines (one per problem) shown under the message in the summary. */
+    details;
+    constructor(message, details = []) {
+        super(message);
+        this.details = details;
+    }
+}
+/** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
+class InputError extends UserError {
+    name = 'InputError';
+}
+/** A message for any thrown value, so a non-Error still fails the step with words. */
+function getErrorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        return JSON.stringify(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/workspace.ts
+
+
+
+/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
+function isInside(root, path) {
+    const inside = (0,external_node_path_namespaceObject.relative)(root, path);
+    return inside !== '' && inside !== '..' && !inside.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(inside);
+}
+/** The desired-state file's bytes, refusing anything that resolves outside the workspace. */
+async function readWorkspaceFile(file, filePath, workspace) {
+    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
+    let stats;
+    try {
+        stats = await (0,promises_namespaceObject.lstat)(filePath);
+    }
+    catch {
+        throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
+    }
+    if (stats.isDirectory())
+        throw new UserError(`${file} is a directory, not a file. ${hint}`);
+    const real = await (0,promises_namespaceObject.realpath)(filePath);
+    const root = await (0,promises_namespaceObject.realpath)(workspace);
+    if (!isInside(root, real)) {
+        throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
+    }
+    return (0,promises_namespaceObject.readFile)(real);
+}
+/**
+ * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
+ * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
+ * both. Undefined outside a runner (no RUNNER_TEMP).
+ */
+async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
+    if (!runnerTemp)
+        return undefined;
+    await (0,promises_namespaceObject.mkdir)(runnerTemp, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
+    await (0,promises_namespaceObject.writeFile)(path, content);
+    return path;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * The one retry policy for every network call this action makes (LeadConduit and GitHub).
+ *
+ * Written here rather than left to ky's or octokit's own retries because those fall short where
+ * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
+ * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
+ * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
+ * plus creating a comment, whose duplicates the comment code removes.
+ */
+
+
+
+const DEFAULT_RETRY_POLICY = {
+    retries: 3,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000,
+};
+/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
+class RetryAfterTooLongError extends Error {
+    name = 'RetryAfterTooLongError';
+    waitMs;
+    lastError;
+    constructor(waitMs, limitMs, lastError) {
+        super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
+        this.waitMs = waitMs;
+        this.lastError = lastError;
+    }
+}
+async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
+    for (let attemptNumber = 1;; attemptNumber++) {
+        try {
+            return await attempt(attemptNumber);
+        }
+        catch (error) {
+            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
+            if (!verdict.retry || attemptNumber > policy.retries)
+                throw withAttempts(error, attemptNumber);
+            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
+                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
+            }
+            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
+            if (delayMs >= deadline.remainingMs())
+                throw withAttempts(error, attemptNumber);
+            onRetry?.({ attempt: attemptNumber, delayMs, error });
+            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
+            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
+        }
+    }
+}
+/** One network call of either client: each attempt under its own timeout, retried by the policy. */
+function retryingCall(label, options, attempt) {
+    return withRetry((attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
+}
+/** Full jitter: spreads retries of many jobs hit by the same outage. */
+function backoffDelay(retryNumber, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
+    return Math.round(random() * ceiling);
+}
+function withAttempts(error, attempts) {
+    if (typeof error === 'object' && error !== null)
+        error.attempts = attempts;
+    return error;
+}
+function attemptsOf(error) {
+    const attempts = error?.attempts;
+    return typeof attempts === 'number' ? attempts : 1;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+const MODES = ['auto', 'plan', 'apply', 'check', 'validate'];
+const DEFAULT_TUNING = {
+    requestTimeoutMs: 30_000,
+    deadlineMs: 10 * 60_000,
+    retry: DEFAULT_RETRY_POLICY,
+};
+const DEFAULT_FILE = 'leadconduit-account.json';
+/** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
+function readInput(env, name) {
+    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/**
+ * The secrets among the inputs: masked before anything else runs, even when other inputs are
+ * invalid, so that no later line (an input error quoting base-url included) can print them.
+ */
+function inputSecrets(env) {
+    return [readInput(env, 'api-key'), readInput(env, 'github-token'), ...credentialsIn(readInput(env, 'base-url'))];
+}
+/** What a summary can say of the run before the inputs are validated (a failed validation included). */
+function describeInputs(env) {
+    return { file: readInput(env, 'file') || DEFAULT_FILE, baseUrl: displayUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL) };
+}
+function getSettings(env, run, tuning = {}) {
+    const problems = [];
+    const bool = (name, fallback) => {
+        const raw = readInput(env, name);
+        if (raw === '')
+            return fallback;
+        if (['true', 'True', 'TRUE'].includes(raw))
+            return true;
+        if (['false', 'False', 'FALSE'].includes(raw))
+            return false;
+        problems.push(`Input "${name}" must be true or false, not "${raw}".`);
+        return fallback;
+    };
+    const requestedRaw = readInput(env, 'mode') || 'auto';
+    const requestedMode = MODES.includes(requestedRaw.toLowerCase()) ? requestedRaw.toLowerCase() : undefined;
+    if (!requestedMode)
+        problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
+    const { url: baseUrl, problem: baseUrlProblem } = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, 'Input "base-url"', 'the "api-key" input');
+    if (baseUrlProblem)
+        problems.push(baseUrlProblem);
+    const file = readInput(env, 'file') || DEFAULT_FILE;
+    const filePath = (0,external_node_path_namespaceObject.resolve)(run.workspace, file);
+    if (!isInside((0,external_node_path_namespaceObject.resolve)(run.workspace), filePath)) {
+        problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
+    }
+    const settings = {
+        apiKey: readInput(env, 'api-key'),
+        file,
+        filePath,
+        repoPath: (0,external_node_path_namespaceObject.relative)(run.workspace, filePath).split(external_node_path_namespaceObject.sep).join('/'),
+        requestedMode: requestedMode ?? 'auto',
+        mode: resolveMode(requestedMode ?? 'auto', run.eventName),
+        baseUrl,
+        githubToken: readInput(env, 'github-token'),
+        comment: bool('comment', true),
+        allowDestructive: bool('allow-destructive', false),
+        allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
+        tuning: { ...DEFAULT_TUNING, ...tuning },
+    };
+    if (problems.length === 1)
+        throw new InputError(problems[0] ?? '');
+    if (problems.length > 1)
+        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+    return settings;
+}
+/** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
+function resolveMode(mode, eventName) {
+    if (mode !== 'auto')
+        return mode;
+    switch (eventName) {
+        case 'push':
+        case 'workflow_dispatch':
+            return 'apply';
+        case 'schedule':
+            return 'check';
+        default:
+            return 'plan';
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -42927,10 +43362,1189 @@ const userSchema = looseObject({
     accounts: array(unknown()),
 });
 
-;// CONCATENATED MODULE: ./src/json-source.ts
+;// CONCATENATED MODULE: ./src/retry-after.ts
+/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const date = parseHttpDate(text);
+    if (date === undefined)
+        return undefined;
+    return Math.max(0, date - now);
+}
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
+const HTTP_DATE = [
+    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
+    new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
+    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
+];
+/**
+ * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
+ * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
+ */
+function parseHttpDate(text) {
+    const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
+    if (form < 0)
+        return undefined;
+    // asctime has no zone; it is GMT, not the runner's local time.
+    const date = Date.parse(form === 2 ? `${text} GMT` : text);
+    return Number.isNaN(date) ? undefined : date;
+}
+
+;// CONCATENATED MODULE: ./src/leadconduit.ts
+
+
+
+
+
+
+/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
+class LeadConduitError extends UserError {
+    name = 'LeadConduitError';
+    call;
+    status;
+    constructor(message, call, status) {
+        super(message);
+        this.call = call;
+        this.status = status;
+    }
+}
+/** One failed attempt, before retries are decided. */
+class AttemptError extends Error {
+    kind;
+    status;
+    retryAfterMs;
+    /** A network failure or timeout while the answer's body was arriving (the request was received). */
+    reading = false;
+    constructor(kind, message, status, retryAfterMs) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const STATUS_TEXT = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+};
+function createLeadConduitClient(options) {
+    const { redactor, deadline } = options;
+    redactor.add(options.apiKey);
+    // A trailing slash makes "account" resolve under any path the base URL has.
+    const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
+    let api;
+    const loadApi = async () => (api ??= (await __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.bind(__nccwpck_require__, 9586))).default.create({
+        baseUrl,
+        headers: {
+            authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
+            accept: 'application/json',
+            'user-agent': 'leadconduit-account-action',
+        },
+        retry: 0, // retries are ours (withRetry), so the body read is retried too
+        timeout: false, // our signal bounds the whole attempt, body included
+        throwHttpErrors: false,
+        // Never follow a redirect: it could carry the API key to another host.
+        redirect: 'manual',
+    }));
+    async function attempt(attemptSignal, method, path, body) {
+        const { signal } = attemptSignal;
+        const started = performance.now();
+        // ky links our signal to the request through signals Node may garbage-collect once the
+        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
+        // Holding the request until the body is read keeps that link alive.
+        const pinned = {};
+        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
+        const failed = (error, reading) => {
+            if (deadline.signal.aborted)
+                return new AttemptError('deadline', String(deadline.signal.reason.message));
+            const attemptError = attemptSignal.timedOut
+                ? new AttemptError('timeout', reading
+                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
+                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
+                : new AttemptError('network', networkReason(error));
+            attemptError.reading = reading;
+            return attemptError;
+        };
+        let response;
+        try {
+            response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
+        }
+        catch (error) {
+            throw failed(error, false);
+        }
+        let text;
+        try {
+            text = await response.text();
+        }
+        catch (error) {
+            throw failed(error, true);
+        }
+        finally {
+            delete pinned.request;
+        }
+        options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
+        if (response.status >= 300 && response.status < 400) {
+            throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
+        }
+        if (!response.ok) {
+            throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+        }
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`, response.status);
+        }
+    }
+    async function call(method, path, body) {
+        const label = `${method} /${path}`;
+        try {
+            return await retryingCall(label, { ...options, classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
+        }
+        catch (error) {
+            throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
+        }
+    }
+    function parseAccount(value, label) {
+        registerSecrets(value, redactor);
+        const parsed = liveAccountSchema.safeParse(value);
+        if (!parsed.success) {
+            const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
+        }
+        return withoutSecrets(parsed.data);
+    }
+    return {
+        async readAccount(expectedId) {
+            try {
+                return { account: parseAccount(await call('GET', 'account'), 'GET /account'), via: 'GET /account' };
+            }
+            catch (error) {
+                if (!(error instanceof LeadConduitError) || (error.status !== 404 && error.status !== 405))
+                    throw error;
+                options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
+            }
+            const user = await call('GET', 'user');
+            registerSecrets(user, redactor);
+            const parsedUser = userSchema.safeParse(user);
+            if (!parsedUser.success) {
+                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
+            }
+            const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
+            return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
+        },
+        async updateAccount(body) {
+            return parseAccount(await call('PUT', 'account', body), 'PUT /account');
+        },
+    };
+}
+function chooseAccount(accounts, expectedId) {
+    const list = accounts.map((a) => `${a.id} (${a.name ?? 'no name'})`).join(', ');
+    if (expectedId !== undefined) {
+        const match = accounts.find((a) => a.id.toLowerCase() === expectedId.toLowerCase());
+        if (match)
+            return match;
+        throw new LeadConduitError(`The API key's user has no account with id ${expectedId} (the "id" in the file); its accounts: ${list || 'none'}.`, 'GET /user');
+    }
+    const [only, ...others] = accounts;
+    if (only && others.length === 0)
+        return only;
+    if (!only)
+        throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
+    throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
+}
+/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
+function registerSecrets(value, redactor) {
+    if (typeof value !== 'object' || value === null)
+        return;
+    if (Array.isArray(value)) {
+        for (const item of value)
+            registerSecrets(item, redactor);
+        return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+        if (SECRET_FIELDS.includes(key))
+            redactor.add(child);
+        else if (typeof child === 'object')
+            registerSecrets(child, redactor);
+    }
+}
+function withoutSecrets(account) {
+    const copy = { ...account };
+    for (const field of SECRET_FIELDS)
+        delete copy[field];
+    return copy;
+}
+function classify(error) {
+    if (!(error instanceof AttemptError))
+        return { retry: false };
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return { retry: true };
+    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
+        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
+    }
+    return { retry: false };
+}
+/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
+const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
+/** One line: which call, what happened, what it means, what to do. */
+function toLeadConduitError(error, label, method, baseUrl, redactor) {
+    const attempts = attemptsOf(error);
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
+    const unknownOutcome = method === 'PUT' ? ` ${MAYBE_APPLIED}` : '';
+    if (error instanceof RetryAfterTooLongError) {
+        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
+        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
+        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
+    }
+    if (error instanceof DeadlineExceededError) {
+        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
+    }
+    if (!(error instanceof AttemptError)) {
+        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
+    }
+    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
+    switch (error.kind) {
+        case 'deadline':
+            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
+        case 'timeout':
+            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
+        case 'network':
+            if (error.reading) {
+                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and the runner's network, then re-run the job.${unknownOutcome}`, label);
+            }
+            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
+        case 'redirect':
+            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
+        case 'bad-body':
+            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
+        case 'http': {
+            const status = error.status ?? 0;
+            const name = statusName(status);
+            if (status === 401 || status === 403) {
+                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check the api-key secret: it must be a current LeadConduit API key with access to this account.`, label, status);
+            }
+            if (status === 404 || status === 405) {
+                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
+            }
+            if ((status === 400 || status === 422) && method === 'PUT') {
+                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
+            }
+            if (status === 429) {
+                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
+            }
+            if (status >= 500) {
+                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
+            }
+            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
+        }
+    }
+}
+function statusName(status) {
+    if (status === undefined)
+        return 'an error';
+    const text = STATUS_TEXT[status];
+    return text ? `${status} ${text}` : String(status);
+}
+/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
+function describeErrorBody(text, contentType) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return '';
+    try {
+        const json = JSON.parse(trimmed);
+        const message = pickMessage(json);
+        if (message)
+            return truncate(message);
+    }
+    catch {
+        // not JSON: fall through
+    }
+    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
+    }
+    return truncate(trimmed.replace(/\s+/g, ' '));
+}
+function pickMessage(json) {
+    if (typeof json === 'string')
+        return json;
+    if (typeof json !== 'object' || json === null)
+        return undefined;
+    const record = json;
+    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
+        const value = record[key];
+        if (typeof value === 'string' && value.trim() !== '')
+            return value.trim();
+        if (Array.isArray(value)) {
+            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
+            if (parts.length > 0)
+                return parts.join('; ');
+        }
+        if (typeof value === 'object' && value !== null) {
+            const nested = pickMessage(value);
+            if (nested)
+                return nested;
+        }
+    }
+    return undefined;
+}
+function describeBody(text, contentType) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
+        return 'it is an HTML page';
+    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
+    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
+    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
+}
+function endsEarly(text) {
+    try {
+        JSON.parse(text);
+        return false;
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
+    }
+}
+function truncate(text, max = 300) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+function networkReason(error) {
+    const codes = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        EAI_AGAIN: 'DNS lookup failed',
+        ETIMEDOUT: 'connection timed out',
+        EPIPE: 'connection closed',
+        UND_ERR_SOCKET: 'connection closed by the server',
+        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
+    };
+    let current = error;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const code = current.code;
+        if (typeof code === 'string')
+            return codes[code] ? `${codes[code]} (${code})` : code;
+        current = current.cause;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+
+/**
+ * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
+ * outputs, the job summary and the failure message.
+ */
+class Log {
+    #redactor;
+    constructor(redactor) {
+        this.#redactor = redactor;
+    }
+    scrub(text) {
+        return this.#redactor.scrub(text);
+    }
+    info(message) {
+        info(this.scrub(message));
+    }
+    debug(message) {
+        core_debug(this.scrub(message));
+    }
+    notice(message, props = {}) {
+        notice(this.scrub(message), this.#props(props));
+    }
+    warning(message, props = {}) {
+        warning(this.scrub(message), this.#props(props));
+    }
+    error(message, props = {}) {
+        error(this.scrub(message), this.#props(props));
+    }
+    /** A collapsible group in the Actions log around one step ("Validate", "Apply"...). */
+    async group(name, step) {
+        startGroup(name);
+        try {
+            return await step();
+        }
+        finally {
+            endGroup();
+        }
+    }
+    setOutput(name, value) {
+        setOutput(name, this.scrub(value));
+    }
+    fail(message) {
+        setFailed(this.scrub(message));
+    }
+    /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
+    async summary(markdown) {
+        const text = this.scrub(markdown);
+        if (!process.env.GITHUB_STEP_SUMMARY) {
+            core_debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
+            return;
+        }
+        // Appended directly: core.summary caches the file path of its first use.
+        await (0,promises_namespaceObject.appendFile)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
+    }
+    #props(props) {
+        return props.title === undefined ? props : { ...props, title: this.scrub(props.title) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+function countChanges(changes) {
+    return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
+}
+/** Every leaf setting the file manages, in file order. */
+function managedSettings(desired) {
+    const settings = [];
+    const walk = (value, path) => {
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+            for (const [key, child] of Object.entries(value))
+                walk(child, [...path, key]);
+        }
+        else if (value !== undefined) {
+            settings.push({ path, value: value });
+        }
+    };
+    for (const [key, value] of Object.entries(desired)) {
+        if (key === '$schema' || key === 'id')
+            continue;
+        walk(value, [key]);
+    }
+    return settings;
+}
+function valueAt(root, path) {
+    let current = root;
+    for (const key of path) {
+        if (typeof current !== 'object' || current === null)
+            return null;
+        current = current[key];
+    }
+    return current === undefined ? null : current;
+}
+/** Equal as settings: date-times compare as instants, so "…56Z" equals "…56.000Z". */
+function sameValue(path, a, b) {
+    if (a === b)
+        return true;
+    if (isDateTimePath(path) && typeof a === 'string' && typeof b === 'string') {
+        const left = Date.parse(a);
+        return !Number.isNaN(left) && left === Date.parse(b);
+    }
+    return false;
+}
+/** desired + live -> the changes an apply would make, in file order. */
+function planChanges(desired, live) {
+    const changes = [];
+    for (const { path, value } of managedSettings(desired)) {
+        const before = valueAt(live, path);
+        if (sameValue(path, before, value))
+            continue;
+        const warning = destructiveWarning(path, before, value);
+        changes.push({ path: path.join('.'), before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
+    }
+    return changes;
+}
+function destructiveWarning(path, before, after) {
+    const key = path.join('.');
+    if (key === 'data_retention_in_days' && typeof after === 'number') {
+        if (typeof before !== 'number') {
+            return `sets a retention period of ${after} days where none was set: lead events older than ${after} days are permanently deleted`;
+        }
+        if (after < before) {
+            return `lowers data retention from ${before} to ${after} days: lead events older than ${after} days are permanently deleted`;
+        }
+    }
+    if (key === 'data_truncated_at') {
+        return 'moves the data truncation point: lead data before it can be permanently removed';
+    }
+    return undefined;
+}
+/**
+ * The body of the one PUT /account: only the top-level fields with a change. A nested object is
+ * sent whole (the live object's writable fields overlaid with the file's), so the result is the
+ * same whether the server merges or replaces nested objects, and unmanaged settings keep their values.
+ */
+function buildAccountUpdate(desired, live, changes) {
+    const changed = new Set(changes.map((change) => change.path.split('.')[0]));
+    const body = {};
+    for (const field of WRITABLE_FIELDS) {
+        if (!changed.has(field))
+            continue;
+        switch (field) {
+            case 'data_retention_in_days':
+                if (desired.data_retention_in_days !== undefined)
+                    body.data_retention_in_days = desired.data_retention_in_days;
+                break;
+            case 'data_truncated_at':
+                if (desired.data_truncated_at !== undefined)
+                    body.data_truncated_at = desired.data_truncated_at;
+                break;
+            case 'features':
+                body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
+                break;
+            case 'subscriptions':
+                body.subscriptions = overlaySubscriptions(live, desired.subscriptions ?? {});
+                break;
+        }
+    }
+    return body;
+}
+function liveFeatures(live) {
+    const features = {};
+    for (const [name, on] of Object.entries(live.features ?? {}))
+        if (typeof on === 'boolean')
+            features[name] = on;
+    return features;
+}
+function overlaySubscriptions(live, desired) {
+    const result = {};
+    const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
+    for (const name of names) {
+        const current = live.subscriptions?.[name] ?? undefined;
+        const writable = {};
+        for (const field of SUBSCRIPTION_FIELDS) {
+            const value = current?.[field];
+            if (typeof value === 'string')
+                writable[field] = value;
+        }
+        const wanted = definedOnly(desired[name] ?? {});
+        // A subscription the account does not have is sent only when the file sets one of its fields:
+        // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
+        if (!current && Object.keys(wanted).length === 0)
+            continue;
+        result[name] = { ...writable, ...wanted };
+    }
+    return result;
+}
+function definedOnly(record) {
+    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+/** After the PUT: every managed setting must now equal the file. */
+function verifyAccount(desired, account) {
+    const mismatches = [];
+    for (const { path, value } of managedSettings(desired)) {
+        const actual = valueAt(account, path);
+        if (!sameValue(path, actual, value))
+            mismatches.push({ path: path.join('.'), expected: value, actual });
+    }
+    return mismatches;
+}
+/**
+ * Three-way plan: a change the pull request makes (the file's value differs from the base
+ * branch's) versus a live edit outside the file that any apply would revert.
+ */
+function classifyChanges(changes, base) {
+    return changes.map((change) => {
+        const path = change.path.split('.');
+        const baseValue = base === undefined ? null : valueAt(base, path);
+        const unchangedByPr = base !== undefined && baseValue !== null && sameValue(path, baseValue, change.after);
+        return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
+    });
+}
+/** The managed settings as they are live: a desired-state file that would put them back. */
+function previousState(desired, live) {
+    const result = {};
+    if (desired.$schema !== undefined)
+        result.$schema = desired.$schema;
+    if (desired.id !== undefined)
+        result.id = desired.id;
+    for (const { path } of managedSettings(desired)) {
+        const value = valueAt(live, path);
+        if (value === null)
+            continue; // not set live: nothing to put back
+        let target = result;
+        for (const key of path.slice(0, -1)) {
+            target[key] ??= {};
+            target = target[key];
+        }
+        target[path[path.length - 1] ?? ''] = value;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/reviewed-plan.ts
+
+const COMMENT_MARKER = 'leadconduit-account-action:comment';
+const PLAN_MARKER = 'leadconduit-account-action:plan:v1';
+/** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
+function commentMarker(file) {
+    return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
+}
+/** Date-times as instants, in path order: two digests of the same change set are equal strings. */
+function digest(changes) {
+    return changes
+        .map((c) => {
+        const path = c.path.split('.');
+        return { path: c.path, before: normalize(path, c.before), after: normalize(path, c.after) };
+    })
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+function planMarker(changes) {
+    // base64url keeps any value ("-->" included) from ending the HTML comment.
+    const payload = Buffer.from(JSON.stringify(digest(changes))).toString('base64url');
+    return `<!-- ${PLAN_MARKER} ${payload} -->`;
+}
+/** The reviewed changes from a comment body, or undefined when it has none or it is unreadable. */
+function readPlanMarker(body) {
+    const match = new RegExp(`<!-- ${PLAN_MARKER} ([A-Za-z0-9_-]*) -->`).exec(body);
+    if (!match)
+        return undefined;
+    try {
+        const value = JSON.parse(Buffer.from(match[1] ?? '', 'base64url').toString('utf8'));
+        if (!Array.isArray(value))
+            return undefined;
+        return value.filter((v) => typeof v === 'object' && v !== null && typeof v.path === 'string');
+    }
+    catch {
+        return undefined;
+    }
+}
+function sameChanges(reviewed, planned) {
+    const normalizedReviewed = reviewed
+        .map((r) => {
+        const path = r.path.split('.');
+        return { path: r.path, before: normalize(path, r.before), after: normalize(path, r.after) };
+    })
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return JSON.stringify(normalizedReviewed) === JSON.stringify(digest(planned));
+}
+function normalize(path, value) {
+    if (isDateTimePath(path) && typeof value === 'string') {
+        const time = Date.parse(value);
+        if (!Number.isNaN(time))
+            return new Date(time).toISOString();
+    }
+    return value ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/plan-comment.ts
+
+/** Creates or updates this file's one comment on the pull request; its URL, and whether it is new. */
+async function postPlanComment(github, prNumber, repoPath, changes, render) {
+    const marker = commentMarker(repoPath);
+    const { comment, created } = await github.upsertComment(prNumber, marker, render(`${marker}\n${planMarker(changes)}`));
+    return { url: comment.url, created };
+}
+/** The plan reviewed on the pull request that the pushed commit belongs to. GitHub failures are thrown. */
+async function findReviewedPlan(github, sha, repoPath) {
+    const pulls = await github.pullRequestsForCommit(sha);
+    const pr = pulls.find((p) => p.mergeCommitSha === sha) ?? pulls.find((p) => p.merged) ?? pulls[0];
+    if (!pr)
+        return { found: 'no-pull-request' };
+    const pullRequest = { number: pr.number, url: pr.url };
+    const comment = await github.findComment(pr.number, commentMarker(repoPath));
+    const changes = comment ? readPlanMarker(comment.body) : undefined;
+    return changes ? { found: 'plan', pullRequest, changes } : { found: 'no-plan', pullRequest };
+}
+
+;// CONCATENATED MODULE: ./src/pull-request.ts
+
+
+
+
+/**
+ * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
+ * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
+ * `data`; read as "no comments", that would post a second plan comment. Retried like a network error.
+ */
+class UnexpectedAnswerError extends Error {
+    name = 'UnexpectedAnswerError';
+    constructor(call, data) {
+        const got = data === '' || data === undefined
+            ? 'empty (the connection was probably cut)'
+            : typeof data === 'string'
+                ? 'not valid JSON (probably cut short)'
+                : 'JSON of another shape than that call returns';
+        super(`GitHub's answer to ${call} was ${got}`);
+    }
+}
+const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
+/** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
+function pull_request_classify(error) {
+    const { status, message = '', response } = (error ?? {});
+    const header = (name) => {
+        const value = response?.headers?.[name];
+        return value === undefined ? undefined : String(value);
+    };
+    let retryAfterMs = parseRetryAfter(header('retry-after'));
+    // A primary rate limit says when it resets instead (epoch seconds).
+    const reset = Number(header('x-ratelimit-reset'));
+    if (retryAfterMs === undefined && header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
+        retryAfterMs = Math.max(0, reset * 1000 - Date.now());
+    }
+    const after = retryAfterMs === undefined ? {} : { retryAfterMs };
+    // octokit reports a network failure or an aborted request as status 500 or without a status.
+    if (status === undefined || status >= 500 || status === 408)
+        return { retry: true, ...after };
+    if (status === 429)
+        return { retry: true, ...after };
+    if (status === 403 && (retryAfterMs !== undefined || RATE_LIMIT_MESSAGE.test(message))) {
+        // GitHub: without a Retry-After, wait at least a minute.
+        return { retry: true, retryAfterMs: retryAfterMs ?? 60_000 };
+    }
+    return { retry: false };
+}
+/** Whether a failed create may have made the comment all the same: no answer, a 5xx, a 2xx cut short. */
+function mightHaveCreated(error) {
+    const cause = error instanceof RetryAfterTooLongError ? error.lastError : error;
+    const { status } = (cause ?? {});
+    return status === undefined || status >= 500 || status === 408;
+}
+function commentOf(data, call) {
+    const c = data;
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
+        throw new UnexpectedAnswerError(call, data);
+    }
+    return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url };
+}
+function listOf(data, call) {
+    if (!Array.isArray(data))
+        throw new UnexpectedAnswerError(call, data);
+    return data;
+}
+async function createGitHubApi(options) {
+    // Loaded here, not at start-up: validation and most applies never talk to GitHub.
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+    const { owner, repo } = options;
+    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: pull_request_classify }, ({ signal }, attempt) => fn(signal, attempt));
+    async function listMarked(issueNumber, marker, stopAtFirst) {
+        const found = [];
+        for (let page = 1;; page++) {
+            const label = `list comments of #${issueNumber} (page ${page})`;
+            // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
+            const comments = await call(label, async (signal) => {
+                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
+                return listOf(data, label).map((item) => commentOf(item, label));
+            });
+            for (const comment of comments) {
+                if (comment.body.startsWith(marker)) {
+                    found.push(comment);
+                    if (stopAtFirst)
+                        return found;
+                }
+            }
+            if (comments.length < 100)
+                return found;
+        }
+    }
+    async function update(id, body) {
+        const label = `update comment ${id}`;
+        return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
+    }
+    return {
+        async findComment(issueNumber, marker) {
+            return (await listMarked(issueNumber, marker, true))[0];
+        },
+        async upsertComment(issueNumber, marker, body) {
+            // Every page is read: an earlier race may have left duplicates, which go now.
+            const [existing, ...stale] = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
+            if (existing) {
+                const comment = await update(existing.id, body);
+                for (const duplicate of stale)
+                    await deleteQuietly(duplicate.id);
+                return { comment, created: false };
+            }
+            // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
+            // made, a cut connection) may still have created it. Look before posting again, and look
+            // again after, whatever the outcome.
+            const label = `create comment on #${issueNumber}`;
+            let mine;
+            let createError;
+            try {
+                mine = await call(label, async (signal, attempt) => {
+                    if (attempt > 1) {
+                        const made = (await listMarked(issueNumber, marker, true))[0];
+                        if (made)
+                            return made;
+                    }
+                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
+                });
+            }
+            catch (error) {
+                // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
+                if (!mightHaveCreated(error))
+                    throw error;
+                createError = error;
+            }
+            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
+            let all;
+            try {
+                all = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
+            }
+            catch (error) {
+                if (mine) {
+                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
+                    return { comment: mine, created: true };
+                }
+                throw createError ?? error;
+            }
+            const [oldest, ...duplicates] = all;
+            if (!oldest) {
+                if (mine)
+                    return { comment: mine, created: true };
+                throw createError;
+            }
+            for (const duplicate of duplicates)
+                await deleteQuietly(duplicate.id);
+            const ours = oldest.id === mine?.id || oldest.body === body;
+            return { comment: oldest.body === body ? oldest : await update(oldest.id, body), created: ours };
+        },
+        async readFile(path, ref) {
+            const label = `read ${path} at ${ref.slice(0, 12)}`;
+            try {
+                const data = await call(label, async (signal) => {
+                    const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data;
+                    if (!isContentsAnswer(answer))
+                        throw new UnexpectedAnswerError(label, answer);
+                    return answer;
+                });
+                if (Array.isArray(data))
+                    return undefined; // a directory
+                const { type, content } = data;
+                return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
+            }
+            catch (error) {
+                if (error.status === 404)
+                    return undefined;
+                throw error;
+            }
+        },
+        async pullRequestsForCommit(sha) {
+            const label = `list pull requests of commit ${sha.slice(0, 12)}`;
+            return call(label, async (signal) => {
+                const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
+                return listOf(data, label).map((item) => {
+                    const pr = item;
+                    if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number')
+                        throw new UnexpectedAnswerError(label, data);
+                    return {
+                        number: pr.number,
+                        url: typeof pr.html_url === 'string' ? pr.html_url : '',
+                        mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
+                        merged: Boolean(pr.merged_at),
+                    };
+                });
+            });
+        },
+    };
+    async function deleteQuietly(id) {
+        try {
+            await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
+        }
+        catch (error) {
+            // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
+            // posted all the same; a leftover duplicate is not worth failing the comment for.
+            if (error.status !== 404)
+                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
+        }
+    }
+}
+/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
+function isContentsAnswer(answer) {
+    if (Array.isArray(answer))
+        return true;
+    return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
+}
+/** A GitHub failure as one line for a warning: what failed, GitHub's answer, what to do. */
+function describeGitHubError(action, error) {
+    const attempts = attemptsOf(error);
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    if (error instanceof RetryAfterTooLongError) {
+        const last = (error.lastError ?? {});
+        return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
+    }
+    if (error instanceof DeadlineExceededError)
+        return `Could not ${action}: ${error.message}. Re-run the job.`;
+    if (error instanceof UnexpectedAnswerError)
+        return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
+    const { status, message, response, cause } = (error ?? {});
+    const reason = firstLine(message ?? String(error));
+    // octokit reports "no answer" (refused, reset, timed out) as status 500 without a response.
+    const noAnswer = status === undefined || (status === 500 && response === undefined);
+    if (noAnswer && (cause?.name === 'TimeoutError' || error?.name === 'TimeoutError')) {
+        return `Could not ${action}: GitHub did not answer in time${tries}. Check GitHub's status, then re-run the job.`;
+    }
+    if (noAnswer) {
+        return `Could not ${action}: GitHub could not be reached${tries} (${reason}). Check GitHub's status and the runner's network, then re-run the job.`;
+    }
+    if (status === 429 || (status === 403 && RATE_LIMIT_MESSAGE.test(message ?? ''))) {
+        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}): the token is rate-limited. Re-run the job later.`;
+    }
+    if (status === 401) {
+        return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
+    }
+    if (status === 403) {
+        return `Could not ${action}: GitHub answered 403 (${reason}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`;
+    }
+    if (status === 404)
+        return `Could not ${action}: GitHub answered 404 (${reason}). Check the repository and the token's access.`;
+    if (status >= 500)
+        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}). GitHub may be having an outage; re-run the job later.`;
+    return `Could not ${action}: GitHub answered ${status}${tries} (${reason}).`;
+}
+/** GitHub's message, one line; an HTML error page (a proxy's) by its title, never the page. */
+function firstLine(text) {
+    const trimmed = (text ?? '').trim();
+    if (/^<(!doctype|html)/i.test(trimmed)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${title.slice(0, 80)}"` : ''}`;
+    }
+    const line = trimmed.split('\n')[0]?.trim() ?? '';
+    if (line === '')
+        return 'no message';
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./src/json-syntax.ts
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
 const MAX_DEPTH = 32;
+/**
+ * Every bracket outside strings, in order. A string ends at its closing quote or at a line break
+ * (JSON strings cannot hold a raw one), so an unclosed string does not swallow the rest of the file.
+ */
+function* brackets(text) {
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (inString) {
+            if (char === '\\')
+                i++;
+            else if (char === '"' || char === '\n')
+                inString = false;
+        }
+        else if (char === '"')
+            inString = true;
+        else if (char === '{' || char === '[' || char === '}' || char === ']')
+            yield { char, offset: i };
+    }
+}
+/** Where the text first nests deeper than MAX_DEPTH, if it does. */
+function findTooDeep(text) {
+    let depth = 0;
+    for (const { char, offset } of brackets(text)) {
+        if (char === '{' || char === '[') {
+            if (++depth > MAX_DEPTH)
+                return offset;
+        }
+        else
+            depth--;
+    }
+    return undefined;
+}
+/** The innermost bracket still open at the end of the text. */
+function unclosedOpener(text) {
+    const stack = [];
+    for (const bracket of brackets(text)) {
+        if (bracket.char === '{' || bracket.char === '[')
+            stack.push({ char: bracket.char, offset: bracket.offset });
+        else
+            stack.pop();
+    }
+    return stack.at(-1);
+}
+/**
+ * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
+ * A secret's value (after "api_key":) is never quoted.
+ */
+class SyntaxMessages {
+    text;
+    #root;
+    #position;
+    #secretKeys;
+    constructor(text, root, position, secretKeys) {
+        this.text = text;
+        this.#root = root;
+        this.#position = position;
+        this.#secretKeys = secretKeys;
+    }
+    position(offset) {
+        return this.#position(offset);
+    }
+    describe(errors) {
+        const problems = [];
+        let skipping = false;
+        for (const error of errors) {
+            const message = this.#message(error);
+            if (message.kind === 'structural' && skipping)
+                continue;
+            if (message.kind !== 'clean')
+                skipping = true;
+            const position = this.position(message.offset ?? error.offset);
+            // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
+            if (problems.some((p) => p.line === position.line && (p.column === position.column || p.message === message.text)))
+                continue;
+            problems.push({ ...position, message: message.text });
+        }
+        return problems;
+    }
+    #message(error) {
+        const code = (0,main.printParseErrorCode)(error.error);
+        const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
+        const secret = this.#isSecretValue(error.offset);
+        const shown = found.length === 0
+            ? 'the end of the file'
+            : secret
+                ? 'a secret value (not shown)'
+                : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
+                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
+                        ? found.length > 40
+                            ? `${found.slice(0, 39)}…"`
+                            : found
+                        : JSON.stringify(found.slice(0, 20));
+        const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
+        const structural = (text) => ({ text, kind: 'structural' });
+        const token = (text) => ({ text, kind: 'token' });
+        const before = this.#previousSignificant(error.offset);
+        if ((found.startsWith('}') || found.startsWith(']')) && before !== undefined && this.text[before] === ',') {
+            return clean('trailing comma: JSON allows no comma after the last item; remove it', before);
+        }
+        if (found.startsWith(',') && before !== undefined && this.text[before] === ',' && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
+            return clean('two commas in a row; remove one');
+        }
+        switch (code) {
+            case 'InvalidCommentToken':
+            case 'UnexpectedEndOfComment':
+                return clean('comments are not allowed in JSON; remove the comment');
+            case 'InvalidSymbol':
+                return token(this.#invalidSymbol(error.offset, found, shown, secret));
+            case 'InvalidNumberFormat':
+                return structural(`invalid number ${shown}`);
+            case 'PropertyNameExpected':
+                return structural(`expected a key in double quotes, found ${shown}`);
+            case 'ValueExpected':
+                return structural(`expected a value, found ${shown}`);
+            case 'ColonExpected':
+                return structural(`expected ":" after the key, found ${shown}; put a ":" between a key and its value`);
+            case 'CommaExpected':
+                // 0365: the scanner reads 0, then 365 as a second value.
+                if (/^\d/.test(found) && this.text[error.offset - 1] === '0' && !/[\d.eE+-]/.test(this.text[error.offset - 2] ?? '')) {
+                    return { ...structural(`a number must not start with 0: write ${secret ? 'it' : found} without the leading zero`), offset: error.offset - 1 };
+                }
+                if (before !== undefined && this.position(before).line < this.position(error.offset).line) {
+                    return clean(`missing comma at the end of this line (before ${shown} on line ${this.position(error.offset).line}); add ","`, before + 1);
+                }
+                return clean(`missing comma before ${shown}; add ","`);
+            case 'CloseBraceExpected':
+            case 'CloseBracketExpected': {
+                const closer = code === 'CloseBraceExpected' ? '}' : ']';
+                if (found.length > 0)
+                    return structural(`expected "${closer}" to close the ${closer === '}' ? 'object' : 'array'}, found ${shown}`);
+                const opener = unclosedOpener(this.text);
+                if (opener === undefined)
+                    return structural(`the file ends too early: a closing "${closer}" is missing`);
+                const at = this.position(opener.offset);
+                const close = opener.char === '{' ? '}' : ']';
+                const message = structural(`the file ends before the "${opener.char}" at line ${at.line}, column ${at.column} is closed; add the missing "${close}"`);
+                // Point at the end of the last line with text, where the brace goes (an annotation on the empty line after it may not show).
+                return before === undefined ? message : { ...message, offset: before + 1 };
+            }
+            case 'EndOfFileExpected': {
+                if (this.#root?.type !== 'object') {
+                    return structural(`unexpected ${shown}: the file must hold one JSON object; wrap the settings in { and }`);
+                }
+                const end = this.position(this.#root.offset + this.#root.length - 1);
+                if (found.startsWith('{')) {
+                    return structural(`a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`);
+                }
+                if (found.startsWith('}') || found.startsWith(']')) {
+                    return structural(`one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`);
+                }
+                return structural(`unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`);
+            }
+            case 'UnexpectedEndOfString':
+                return token('a string is not closed: a double quote (") is missing');
+            case 'UnexpectedEndOfNumber':
+                return structural(`a number is cut short: ${shown}`);
+            case 'InvalidUnicode':
+                return clean('invalid \\u escape in a string: it needs four hexadecimal digits');
+            case 'InvalidEscapeCharacter':
+                return clean('invalid escape in a string: a backslash must be followed by one of " \\ / b f n r t u (write a backslash itself as \\\\)');
+            case 'InvalidCharacter':
+                return clean('a control character (such as a raw tab or line break) inside a string; escape it (\\t, \\n) or remove it');
+            default:
+                return structural(`invalid JSON near ${shown}`);
+        }
+    }
+    /** A token that is no JSON at all: name the usual culprits. */
+    #invalidSymbol(offset, found, shown, secret) {
+        if (found.startsWith("'"))
+            return 'strings and keys must use double quotes ("), not single quotes';
+        if (found.startsWith('='))
+            return 'use ":" between a key and its value, not "="';
+        if (/^[\u2018\u2019\u201C\u201D]/.test(found)) {
+            return 'curly quotes (“ ” or ‘ ’) are not JSON quotes; use straight double quotes (") (curly ones come from pasting out of a document or chat)';
+        }
+        if (secret)
+            return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
+        const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
+        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
+        if (word !== undefined) {
+            if (/^[+-]?(NaN|Infinity)$/.test(word))
+                return `${word} is not a JSON value; write a number`;
+            if (/^(True|TRUE|False|FALSE)$/.test(word))
+                return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;
+            if (/^(None|undefined|Null|NULL|nil)$/.test(word))
+                return `${word} is not a JSON value; to leave a setting unmanaged, remove its key`;
+            if (/^\s*:/.test(this.text.slice(offset + word.length, offset + word.length + 50))) {
+                return `keys must be in double quotes: write "${word}", not ${word}`;
+            }
+        }
+        const plus = /^\+(\d[\d.eE+-]*)/.exec(found);
+        if (plus)
+            return `a number must not start with "+": write ${plus[1] ?? ''}`;
+        return generic;
+    }
+    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
+    #isSecretValue(offset) {
+        if (this.#secretKeys.length === 0)
+            return false;
+        const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+        const head = this.text.slice(Math.max(lineStart, offset - 200), offset);
+        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
+    }
+    #previousSignificant(offset) {
+        for (let i = offset - 1; i >= 0; i--)
+            if (!/\s/.test(this.text[i] ?? ''))
+                return i;
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/json-source.ts
+
+
 /**
  * A JSON text parsed into a tree that remembers where every key and value stands, so each
  * problem can be reported at its line and column. Strict JSON: no comments, no trailing commas.
@@ -42940,15 +44554,13 @@ class JsonSource {
     #lineStarts;
     root;
     syntaxProblems;
-    #secretKeys;
     constructor(text, options = {}) {
         this.text = text;
-        this.#secretKeys = options.secretKeys ?? [];
         this.#lineStarts = [0];
         for (let i = 0; i < text.length; i++)
             if (text.charCodeAt(i) === 10)
                 this.#lineStarts.push(i + 1);
-        const tooDeep = this.#findTooDeep();
+        const tooDeep = findTooDeep(text);
         if (tooDeep !== undefined) {
             this.root = undefined;
             this.syntaxProblems = [
@@ -42958,7 +44570,7 @@ class JsonSource {
         }
         const errors = [];
         this.root = (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-        this.syntaxProblems = this.#describe(errors);
+        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.secretKeys ?? []).describe(errors);
     }
     position(offset) {
         let low = 0;
@@ -43045,197 +44657,6 @@ class JsonSource {
         if (this.root)
             walk(this.root, []);
         return found;
-    }
-    #findTooDeep() {
-        let depth = 0;
-        let inString = false;
-        for (let i = 0; i < this.text.length; i++) {
-            const char = this.text[i];
-            if (inString) {
-                if (char === '\\')
-                    i++;
-                else if (char === '"')
-                    inString = false;
-            }
-            else if (char === '"')
-                inString = true;
-            else if (char === '{' || char === '[') {
-                if (++depth > MAX_DEPTH)
-                    return i;
-            }
-            else if (char === '}' || char === ']')
-                depth--;
-        }
-        return undefined;
-    }
-    #describe(errors) {
-        const problems = [];
-        let skipping = false;
-        for (const error of errors) {
-            const message = this.#message(error);
-            if (message.kind === 'structural' && skipping)
-                continue;
-            if (message.kind !== 'clean')
-                skipping = true;
-            const position = this.position(message.offset ?? error.offset);
-            // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
-            if (problems.some((p) => p.line === position.line && (p.column === position.column || p.message === message.text)))
-                continue;
-            problems.push({ ...position, message: message.text });
-        }
-        return problems;
-    }
-    #message(error) {
-        const code = (0,main.printParseErrorCode)(error.error);
-        const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
-        const secret = this.#isSecretValue(error.offset);
-        const shown = found.length === 0
-            ? 'the end of the file'
-            : secret
-                ? 'a secret value (not shown)'
-                : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
-                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-                        ? found.length > 40
-                            ? `${found.slice(0, 39)}…"`
-                            : found
-                        : JSON.stringify(found.slice(0, 20));
-        const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
-        const structural = (text) => ({ text, kind: 'structural' });
-        const token = (text) => ({ text, kind: 'token' });
-        const before = this.#previousSignificant(error.offset);
-        if ((found.startsWith('}') || found.startsWith(']')) && before !== undefined && this.text[before] === ',') {
-            return clean('trailing comma: JSON allows no comma after the last item; remove it', before);
-        }
-        if (found.startsWith(',') && before !== undefined && this.text[before] === ',' && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
-            return clean('two commas in a row; remove one');
-        }
-        switch (code) {
-            case 'InvalidCommentToken':
-            case 'UnexpectedEndOfComment':
-                return clean('comments are not allowed in JSON; remove the comment');
-            case 'InvalidSymbol':
-                return token(this.#invalidSymbol(error.offset, found, shown, secret));
-            case 'InvalidNumberFormat':
-                return structural(`invalid number ${shown}`);
-            case 'PropertyNameExpected':
-                return structural(`expected a key in double quotes, found ${shown}`);
-            case 'ValueExpected':
-                return structural(`expected a value, found ${shown}`);
-            case 'ColonExpected':
-                return structural(`expected ":" after the key, found ${shown}; put a ":" between a key and its value`);
-            case 'CommaExpected':
-                // 0365: the scanner reads 0, then 365 as a second value.
-                if (/^\d/.test(found) && this.text[error.offset - 1] === '0' && !/[\d.eE+-]/.test(this.text[error.offset - 2] ?? '')) {
-                    return { ...structural(`a number must not start with 0: write ${secret ? 'it' : found} without the leading zero`), offset: error.offset - 1 };
-                }
-                if (before !== undefined && this.position(before).line < this.position(error.offset).line) {
-                    return clean(`missing comma at the end of this line (before ${shown} on line ${this.position(error.offset).line}); add ","`, before + 1);
-                }
-                return clean(`missing comma before ${shown}; add ","`);
-            case 'CloseBraceExpected':
-            case 'CloseBracketExpected': {
-                const closer = code === 'CloseBraceExpected' ? '}' : ']';
-                if (found.length > 0)
-                    return structural(`expected "${closer}" to close the ${closer === '}' ? 'object' : 'array'}, found ${shown}`);
-                const opener = this.#unclosedOpener();
-                if (opener === undefined)
-                    return structural(`the file ends too early: a closing "${closer}" is missing`);
-                const at = this.position(opener.offset);
-                const close = opener.char === '{' ? '}' : ']';
-                const message = structural(`the file ends before the "${opener.char}" at line ${at.line}, column ${at.column} is closed; add the missing "${close}"`);
-                // Point at the end of the last line with text, where the brace goes (an annotation on the empty line after it may not show).
-                return before === undefined ? message : { ...message, offset: before + 1 };
-            }
-            case 'EndOfFileExpected': {
-                if (this.root?.type !== 'object') {
-                    return structural(`unexpected ${shown}: the file must hold one JSON object; wrap the settings in { and }`);
-                }
-                const end = this.position(this.root.offset + this.root.length - 1);
-                if (found.startsWith('{')) {
-                    return structural(`a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`);
-                }
-                if (found.startsWith('}') || found.startsWith(']')) {
-                    return structural(`one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`);
-                }
-                return structural(`unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`);
-            }
-            case 'UnexpectedEndOfString':
-                return token('a string is not closed: a double quote (") is missing');
-            case 'UnexpectedEndOfNumber':
-                return structural(`a number is cut short: ${shown}`);
-            case 'InvalidUnicode':
-                return clean('invalid \\u escape in a string: it needs four hexadecimal digits');
-            case 'InvalidEscapeCharacter':
-                return clean('invalid escape in a string: a backslash must be followed by one of " \\ / b f n r t u (write a backslash itself as \\\\)');
-            case 'InvalidCharacter':
-                return clean('a control character (such as a raw tab or line break) inside a string; escape it (\\t, \\n) or remove it');
-            default:
-                return structural(`invalid JSON near ${shown}`);
-        }
-    }
-    /** A token that is no JSON at all: name the usual culprits. */
-    #invalidSymbol(offset, found, shown, secret) {
-        if (found.startsWith("'"))
-            return 'strings and keys must use double quotes ("), not single quotes';
-        if (found.startsWith('='))
-            return 'use ":" between a key and its value, not "="';
-        if (/^[\u2018\u2019\u201C\u201D]/.test(found)) {
-            return 'curly quotes (“ ” or ‘ ’) are not JSON quotes; use straight double quotes (") (curly ones come from pasting out of a document or chat)';
-        }
-        if (secret)
-            return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
-        const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
-        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
-        if (word !== undefined) {
-            if (/^[+-]?(NaN|Infinity)$/.test(word))
-                return `${word} is not a JSON value; write a number`;
-            if (/^(True|TRUE|False|FALSE)$/.test(word))
-                return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;
-            if (/^(None|undefined|Null|NULL|nil)$/.test(word))
-                return `${word} is not a JSON value; to leave a setting unmanaged, remove its key`;
-            if (/^\s*:/.test(this.text.slice(offset + word.length, offset + word.length + 50))) {
-                return `keys must be in double quotes: write "${word}", not ${word}`;
-            }
-        }
-        const plus = /^\+(\d[\d.eE+-]*)/.exec(found);
-        if (plus)
-            return `a number must not start with "+": write ${plus[1] ?? ''}`;
-        return generic;
-    }
-    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
-    #isSecretValue(offset) {
-        if (this.#secretKeys.length === 0)
-            return false;
-        const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
-        const head = this.text.slice(Math.max(lineStart, offset - 200), offset);
-        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
-    }
-    /** The innermost bracket still open at the end of the text. */
-    #unclosedOpener() {
-        const stack = [];
-        let inString = false;
-        for (let i = 0; i < this.text.length; i++) {
-            const char = this.text[i];
-            if (inString) {
-                if (char === '\\')
-                    i++;
-                else if (char === '"' || char === '\n')
-                    inString = false;
-            }
-            else if (char === '"')
-                inString = true;
-            else if (char === '{' || char === '[')
-                stack.push({ char, offset: i });
-            else if (char === '}' || char === ']')
-                stack.pop();
-        }
-        return stack.at(-1);
-    }
-    #previousSignificant(offset) {
-        for (let i = offset - 1; i >= 0; i--)
-            if (!/\s/.test(this.text[i] ?? ''))
-                return i;
-        return undefined;
     }
 }
 
@@ -43514,1276 +44935,343 @@ function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
- * without a stack trace. Anything else that is thrown is a bug and is reported as one.
- */
-class UserError extends Error {
-    name = 'UserError';
-    /** Extra lines (one per problem) shown under the message in the summary. */
-    details;
-    constructor(message, details = []) {
-        super(message);
-        this.details = details;
-    }
-}
-/** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
-class InputError extends UserError {
-    name = 'InputError';
-}
-/** A message for any thrown value, so a non-Error still fails the step with words. */
-function getErrorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error);
-    }
-    catch {
-        return String(error);
-    }
+;// CONCATENATED MODULE: ./src/wording.ts
+/** "1 change", "3 changes": one counting style for every message, summary and comment. */
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github-context.ts
+;// CONCATENATED MODULE: ./src/steps.ts
 
+
+
+
+/** The file has problems; each adapter shows them its way. Nothing was read or sent. */
+class InvalidFileError extends UserError {
+    name = 'InvalidFileError';
+    problems;
+    constructor(file, problems) {
+        super(`${file} has ${plural(problems.length, 'problem')}`);
+        this.problems = problems;
+    }
+}
+/** The file's account id is not the API key's account: nothing is planned against the wrong account. */
+class WrongAccountError extends UserError {
+    name = 'WrongAccountError';
+    account;
+    constructor(file, expectedId, account) {
+        super(`${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`);
+        this.account = account;
+    }
+}
 /**
- * Read from the environment the runner sets. Deliberately not @actions/github's `context`: that
- * module loads octokit, which a validation or an apply without a pull request does not need.
+ * Parse and validate the file; on problems, its secrets are masked before any message could quote
+ * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
-function readRunContext(env = process.env) {
-    const payload = readPayload(env.GITHUB_EVENT_PATH);
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
-    const pr = (payload.pull_request ?? undefined);
-    const issue = payload.issue;
-    const number = typeof pr?.number === 'number' ? pr.number : typeof payload.number === 'number' && pr ? payload.number : undefined;
-    const repository = owner && repo ? { owner, repo } : undefined;
+function validateDesiredState(bytes, file, redactor, label = file) {
+    const parsed = parseDesiredState(bytes, file);
+    if (parsed.ok)
+        return parsed.desired;
+    // A committed api_key is still a secret.
+    for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
+        redactor.add(secret);
+    throw new InvalidFileError(label, parsed.problems);
+}
+/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
+async function readPlan(client, desired, file) {
+    const { account: live, via } = await client.readAccount(desired.state.id);
+    const expectedId = desired.state.id;
+    if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
+        throw new WrongAccountError(file, expectedId, live);
+    const changes = planChanges(desired.state, live);
+    return { desired, live, via, changes, body: buildAccountUpdate(desired.state, live, changes) };
+}
+/**
+ * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
+ * then the one PUT /account and the read-after-write check of every managed setting. A failed PUT
+ * throws the client's error: the update may or may not have been applied.
+ */
+async function applyPlan(plan, options) {
+    const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+    if (refusal)
+        return { status: 'refused', refusal };
+    for (const guard of options.guards ?? []) {
+        const refused = await guard();
+        if (refused)
+            return { status: 'refused', refusal: refused };
+    }
+    await options.beforeSend?.();
+    const after = await options.client.updateAccount(plan.body);
+    const mismatches = verifyAccount(plan.desired.state, after);
+    if (mismatches.length === 0)
+        return { status: 'applied', after };
     return {
-        eventName: env.GITHUB_EVENT_NAME ?? '',
-        repository,
-        sha: env.GITHUB_SHA ?? '',
-        ref: env.GITHUB_REF ?? '',
-        actor: env.GITHUB_ACTOR ?? '',
-        serverUrl,
-        apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
-        runUrl: repository && env.GITHUB_RUN_ID ? `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        runnerTemp: env.RUNNER_TEMP || undefined,
-        pullRequest: number !== undefined && issue === undefined
-            ? {
-                number,
-                baseSha: stringAt(pr, 'base', 'sha'),
-                headSha: stringAt(pr, 'head', 'sha'),
-                url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
-            }
-            : undefined,
+        status: 'mismatched',
+        after,
+        mismatches,
+        message: `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
     };
 }
-function readPayload(path) {
-    if (!path)
-        return {};
-    try {
-        const value = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
-        return typeof value === 'object' && value !== null ? value : {};
-    }
-    catch {
-        return {};
-    }
-}
-function stringAt(record, key, field) {
-    const child = record?.[key];
-    const value = child?.[field];
-    return typeof value === 'string' ? value : undefined;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/retry.ts
-
-const DEFAULT_RETRY_POLICY = {
-    retries: 3,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000,
-};
-/** The whole run has a deadline; every request and every wait stays inside it. */
-class Deadline {
-    #end;
-    #controller = new AbortController();
-    #timer;
-    totalMs;
-    constructor(totalMs) {
-        this.totalMs = totalMs;
-        this.#end = Date.now() + totalMs;
-        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
-        this.#timer.unref();
-    }
-    get signal() {
-        return this.#controller.signal;
-    }
-    remainingMs() {
-        return Math.max(0, this.#end - Date.now());
-    }
-    dispose() {
-        clearTimeout(this.#timer);
-    }
-}
-/**
- * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
- * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
- * collect those composite signals while a request is still reading its body, and then the abort
- * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
- */
-class AttemptSignal {
-    #controller = new AbortController();
-    #timer;
-    #deadline;
-    #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
-    #timedOut = false;
-    constructor(deadline, timeoutMs) {
-        this.#deadline = deadline;
-        this.#timer = setTimeout(() => {
-            this.#timedOut = true;
-            // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
-            this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
-        }, timeoutMs);
-        if (deadline.signal.aborted)
-            this.#onDeadline();
-        else
-            deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
-    }
-    get signal() {
-        return this.#controller.signal;
-    }
-    /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
-    get timedOut() {
-        return this.#timedOut && !this.#deadline.signal.aborted;
-    }
-    dispose() {
-        clearTimeout(this.#timer);
-        this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
-    }
-}
-/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
-async function withAttemptSignal(deadline, timeoutMs, attempt) {
-    const signal = new AttemptSignal(deadline, timeoutMs);
-    try {
-        return await attempt(signal);
-    }
-    finally {
-        signal.dispose();
-    }
-}
-class DeadlineExceededError extends Error {
-    name = 'DeadlineExceededError';
-    constructor(totalMs) {
-        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
-    }
-}
-/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
-class RetryAfterTooLongError extends Error {
-    name = 'RetryAfterTooLongError';
-    waitMs;
-    lastError;
-    constructor(waitMs, limitMs, lastError) {
-        super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
-        this.waitMs = waitMs;
-        this.lastError = lastError;
-    }
-}
-/**
- * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
- * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
- */
-function formatDuration(ms, round = 'nearest') {
-    const fix = (value) => {
-        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
-        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+function destructiveRefusal(changes, allowed, hint) {
+    const destructive = changes.filter((c) => c.destructive);
+    if (destructive.length === 0 || allowed)
+        return undefined;
+    return {
+        guard: 'destructive',
+        message: `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
     };
-    if (ms < 1_000)
-        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
-    if (ms < 600_000)
-        return `${fix(ms / 1_000)} s`;
-    return `${fix(ms / 60_000)} min`;
 }
-async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
-    for (let attemptNumber = 1;; attemptNumber++) {
+
+;// CONCATENATED MODULE: ./src/state-files.ts
+
+/**
+ * The desired-state file with the live values of the drifted settings written in, keeping the
+ * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
+ */
+function fileWithLiveValues(text, drift) {
+    const formattingOptions = detectFormatting(text);
+    let result = text;
+    for (const change of drift) {
+        // A setting not set live cannot be written as a value; the file keeps it.
+        if (change.before === null)
+            continue;
+        const edits = (0,main.modify)(result, change.path.split('.'), change.before, { formattingOptions });
+        result = (0,main.applyEdits)(result, edits);
+    }
+    return result;
+}
+/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
+function formatStateFile(value) {
+    return `${JSON.stringify(value, null, 2)}\n`;
+}
+function detectFormatting(text) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const indented = /^([ \t]+)\S/m.exec(text)?.[1];
+    if (indented?.startsWith('\t'))
+        return { insertSpaces: false, tabSize: 1, eol };
+    return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
+}
+
+;// CONCATENATED MODULE: ./src/modes/run.ts
+/**
+ * What every mode gets (the settings, the run's context and clients, the log) and what it gives
+ * back (its outcome, the facts for the summary and comment, its outputs). Modes return results;
+ * main.ts merges them into the summary and the outputs.
+ */
+
+
+
+
+
+/**
+ * A thrown error as the run's result, with whatever the mode knew by then. A user error (bad
+ * input, an API refusal) is shown as is; anything else is a bug, said so, its stack in the debug log.
+ */
+function failedResult(error, known, log) {
+    const user = error instanceof UserError;
+    if (!user && error instanceof Error && error.stack)
+        log.debug(error.stack);
+    let message = user ? error.message : `Unexpected error (a bug in this action, please report it): ${getErrorMessage(error)}`;
+    const result = { changes: [], notes: [], ...known, outcome: 'failed', failure: message };
+    if (error instanceof InvalidFileError) {
+        message = `${error.message} (each is annotated on its line); nothing was sent.`;
+        return { ...result, outcome: 'invalid', problems: [...error.problems], error: message, failure: message };
+    }
+    if (error instanceof InputError)
+        result.outcome = 'invalid';
+    if (error instanceof WrongAccountError)
+        result.account ??= { id: error.account.id, name: error.account.name };
+    if (user && error.details.length > 0)
+        result.errorDetails = error.details;
+    return { ...result, error: message };
+}
+/** Step "Validate": the file from the workspace, each problem annotated on its line. */
+async function loadDesiredState(run) {
+    const { settings, context, log, redactor } = run;
+    return log.group('Validate', async () => {
+        const bytes = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);
         try {
-            return await attempt(attemptNumber);
+            const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file);
+            log.info(`${settings.file} is valid (${settings.mode} mode).`);
+            return desired;
         }
         catch (error) {
-            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
-            if (!verdict.retry || attemptNumber > policy.retries)
-                throw withAttempts(error, attemptNumber);
-            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
-                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
+            if (error instanceof InvalidFileError) {
+                const title = `Invalid ${(0,external_node_path_namespaceObject.basename)(settings.file)}`;
+                for (const problem of error.problems)
+                    log.error(problem.message, { file: settings.repoPath, startLine: problem.line, startColumn: problem.column, title });
             }
-            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
-            if (delayMs >= deadline.remainingMs())
-                throw withAttempts(error, attemptNumber);
-            onRetry?.({ attempt: attemptNumber, delayMs, error });
-            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
-            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
-        }
-    }
-}
-/** Full jitter: spreads retries of many jobs hit by the same outage. */
-function backoffDelay(retryNumber, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
-    return Math.round(random() * ceiling);
-}
-/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const date = parseHttpDate(text);
-    if (date === undefined)
-        return undefined;
-    return Math.max(0, date - now);
-}
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = '\\d{2}:\\d{2}:\\d{2}';
-/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
-const HTTP_DATE = [
-    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
-];
-/**
- * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
- * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
- */
-function parseHttpDate(text) {
-    const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
-    if (form < 0)
-        return undefined;
-    // asctime has no zone; it is GMT, not the runner's local time.
-    const date = Date.parse(form === 2 ? `${text} GMT` : text);
-    return Number.isNaN(date) ? undefined : date;
-}
-function withAttempts(error, attempts) {
-    if (typeof error === 'object' && error !== null)
-        error.attempts = attempts;
-    return error;
-}
-function attemptsOf(error) {
-    const attempts = error?.attempts;
-    return typeof attempts === 'number' ? attempts : 1;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-const MODES = ['auto', 'plan', 'apply', 'check', 'validate'];
-const DEFAULT_TUNING = {
-    requestTimeoutMs: 30_000,
-    deadlineMs: 10 * 60_000,
-    retry: DEFAULT_RETRY_POLICY,
-};
-const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
-const DEFAULT_FILE = 'leadconduit-account.json';
-/** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
-function readInput(env, name) {
-    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-function getSettings(env, run, tuning = {}) {
-    const problems = [];
-    const bool = (name, fallback) => {
-        const raw = readInput(env, name);
-        if (raw === '')
-            return fallback;
-        if (['true', 'True', 'TRUE'].includes(raw))
-            return true;
-        if (['false', 'False', 'FALSE'].includes(raw))
-            return false;
-        problems.push(`Input "${name}" must be true or false, not "${raw}".`);
-        return fallback;
-    };
-    const requestedRaw = readInput(env, 'mode') || 'auto';
-    const requestedMode = MODES.includes(requestedRaw.toLowerCase()) ? requestedRaw.toLowerCase() : undefined;
-    if (!requestedMode)
-        problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
-    const { url: baseUrl, problem: baseUrlProblem } = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, 'Input "base-url"', 'the "api-key" input');
-    if (baseUrlProblem)
-        problems.push(baseUrlProblem);
-    const file = readInput(env, 'file') || DEFAULT_FILE;
-    const filePath = (0,external_node_path_namespaceObject.resolve)(run.workspace, file);
-    if (!isInside((0,external_node_path_namespaceObject.resolve)(run.workspace), filePath)) {
-        problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
-    }
-    const settings = {
-        apiKey: readInput(env, 'api-key'),
-        file,
-        filePath,
-        requestedMode: requestedMode ?? 'auto',
-        mode: resolveMode(requestedMode ?? 'auto', run.eventName),
-        baseUrl,
-        githubToken: readInput(env, 'github-token'),
-        comment: bool('comment', true),
-        allowDestructive: bool('allow-destructive', false),
-        allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
-        tuning: { ...DEFAULT_TUNING, ...tuning },
-    };
-    if (problems.length === 1)
-        throw new InputError(problems[0] ?? '');
-    if (problems.length > 1)
-        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
-    return settings;
-}
-/** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
-function resolveMode(mode, eventName) {
-    if (mode !== 'auto')
-        return mode;
-    switch (eventName) {
-        case 'push':
-        case 'workflow_dispatch':
-            return 'apply';
-        case 'schedule':
-            return 'check';
-        default:
-            return 'plan';
-    }
-}
-/**
- * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
- * API key never crosses a network in clear text. `name` is how the setting is called where it was
- * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
- */
-function checkBaseUrl(raw, name, keyGoes) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-        return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".` };
-    }
-    const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-    if (url.username || url.password)
-        return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
-    if (url.search || url.hash)
-        return result(`${name} must not have a query or fragment ("${raw}").`);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return result(`${name} must be an https:// URL, not "${raw}".`);
-    return result();
-}
-/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
-function isInside(root, path) {
-    const inside = (0,external_node_path_namespaceObject.relative)(root, path);
-    return inside !== '' && inside !== '..' && !inside.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(inside);
-}
-/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
-function credentialsIn(rawUrl) {
-    const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
-    if (!match?.[1])
-        return [];
-    return match[1].split(':').map((part) => {
-        try {
-            return decodeURIComponent(part);
-        }
-        catch {
-            return part;
+            throw error;
         }
     });
 }
-/** The URL as it may be shown: without user name or password. */
-function displayUrl(rawUrl) {
-    return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
+/** Step "Read the live account": the account, checked against the file's id, and the plan. */
+async function readLivePlan(run, desired) {
+    return run.log.group('Read the live account', async () => {
+        const plan = await readPlan(run.leadconduit(), desired, run.settings.file);
+        run.log.info(`Read account ${plan.live.name ?? ''} (${plan.live.id}) with ${plan.via}.`);
+        const { total, destructive } = countChanges(plan.changes);
+        run.log.info(`${total} change(s), ${destructive} destructive.`);
+        return plan;
+    });
 }
-function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
-        return true;
-    return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
+/** The facts of a plan every summary shows. */
+function planFacts(plan) {
+    return { account: { id: plan.live.id, name: plan.live.name }, changes: plan.changes, requestBody: plan.body };
+}
+/** Apply and check read the live account: without the key there is nothing they can do. */
+function missingApiKey(mode) {
+    return new InputError(`Input "api-key" is empty: ${mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`);
 }
 
-;// CONCATENATED MODULE: ./src/leadconduit.ts
+;// CONCATENATED MODULE: ./src/modes/apply.ts
 
 
 
-/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
-class LeadConduitError extends UserError {
-    name = 'LeadConduitError';
-    call;
-    status;
-    constructor(message, call, status) {
-        super(message);
-        this.call = call;
-        this.status = status;
-    }
-}
-/** One failed attempt, before retries are decided. */
-class AttemptError extends Error {
-    kind;
-    status;
-    retryAfterMs;
-    /** A network failure or timeout while the answer's body was arriving (the request was received). */
-    reading = false;
-    constructor(kind, message, status, retryAfterMs) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-};
-function createLeadConduitClient(options) {
-    const { redactor, deadline } = options;
-    redactor.add(options.apiKey);
-    // A trailing slash makes "account" resolve under any path the base URL has.
-    const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-    // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
-    let api;
-    const loadApi = async () => (api ??= (await __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.bind(__nccwpck_require__, 9586))).default.create({
-        baseUrl,
-        headers: {
-            authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
-            accept: 'application/json',
-            'user-agent': 'leadconduit-account-action',
-        },
-        retry: 0, // retries are ours (withRetry), so the body read is retried too
-        timeout: false, // our signal bounds the whole attempt, body included
-        throwHttpErrors: false,
-        // Never follow a redirect: it could carry the API key to another host.
-        redirect: 'manual',
-    }));
-    async function attempt(attemptSignal, method, path, body) {
-        const { signal } = attemptSignal;
-        const started = performance.now();
-        // ky links our signal to the request through signals Node may garbage-collect once the
-        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
-        // Holding the request until the body is read keeps that link alive.
-        const pinned = {};
-        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
-        const failed = (error, reading) => {
-            if (deadline.signal.aborted)
-                return new AttemptError('deadline', String(deadline.signal.reason.message));
-            const attemptError = attemptSignal.timedOut
-                ? new AttemptError('timeout', reading
-                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
-                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
-                : new AttemptError('network', networkReason(error));
-            attemptError.reading = reading;
-            return attemptError;
-        };
-        let response;
-        try {
-            response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
-        }
-        catch (error) {
-            throw failed(error, false);
-        }
-        let text;
-        try {
-            text = await response.text();
-        }
-        catch (error) {
-            throw failed(error, true);
-        }
-        finally {
-            delete pinned.request;
-        }
-        options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
-        if (response.status >= 300 && response.status < 400) {
-            throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
-        }
-        if (!response.ok) {
-            throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
-        }
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`, response.status);
-        }
-    }
-    async function call(method, path, body) {
-        const label = `${method} /${path}`;
-        try {
-            return await withRetry(() => withAttemptSignal(deadline, options.requestTimeoutMs, (attemptSignal) => attempt(attemptSignal, method, path, body)), classify, options.retry, deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error.message}); retrying in ${delayMs} ms`));
-        }
-        catch (error) {
-            throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
-        }
-    }
-    function parseAccount(value, label) {
-        registerSecrets(value, redactor);
-        const parsed = liveAccountSchema.safeParse(value);
-        if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
-        }
-        return withoutSecrets(parsed.data);
-    }
-    return {
-        async readAccount(expectedId) {
-            try {
-                return { account: parseAccount(await call('GET', 'account'), 'GET /account'), via: 'GET /account' };
-            }
-            catch (error) {
-                if (!(error instanceof LeadConduitError) || (error.status !== 404 && error.status !== 405))
-                    throw error;
-                options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
-            }
-            const user = await call('GET', 'user');
-            registerSecrets(user, redactor);
-            const parsedUser = userSchema.safeParse(user);
-            if (!parsedUser.success) {
-                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
-            }
-            const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
-            return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
-        },
-        async updateAccount(body) {
-            return parseAccount(await call('PUT', 'account', body), 'PUT /account');
-        },
+
+
+
+
+
+/**
+ * Apply (push to main, workflow_dispatch): the one PUT /account, after the destructive and the
+ * reviewed-plan guards, then the read-after-write check. Every apply leaves a rollback file.
+ */
+async function applyMode(run) {
+    const { settings, context, log } = run;
+    const desired = await loadDesiredState(run);
+    if (settings.apiKey === '')
+        throw missingApiKey(settings.mode);
+    const plan = await readLivePlan(run, desired);
+    const trigger = {
+        actor: context.actor,
+        event: context.eventName,
+        commit: context.sha,
+        ...(context.pullRequest?.url ? { pullRequest: { number: context.pullRequest.number, url: context.pullRequest.url } } : {}),
+        ...(context.runUrl ? { runUrl: context.runUrl } : {}),
     };
-}
-function chooseAccount(accounts, expectedId) {
-    const list = accounts.map((a) => `${a.id} (${a.name ?? 'no name'})`).join(', ');
-    if (expectedId !== undefined) {
-        const match = accounts.find((a) => a.id.toLowerCase() === expectedId.toLowerCase());
-        if (match)
-            return match;
-        throw new LeadConduitError(`The API key's user has no account with id ${expectedId} (the "id" in the file); its accounts: ${list || 'none'}.`, 'GET /user');
+    if (plan.changes.length === 0) {
+        log.info('Nothing to apply: the live account matches the file.');
+        return { ...planFacts(plan), trigger, notes: [], outcome: 'no-changes' };
     }
-    const [only, ...others] = accounts;
-    if (only && others.length === 0)
-        return only;
-    if (!only)
-        throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
-    throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
-}
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
-function registerSecrets(value, redactor) {
-    if (typeof value !== 'object' || value === null)
-        return;
-    if (Array.isArray(value)) {
-        for (const item of value)
-            registerSecrets(item, redactor);
-        return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-        if (SECRET_FIELDS.includes(key))
-            redactor.add(child);
-        else if (typeof child === 'object')
-            registerSecrets(child, redactor);
-    }
-}
-function withoutSecrets(account) {
-    const copy = { ...account };
-    for (const field of SECRET_FIELDS)
-        delete copy[field];
-    return copy;
-}
-function classify(error) {
-    if (!(error instanceof AttemptError))
-        return { retry: false };
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return { retry: true };
-    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
-        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
-    }
-    return { retry: false };
-}
-/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
-const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
-/** One line: which call, what happened, what it means, what to do. */
-function toLeadConduitError(error, label, method, baseUrl, redactor) {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
-    const unknownOutcome = method === 'PUT' ? ` ${MAYBE_APPLIED}` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
-        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
-        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
-    }
-    if (error instanceof DeadlineExceededError) {
-        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-    }
-    if (!(error instanceof AttemptError)) {
-        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
-    }
-    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
-    switch (error.kind) {
-        case 'deadline':
-            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-        case 'timeout':
-            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
-        case 'network':
-            if (error.reading) {
-                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and the runner's network, then re-run the job.${unknownOutcome}`, label);
-            }
-            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
-        case 'redirect':
-            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
-        case 'bad-body':
-            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
-        case 'http': {
-            const status = error.status ?? 0;
-            const name = statusName(status);
-            if (status === 401 || status === 403) {
-                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check the api-key secret: it must be a current LeadConduit API key with access to this account.`, label, status);
-            }
-            if (status === 404 || status === 405) {
-                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
-            }
-            if ((status === 400 || status === 422) && method === 'PUT') {
-                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
-            }
-            if (status === 429) {
-                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
-            }
-            if (status >= 500) {
-                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
-            }
-            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
-        }
-    }
-}
-function statusName(status) {
-    if (status === undefined)
-        return 'an error';
-    const text = STATUS_TEXT[status];
-    return text ? `${status} ${text}` : String(status);
-}
-/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
-function describeErrorBody(text, contentType) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return '';
+    // What is known so far, for the summary whatever the outcome.
+    const notes = [];
+    let pullRequest = trigger.pullRequest;
+    let sent = {};
+    const known = () => ({ ...planFacts(plan), ...sent, trigger: { ...trigger, ...(pullRequest ? { pullRequest } : {}) }, notes, outcome: 'failed' });
     try {
-        const json = JSON.parse(trimmed);
-        const message = pickMessage(json);
-        if (message)
-            return truncate(message);
-    }
-    catch {
-        // not JSON: fall through
-    }
-    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
-    }
-    return truncate(trimmed.replace(/\s+/g, ' '));
-}
-function pickMessage(json) {
-    if (typeof json === 'string')
-        return json;
-    if (typeof json !== 'object' || json === null)
-        return undefined;
-    const record = json;
-    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
-        const value = record[key];
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
-        if (Array.isArray(value)) {
-            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
-            if (parts.length > 0)
-                return parts.join('; ');
+        const applied = await log.group('Apply', () => applyPlan(plan, {
+            client: run.leadconduit(),
+            allowDestructive: settings.allowDestructive,
+            allowDestructiveHint: 'set allow-destructive: true for this run',
+            guards: [
+                async () => {
+                    const review = await reviewedPlanGuard(run, plan);
+                    notes.push(...review.notes);
+                    pullRequest = review.pullRequest ?? pullRequest;
+                    return review.refusal;
+                },
+            ],
+            beforeSend: async () => {
+                const before = formatStateFile(previousState(desired.state, plan.live));
+                const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
+                log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
+                sent = { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} };
+            },
+        }));
+        switch (applied.status) {
+            case 'refused':
+                return { ...known(), error: applied.refusal.message, failure: applied.refusal.message };
+            case 'mismatched':
+                return { ...known(), mismatches: applied.mismatches, error: applied.message, failure: applied.message };
+            case 'applied':
+                log.info(`Applied ${plan.changes.length} change(s); the account now matches ${settings.file}.`);
+                return { ...known(), outcome: 'applied' };
         }
-        if (typeof value === 'object' && value !== null) {
-            const nested = pickMessage(value);
-            if (nested)
-                return nested;
-        }
-    }
-    return undefined;
-}
-function describeBody(text, contentType) {
-    if (text.trim() === '')
-        return 'it is empty';
-    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
-        return 'it is an HTML page';
-    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
-    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
-    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
-}
-function endsEarly(text) {
-    try {
-        JSON.parse(text);
-        return false;
     }
     catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
+        return failedResult(error, known(), log);
     }
-}
-function truncate(text, max = 300) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-function networkReason(error) {
-    const codes = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        ENOTFOUND: 'host not found',
-        EAI_AGAIN: 'DNS lookup failed',
-        ETIMEDOUT: 'connection timed out',
-        EPIPE: 'connection closed',
-        UND_ERR_SOCKET: 'connection closed by the server',
-        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
-    };
-    let current = error;
-    for (let depth = 0; depth < 5 && current; depth++) {
-        const code = current.code;
-        if (typeof code === 'string')
-            return codes[code] ? `${codes[code]} (${code})` : code;
-        current = current.cause;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-
-
-/**
- * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
- * outputs, the job summary and the failure message.
- */
-class Log {
-    #redactor;
-    constructor(redactor) {
-        this.#redactor = redactor;
-    }
-    scrub(text) {
-        return this.#redactor.scrub(text);
-    }
-    info(message) {
-        info(this.scrub(message));
-    }
-    debug(message) {
-        core_debug(this.scrub(message));
-    }
-    notice(message, props = {}) {
-        notice(this.scrub(message), this.#props(props));
-    }
-    warning(message, props = {}) {
-        warning(this.scrub(message), this.#props(props));
-    }
-    error(message, props = {}) {
-        error(this.scrub(message), this.#props(props));
-    }
-    setOutput(name, value) {
-        setOutput(name, this.scrub(value));
-    }
-    fail(message) {
-        setFailed(this.scrub(message));
-    }
-    /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
-    async summary(markdown) {
-        const text = this.scrub(markdown);
-        if (!process.env.GITHUB_STEP_SUMMARY) {
-            core_debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
-            return;
-        }
-        // Appended directly: core.summary caches the file path of its first use.
-        await (0,promises_namespaceObject.appendFile)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
-    }
-    #props(props) {
-        return props.title === undefined ? props : { ...props, title: this.scrub(props.title) };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/** Every leaf setting the file manages, in file order. */
-function managedSettings(desired) {
-    const settings = [];
-    const walk = (value, path) => {
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-            for (const [key, child] of Object.entries(value))
-                walk(child, [...path, key]);
-        }
-        else if (value !== undefined) {
-            settings.push({ path, value: value });
-        }
-    };
-    for (const [key, value] of Object.entries(desired)) {
-        if (key === '$schema' || key === 'id')
-            continue;
-        walk(value, [key]);
-    }
-    return settings;
-}
-function valueAt(root, path) {
-    let current = root;
-    for (const key of path) {
-        if (typeof current !== 'object' || current === null)
-            return null;
-        current = current[key];
-    }
-    return current === undefined ? null : current;
-}
-/** Equal as settings: date-times compare as instants, so "…56Z" equals "…56.000Z". */
-function sameValue(path, a, b) {
-    if (a === b)
-        return true;
-    if (isDateTimePath(path) && typeof a === 'string' && typeof b === 'string') {
-        const left = Date.parse(a);
-        return !Number.isNaN(left) && left === Date.parse(b);
-    }
-    return false;
-}
-/** desired + live -> the changes an apply would make, in file order. */
-function planChanges(desired, live) {
-    const changes = [];
-    for (const { path, value } of managedSettings(desired)) {
-        const before = valueAt(live, path);
-        if (sameValue(path, before, value))
-            continue;
-        const warning = destructiveWarning(path, before, value);
-        changes.push({ path: path.join('.'), before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
-    }
-    return changes;
-}
-function destructiveWarning(path, before, after) {
-    const key = path.join('.');
-    if (key === 'data_retention_in_days' && typeof after === 'number') {
-        if (typeof before !== 'number') {
-            return `sets a retention period of ${after} days where none was set: lead events older than ${after} days are permanently deleted`;
-        }
-        if (after < before) {
-            return `lowers data retention from ${before} to ${after} days: lead events older than ${after} days are permanently deleted`;
-        }
-    }
-    if (key === 'data_truncated_at') {
-        return 'moves the data truncation point: lead data before it can be permanently removed';
-    }
-    return undefined;
 }
 /**
- * The body of the one PUT /account: only the top-level fields with a change. A nested object is
- * sent whole (the live object's writable fields overlaid with the file's), so the result is the
- * same whether the server merges or replaces nested objects, and unmanaged settings keep their values.
+ * After a merge, the changes about to be sent must be the ones reviewers saw in the PR comment.
+ * A live edit made after the review changes the plan, and then nothing is sent.
  */
-function buildAccountUpdate(desired, live, changes) {
-    const changed = new Set(changes.map((change) => change.path.split('.')[0]));
-    const body = {};
-    for (const field of WRITABLE_FIELDS) {
-        if (!changed.has(field))
-            continue;
-        switch (field) {
-            case 'data_retention_in_days':
-                if (desired.data_retention_in_days !== undefined)
-                    body.data_retention_in_days = desired.data_retention_in_days;
-                break;
-            case 'data_truncated_at':
-                if (desired.data_truncated_at !== undefined)
-                    body.data_truncated_at = desired.data_truncated_at;
-                break;
-            case 'features':
-                body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
-                break;
-            case 'subscriptions':
-                body.subscriptions = overlaySubscriptions(live, desired.subscriptions ?? {});
-                break;
+async function reviewedPlanGuard(run, plan) {
+    const { context, settings, log } = run;
+    const notes = [];
+    const refuse = (message) => ({ notes, refusal: { guard: 'reviewed-plan', message } });
+    const pass = (note, pullRequest) => ({ notes: [...notes, note], ...(pullRequest ? { pullRequest } : {}) });
+    if (context.eventName !== 'push') {
+        return pass(`No reviewed plan was looked for (a ${context.eventName || 'manual'} run); the changes below were applied as planned now.`);
+    }
+    const github = await run.github();
+    if (!github)
+        return pass('No reviewed plan was found (no github-token or repository); applied without comparing with a reviewed plan.');
+    let lookup;
+    try {
+        lookup = await findReviewedPlan(github, context.sha, settings.repoPath);
+    }
+    catch (error) {
+        // Not "no reviewed plan": there may be one we cannot see. Sending unchecked changes after a
+        // merge is what this guard exists to stop, so stop unless told otherwise.
+        const reason = describeGitHubError('look up the reviewed plan', error);
+        if (!settings.allowUnreviewedChanges) {
+            return refuse(`${reason} Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.`);
         }
+        log.warning(reason);
+        return pass(`${reason} Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.`);
     }
-    return body;
-}
-function liveFeatures(live) {
-    const features = {};
-    for (const [name, on] of Object.entries(live.features ?? {}))
-        if (typeof on === 'boolean')
-            features[name] = on;
-    return features;
-}
-function overlaySubscriptions(live, desired) {
-    const result = {};
-    const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
-    for (const name of names) {
-        const current = live.subscriptions?.[name] ?? undefined;
-        const writable = {};
-        for (const field of SUBSCRIPTION_FIELDS) {
-            const value = current?.[field];
-            if (typeof value === 'string')
-                writable[field] = value;
-        }
-        const wanted = definedOnly(desired[name] ?? {});
-        // A subscription the account does not have is sent only when the file sets one of its fields:
-        // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
-        if (!current && Object.keys(wanted).length === 0)
-            continue;
-        result[name] = { ...writable, ...wanted };
+    if (lookup.found === 'no-pull-request') {
+        return pass('No reviewed plan was found: this commit belongs to no pull request (a direct push). Applied without comparing with a reviewed plan.');
     }
-    return result;
-}
-function definedOnly(record) {
-    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
-}
-/** After the PUT: every managed setting must now equal the file. */
-function verifyAccount(desired, account) {
-    const mismatches = [];
-    for (const { path, value } of managedSettings(desired)) {
-        const actual = valueAt(account, path);
-        if (!sameValue(path, actual, value))
-            mismatches.push({ path: path.join('.'), expected: value, actual });
+    const { pullRequest } = lookup;
+    const prNumber = pullRequest.number;
+    if (lookup.found === 'no-plan') {
+        return pass(`No reviewed plan was found on pull request #${prNumber} (no plan comment for this file). Applied without comparing with a reviewed plan.`, pullRequest);
     }
-    return mismatches;
-}
-/**
- * Three-way plan: a change the pull request makes (the file's value differs from the base
- * branch's) versus a live edit outside the file that any apply would revert.
- */
-function classifyChanges(changes, base) {
-    return changes.map((change) => {
-        const path = change.path.split('.');
-        const baseValue = base === undefined ? null : valueAt(base, path);
-        const unchangedByPr = base !== undefined && baseValue !== null && sameValue(path, baseValue, change.after);
-        return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
-    });
-}
-/** The managed settings as they are live: a desired-state file that would put them back. */
-function previousState(desired, live) {
-    const result = {};
-    if (desired.$schema !== undefined)
-        result.$schema = desired.$schema;
-    if (desired.id !== undefined)
-        result.id = desired.id;
-    for (const { path } of managedSettings(desired)) {
-        const value = valueAt(live, path);
-        if (value === null)
-            continue; // not set live: nothing to put back
-        let target = result;
-        for (const key of path.slice(0, -1)) {
-            target[key] ??= {};
-            target = target[key];
-        }
-        target[path[path.length - 1] ?? ''] = value;
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/pull-request.ts
-
-
-/**
- * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
- * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
- * `data`; read as "no comments", that would post a second plan comment. Retried like a network error.
- */
-class UnexpectedAnswerError extends Error {
-    name = 'UnexpectedAnswerError';
-    constructor(call, data) {
-        const got = data === '' || data === undefined
-            ? 'empty (the connection was probably cut)'
-            : typeof data === 'string'
-                ? 'not valid JSON (probably cut short)'
-                : 'JSON of another shape than that call returns';
-        super(`GitHub's answer to ${call} was ${got}`);
-    }
-}
-const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
-/** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
-function pull_request_classify(error) {
-    const { status, message = '', response } = (error ?? {});
-    const header = (name) => {
-        const value = response?.headers?.[name];
-        return value === undefined ? undefined : String(value);
-    };
-    let retryAfterMs = parseRetryAfter(header('retry-after'));
-    // A primary rate limit says when it resets instead (epoch seconds).
-    const reset = Number(header('x-ratelimit-reset'));
-    if (retryAfterMs === undefined && header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
-        retryAfterMs = Math.max(0, reset * 1000 - Date.now());
-    }
-    const after = retryAfterMs === undefined ? {} : { retryAfterMs };
-    // octokit reports a network failure or an aborted request as status 500 or without a status.
-    if (status === undefined || status >= 500 || status === 408)
-        return { retry: true, ...after };
-    if (status === 429)
-        return { retry: true, ...after };
-    if (status === 403 && (retryAfterMs !== undefined || RATE_LIMIT_MESSAGE.test(message))) {
-        // GitHub: without a Retry-After, wait at least a minute.
-        return { retry: true, retryAfterMs: retryAfterMs ?? 60_000 };
-    }
-    return { retry: false };
-}
-/** Whether a failed create may have made the comment all the same: no answer, a 5xx, a 2xx cut short. */
-function mightHaveCreated(error) {
-    const cause = error instanceof RetryAfterTooLongError ? error.lastError : error;
-    const { status } = (cause ?? {});
-    return status === undefined || status >= 500 || status === 408;
-}
-function commentOf(data, call) {
-    const c = data;
-    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
-        throw new UnexpectedAnswerError(call, data);
-    }
-    return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url };
-}
-function listOf(data, call) {
-    if (!Array.isArray(data))
-        throw new UnexpectedAnswerError(call, data);
-    return data;
-}
-async function createGitHubApi(options) {
-    // Loaded here, not at start-up: validation and most applies never talk to GitHub.
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
-    const { owner, repo, deadline } = options;
-    const call = (label, fn) => withRetry((attempt) => withAttemptSignal(deadline, options.requestTimeoutMs, ({ signal }) => fn(signal, attempt)), pull_request_classify, options.retry, deadline, ({ attempt, delayMs, error }) => options.debug?.(`GitHub ${label} attempt ${attempt} failed (${error.message}); retrying in ${delayMs} ms`));
-    async function listMarked(issueNumber, marker, stopAtFirst) {
-        const found = [];
-        for (let page = 1;; page++) {
-            const label = `list comments of #${issueNumber} (page ${page})`;
-            // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
-            const comments = await call(label, async (signal) => {
-                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
-                return listOf(data, label).map((item) => commentOf(item, label));
-            });
-            for (const comment of comments) {
-                if (comment.body.startsWith(marker)) {
-                    found.push(comment);
-                    if (stopAtFirst)
-                        return found;
-                }
-            }
-            if (comments.length < 100)
-                return found;
-        }
-    }
-    async function update(id, body) {
-        const label = `update comment ${id}`;
-        return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
+    if (sameChanges(lookup.changes, plan.changes))
+        return pass(`The changes match the plan reviewed on pull request #${prNumber}.`, pullRequest);
+    const show = (list) => list.length === 0 ? 'no changes' : list.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`).join(', ');
+    const message = `The changes to send differ from the plan reviewed on pull request #${prNumber}: reviewed ${show(lookup.changes)}; now ${show(plan.changes)}. The live account changed after the review.`;
+    if (settings.allowUnreviewedChanges) {
+        log.warning(message);
+        return pass(`${message} Applied anyway because allow-unreviewed-changes is true.`, pullRequest);
     }
     return {
-        async findComment(issueNumber, marker) {
-            return (await listMarked(issueNumber, marker, true))[0];
-        },
-        async upsertComment(issueNumber, marker, body) {
-            // Every page is read: an earlier race may have left duplicates, which go now.
-            const [existing, ...stale] = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
-            if (existing) {
-                const comment = await update(existing.id, body);
-                for (const duplicate of stale)
-                    await deleteQuietly(duplicate.id);
-                return { comment, created: false };
-            }
-            // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
-            // made, a cut connection) may still have created it. Look before posting again, and look
-            // again after, whatever the outcome.
-            const label = `create comment on #${issueNumber}`;
-            let mine;
-            let createError;
-            try {
-                mine = await call(label, async (signal, attempt) => {
-                    if (attempt > 1) {
-                        const made = (await listMarked(issueNumber, marker, true))[0];
-                        if (made)
-                            return made;
-                    }
-                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
-                });
-            }
-            catch (error) {
-                // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
-                if (!mightHaveCreated(error))
-                    throw error;
-                createError = error;
-            }
-            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
-            let all;
-            try {
-                all = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
-            }
-            catch (error) {
-                if (mine) {
-                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
-                    return { comment: mine, created: true };
-                }
-                throw createError ?? error;
-            }
-            const [oldest, ...duplicates] = all;
-            if (!oldest) {
-                if (mine)
-                    return { comment: mine, created: true };
-                throw createError;
-            }
-            for (const duplicate of duplicates)
-                await deleteQuietly(duplicate.id);
-            const ours = oldest.id === mine?.id || oldest.body === body;
-            return { comment: oldest.body === body ? oldest : await update(oldest.id, body), created: ours };
-        },
-        async readFile(path, ref) {
-            const label = `read ${path} at ${ref.slice(0, 12)}`;
-            try {
-                const data = await call(label, async (signal) => {
-                    const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data;
-                    if (!isContentsAnswer(answer))
-                        throw new UnexpectedAnswerError(label, answer);
-                    return answer;
-                });
-                if (Array.isArray(data))
-                    return undefined; // a directory
-                const { type, content } = data;
-                return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
-            }
-            catch (error) {
-                if (error.status === 404)
-                    return undefined;
-                throw error;
-            }
-        },
-        async pullRequestsForCommit(sha) {
-            const label = `list pull requests of commit ${sha.slice(0, 12)}`;
-            return call(label, async (signal) => {
-                const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
-                return listOf(data, label).map((item) => {
-                    const pr = item;
-                    if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number')
-                        throw new UnexpectedAnswerError(label, data);
-                    return {
-                        number: pr.number,
-                        url: typeof pr.html_url === 'string' ? pr.html_url : '',
-                        mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
-                        merged: Boolean(pr.merged_at),
-                    };
-                });
-            });
-        },
+        ...refuse(`${message} Nothing was sent. Re-run the plan (push to a pull request) and review it, or set allow-unreviewed-changes: true.`),
+        pullRequest,
     };
-    async function deleteQuietly(id) {
-        try {
-            await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
-        }
-        catch (error) {
-            // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
-            // posted all the same; a leftover duplicate is not worth failing the comment for.
-            if (error.status !== 404)
-                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
-        }
-    }
-}
-/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
-function isContentsAnswer(answer) {
-    if (Array.isArray(answer))
-        return true;
-    return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
-}
-/** A GitHub failure as one line for a warning: what failed, GitHub's answer, what to do. */
-function describeGitHubError(action, error) {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = (error.lastError ?? {});
-        return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
-    }
-    if (error instanceof DeadlineExceededError)
-        return `Could not ${action}: ${error.message}. Re-run the job.`;
-    if (error instanceof UnexpectedAnswerError)
-        return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
-    const { status, message, response, cause } = (error ?? {});
-    const reason = firstLine(message ?? String(error));
-    // octokit reports "no answer" (refused, reset, timed out) as status 500 without a response.
-    const noAnswer = status === undefined || (status === 500 && response === undefined);
-    if (noAnswer && (cause?.name === 'TimeoutError' || error?.name === 'TimeoutError')) {
-        return `Could not ${action}: GitHub did not answer in time${tries}. Check GitHub's status, then re-run the job.`;
-    }
-    if (noAnswer) {
-        return `Could not ${action}: GitHub could not be reached${tries} (${reason}). Check GitHub's status and the runner's network, then re-run the job.`;
-    }
-    if (status === 429 || (status === 403 && RATE_LIMIT_MESSAGE.test(message ?? ''))) {
-        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}): the token is rate-limited. Re-run the job later.`;
-    }
-    if (status === 401) {
-        return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
-    }
-    if (status === 403) {
-        return `Could not ${action}: GitHub answered 403 (${reason}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`;
-    }
-    if (status === 404)
-        return `Could not ${action}: GitHub answered 404 (${reason}). Check the repository and the token's access.`;
-    if (status >= 500)
-        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}). GitHub may be having an outage; re-run the job later.`;
-    return `Could not ${action}: GitHub answered ${status}${tries} (${reason}).`;
-}
-/** GitHub's message, one line; an HTML error page (a proxy's) by its title, never the page. */
-function firstLine(text) {
-    const trimmed = (text ?? '').trim();
-    if (/^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${title.slice(0, 80)}"` : ''}`;
-    }
-    const line = trimmed.split('\n')[0]?.trim() ?? '';
-    if (line === '')
-        return 'no message';
-    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-;// CONCATENATED MODULE: ./src/redact.ts
-const MASK = '***';
+;// CONCATENATED MODULE: ./src/modes/check.ts
+
+
+
 /**
- * Holds every secret seen during the run. Each one is registered with the runner (so its log
- * masks it) and scrubbed from every text this action writes itself: the summary file, the
- * outputs file, PR comments and error messages are not masked by the runner.
+ * Check (schedule): drift between the live account and the file fails the step and hands over
+ * the file updated with the live values, ready for a pull request.
  */
-class Redactor {
-    #secrets = new Set();
-    #register;
-    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
-    constructor(register) {
-        this.#register = register;
-    }
-    add(secret) {
-        if (typeof secret !== 'string')
-            return;
-        const value = secret.trim();
-        // Very short values would scrub ordinary words; no real key is this short.
-        if (value.length < 4 || this.#secrets.has(value))
-            return;
-        this.#secrets.add(value);
-        this.#register(value);
-        // The same secret as it would appear inside a JSON string, a URL or Basic auth.
-        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
-            if (variant !== value)
-                this.#secrets.add(variant);
-        }
-        this.#secrets.add(Buffer.from(`API:${value}`).toString('base64'));
-    }
-    scrub(text) {
-        if (this.#secrets.size === 0 || text.length === 0)
-            return text;
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
-        }
-        return result;
-    }
+async function checkMode(run) {
+    const { settings, context, log } = run;
+    const desired = await loadDesiredState(run);
+    if (settings.apiKey === '')
+        throw missingApiKey(settings.mode);
+    const plan = await readLivePlan(run, desired);
+    const facts = planFacts(plan);
+    if (plan.changes.length === 0)
+        return { ...facts, outcome: 'no-changes', notes: [] };
+    const updated = fileWithLiveValues(desired.text, plan.changes);
+    const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'drift', log.scrub(updated));
+    const list = plan.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
+    return {
+        ...facts,
+        outcome: 'drift',
+        notes: [],
+        driftFile: updated,
+        outputs: path ? { driftFile: path } : {},
+        failure: `Drift: ${plan.changes.length} setting(s) in the live account differ from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/markdown.ts
@@ -44822,12 +45310,8 @@ function details(summary, body) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 
-function countChanges(changes) {
-    return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
-}
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
+
+
 /** The first line: the verdict and its counts. */
 function headline(report) {
     const { total, destructive } = countChanges(report.changes);
@@ -44952,89 +45436,146 @@ function changesOutput(changes) {
     return JSON.stringify(changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })));
 }
 
-;// CONCATENATED MODULE: ./src/reviewed-plan.ts
+;// CONCATENATED MODULE: ./src/modes/plan.ts
 
-const COMMENT_MARKER = 'leadconduit-account-action:comment';
-const PLAN_MARKER = 'leadconduit-account-action:plan:v1';
-/** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
-function commentMarker(file) {
-    return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
-}
-/** Date-times as instants, in path order: two digests of the same change set are equal strings. */
-function digest(changes) {
-    return changes
-        .map((c) => {
-        const path = c.path.split('.');
-        return { path: c.path, before: normalize(path, c.before), after: normalize(path, c.after) };
-    })
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-function planMarker(changes) {
-    // base64url keeps any value ("-->" included) from ending the HTML comment.
-    const payload = Buffer.from(JSON.stringify(digest(changes))).toString('base64url');
-    return `<!-- ${PLAN_MARKER} ${payload} -->`;
-}
-/** The reviewed changes from a comment body, or undefined when it has none or it is unreadable. */
-function readPlanMarker(body) {
-    const match = new RegExp(`<!-- ${PLAN_MARKER} ([A-Za-z0-9_-]*) -->`).exec(body);
-    if (!match)
-        return undefined;
-    try {
-        const value = JSON.parse(Buffer.from(match[1] ?? '', 'base64url').toString('utf8'));
-        if (!Array.isArray(value))
-            return undefined;
-        return value.filter((v) => typeof v === 'object' && v !== null && typeof v.path === 'string');
-    }
-    catch {
-        return undefined;
-    }
-}
-function sameChanges(reviewed, planned) {
-    const normalizedReviewed = reviewed
-        .map((r) => {
-        const path = r.path.split('.');
-        return { path: r.path, before: normalize(path, r.before), after: normalize(path, r.after) };
-    })
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return JSON.stringify(normalizedReviewed) === JSON.stringify(digest(planned));
-}
-function normalize(path, value) {
-    if (isDateTimePath(path) && typeof value === 'string') {
-        const time = Date.parse(value);
-        if (!Number.isNaN(time))
-            return new Date(time).toISOString();
-    }
-    return value ?? null;
-}
 
-;// CONCATENATED MODULE: ./src/state-files.ts
+
+
+
 
 /**
- * The desired-state file with the live values of the drifted settings written in, keeping the
- * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
+ * Plan (pull requests): what merging would change, in the summary, as annotations on the file and
+ * in the pull request's one plan comment. Sends nothing to LeadConduit.
  */
-function fileWithLiveValues(text, drift) {
-    const formattingOptions = detectFormatting(text);
-    let result = text;
-    for (const change of drift) {
-        // A setting not set live cannot be written as a value; the file keeps it.
-        if (change.before === null)
-            continue;
-        const edits = (0,main.modify)(result, change.path.split('.'), change.before, { formattingOptions });
-        result = (0,main.applyEdits)(result, edits);
+async function planMode(run) {
+    const { settings, context, log } = run;
+    const desired = await loadDesiredState(run);
+    if (settings.apiKey === '') {
+        const note = 'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
+        log.warning(note);
+        return { outcome: 'validated', changes: [], notes: [note] };
     }
-    return result;
+    const plan = await readLivePlan(run, desired);
+    const result = { ...planFacts(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: [] };
+    const pr = context.pullRequest;
+    if (!pr)
+        return result;
+    const github = await run.github();
+    if (github)
+        Object.assign(result, await log.group('Plan', () => splitThreeWay(run, github, pr.baseSha, plan.changes)));
+    annotateChanges(run, desired, result.changes);
+    if (!settings.comment)
+        return result;
+    if (!github) {
+        log.warning('Could not comment on the pull request: no github-token or repository; the summary has the plan.');
+        return result;
+    }
+    return log.group('Comment', async () => {
+        const footer = `Plan for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
+        const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+        try {
+            const comment = await postPlanComment(github, pr.number, settings.repoPath, result.changes, (markers) => log.scrub(`${markers}\n${renderComment(report, footer)}`));
+            log.info(`${comment.created ? 'Created' : 'Updated'} the plan comment: ${comment.url}`);
+            return { ...result, outputs: { commentUrl: comment.url } };
+        }
+        catch (error) {
+            log.warning(describeGitHubError('comment on the pull request', error));
+            return result;
+        }
+    });
 }
-/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
-function formatStateFile(value) {
-    return `${JSON.stringify(value, null, 2)}\n`;
+/** Changes the pull request makes versus live edits it would revert, from the file on the base commit. */
+async function splitThreeWay(run, github, baseSha, changes) {
+    const { settings, log } = run;
+    if (!baseSha) {
+        return { changes, notes: ['The base commit of the pull request is unknown, so changes are not split into pull-request changes and live edits.'] };
+    }
+    let baseText;
+    try {
+        baseText = await github.readFile(settings.repoPath, baseSha);
+    }
+    catch (error) {
+        const reason = describeGitHubError(`read ${settings.repoPath} on the base commit`, error);
+        log.warning(reason);
+        return { changes, notes: [`${reason} Changes are shown without telling pull-request changes from live edits.`] };
+    }
+    if (baseText === undefined)
+        return { changes: classifyChanges(changes, undefined), threeWay: true, notes: [] };
+    const base = parseDesiredState(Buffer.from(baseText), settings.repoPath);
+    if (!base.ok) {
+        return {
+            changes,
+            notes: [`${settings.repoPath} on the base branch is not a valid desired-state file, so changes are not split into pull-request changes and live edits.`],
+        };
+    }
+    const classified = classifyChanges(changes, base.desired.state);
+    const drift = classified.filter((c) => c.source === 'drift');
+    if (drift.length > 0) {
+        log.warning(`${drift.length} setting(s) were changed in LeadConduit outside the file; merging reverts them: ${drift.map((c) => c.path).join(', ')}.`);
+    }
+    return { changes: classified, threeWay: true, notes: [] };
 }
-function detectFormatting(text) {
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const indented = /^([ \t]+)\S/m.exec(text)?.[1];
-    if (indented?.startsWith('\t'))
-        return { insertSpaces: false, tabSize: 1, eol };
-    return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
+/** Each change on its line in "Files changed": a notice, or a warning when destructive. */
+function annotateChanges(run, desired, changes) {
+    for (const change of changes) {
+        const { line, column } = desired.source.locate(change.path.split('.'));
+        const title = `will change: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`;
+        const props = { file: run.settings.repoPath, startLine: line, startColumn: column, title };
+        if (change.destructive)
+            run.log.warning(`${change.path}: destructive: ${change.warning ?? ''}`, props);
+        else
+            run.log.notice(`${change.path} ${title}`, props);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/validate.ts
+
+/** Validate (mode: validate): the file only; no network. */
+async function validateMode(run) {
+    await loadDesiredState(run);
+    return { outcome: 'validated', changes: [], notes: [] };
+}
+
+;// CONCATENATED MODULE: ./src/redact.ts
+const MASK = '***';
+/**
+ * Holds every secret seen during the run. Each one is registered with the runner (so its log
+ * masks it) and scrubbed from every text this action writes itself: the summary file, the
+ * outputs file, PR comments and error messages are not masked by the runner.
+ */
+class Redactor {
+    #secrets = new Set();
+    #register;
+    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
+    constructor(register) {
+        this.#register = register;
+    }
+    add(secret) {
+        if (typeof secret !== 'string')
+            return;
+        const value = secret.trim();
+        // Very short values would scrub ordinary words; no real key is this short.
+        if (value.length < 4 || this.#secrets.has(value))
+            return;
+        this.#secrets.add(value);
+        this.#register(value);
+        // The same secret as it would appear inside a JSON string, a URL or Basic auth.
+        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
+            if (variant !== value)
+                this.#secrets.add(variant);
+        }
+        this.#secrets.add(Buffer.from(`API:${value}`).toString('base64'));
+    }
+    scrub(text) {
+        if (this.#secrets.size === 0 || text.length === 0)
+            return text;
+        let result = text;
+        // Longest first, so a secret that contains another is replaced whole.
+        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(MASK);
+        }
+        return result;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -45053,387 +45594,70 @@ function detectFormatting(text) {
 
 
 
-
-/** The file had problems: they were annotated one by one; the run fails with their count. */
-class InvalidFileError extends UserError {
-}
+const main_MODES = { validate: validateMode, plan: planMode, check: checkMode, apply: applyMode };
 /**
- * The action: inputs -> desired-state file -> live account -> plan -> report -> (apply -> verify).
+ * The action: read the settings, make the clients, run one mode, then write what it returned.
  * Every outcome, failures included, ends with a job summary and all outputs set.
  */
 async function run(tuning = {}) {
     const redactor = new Redactor(core_setSecret);
-    // Masked before anything else runs, so no later line can print it.
-    redactor.add(readInput(process.env, 'api-key'));
-    redactor.add(readInput(process.env, 'github-token'));
-    for (const credential of credentialsIn(readInput(process.env, 'base-url')))
-        redactor.add(credential);
+    // Masked before anything else runs, so no later line can print them.
+    for (const secret of inputSecrets(process.env))
+        redactor.add(secret);
     const log = new Log(redactor);
     const context = readRunContext(process.env);
-    const report = {
-        outcome: 'failed',
-        mode: 'plan',
-        file: readInput(process.env, 'file') || DEFAULT_FILE,
-        baseUrl: displayUrl(readInput(process.env, 'base-url') || DEFAULT_BASE_URL),
-        changes: [],
-        notes: [],
-    };
-    const outputs = { commentUrl: '', previousStateFile: '', driftFile: '' };
+    let report = { mode: 'plan', ...describeInputs(process.env) };
+    let result;
     let deadline;
     try {
         const settings = getSettings(process.env, context, tuning);
-        Object.assign(report, { mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
+        report = { mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
         deadline = new Deadline(settings.tuning.deadlineMs);
-        const runner = new Runner(settings, context, report, outputs, log, redactor, deadline);
-        await runner.execute();
+        result = await main_MODES[settings.mode](services(settings, context, log, redactor, deadline));
     }
     catch (error) {
-        const message = error instanceof UserError ? error.message : `Unexpected error (a bug in this action, please report it): ${getErrorMessage(error)}`;
-        if (!(error instanceof UserError) && error instanceof Error && error.stack)
-            log.debug(error.stack);
-        report.outcome = error instanceof InvalidFileError || error instanceof InputError ? 'invalid' : 'failed';
-        report.error = message;
-        if (error instanceof UserError && error.details.length > 0 && !(error instanceof InvalidFileError))
-            report.errorDetails = error.details;
-        log.fail(message);
+        result = failedResult(error, {}, log);
     }
     finally {
         deadline?.dispose();
-        const { total } = countChanges(report.changes);
-        log.setOutput('changed', String(total > 0));
-        log.setOutput('change-count', String(total));
-        log.setOutput('changes', changesOutput(report.changes));
-        log.setOutput('applied', String(report.outcome === 'applied'));
-        log.setOutput('comment-url', outputs.commentUrl);
-        log.setOutput('previous-state-file', outputs.previousStateFile);
-        log.setOutput('drift-file', outputs.driftFile);
-        try {
-            await log.summary(renderSummary(report));
-        }
-        catch (error) {
-            log.warning(`Could not write the job summary: ${getErrorMessage(error)}`);
-        }
     }
-}
-/** One run's state and steps; main's only job is to put them in order. */
-class Runner {
-    settings;
-    context;
-    report;
-    outputs;
-    log;
-    redactor;
-    deadline;
-    constructor(settings, context, report, outputs, log, redactor, deadline) {
-        this.settings = settings;
-        this.context = context;
-        this.report = report;
-        this.outputs = outputs;
-        this.log = log;
-        this.redactor = redactor;
-        this.deadline = deadline;
-    }
-    /** The file's path from the repository root, as annotations and the contents API want it. */
-    get repoPath() {
-        return (0,external_node_path_namespaceObject.relative)(this.context.workspace, this.settings.filePath).split(external_node_path_namespaceObject.sep).join('/');
-    }
-    async execute() {
-        const { settings, report, log } = this;
-        const desired = await this.loadDesiredState();
-        log.info(`${settings.file} is valid (${settings.mode} mode).`);
-        if (settings.mode === 'validate') {
-            report.outcome = 'validated';
-            return;
-        }
-        if (settings.apiKey === '') {
-            if (settings.mode === 'plan') {
-                report.outcome = 'validated';
-                report.notes.push('The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.');
-                log.warning(report.notes[0] ?? '');
-                return;
-            }
-            throw new InputError(`Input "api-key" is empty: ${settings.mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`);
-        }
-        const { account: live, via } = await this.client().readAccount(desired.state.id);
-        report.account = { id: live.id, name: live.name };
-        log.info(`Read account ${live.name ?? ''} (${live.id}) with ${via}.`);
-        if (desired.state.id !== undefined && desired.state.id.toLowerCase() !== live.id.toLowerCase()) {
-            throw new UserError(`${settings.file} is for account ${desired.state.id}, but the API key reads account ${live.id} (${live.name ?? 'no name'}). Nothing was changed: use the API key of account ${desired.state.id}, or correct "id" in the file.`);
-        }
-        const changes = planChanges(desired.state, live);
-        report.changes = changes;
-        report.requestBody = buildAccountUpdate(desired.state, live, changes);
-        const { total, destructive } = countChanges(changes);
-        log.info(`${total} change(s), ${destructive} destructive.`);
-        switch (settings.mode) {
-            case 'plan':
-                return this.plan(desired);
-            case 'check':
-                return this.check(desired);
-            case 'apply':
-                return this.apply(desired, live);
-        }
-    }
-    async loadDesiredState() {
-        const { settings, context, log, report } = this;
-        const bytes = await readWorkspaceFile(settings, context.workspace);
-        const parsed = parseDesiredState(bytes, this.repoPath);
-        if (parsed.ok)
-            return parsed.desired;
-        // A committed api_key is still a secret: mask it before any message could quote it.
-        for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
-            this.redactor.add(secret);
-        for (const problem of parsed.problems) {
-            log.error(problem.message, { file: this.repoPath, startLine: problem.line, startColumn: problem.column, title: `Invalid ${(0,external_node_path_namespaceObject.basename)(settings.file)}` });
-        }
-        report.problems = parsed.problems;
-        const count = parsed.problems.length;
-        throw new InvalidFileError(`${settings.file} has ${count} problem${count === 1 ? '' : 's'} (each is annotated on its line); nothing was sent.`);
-    }
-    async plan(desired) {
-        const { settings, context, report, log } = this;
-        report.outcome = report.changes.length > 0 ? 'planned' : 'no-changes';
-        const pr = context.pullRequest;
-        if (!pr)
-            return;
-        const github = await this.github();
-        if (github)
-            await this.splitThreeWay(github, pr.baseSha);
-        this.annotateChanges(desired);
-        if (!settings.comment)
-            return;
-        if (!github) {
-            log.warning('Could not comment on the pull request: no github-token or repository; the summary has the plan.');
-            return;
-        }
-        const marker = commentMarker(this.repoPath);
-        const footer = `Plan for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
-        const body = this.log.scrub(`${marker}\n${planMarker(report.changes)}\n${renderComment(report, footer)}`);
-        try {
-            const { comment, created } = await github.upsertComment(pr.number, marker, body);
-            this.outputs.commentUrl = comment.url;
-            log.info(`${created ? 'Created' : 'Updated'} the plan comment: ${comment.url}`);
-        }
-        catch (error) {
-            log.warning(describeGitHubError('comment on the pull request', error));
-        }
-    }
-    /** Changes the PR makes versus live edits it would revert, from the file on the base commit. */
-    async splitThreeWay(github, baseSha) {
-        const { report, log } = this;
-        if (!baseSha) {
-            report.notes.push('The base commit of the pull request is unknown, so changes are not split into pull-request changes and live edits.');
-            return;
-        }
-        let baseText;
-        try {
-            baseText = await github.readFile(this.repoPath, baseSha);
-        }
-        catch (error) {
-            const reason = describeGitHubError(`read ${this.repoPath} on the base commit`, error);
-            log.warning(reason);
-            report.notes.push(`${reason} Changes are shown without telling pull-request changes from live edits.`);
-            return;
-        }
-        if (baseText === undefined) {
-            report.changes = classifyChanges(report.changes, undefined);
-            report.threeWay = true;
-            return;
-        }
-        const base = parseDesiredState(Buffer.from(baseText), this.repoPath);
-        if (!base.ok) {
-            report.notes.push(`${this.repoPath} on the base branch is not a valid desired-state file, so changes are not split into pull-request changes and live edits.`);
-            return;
-        }
-        report.changes = classifyChanges(report.changes, base.desired.state);
-        report.threeWay = true;
-        const drift = report.changes.filter((c) => c.source === 'drift');
-        if (drift.length > 0) {
-            log.warning(`${drift.length} setting(s) were changed in LeadConduit outside the file; merging reverts them: ${drift.map((c) => c.path).join(', ')}.`);
-        }
-    }
-    /** Each change on its line in "Files changed": a notice, or a warning when destructive. */
-    annotateChanges(desired) {
-        for (const change of this.report.changes) {
-            const { line, column } = desired.source.locate(change.path.split('.'));
-            const title = `will change: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`;
-            const props = { file: this.repoPath, startLine: line, startColumn: column, title };
-            if (change.destructive)
-                this.log.warning(`${change.path}: destructive: ${change.warning ?? ''}`, props);
-            else
-                this.log.notice(`${change.path} ${title}`, props);
-        }
-    }
-    async check(desired) {
-        const { report, settings, log } = this;
-        if (report.changes.length === 0) {
-            report.outcome = 'no-changes';
-            return;
-        }
-        report.outcome = 'drift';
-        const updated = fileWithLiveValues(desired.text, report.changes);
-        report.driftFile = updated;
-        const path = await this.writeTempFile('drift', updated);
-        if (path)
-            this.outputs.driftFile = path;
-        const list = report.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
-        log.fail(`Drift: ${report.changes.length} setting(s) in the live account differ from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`);
-    }
-    async apply(desired, live) {
-        const { report, settings, context, log } = this;
-        report.trigger = {
-            actor: context.actor,
-            event: context.eventName,
-            commit: context.sha,
-            ...(context.pullRequest?.url ? { pullRequest: { number: context.pullRequest.number, url: context.pullRequest.url } } : {}),
-            ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-        };
-        if (report.changes.length === 0) {
-            report.outcome = 'no-changes';
-            log.info('Nothing to apply: the live account matches the file.');
-            return;
-        }
-        const destructive = report.changes.filter((c) => c.destructive);
-        if (destructive.length > 0 && !settings.allowDestructive) {
-            throw new UserError(`Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, set allow-destructive: true for this run.`);
-        }
-        await this.checkReviewedPlan();
-        const before = formatStateFile(previousState(desired.state, live));
-        report.previousState = before;
-        const path = await this.writeTempFile('previous', before);
-        if (path)
-            this.outputs.previousStateFile = path;
-        const body = report.requestBody ?? {};
-        log.info(`Sending PUT /account with ${Object.keys(body).join(', ')}.`);
-        report.bodySent = true;
-        const after = await this.client().updateAccount(body);
-        const mismatches = verifyAccount(desired.state, after);
-        if (mismatches.length > 0) {
-            report.mismatches = mismatches;
-            throw new UserError(`LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`);
-        }
-        report.outcome = 'applied';
-        log.info(`Applied ${report.changes.length} change(s); the account now matches ${settings.file}.`);
-    }
-    /**
-     * After a merge, the changes about to be sent must be the ones reviewers saw in the PR comment.
-     * A live edit made after the review changes the plan, and then nothing is sent.
-     */
-    async checkReviewedPlan() {
-        const { context, report, settings, log } = this;
-        if (context.eventName !== 'push') {
-            report.notes.push(`No reviewed plan was looked for (a ${context.eventName || 'manual'} run); the changes below were applied as planned now.`);
-            return;
-        }
-        const github = await this.github();
-        if (!github) {
-            report.notes.push('No reviewed plan was found (no github-token or repository); applied without comparing with a reviewed plan.');
-            return;
-        }
-        let reviewed;
-        let prNumber;
-        try {
-            const pulls = await github.pullRequestsForCommit(context.sha);
-            const pr = pulls.find((p) => p.mergeCommitSha === context.sha) ?? pulls.find((p) => p.merged) ?? pulls[0];
-            if (pr) {
-                prNumber = pr.number;
-                report.trigger = { ...report.trigger, pullRequest: { number: pr.number, url: pr.url } };
-                const comment = await github.findComment(pr.number, commentMarker(this.repoPath));
-                reviewed = comment ? readPlanMarker(comment.body) : undefined;
-            }
-        }
-        catch (error) {
-            // Not "no reviewed plan": there may be one we cannot see. Sending unchecked changes after a
-            // merge is what this guard exists to stop, so stop unless told otherwise.
-            const reason = describeGitHubError('look up the reviewed plan', error);
-            if (!settings.allowUnreviewedChanges) {
-                throw new UserError(`${reason} Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.`);
-            }
-            log.warning(reason);
-            report.notes.push(`${reason} Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.`);
-            return;
-        }
-        if (!reviewed) {
-            report.notes.push(prNumber === undefined
-                ? 'No reviewed plan was found: this commit belongs to no pull request (a direct push). Applied without comparing with a reviewed plan.'
-                : `No reviewed plan was found on pull request #${prNumber} (no plan comment for this file). Applied without comparing with a reviewed plan.`);
-            return;
-        }
-        if (sameChanges(reviewed, report.changes)) {
-            report.notes.push(`The changes match the plan reviewed on pull request #${prNumber}.`);
-            return;
-        }
-        const show = (list) => list.length === 0 ? 'no changes' : list.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`).join(', ');
-        const message = `The changes to send differ from the plan reviewed on pull request #${prNumber}: reviewed ${show(reviewed)}; now ${show(report.changes)}. The live account changed after the review.`;
-        if (settings.allowUnreviewedChanges) {
-            report.notes.push(`${message} Applied anyway because allow-unreviewed-changes is true.`);
-            log.warning(message);
-            return;
-        }
-        throw new UserError(`${message} Nothing was sent. Re-run the plan (push to a pull request) and review it, or set allow-unreviewed-changes: true.`);
-    }
-    #client;
-    client() {
-        this.#client ??= createLeadConduitClient({
-            baseUrl: this.settings.baseUrl,
-            apiKey: this.settings.apiKey,
-            requestTimeoutMs: this.settings.tuning.requestTimeoutMs,
-            retry: this.settings.tuning.retry,
-            deadline: this.deadline,
-            redactor: this.redactor,
-            debug: (message) => this.log.debug(message),
-        });
-        return this.#client;
-    }
-    #github;
-    async github() {
-        const { settings, context } = this;
-        if (!settings.githubToken || !context.repository)
-            return undefined;
-        this.#github ??= await createGitHubApi({
-            token: settings.githubToken,
-            apiUrl: context.apiUrl,
-            owner: context.repository.owner,
-            repo: context.repository.repo,
-            retry: settings.tuning.retry,
-            deadline: this.deadline,
-            requestTimeoutMs: settings.tuning.requestTimeoutMs,
-            debug: (message) => this.log.debug(message),
-        });
-        return this.#github;
-    }
-    /**
-     * Files for a next step (upload-artifact, create-pull-request) go to RUNNER_TEMP, named after the
-     * file's whole path so that a matrix over accounts/a.json and other/a.json keeps both.
-     */
-    async writeTempFile(kind, content) {
-        const dir = this.context.runnerTemp;
-        if (!dir)
-            return undefined;
-        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        const path = (0,external_node_path_namespaceObject.join)(dir, `${this.repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
-        await (0,promises_namespaceObject.writeFile)(path, this.log.scrub(content));
-        return path;
-    }
-}
-/** The desired-state file's bytes, refusing anything that resolves outside the workspace. */
-async function readWorkspaceFile(settings, workspace) {
-    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
-    let stats;
+    if (result.failure !== undefined)
+        log.fail(result.failure);
+    const outputs = { commentUrl: '', previousStateFile: '', driftFile: '', ...result.outputs };
+    const { total } = countChanges(result.changes);
+    log.setOutput('changed', String(total > 0));
+    log.setOutput('change-count', String(total));
+    log.setOutput('changes', changesOutput(result.changes));
+    log.setOutput('applied', String(result.outcome === 'applied'));
+    log.setOutput('comment-url', outputs.commentUrl);
+    log.setOutput('previous-state-file', outputs.previousStateFile);
+    log.setOutput('drift-file', outputs.driftFile);
     try {
-        stats = await (0,promises_namespaceObject.lstat)(settings.filePath);
+        await log.summary(renderSummary({ ...report, ...result }));
     }
-    catch {
-        throw new UserError(`${settings.file} was not found in the workspace (${settings.filePath}). ${hint}`);
+    catch (error) {
+        log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (stats.isDirectory())
-        throw new UserError(`${settings.file} is a directory, not a file. ${hint}`);
-    const real = await (0,promises_namespaceObject.realpath)(settings.filePath);
-    const root = await (0,promises_namespaceObject.realpath)(workspace);
-    if (!isInside(root, real)) {
-        throw new UserError(`${settings.file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
-    }
-    return (0,promises_namespaceObject.readFile)(real);
+}
+/** The run's clients, each made once, on first use: a validation never loads ky or octokit. */
+function services(settings, context, log, redactor, deadline) {
+    let leadconduit;
+    let github;
+    const debug = (message) => log.debug(message);
+    const { requestTimeoutMs, retry } = settings.tuning;
+    return {
+        settings,
+        context,
+        log,
+        redactor,
+        leadconduit: () => (leadconduit ??= createLeadConduitClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, requestTimeoutMs, retry, deadline, redactor, debug })),
+        github: async () => {
+            if (!settings.githubToken || !context.repository)
+                return undefined;
+            const { owner, repo } = context.repository;
+            return (github ??= createGitHubApi({ token: settings.githubToken, apiUrl: context.apiUrl, owner, repo, retry, deadline, requestTimeoutMs, debug }));
+        },
+    };
 }
 
 

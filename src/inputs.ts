@@ -1,6 +1,8 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
+import { DEFAULT_BASE_URL, checkBaseUrl, credentialsIn, displayUrl } from './base-url.js';
 import { InputError } from './errors.js';
 import type { RunContext } from './github-context.js';
+import { isInside } from './workspace.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export const MODES = ['auto', 'plan', 'apply', 'check', 'validate'] as const;
@@ -27,6 +29,8 @@ export interface Settings {
   file: string;
   /** Absolute path inside the workspace. */
   filePath: string;
+  /** The path from the repository root with "/" separators, as annotations and the contents API want it. */
+  repoPath: string;
   requestedMode: RequestedMode;
   mode: Mode;
   baseUrl: string;
@@ -37,12 +41,24 @@ export interface Settings {
   tuning: Tuning;
 }
 
-export const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
 export const DEFAULT_FILE = 'leadconduit-account.json';
 
 /** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
 export function readInput(env: NodeJS.ProcessEnv, name: string): string {
   return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+/**
+ * The secrets among the inputs: masked before anything else runs, even when other inputs are
+ * invalid, so that no later line (an input error quoting base-url included) can print them.
+ */
+export function inputSecrets(env: NodeJS.ProcessEnv): string[] {
+  return [readInput(env, 'api-key'), readInput(env, 'github-token'), ...credentialsIn(readInput(env, 'base-url'))];
+}
+
+/** What a summary can say of the run before the inputs are validated (a failed validation included). */
+export function describeInputs(env: NodeJS.ProcessEnv): { file: string; baseUrl: string } {
+  return { file: readInput(env, 'file') || DEFAULT_FILE, baseUrl: displayUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL) };
 }
 
 export function getSettings(env: NodeJS.ProcessEnv, run: RunContext, tuning: Partial<Tuning> = {}): Settings {
@@ -73,6 +89,7 @@ export function getSettings(env: NodeJS.ProcessEnv, run: RunContext, tuning: Par
     apiKey: readInput(env, 'api-key'),
     file,
     filePath,
+    repoPath: relative(run.workspace, filePath).split(sep).join('/'),
     requestedMode: requestedMode ?? 'auto',
     mode: resolveMode(requestedMode ?? 'auto', run.eventName),
     baseUrl,
@@ -99,57 +116,4 @@ export function resolveMode(mode: RequestedMode, eventName: string): Mode {
     default:
       return 'plan';
   }
-}
-
-/**
- * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
- * API key never crosses a network in clear text. `name` is how the setting is called where it was
- * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
- */
-export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url: string; problem?: string } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-    return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".` };
-  }
-  const result = (problem?: string) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-  if (url.username || url.password) return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
-  if (url.search || url.hash) return result(`${name} must not have a query or fragment ("${raw}").`);
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return result(`${name} must be an https:// URL, not "${raw}".`);
-  return result();
-}
-
-/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
-export function isInside(root: string, path: string): boolean {
-  const inside = relative(root, path);
-  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
-}
-
-/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
-export function credentialsIn(rawUrl: string): string[] {
-  const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
-  if (!match?.[1]) return [];
-  return match[1].split(':').map((part) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return part;
-    }
-  });
-}
-
-/** The URL as it may be shown: without user name or password. */
-export function displayUrl(rawUrl: string): string {
-  return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
-  return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
 }

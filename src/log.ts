@@ -44,6 +44,16 @@ export class Log {
     core.error(this.scrub(message), this.#props(props));
   }
 
+  /** A collapsible group in the Actions log around one step ("Validate", "Apply"...). */
+  async group<T>(name: string, step: () => Promise<T>): Promise<T> {
+    core.startGroup(name);
+    try {
+      return await step();
+    } finally {
+      core.endGroup();
+    }
+  }
+
   setOutput(name: string, value: string): void {
     core.setOutput(name, this.scrub(value));
   }

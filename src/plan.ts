@@ -17,6 +17,10 @@ export interface Change {
   source?: 'pull-request' | 'drift';
 }
 
+export function countChanges(changes: readonly Change[]): { total: number; destructive: number } {
+  return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
+}
+
 /** A managed setting: a leaf of the file other than `$schema` and `id`. */
 export interface ManagedSetting {
   path: string[];

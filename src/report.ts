@@ -2,7 +2,8 @@ import type { AccountUpdate } from './account-schema.js';
 import type { Problem } from './desired-state.js';
 import type { Mode } from './inputs.js';
 import { code, codeText, details, escapeText, fenced, table } from './markdown.js';
-import type { Change, Json, Mismatch } from './plan.js';
+import { countChanges, type Change, type Json, type Mismatch } from './plan.js';
+import { plural } from './wording.js';
 
 export type Outcome =
   | 'invalid' // the file (or the inputs) are wrong; nothing was read or sent
@@ -46,14 +47,6 @@ export interface RunReport {
   trigger?: TriggerInfo;
   /** Check: the file updated with the live values. */
   driftFile?: string;
-}
-
-export function countChanges(changes: readonly Change[]): { total: number; destructive: number } {
-  return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The first line: the verdict and its counts. */

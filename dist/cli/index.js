@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(18);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(270);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 18:
+/***/ 270:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1944,7 +1944,7 @@ const package_namespaceObject = {"rE":"1.0.0"};
  * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
  * without a stack trace. Anything else that is thrown is a bug and is reported as one.
  */
-class UserError extends Error {
+class errors_UserError extends Error {
     name = 'UserError';
     /** Extra lines (one per problem) shown under the message in the summary. */
     details;
@@ -1954,7 +1954,7 @@ class UserError extends Error {
     }
 }
 /** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
-class errors_InputError extends (/* unused pure expression or super */ null && (UserError)) {
+class errors_InputError extends (/* unused pure expression or super */ null && (errors_UserError)) {
     name = 'InputError';
 }
 /** A message for any thrown value, so a non-Error still fails the step with words. */
@@ -1971,18 +1971,127 @@ function getErrorMessage(error) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/base-url.ts
+/** LeadConduit's API, unless the base-url input or --base-url says otherwise. */
+const base_url_DEFAULT_BASE_URL = 'https://app.leadconduit.com';
+/**
+ * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
+ * API key never crosses a network in clear text. `name` is how the setting is called where it was
+ * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
+ */
+function base_url_checkBaseUrl(raw, name, keyGoes) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
+        return { url: base_url_DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${base_url_DEFAULT_BASE_URL}, not "${raw}".` };
+    }
+    const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
+    if (url.username || url.password)
+        return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
+    if (url.search || url.hash)
+        return result(`${name} must not have a query or fragment ("${raw}").`);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return result(`${name} must be an https:// URL, not "${raw}".`);
+    return result();
+}
+/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
+function base_url_credentialsIn(rawUrl) {
+    const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
+    if (!match?.[1])
+        return [];
+    return match[1].split(':').map((part) => {
+        try {
+            return decodeURIComponent(part);
+        }
+        catch {
+            return part;
+        }
+    });
+}
+/** The URL as it may be shown: without user name or password. */
+function base_url_displayUrl(rawUrl) {
+    return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
+        return true;
+    return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/workspace.ts
 
-const DEFAULT_RETRY_POLICY = {
-    retries: 3,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000,
-};
+
+
+/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
+function workspace_isInside(root, path) {
+    const inside = relative(root, path);
+    return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+}
+/** The desired-state file's bytes, refusing anything that resolves outside the workspace. */
+async function readWorkspaceFile(file, filePath, workspace) {
+    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
+    let stats;
+    try {
+        stats = await lstat(filePath);
+    }
+    catch {
+        throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
+    }
+    if (stats.isDirectory())
+        throw new UserError(`${file} is a directory, not a file. ${hint}`);
+    const real = await realpath(filePath);
+    const root = await realpath(workspace);
+    if (!workspace_isInside(root, real)) {
+        throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
+    }
+    return readFile(real);
+}
+/**
+ * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
+ * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
+ * both. Undefined outside a runner (no RUNNER_TEMP).
+ */
+async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
+    if (!runnerTemp)
+        return undefined;
+    await mkdir(runnerTemp, { recursive: true });
+    const path = join(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
+    await writeFile(path, content);
+    return path;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/duration.ts
+/**
+ * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
+ * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
+ */
+function formatDuration(ms, round = 'nearest') {
+    const fix = (value) => {
+        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
+        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+    };
+    if (ms < 1_000)
+        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
+    if (ms < 600_000)
+        return `${fix(ms / 1_000)} s`;
+    return `${fix(ms / 60_000)} min`;
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+
 /** The whole run has a deadline; every request and every wait stays inside it. */
 class Deadline {
     #end;
@@ -2003,6 +2112,12 @@ class Deadline {
     }
     dispose() {
         clearTimeout(this.#timer);
+    }
+}
+class DeadlineExceededError extends Error {
+    name = 'DeadlineExceededError';
+    constructor(totalMs) {
+        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
     }
 }
 /**
@@ -2051,12 +2166,26 @@ async function withAttemptSignal(deadline, timeoutMs, attempt) {
         signal.dispose();
     }
 }
-class DeadlineExceededError extends Error {
-    name = 'DeadlineExceededError';
-    constructor(totalMs) {
-        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
-    }
-}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * The one retry policy for every network call this action makes (LeadConduit and GitHub).
+ *
+ * Written here rather than left to ky's or octokit's own retries because those fall short where
+ * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
+ * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
+ * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
+ * plus creating a comment, whose duplicates the comment code removes.
+ */
+
+
+
+const DEFAULT_RETRY_POLICY = {
+    retries: 3,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000,
+};
 /** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
 class RetryAfterTooLongError extends Error {
     name = 'RetryAfterTooLongError';
@@ -2067,21 +2196,6 @@ class RetryAfterTooLongError extends Error {
         this.waitMs = waitMs;
         this.lastError = lastError;
     }
-}
-/**
- * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
- * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
- */
-function formatDuration(ms, round = 'nearest') {
-    const fix = (value) => {
-        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
-        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
-    };
-    if (ms < 1_000)
-        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
-    if (ms < 600_000)
-        return `${fix(ms / 1_000)} s`;
-    return `${fix(ms / 60_000)} min`;
 }
 async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
     for (let attemptNumber = 1;; attemptNumber++) {
@@ -2101,48 +2215,18 @@ async function withRetry(attempt, classify, policy, deadline, onRetry, random = 
             onRetry?.({ attempt: attemptNumber, delayMs, error });
             // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
             // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
-            await (0,promises_namespaceObject.setTimeout)(delayMs);
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
         }
     }
+}
+/** One network call of either client: each attempt under its own timeout, retried by the policy. */
+function retryingCall(label, options, attempt) {
+    return withRetry((attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
 }
 /** Full jitter: spreads retries of many jobs hit by the same outage. */
 function backoffDelay(retryNumber, policy, random = Math.random) {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
     return Math.round(random() * ceiling);
-}
-/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const date = parseHttpDate(text);
-    if (date === undefined)
-        return undefined;
-    return Math.max(0, date - now);
-}
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = '\\d{2}:\\d{2}:\\d{2}';
-/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
-const HTTP_DATE = [
-    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
-];
-/**
- * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
- * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
- */
-function parseHttpDate(text) {
-    const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
-    if (form < 0)
-        return undefined;
-    // asctime has no zone; it is GMT, not the runner's local time.
-    const date = Date.parse(form === 2 ? `${text} GMT` : text);
-    return Number.isNaN(date) ? undefined : date;
 }
 function withAttempts(error, attempts) {
     if (typeof error === 'object' && error !== null)
@@ -2158,17 +2242,29 @@ function attemptsOf(error) {
 
 
 
+
+
 const MODES = (/* unused pure expression or super */ null && (['auto', 'plan', 'apply', 'check', 'validate']));
 const DEFAULT_TUNING = {
     requestTimeoutMs: 30_000,
     deadlineMs: 10 * 60_000,
     retry: DEFAULT_RETRY_POLICY,
 };
-const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
 const DEFAULT_FILE = 'leadconduit-account.json';
 /** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
 function readInput(env, name) {
     return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/**
+ * The secrets among the inputs: masked before anything else runs, even when other inputs are
+ * invalid, so that no later line (an input error quoting base-url included) can print them.
+ */
+function inputSecrets(env) {
+    return [readInput(env, 'api-key'), readInput(env, 'github-token'), ...credentialsIn(readInput(env, 'base-url'))];
+}
+/** What a summary can say of the run before the inputs are validated (a failed validation included). */
+function describeInputs(env) {
+    return { file: readInput(env, 'file') || DEFAULT_FILE, baseUrl: displayUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL) };
 }
 function getSettings(env, run, tuning = {}) {
     const problems = [];
@@ -2199,6 +2295,7 @@ function getSettings(env, run, tuning = {}) {
         apiKey: readInput(env, 'api-key'),
         file,
         filePath,
+        repoPath: relative(run.workspace, filePath).split(sep).join('/'),
         requestedMode: requestedMode ?? 'auto',
         mode: resolveMode(requestedMode ?? 'auto', run.eventName),
         baseUrl,
@@ -2228,62 +2325,9 @@ function resolveMode(mode, eventName) {
             return 'plan';
     }
 }
-/**
- * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
- * API key never crosses a network in clear text. `name` is how the setting is called where it was
- * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
- */
-function checkBaseUrl(raw, name, keyGoes) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-        return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".` };
-    }
-    const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-    if (url.username || url.password)
-        return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
-    if (url.search || url.hash)
-        return result(`${name} must not have a query or fragment ("${raw}").`);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return result(`${name} must be an https:// URL, not "${raw}".`);
-    return result();
-}
-/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
-function isInside(root, path) {
-    const inside = relative(root, path);
-    return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
-}
-/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
-function credentialsIn(rawUrl) {
-    const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
-    if (!match?.[1])
-        return [];
-    return match[1].split(':').map((part) => {
-        try {
-            return decodeURIComponent(part);
-        }
-        catch {
-            return part;
-        }
-    });
-}
-/** The URL as it may be shown: without user name or password. */
-function displayUrl(rawUrl) {
-    return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
-        return true;
-    return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
-}
 
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(547);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -11977,369 +12021,225 @@ const userSchema = looseObject({
     accounts: array(unknown()),
 });
 
-;// CONCATENATED MODULE: ./src/leadconduit.ts
-
-
-
-/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
-class LeadConduitError extends UserError {
-    name = 'LeadConduitError';
-    call;
-    status;
-    constructor(message, call, status) {
-        super(message);
-        this.call = call;
-        this.status = status;
-    }
-}
-/** One failed attempt, before retries are decided. */
-class AttemptError extends Error {
-    kind;
-    status;
-    retryAfterMs;
-    /** A network failure or timeout while the answer's body was arriving (the request was received). */
-    reading = false;
-    constructor(kind, message, status, retryAfterMs) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-};
-function createLeadConduitClient(options) {
-    const { redactor, deadline } = options;
-    redactor.add(options.apiKey);
-    // A trailing slash makes "account" resolve under any path the base URL has.
-    const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-    // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
-    let api;
-    const loadApi = async () => (api ??= (await __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.bind(__nccwpck_require__, 586))).default.create({
-        baseUrl,
-        headers: {
-            authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
-            accept: 'application/json',
-            'user-agent': 'leadconduit-account-action',
-        },
-        retry: 0, // retries are ours (withRetry), so the body read is retried too
-        timeout: false, // our signal bounds the whole attempt, body included
-        throwHttpErrors: false,
-        // Never follow a redirect: it could carry the API key to another host.
-        redirect: 'manual',
-    }));
-    async function attempt(attemptSignal, method, path, body) {
-        const { signal } = attemptSignal;
-        const started = performance.now();
-        // ky links our signal to the request through signals Node may garbage-collect once the
-        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
-        // Holding the request until the body is read keeps that link alive.
-        const pinned = {};
-        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
-        const failed = (error, reading) => {
-            if (deadline.signal.aborted)
-                return new AttemptError('deadline', String(deadline.signal.reason.message));
-            const attemptError = attemptSignal.timedOut
-                ? new AttemptError('timeout', reading
-                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
-                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
-                : new AttemptError('network', networkReason(error));
-            attemptError.reading = reading;
-            return attemptError;
-        };
-        let response;
-        try {
-            response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
-        }
-        catch (error) {
-            throw failed(error, false);
-        }
-        let text;
-        try {
-            text = await response.text();
-        }
-        catch (error) {
-            throw failed(error, true);
-        }
-        finally {
-            delete pinned.request;
-        }
-        options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
-        if (response.status >= 300 && response.status < 400) {
-            throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
-        }
-        if (!response.ok) {
-            throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
-        }
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`, response.status);
-        }
-    }
-    async function call(method, path, body) {
-        const label = `${method} /${path}`;
-        try {
-            return await withRetry(() => withAttemptSignal(deadline, options.requestTimeoutMs, (attemptSignal) => attempt(attemptSignal, method, path, body)), classify, options.retry, deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error.message}); retrying in ${delayMs} ms`));
-        }
-        catch (error) {
-            throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
-        }
-    }
-    function parseAccount(value, label) {
-        registerSecrets(value, redactor);
-        const parsed = liveAccountSchema.safeParse(value);
-        if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
-        }
-        return withoutSecrets(parsed.data);
-    }
-    return {
-        async readAccount(expectedId) {
-            try {
-                return { account: parseAccount(await call('GET', 'account'), 'GET /account'), via: 'GET /account' };
-            }
-            catch (error) {
-                if (!(error instanceof LeadConduitError) || (error.status !== 404 && error.status !== 405))
-                    throw error;
-                options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
-            }
-            const user = await call('GET', 'user');
-            registerSecrets(user, redactor);
-            const parsedUser = userSchema.safeParse(user);
-            if (!parsedUser.success) {
-                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
-            }
-            const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
-            return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
-        },
-        async updateAccount(body) {
-            return parseAccount(await call('PUT', 'account', body), 'PUT /account');
-        },
-    };
-}
-function chooseAccount(accounts, expectedId) {
-    const list = accounts.map((a) => `${a.id} (${a.name ?? 'no name'})`).join(', ');
-    if (expectedId !== undefined) {
-        const match = accounts.find((a) => a.id.toLowerCase() === expectedId.toLowerCase());
-        if (match)
-            return match;
-        throw new LeadConduitError(`The API key's user has no account with id ${expectedId} (the "id" in the file); its accounts: ${list || 'none'}.`, 'GET /user');
-    }
-    const [only, ...others] = accounts;
-    if (only && others.length === 0)
-        return only;
-    if (!only)
-        throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
-    throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
-}
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
-function registerSecrets(value, redactor) {
-    if (typeof value !== 'object' || value === null)
-        return;
-    if (Array.isArray(value)) {
-        for (const item of value)
-            registerSecrets(item, redactor);
-        return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-        if (SECRET_FIELDS.includes(key))
-            redactor.add(child);
-        else if (typeof child === 'object')
-            registerSecrets(child, redactor);
-    }
-}
-function withoutSecrets(account) {
-    const copy = { ...account };
-    for (const field of SECRET_FIELDS)
-        delete copy[field];
-    return copy;
-}
-function classify(error) {
-    if (!(error instanceof AttemptError))
-        return { retry: false };
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return { retry: true };
-    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
-        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
-    }
-    return { retry: false };
-}
-/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
-const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
-/** One line: which call, what happened, what it means, what to do. */
-function toLeadConduitError(error, label, method, baseUrl, redactor) {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
-    const unknownOutcome = method === 'PUT' ? ` ${MAYBE_APPLIED}` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
-        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
-        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
-    }
-    if (error instanceof DeadlineExceededError) {
-        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-    }
-    if (!(error instanceof AttemptError)) {
-        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
-    }
-    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
-    switch (error.kind) {
-        case 'deadline':
-            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-        case 'timeout':
-            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
-        case 'network':
-            if (error.reading) {
-                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and the runner's network, then re-run the job.${unknownOutcome}`, label);
-            }
-            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
-        case 'redirect':
-            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
-        case 'bad-body':
-            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
-        case 'http': {
-            const status = error.status ?? 0;
-            const name = statusName(status);
-            if (status === 401 || status === 403) {
-                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check the api-key secret: it must be a current LeadConduit API key with access to this account.`, label, status);
-            }
-            if (status === 404 || status === 405) {
-                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
-            }
-            if ((status === 400 || status === 422) && method === 'PUT') {
-                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
-            }
-            if (status === 429) {
-                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
-            }
-            if (status >= 500) {
-                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
-            }
-            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
-        }
-    }
-}
-function statusName(status) {
-    if (status === undefined)
-        return 'an error';
-    const text = STATUS_TEXT[status];
-    return text ? `${status} ${text}` : String(status);
-}
-/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
-function describeErrorBody(text, contentType) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return '';
-    try {
-        const json = JSON.parse(trimmed);
-        const message = pickMessage(json);
-        if (message)
-            return truncate(message);
-    }
-    catch {
-        // not JSON: fall through
-    }
-    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
-    }
-    return truncate(trimmed.replace(/\s+/g, ' '));
-}
-function pickMessage(json) {
-    if (typeof json === 'string')
-        return json;
-    if (typeof json !== 'object' || json === null)
-        return undefined;
-    const record = json;
-    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
-        const value = record[key];
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
-        if (Array.isArray(value)) {
-            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
-            if (parts.length > 0)
-                return parts.join('; ');
-        }
-        if (typeof value === 'object' && value !== null) {
-            const nested = pickMessage(value);
-            if (nested)
-                return nested;
-        }
-    }
-    return undefined;
-}
-function describeBody(text, contentType) {
-    if (text.trim() === '')
-        return 'it is empty';
-    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
-        return 'it is an HTML page';
-    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
-    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
-    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
-}
-function endsEarly(text) {
-    try {
-        JSON.parse(text);
-        return false;
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
-    }
-}
-function truncate(text, max = 300) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-function networkReason(error) {
-    const codes = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        ENOTFOUND: 'host not found',
-        EAI_AGAIN: 'DNS lookup failed',
-        ETIMEDOUT: 'connection timed out',
-        EPIPE: 'connection closed',
-        UND_ERR_SOCKET: 'connection closed by the server',
-        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
-    };
-    let current = error;
-    for (let depth = 0; depth < 5 && current; depth++) {
-        const code = current.code;
-        if (typeof code === 'string')
-            return codes[code] ? `${codes[code]} (${code})` : code;
-        current = current.cause;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(547);
-;// CONCATENATED MODULE: ./src/json-source.ts
+;// CONCATENATED MODULE: ./src/json-syntax.ts
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
 const MAX_DEPTH = 32;
+/**
+ * Every bracket outside strings, in order. A string ends at its closing quote or at a line break
+ * (JSON strings cannot hold a raw one), so an unclosed string does not swallow the rest of the file.
+ */
+function* brackets(text) {
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (inString) {
+            if (char === '\\')
+                i++;
+            else if (char === '"' || char === '\n')
+                inString = false;
+        }
+        else if (char === '"')
+            inString = true;
+        else if (char === '{' || char === '[' || char === '}' || char === ']')
+            yield { char, offset: i };
+    }
+}
+/** Where the text first nests deeper than MAX_DEPTH, if it does. */
+function findTooDeep(text) {
+    let depth = 0;
+    for (const { char, offset } of brackets(text)) {
+        if (char === '{' || char === '[') {
+            if (++depth > MAX_DEPTH)
+                return offset;
+        }
+        else
+            depth--;
+    }
+    return undefined;
+}
+/** The innermost bracket still open at the end of the text. */
+function unclosedOpener(text) {
+    const stack = [];
+    for (const bracket of brackets(text)) {
+        if (bracket.char === '{' || bracket.char === '[')
+            stack.push({ char: bracket.char, offset: bracket.offset });
+        else
+            stack.pop();
+    }
+    return stack.at(-1);
+}
+/**
+ * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
+ * A secret's value (after "api_key":) is never quoted.
+ */
+class SyntaxMessages {
+    text;
+    #root;
+    #position;
+    #secretKeys;
+    constructor(text, root, position, secretKeys) {
+        this.text = text;
+        this.#root = root;
+        this.#position = position;
+        this.#secretKeys = secretKeys;
+    }
+    position(offset) {
+        return this.#position(offset);
+    }
+    describe(errors) {
+        const problems = [];
+        let skipping = false;
+        for (const error of errors) {
+            const message = this.#message(error);
+            if (message.kind === 'structural' && skipping)
+                continue;
+            if (message.kind !== 'clean')
+                skipping = true;
+            const position = this.position(message.offset ?? error.offset);
+            // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
+            if (problems.some((p) => p.line === position.line && (p.column === position.column || p.message === message.text)))
+                continue;
+            problems.push({ ...position, message: message.text });
+        }
+        return problems;
+    }
+    #message(error) {
+        const code = (0,main.printParseErrorCode)(error.error);
+        const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
+        const secret = this.#isSecretValue(error.offset);
+        const shown = found.length === 0
+            ? 'the end of the file'
+            : secret
+                ? 'a secret value (not shown)'
+                : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
+                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
+                        ? found.length > 40
+                            ? `${found.slice(0, 39)}…"`
+                            : found
+                        : JSON.stringify(found.slice(0, 20));
+        const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
+        const structural = (text) => ({ text, kind: 'structural' });
+        const token = (text) => ({ text, kind: 'token' });
+        const before = this.#previousSignificant(error.offset);
+        if ((found.startsWith('}') || found.startsWith(']')) && before !== undefined && this.text[before] === ',') {
+            return clean('trailing comma: JSON allows no comma after the last item; remove it', before);
+        }
+        if (found.startsWith(',') && before !== undefined && this.text[before] === ',' && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
+            return clean('two commas in a row; remove one');
+        }
+        switch (code) {
+            case 'InvalidCommentToken':
+            case 'UnexpectedEndOfComment':
+                return clean('comments are not allowed in JSON; remove the comment');
+            case 'InvalidSymbol':
+                return token(this.#invalidSymbol(error.offset, found, shown, secret));
+            case 'InvalidNumberFormat':
+                return structural(`invalid number ${shown}`);
+            case 'PropertyNameExpected':
+                return structural(`expected a key in double quotes, found ${shown}`);
+            case 'ValueExpected':
+                return structural(`expected a value, found ${shown}`);
+            case 'ColonExpected':
+                return structural(`expected ":" after the key, found ${shown}; put a ":" between a key and its value`);
+            case 'CommaExpected':
+                // 0365: the scanner reads 0, then 365 as a second value.
+                if (/^\d/.test(found) && this.text[error.offset - 1] === '0' && !/[\d.eE+-]/.test(this.text[error.offset - 2] ?? '')) {
+                    return { ...structural(`a number must not start with 0: write ${secret ? 'it' : found} without the leading zero`), offset: error.offset - 1 };
+                }
+                if (before !== undefined && this.position(before).line < this.position(error.offset).line) {
+                    return clean(`missing comma at the end of this line (before ${shown} on line ${this.position(error.offset).line}); add ","`, before + 1);
+                }
+                return clean(`missing comma before ${shown}; add ","`);
+            case 'CloseBraceExpected':
+            case 'CloseBracketExpected': {
+                const closer = code === 'CloseBraceExpected' ? '}' : ']';
+                if (found.length > 0)
+                    return structural(`expected "${closer}" to close the ${closer === '}' ? 'object' : 'array'}, found ${shown}`);
+                const opener = unclosedOpener(this.text);
+                if (opener === undefined)
+                    return structural(`the file ends too early: a closing "${closer}" is missing`);
+                const at = this.position(opener.offset);
+                const close = opener.char === '{' ? '}' : ']';
+                const message = structural(`the file ends before the "${opener.char}" at line ${at.line}, column ${at.column} is closed; add the missing "${close}"`);
+                // Point at the end of the last line with text, where the brace goes (an annotation on the empty line after it may not show).
+                return before === undefined ? message : { ...message, offset: before + 1 };
+            }
+            case 'EndOfFileExpected': {
+                if (this.#root?.type !== 'object') {
+                    return structural(`unexpected ${shown}: the file must hold one JSON object; wrap the settings in { and }`);
+                }
+                const end = this.position(this.#root.offset + this.#root.length - 1);
+                if (found.startsWith('{')) {
+                    return structural(`a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`);
+                }
+                if (found.startsWith('}') || found.startsWith(']')) {
+                    return structural(`one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`);
+                }
+                return structural(`unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`);
+            }
+            case 'UnexpectedEndOfString':
+                return token('a string is not closed: a double quote (") is missing');
+            case 'UnexpectedEndOfNumber':
+                return structural(`a number is cut short: ${shown}`);
+            case 'InvalidUnicode':
+                return clean('invalid \\u escape in a string: it needs four hexadecimal digits');
+            case 'InvalidEscapeCharacter':
+                return clean('invalid escape in a string: a backslash must be followed by one of " \\ / b f n r t u (write a backslash itself as \\\\)');
+            case 'InvalidCharacter':
+                return clean('a control character (such as a raw tab or line break) inside a string; escape it (\\t, \\n) or remove it');
+            default:
+                return structural(`invalid JSON near ${shown}`);
+        }
+    }
+    /** A token that is no JSON at all: name the usual culprits. */
+    #invalidSymbol(offset, found, shown, secret) {
+        if (found.startsWith("'"))
+            return 'strings and keys must use double quotes ("), not single quotes';
+        if (found.startsWith('='))
+            return 'use ":" between a key and its value, not "="';
+        if (/^[\u2018\u2019\u201C\u201D]/.test(found)) {
+            return 'curly quotes (“ ” or ‘ ’) are not JSON quotes; use straight double quotes (") (curly ones come from pasting out of a document or chat)';
+        }
+        if (secret)
+            return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
+        const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
+        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
+        if (word !== undefined) {
+            if (/^[+-]?(NaN|Infinity)$/.test(word))
+                return `${word} is not a JSON value; write a number`;
+            if (/^(True|TRUE|False|FALSE)$/.test(word))
+                return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;
+            if (/^(None|undefined|Null|NULL|nil)$/.test(word))
+                return `${word} is not a JSON value; to leave a setting unmanaged, remove its key`;
+            if (/^\s*:/.test(this.text.slice(offset + word.length, offset + word.length + 50))) {
+                return `keys must be in double quotes: write "${word}", not ${word}`;
+            }
+        }
+        const plus = /^\+(\d[\d.eE+-]*)/.exec(found);
+        if (plus)
+            return `a number must not start with "+": write ${plus[1] ?? ''}`;
+        return generic;
+    }
+    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
+    #isSecretValue(offset) {
+        if (this.#secretKeys.length === 0)
+            return false;
+        const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+        const head = this.text.slice(Math.max(lineStart, offset - 200), offset);
+        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
+    }
+    #previousSignificant(offset) {
+        for (let i = offset - 1; i >= 0; i--)
+            if (!/\s/.test(this.text[i] ?? ''))
+                return i;
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/json-source.ts
+
+
 /**
  * A JSON text parsed into a tree that remembers where every key and value stands, so each
  * problem can be reported at its line and column. Strict JSON: no comments, no trailing commas.
@@ -12349,15 +12249,13 @@ class JsonSource {
     #lineStarts;
     root;
     syntaxProblems;
-    #secretKeys;
     constructor(text, options = {}) {
         this.text = text;
-        this.#secretKeys = options.secretKeys ?? [];
         this.#lineStarts = [0];
         for (let i = 0; i < text.length; i++)
             if (text.charCodeAt(i) === 10)
                 this.#lineStarts.push(i + 1);
-        const tooDeep = this.#findTooDeep();
+        const tooDeep = findTooDeep(text);
         if (tooDeep !== undefined) {
             this.root = undefined;
             this.syntaxProblems = [
@@ -12367,7 +12265,7 @@ class JsonSource {
         }
         const errors = [];
         this.root = (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-        this.syntaxProblems = this.#describe(errors);
+        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.secretKeys ?? []).describe(errors);
     }
     position(offset) {
         let low = 0;
@@ -12454,197 +12352,6 @@ class JsonSource {
         if (this.root)
             walk(this.root, []);
         return found;
-    }
-    #findTooDeep() {
-        let depth = 0;
-        let inString = false;
-        for (let i = 0; i < this.text.length; i++) {
-            const char = this.text[i];
-            if (inString) {
-                if (char === '\\')
-                    i++;
-                else if (char === '"')
-                    inString = false;
-            }
-            else if (char === '"')
-                inString = true;
-            else if (char === '{' || char === '[') {
-                if (++depth > MAX_DEPTH)
-                    return i;
-            }
-            else if (char === '}' || char === ']')
-                depth--;
-        }
-        return undefined;
-    }
-    #describe(errors) {
-        const problems = [];
-        let skipping = false;
-        for (const error of errors) {
-            const message = this.#message(error);
-            if (message.kind === 'structural' && skipping)
-                continue;
-            if (message.kind !== 'clean')
-                skipping = true;
-            const position = this.position(message.offset ?? error.offset);
-            // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
-            if (problems.some((p) => p.line === position.line && (p.column === position.column || p.message === message.text)))
-                continue;
-            problems.push({ ...position, message: message.text });
-        }
-        return problems;
-    }
-    #message(error) {
-        const code = (0,main.printParseErrorCode)(error.error);
-        const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
-        const secret = this.#isSecretValue(error.offset);
-        const shown = found.length === 0
-            ? 'the end of the file'
-            : secret
-                ? 'a secret value (not shown)'
-                : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
-                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-                        ? found.length > 40
-                            ? `${found.slice(0, 39)}…"`
-                            : found
-                        : JSON.stringify(found.slice(0, 20));
-        const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
-        const structural = (text) => ({ text, kind: 'structural' });
-        const token = (text) => ({ text, kind: 'token' });
-        const before = this.#previousSignificant(error.offset);
-        if ((found.startsWith('}') || found.startsWith(']')) && before !== undefined && this.text[before] === ',') {
-            return clean('trailing comma: JSON allows no comma after the last item; remove it', before);
-        }
-        if (found.startsWith(',') && before !== undefined && this.text[before] === ',' && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
-            return clean('two commas in a row; remove one');
-        }
-        switch (code) {
-            case 'InvalidCommentToken':
-            case 'UnexpectedEndOfComment':
-                return clean('comments are not allowed in JSON; remove the comment');
-            case 'InvalidSymbol':
-                return token(this.#invalidSymbol(error.offset, found, shown, secret));
-            case 'InvalidNumberFormat':
-                return structural(`invalid number ${shown}`);
-            case 'PropertyNameExpected':
-                return structural(`expected a key in double quotes, found ${shown}`);
-            case 'ValueExpected':
-                return structural(`expected a value, found ${shown}`);
-            case 'ColonExpected':
-                return structural(`expected ":" after the key, found ${shown}; put a ":" between a key and its value`);
-            case 'CommaExpected':
-                // 0365: the scanner reads 0, then 365 as a second value.
-                if (/^\d/.test(found) && this.text[error.offset - 1] === '0' && !/[\d.eE+-]/.test(this.text[error.offset - 2] ?? '')) {
-                    return { ...structural(`a number must not start with 0: write ${secret ? 'it' : found} without the leading zero`), offset: error.offset - 1 };
-                }
-                if (before !== undefined && this.position(before).line < this.position(error.offset).line) {
-                    return clean(`missing comma at the end of this line (before ${shown} on line ${this.position(error.offset).line}); add ","`, before + 1);
-                }
-                return clean(`missing comma before ${shown}; add ","`);
-            case 'CloseBraceExpected':
-            case 'CloseBracketExpected': {
-                const closer = code === 'CloseBraceExpected' ? '}' : ']';
-                if (found.length > 0)
-                    return structural(`expected "${closer}" to close the ${closer === '}' ? 'object' : 'array'}, found ${shown}`);
-                const opener = this.#unclosedOpener();
-                if (opener === undefined)
-                    return structural(`the file ends too early: a closing "${closer}" is missing`);
-                const at = this.position(opener.offset);
-                const close = opener.char === '{' ? '}' : ']';
-                const message = structural(`the file ends before the "${opener.char}" at line ${at.line}, column ${at.column} is closed; add the missing "${close}"`);
-                // Point at the end of the last line with text, where the brace goes (an annotation on the empty line after it may not show).
-                return before === undefined ? message : { ...message, offset: before + 1 };
-            }
-            case 'EndOfFileExpected': {
-                if (this.root?.type !== 'object') {
-                    return structural(`unexpected ${shown}: the file must hold one JSON object; wrap the settings in { and }`);
-                }
-                const end = this.position(this.root.offset + this.root.length - 1);
-                if (found.startsWith('{')) {
-                    return structural(`a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`);
-                }
-                if (found.startsWith('}') || found.startsWith(']')) {
-                    return structural(`one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`);
-                }
-                return structural(`unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`);
-            }
-            case 'UnexpectedEndOfString':
-                return token('a string is not closed: a double quote (") is missing');
-            case 'UnexpectedEndOfNumber':
-                return structural(`a number is cut short: ${shown}`);
-            case 'InvalidUnicode':
-                return clean('invalid \\u escape in a string: it needs four hexadecimal digits');
-            case 'InvalidEscapeCharacter':
-                return clean('invalid escape in a string: a backslash must be followed by one of " \\ / b f n r t u (write a backslash itself as \\\\)');
-            case 'InvalidCharacter':
-                return clean('a control character (such as a raw tab or line break) inside a string; escape it (\\t, \\n) or remove it');
-            default:
-                return structural(`invalid JSON near ${shown}`);
-        }
-    }
-    /** A token that is no JSON at all: name the usual culprits. */
-    #invalidSymbol(offset, found, shown, secret) {
-        if (found.startsWith("'"))
-            return 'strings and keys must use double quotes ("), not single quotes';
-        if (found.startsWith('='))
-            return 'use ":" between a key and its value, not "="';
-        if (/^[\u2018\u2019\u201C\u201D]/.test(found)) {
-            return 'curly quotes (“ ” or ‘ ’) are not JSON quotes; use straight double quotes (") (curly ones come from pasting out of a document or chat)';
-        }
-        if (secret)
-            return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
-        const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
-        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
-        if (word !== undefined) {
-            if (/^[+-]?(NaN|Infinity)$/.test(word))
-                return `${word} is not a JSON value; write a number`;
-            if (/^(True|TRUE|False|FALSE)$/.test(word))
-                return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;
-            if (/^(None|undefined|Null|NULL|nil)$/.test(word))
-                return `${word} is not a JSON value; to leave a setting unmanaged, remove its key`;
-            if (/^\s*:/.test(this.text.slice(offset + word.length, offset + word.length + 50))) {
-                return `keys must be in double quotes: write "${word}", not ${word}`;
-            }
-        }
-        const plus = /^\+(\d[\d.eE+-]*)/.exec(found);
-        if (plus)
-            return `a number must not start with "+": write ${plus[1] ?? ''}`;
-        return generic;
-    }
-    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
-    #isSecretValue(offset) {
-        if (this.#secretKeys.length === 0)
-            return false;
-        const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
-        const head = this.text.slice(Math.max(lineStart, offset - 200), offset);
-        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
-    }
-    /** The innermost bracket still open at the end of the text. */
-    #unclosedOpener() {
-        const stack = [];
-        let inString = false;
-        for (let i = 0; i < this.text.length; i++) {
-            const char = this.text[i];
-            if (inString) {
-                if (char === '\\')
-                    i++;
-                else if (char === '"' || char === '\n')
-                    inString = false;
-            }
-            else if (char === '"')
-                inString = true;
-            else if (char === '{' || char === '[')
-                stack.push({ char, offset: i });
-            else if (char === '}' || char === ']')
-                stack.pop();
-        }
-        return stack.at(-1);
-    }
-    #previousSignificant(offset) {
-        for (let i = offset - 1; i >= 0; i--)
-            if (!/\s/.test(this.text[i] ?? ''))
-                return i;
-        return undefined;
     }
 }
 
@@ -12925,6 +12632,9 @@ function formatBytes(bytes) {
 
 ;// CONCATENATED MODULE: ./src/plan.ts
 
+function countChanges(changes) {
+    return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
+}
 /** Every leaf setting the file manages, in file order. */
 function managedSettings(desired) {
     const settings = [];
@@ -13093,6 +12803,487 @@ function previousState(desired, live) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/wording.ts
+/** "1 change", "3 changes": one counting style for every message, summary and comment. */
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/steps.ts
+
+
+
+
+/** The file has problems; each adapter shows them its way. Nothing was read or sent. */
+class InvalidFileError extends errors_UserError {
+    name = 'InvalidFileError';
+    problems;
+    constructor(file, problems) {
+        super(`${file} has ${plural(problems.length, 'problem')}`);
+        this.problems = problems;
+    }
+}
+/** The file's account id is not the API key's account: nothing is planned against the wrong account. */
+class WrongAccountError extends errors_UserError {
+    name = 'WrongAccountError';
+    account;
+    constructor(file, expectedId, account) {
+        super(`${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`);
+        this.account = account;
+    }
+}
+/**
+ * Parse and validate the file; on problems, its secrets are masked before any message could quote
+ * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
+ */
+function validateDesiredState(bytes, file, redactor, label = file) {
+    const parsed = parseDesiredState(bytes, file);
+    if (parsed.ok)
+        return parsed.desired;
+    // A committed api_key is still a secret.
+    for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
+        redactor.add(secret);
+    throw new InvalidFileError(label, parsed.problems);
+}
+/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
+async function readPlan(client, desired, file) {
+    const { account: live, via } = await client.readAccount(desired.state.id);
+    const expectedId = desired.state.id;
+    if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
+        throw new WrongAccountError(file, expectedId, live);
+    const changes = planChanges(desired.state, live);
+    return { desired, live, via, changes, body: buildAccountUpdate(desired.state, live, changes) };
+}
+/**
+ * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
+ * then the one PUT /account and the read-after-write check of every managed setting. A failed PUT
+ * throws the client's error: the update may or may not have been applied.
+ */
+async function applyPlan(plan, options) {
+    const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+    if (refusal)
+        return { status: 'refused', refusal };
+    for (const guard of options.guards ?? []) {
+        const refused = await guard();
+        if (refused)
+            return { status: 'refused', refusal: refused };
+    }
+    await options.beforeSend?.();
+    const after = await options.client.updateAccount(plan.body);
+    const mismatches = verifyAccount(plan.desired.state, after);
+    if (mismatches.length === 0)
+        return { status: 'applied', after };
+    return {
+        status: 'mismatched',
+        after,
+        mismatches,
+        message: `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    };
+}
+function destructiveRefusal(changes, allowed, hint) {
+    const destructive = changes.filter((c) => c.destructive);
+    if (destructive.length === 0 || allowed)
+        return undefined;
+    return {
+        guard: 'destructive',
+        message: `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retry-after.ts
+/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const date = parseHttpDate(text);
+    if (date === undefined)
+        return undefined;
+    return Math.max(0, date - now);
+}
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
+const HTTP_DATE = [
+    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
+    new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
+    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
+];
+/**
+ * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
+ * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
+ */
+function parseHttpDate(text) {
+    const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
+    if (form < 0)
+        return undefined;
+    // asctime has no zone; it is GMT, not the runner's local time.
+    const date = Date.parse(form === 2 ? `${text} GMT` : text);
+    return Number.isNaN(date) ? undefined : date;
+}
+
+;// CONCATENATED MODULE: ./src/leadconduit.ts
+
+
+
+
+
+
+/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
+class LeadConduitError extends errors_UserError {
+    name = 'LeadConduitError';
+    call;
+    status;
+    constructor(message, call, status) {
+        super(message);
+        this.call = call;
+        this.status = status;
+    }
+}
+/** One failed attempt, before retries are decided. */
+class AttemptError extends Error {
+    kind;
+    status;
+    retryAfterMs;
+    /** A network failure or timeout while the answer's body was arriving (the request was received). */
+    reading = false;
+    constructor(kind, message, status, retryAfterMs) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const STATUS_TEXT = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+};
+function createLeadConduitClient(options) {
+    const { redactor, deadline } = options;
+    redactor.add(options.apiKey);
+    // A trailing slash makes "account" resolve under any path the base URL has.
+    const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
+    let api;
+    const loadApi = async () => (api ??= (await __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.bind(__nccwpck_require__, 586))).default.create({
+        baseUrl,
+        headers: {
+            authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
+            accept: 'application/json',
+            'user-agent': 'leadconduit-account-action',
+        },
+        retry: 0, // retries are ours (withRetry), so the body read is retried too
+        timeout: false, // our signal bounds the whole attempt, body included
+        throwHttpErrors: false,
+        // Never follow a redirect: it could carry the API key to another host.
+        redirect: 'manual',
+    }));
+    async function attempt(attemptSignal, method, path, body) {
+        const { signal } = attemptSignal;
+        const started = performance.now();
+        // ky links our signal to the request through signals Node may garbage-collect once the
+        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
+        // Holding the request until the body is read keeps that link alive.
+        const pinned = {};
+        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
+        const failed = (error, reading) => {
+            if (deadline.signal.aborted)
+                return new AttemptError('deadline', String(deadline.signal.reason.message));
+            const attemptError = attemptSignal.timedOut
+                ? new AttemptError('timeout', reading
+                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
+                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
+                : new AttemptError('network', networkReason(error));
+            attemptError.reading = reading;
+            return attemptError;
+        };
+        let response;
+        try {
+            response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
+        }
+        catch (error) {
+            throw failed(error, false);
+        }
+        let text;
+        try {
+            text = await response.text();
+        }
+        catch (error) {
+            throw failed(error, true);
+        }
+        finally {
+            delete pinned.request;
+        }
+        options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
+        if (response.status >= 300 && response.status < 400) {
+            throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
+        }
+        if (!response.ok) {
+            throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+        }
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`, response.status);
+        }
+    }
+    async function call(method, path, body) {
+        const label = `${method} /${path}`;
+        try {
+            return await retryingCall(label, { ...options, classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
+        }
+        catch (error) {
+            throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
+        }
+    }
+    function parseAccount(value, label) {
+        registerSecrets(value, redactor);
+        const parsed = liveAccountSchema.safeParse(value);
+        if (!parsed.success) {
+            const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
+        }
+        return withoutSecrets(parsed.data);
+    }
+    return {
+        async readAccount(expectedId) {
+            try {
+                return { account: parseAccount(await call('GET', 'account'), 'GET /account'), via: 'GET /account' };
+            }
+            catch (error) {
+                if (!(error instanceof LeadConduitError) || (error.status !== 404 && error.status !== 405))
+                    throw error;
+                options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
+            }
+            const user = await call('GET', 'user');
+            registerSecrets(user, redactor);
+            const parsedUser = userSchema.safeParse(user);
+            if (!parsedUser.success) {
+                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
+            }
+            const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
+            return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
+        },
+        async updateAccount(body) {
+            return parseAccount(await call('PUT', 'account', body), 'PUT /account');
+        },
+    };
+}
+function chooseAccount(accounts, expectedId) {
+    const list = accounts.map((a) => `${a.id} (${a.name ?? 'no name'})`).join(', ');
+    if (expectedId !== undefined) {
+        const match = accounts.find((a) => a.id.toLowerCase() === expectedId.toLowerCase());
+        if (match)
+            return match;
+        throw new LeadConduitError(`The API key's user has no account with id ${expectedId} (the "id" in the file); its accounts: ${list || 'none'}.`, 'GET /user');
+    }
+    const [only, ...others] = accounts;
+    if (only && others.length === 0)
+        return only;
+    if (!only)
+        throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
+    throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
+}
+/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
+function registerSecrets(value, redactor) {
+    if (typeof value !== 'object' || value === null)
+        return;
+    if (Array.isArray(value)) {
+        for (const item of value)
+            registerSecrets(item, redactor);
+        return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+        if (SECRET_FIELDS.includes(key))
+            redactor.add(child);
+        else if (typeof child === 'object')
+            registerSecrets(child, redactor);
+    }
+}
+function withoutSecrets(account) {
+    const copy = { ...account };
+    for (const field of SECRET_FIELDS)
+        delete copy[field];
+    return copy;
+}
+function classify(error) {
+    if (!(error instanceof AttemptError))
+        return { retry: false };
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return { retry: true };
+    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
+        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
+    }
+    return { retry: false };
+}
+/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
+const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
+/** One line: which call, what happened, what it means, what to do. */
+function toLeadConduitError(error, label, method, baseUrl, redactor) {
+    const attempts = attemptsOf(error);
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
+    const unknownOutcome = method === 'PUT' ? ` ${MAYBE_APPLIED}` : '';
+    if (error instanceof RetryAfterTooLongError) {
+        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
+        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
+        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
+    }
+    if (error instanceof DeadlineExceededError) {
+        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
+    }
+    if (!(error instanceof AttemptError)) {
+        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
+    }
+    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
+    switch (error.kind) {
+        case 'deadline':
+            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
+        case 'timeout':
+            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
+        case 'network':
+            if (error.reading) {
+                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and the runner's network, then re-run the job.${unknownOutcome}`, label);
+            }
+            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
+        case 'redirect':
+            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
+        case 'bad-body':
+            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
+        case 'http': {
+            const status = error.status ?? 0;
+            const name = statusName(status);
+            if (status === 401 || status === 403) {
+                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check the api-key secret: it must be a current LeadConduit API key with access to this account.`, label, status);
+            }
+            if (status === 404 || status === 405) {
+                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
+            }
+            if ((status === 400 || status === 422) && method === 'PUT') {
+                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
+            }
+            if (status === 429) {
+                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
+            }
+            if (status >= 500) {
+                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
+            }
+            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
+        }
+    }
+}
+function statusName(status) {
+    if (status === undefined)
+        return 'an error';
+    const text = STATUS_TEXT[status];
+    return text ? `${status} ${text}` : String(status);
+}
+/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
+function describeErrorBody(text, contentType) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return '';
+    try {
+        const json = JSON.parse(trimmed);
+        const message = pickMessage(json);
+        if (message)
+            return truncate(message);
+    }
+    catch {
+        // not JSON: fall through
+    }
+    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
+    }
+    return truncate(trimmed.replace(/\s+/g, ' '));
+}
+function pickMessage(json) {
+    if (typeof json === 'string')
+        return json;
+    if (typeof json !== 'object' || json === null)
+        return undefined;
+    const record = json;
+    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
+        const value = record[key];
+        if (typeof value === 'string' && value.trim() !== '')
+            return value.trim();
+        if (Array.isArray(value)) {
+            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
+            if (parts.length > 0)
+                return parts.join('; ');
+        }
+        if (typeof value === 'object' && value !== null) {
+            const nested = pickMessage(value);
+            if (nested)
+                return nested;
+        }
+    }
+    return undefined;
+}
+function describeBody(text, contentType) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
+        return 'it is an HTML page';
+    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
+    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
+    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
+}
+function endsEarly(text) {
+    try {
+        JSON.parse(text);
+        return false;
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
+    }
+}
+function truncate(text, max = 300) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+function networkReason(error) {
+    const codes = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        EAI_AGAIN: 'DNS lookup failed',
+        ETIMEDOUT: 'connection timed out',
+        EPIPE: 'connection closed',
+        UND_ERR_SOCKET: 'connection closed by the server',
+        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
+    };
+    let current = error;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const code = current.code;
+        if (typeof code === 'string')
+            return codes[code] ? `${codes[code]} (${code})` : code;
+        current = current.cause;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
+}
+
 ;// CONCATENATED MODULE: ./src/redact.ts
 const MASK = '***';
 /**
@@ -13133,138 +13324,6 @@ class Redactor {
         }
         return result;
     }
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-function countChanges(changes) {
-    return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
-}
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-/** The first line: the verdict and its counts. */
-function headline(report) {
-    const { total, destructive } = countChanges(report.changes);
-    const counts = `${plural(total, 'change')}, ${destructive} destructive`;
-    const file = report.file;
-    switch (report.outcome) {
-        case 'invalid':
-            return `❌ Invalid: ${report.problems?.length ? `${plural(report.problems.length, 'problem')} in ${file}` : (report.error ?? 'bad input')}; nothing was sent`;
-        case 'validated':
-            return `✅ Valid: ${file} passed validation; the live account was not compared`;
-        case 'no-changes':
-            return report.mode === 'apply' ? `✅ Nothing to apply: the live account already matches ${file}` : `✅ No changes: the live account matches ${file}`;
-        case 'planned':
-            return `📝 Plan: ${counts}${destructive > 0 ? ' ⚠️' : ''}`;
-        case 'applied':
-            return `✅ Applied: ${counts}`;
-        case 'drift':
-            return `⚠️ Drift: ${plural(total, 'setting')} in the live account differ from ${file}`;
-        case 'failed':
-            return `❌ Failed: ${report.error ?? 'the run failed'}${report.bodySent ? '' : ' Nothing was changed.'}`;
-    }
-}
-function valueCell(value) {
-    return value === null ? '<em>not set</em>' : code(value);
-}
-function noteCell(change) {
-    return change.destructive ? `⚠️ **Destructive:** ${escapeText(change.warning ?? 'cannot be undone')}` : '';
-}
-function changeTable(changes, applied) {
-    const header = applied ? ['Setting', 'Before', 'After', 'Note'] : ['Setting', 'Live', 'Desired', 'Note'];
-    return table(header, changes.map((c) => [codeText(c.path), valueCell(c.before), valueCell(c.after), noteCell(c)]));
-}
-/** The change tables, split into reverted live edits and PR changes on a three-way plan. */
-function changeSections(report) {
-    if (report.changes.length === 0)
-        return [];
-    const applied = report.outcome === 'applied';
-    if (!report.threeWay)
-        return [changeTable(report.changes, applied)];
-    const drift = report.changes.filter((c) => c.source === 'drift');
-    const fromPr = report.changes.filter((c) => c.source !== 'drift');
-    const sections = [];
-    if (drift.length > 0) {
-        sections.push(`#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${escapeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied)}`);
-    }
-    if (fromPr.length > 0)
-        sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied)}`);
-    return sections;
-}
-function facts(report) {
-    const rows = [];
-    if (report.account) {
-        rows.push(['Account', `${escapeText(report.account.name ?? 'no name')} (${codeText(report.account.id)})`]);
-    }
-    rows.push(['Mode', `${codeText(report.mode)}`], ['File', `${codeText(report.file)}`]);
-    if (report.trigger) {
-        const t = report.trigger;
-        const pr = t.pullRequest ? `, pull request [#${t.pullRequest.number}](${t.pullRequest.url})` : '';
-        const run = t.runUrl ? `, [run](${t.runUrl})` : '';
-        rows.push(['Triggered by', `${escapeText(t.actor || 'unknown')} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
-    }
-    rows.push(['LeadConduit API', `${codeText(report.baseUrl)}`]);
-    return table(['', ''], rows);
-}
-function problemList(problems, file) {
-    return problems.map((p) => `- ${escapeText(`${file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(p.path)}` : ''}: ${escapeText(p.message)}`).join('\n');
-}
-/** The job summary: verdict first, then account, mode, changes, the exact request, the API. */
-function renderSummary(report) {
-    const parts = [`### ${escapeHeadline(headline(report))}`];
-    for (const note of report.notes)
-        parts.push(`> ${escapeText(note)}`);
-    if (report.errorDetails?.length)
-        parts.push(report.errorDetails.map((d) => `- ${escapeText(d)}`).join('\n'));
-    if (report.problems?.length)
-        parts.push(problemList(report.problems, report.file));
-    if (report.mismatches?.length) {
-        parts.push(`Settings that do not match the file after the update:\n\n${table(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected), valueCell(m.actual)]))}`);
-    }
-    parts.push(facts(report));
-    parts.push(...changeSections(report));
-    if (report.requestBody && Object.keys(report.requestBody).length > 0) {
-        const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
-        parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
-    }
-    if (report.previousState) {
-        parts.push(details('Roll back: the managed settings as they were before this apply', `To undo this apply, commit this as ${codeText(report.file)} and merge it (destructive changes, such as deleted lead events, cannot be undone).\n\n${fenced(report.previousState, 'json')}`));
-    }
-    if (report.driftFile) {
-        parts.push(details(`${escapeText(report.file)} updated with the live values`, fenced(report.driftFile, 'json')));
-    }
-    return `${parts.join('\n\n')}\n`;
-}
-/** The PR comment body (after its hidden markers). */
-function renderComment(report, footer) {
-    const parts = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
-    for (const note of report.notes)
-        parts.push(`> ${escapeText(note)}`);
-    if (report.problems?.length)
-        parts.push(problemList(report.problems, report.file));
-    if (report.account)
-        parts.push(`Account: ${escapeText(report.account.name ?? 'no name')} (${codeText(report.account.id)})`);
-    parts.push(...changeSections(report));
-    if (report.outcome === 'planned') {
-        const { destructive } = countChanges(report.changes);
-        parts.push(destructive > 0
-            ? `Merging applies these changes. ⚠️ ${plural(destructive, 'change is', 'changes are')} destructive: the apply refuses ${destructive === 1 ? 'it' : 'them'} unless the workflow sets <code>allow-destructive: true</code>.`
-            : 'Merging applies these changes.');
-    }
-    if (report.requestBody && Object.keys(report.requestBody).length > 0) {
-        parts.push(details('The request apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
-    }
-    parts.push(`<sub>${footer}</sub>`);
-    return parts.join('\n\n');
-}
-/** Headlines carry the error text: escape it, keep our own emoji and words readable. */
-function escapeHeadline(text) {
-    return escapeText(text).replace(/&#(\d+);/g, (entity, n) => (Number(n) > 0x2000 ? String.fromCodePoint(Number(n)) : entity));
-}
-/** The outputs' `changes` value: the contract other tooling parses. */
-function changesOutput(changes) {
-    return JSON.stringify(changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })));
 }
 
 ;// CONCATENATED MODULE: ./src/state-files.ts
@@ -13396,15 +13455,15 @@ const API_KEY_VARIABLE = 'LEADCONDUIT_API_KEY';
 function readApiKey(env, command) {
     const key = (env[API_KEY_VARIABLE] ?? '').trim();
     if (key === '') {
-        throw new UserError(`${API_KEY_VARIABLE} is empty: ${command} reads the live account and needs the LeadConduit API key. Set it in the environment (export ${API_KEY_VARIABLE}=...); it is never taken as a flag. Nothing was sent.`);
+        throw new errors_UserError(`${API_KEY_VARIABLE} is empty: ${command} reads the live account and needs the LeadConduit API key. Set it in the environment (export ${API_KEY_VARIABLE}=...); it is never taken as a flag. Nothing was sent.`);
     }
     return key;
 }
-/** The action's base-url rule, for --base-url. */
-function settings_checkBaseUrl(raw) {
-    const { url, problem } = checkBaseUrl((raw ?? '').trim() || DEFAULT_BASE_URL, '--base-url', API_KEY_VARIABLE);
+/** --base-url by the action's base-url rule: the URL to use, or a UserError saying what is wrong. */
+function parseBaseUrlOption(raw) {
+    const { url, problem } = base_url_checkBaseUrl((raw ?? '').trim() || base_url_DEFAULT_BASE_URL, '--base-url', API_KEY_VARIABLE);
     if (problem)
-        throw new UserError(problem);
+        throw new errors_UserError(problem);
     return url;
 }
 
@@ -13546,17 +13605,10 @@ async function terminal_confirm(io, question) {
 
 
 
+
 const CLI_NAME = 'leadconduit-account';
 /** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
 const EXIT = { ok: 0, failed: 1, changes: 2 };
-/** The file has problems; they were printed one per line. */
-class InvalidFileError extends UserError {
-    problems;
-    constructor(message, problems) {
-        super(message);
-        this.problems = problems;
-    }
-}
 /** One command's run: where it writes, the secrets it must not show, and its JSON result so far. */
 class Context {
     io;
@@ -13575,16 +13627,16 @@ class Context {
     }
 }
 async function validateCommand(ctx, file) {
-    const desired = await loadDesiredState(ctx, file, 'validate');
+    const desired = await loadDesiredState(ctx, file);
     const settings = managedSettings(desired.state).length;
     Object.assign(ctx.result, { ok: true, valid: true, settings, problems: [] });
     if (ctx.out.json)
         ctx.out.emit(ctx.result);
-    ctx.out.line(`${ctx.out.paint('green', '✓')} ${file} is valid: ${commands_plural(settings, 'managed setting')}.`);
+    ctx.out.line(`${ctx.out.paint('green', '✓')} ${file} is valid: ${plural(settings, 'managed setting')}.`);
     return EXIT.ok;
 }
 async function planCommand(ctx, file, options) {
-    const { live, changes } = await readPlan(ctx, file, options);
+    const { live, changes } = await commands_readPlan(ctx, file, options);
     if (ctx.out.json)
         ctx.out.emit({ ...ctx.result, ok: true });
     printPlan(ctx, file, live, changes);
@@ -13596,7 +13648,8 @@ async function planCommand(ctx, file, options) {
     return EXIT.changes;
 }
 async function applyCommand(ctx, file, options) {
-    const { desired, live, changes, baseUrl, apiKey } = await readPlan(ctx, file, options);
+    const plan = await commands_readPlan(ctx, file, options);
+    const { live, changes } = plan;
     ctx.result.applied = false;
     printPlan(ctx, file, live, changes);
     if (changes.length === 0) {
@@ -13604,70 +13657,74 @@ async function applyCommand(ctx, file, options) {
             ctx.out.emit({ ...ctx.result, ok: true });
         return EXIT.ok;
     }
-    const destructive = changes.filter((c) => c.destructive);
-    if (destructive.length > 0 && options.allowDestructive !== true) {
-        throw new UserError(`Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, re-run with --allow-destructive.`);
+    const applied = await applyPlan(plan, {
+        client: cliClient(ctx, options, changes.length),
+        allowDestructive: options.allowDestructive === true,
+        allowDestructiveHint: 're-run with --allow-destructive',
+        guards: [() => confirmApply(ctx, plan, options)],
+        beforeSend: () => {
+            Object.assign(ctx.result, { requestBody: plan.body, previousState: previousState(plan.desired.state, live), bodySent: true });
+        },
+    });
+    switch (applied.status) {
+        case 'refused':
+            throw new errors_UserError(applied.refusal.message);
+        case 'mismatched':
+            ctx.result.mismatches = applied.mismatches;
+            throw new errors_UserError(applied.message);
+        case 'applied':
+            ctx.result.applied = true;
+            if (ctx.out.json)
+                ctx.out.emit({ ...ctx.result, ok: true });
+            ctx.out.line(`${ctx.out.paint('green', '✓')} Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
+            return EXIT.ok;
     }
-    if (options.yes !== true) {
-        if (ctx.out.json) {
-            throw new UserError('Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.');
-        }
-        if (ctx.io.stdin.isTTY !== true) {
-            throw new UserError('Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.');
-        }
-        if (destructive.length > 0) {
-            ctx.out.warn(`${commands_plural(destructive.length, 'change')} can permanently delete lead data (see the note column).`);
-        }
-        const question = `Apply ${commands_plural(changes.length, 'change')} to ${printable(live.name ?? 'the account')} (${live.id})? Type "yes" to apply: `;
-        if (!(await terminal_confirm(ctx.io, ctx.out.scrub(question)))) {
-            throw new UserError('Apply cancelled; nothing was sent.');
-        }
+}
+/** The CLI's own guard: a person says yes at the terminal, or --yes says it for them. */
+async function confirmApply(ctx, plan, options) {
+    if (options.yes === true)
+        return undefined;
+    const refuse = (message) => ({ guard: 'confirmation', message });
+    if (ctx.out.json) {
+        return refuse('Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.');
     }
-    const body = buildAccountUpdate(desired.state, live, changes);
-    ctx.result.requestBody = body;
-    ctx.result.previousState = previousState(desired.state, live);
-    ctx.result.bodySent = true;
-    const after = await withDeadline((deadline) => ctx.out.progress(`Applying ${commands_plural(changes.length, 'change')} (PUT /account)…`, () => client(ctx, baseUrl, apiKey, deadline, options).updateAccount(body)));
-    const mismatches = verifyAccount(desired.state, after);
-    if (mismatches.length > 0) {
-        ctx.result.mismatches = mismatches;
-        throw new UserError(`LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`);
+    if (ctx.io.stdin.isTTY !== true) {
+        return refuse('Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.');
     }
-    ctx.result.applied = true;
-    if (ctx.out.json)
-        ctx.out.emit({ ...ctx.result, ok: true });
-    ctx.out.line(`${ctx.out.paint('green', '✓')} Applied ${commands_plural(changes.length, 'change')}; the account now matches ${file}.`);
-    return EXIT.ok;
+    const { destructive } = countChanges(plan.changes);
+    if (destructive > 0)
+        ctx.out.warn(`${plural(destructive, 'change')} can permanently delete lead data (see the note column).`);
+    const question = `Apply ${plural(plan.changes.length, 'change')} to ${printable(plan.live.name ?? 'the account')} (${plan.live.id})? Type "yes" to apply: `;
+    return (await terminal_confirm(ctx.io, ctx.out.scrub(question))) ? undefined : refuse('Apply cancelled; nothing was sent.');
 }
 async function exportCommand(ctx, file, options) {
     const baseUrl = baseUrlOf(ctx, options);
     if (options.id !== undefined && !ACCOUNT_ID_PATTERN.test(options.id)) {
-        throw new UserError(`--id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not "${options.id}".`);
+        throw new errors_UserError(`--id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not "${options.id}".`);
     }
     const path = (0,external_node_path_.resolve)(ctx.io.cwd, file);
     Object.assign(ctx.result, { file, baseUrl, written: false });
     let existing;
     try {
-        const stats = await (0,external_node_fs_promises_namespaceObject.lstat)(path);
+        const stats = await (0,promises_namespaceObject.lstat)(path);
         if (stats.isDirectory())
-            throw new UserError(`${file} is a directory; name the desired-state file to write.`);
+            throw new errors_UserError(`${file} is a directory; name the desired-state file to write.`);
         if (options.force !== true)
-            throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
-        existing = await (0,external_node_fs_promises_namespaceObject.readFile)(path);
+            throw new errors_UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
+        existing = await (0,promises_namespaceObject.readFile)(path);
     }
     catch (error) {
-        if (error instanceof UserError)
+        if (error instanceof errors_UserError)
             throw error;
         if (error.code !== 'ENOENT')
-            throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
+            throw new errors_UserError(`Could not write ${file}: ${describeFsError(error)}.`);
         // Found out before reading the account, not after.
-        const folder = await (0,external_node_fs_promises_namespaceObject.lstat)((0,external_node_path_.dirname)(path)).catch(() => undefined);
+        const folder = await (0,promises_namespaceObject.lstat)((0,external_node_path_.dirname)(path)).catch(() => undefined);
         if (!folder?.isDirectory())
-            throw new UserError(`Could not write ${file}: its folder does not exist.`);
+            throw new errors_UserError(`Could not write ${file}: its folder does not exist.`);
     }
-    const apiKey = readApiKey(ctx.io.env, 'export');
-    ctx.redactor.add(apiKey);
-    const { account: live, via } = await withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => client(ctx, baseUrl, apiKey, deadline, options).readAccount(options.id)));
+    ctx.redactor.add(readApiKey(ctx.io.env, 'export'));
+    const { account: live, via } = await cliClient(ctx, options).readAccount(options.id);
     ctx.result.account = { id: live.id, name: live.name ?? null };
     ctx.result.via = via;
     const schemaRef = options.schema ?? keptSchema(existing) ?? defaultSchemaRef(ctx.io.cwd, path);
@@ -13677,70 +13734,71 @@ async function exportCommand(ctx, file, options) {
         throw new Error('the exported file would contain a secret (the API key or an account credential); nothing was written');
     }
     try {
-        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, exported.text, { flag: options.force === true ? 'w' : 'wx' });
+        await (0,promises_namespaceObject.writeFile)(path, exported.text, { flag: options.force === true ? 'w' : 'wx' });
     }
     catch (error) {
         if (error.code === 'EEXIST')
-            throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
-        throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
+            throw new errors_UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
+        throw new errors_UserError(`Could not write ${file}: ${describeFsError(error)}.`);
     }
     Object.assign(ctx.result, { written: true, settings: exported.settings, skipped: exported.skipped, schema: schemaRef });
     if (ctx.out.json)
         ctx.out.emit({ ...ctx.result, ok: true });
     for (const skip of exported.skipped)
         ctx.out.warn(`${skip.path} was not exported: ${skip.reason}.`);
-    ctx.out.line(`${ctx.out.paint('green', '✓')} Wrote ${file}: ${commands_plural(exported.settings, 'setting')} of account ${printable(live.name ?? '(no name)')} (${live.id}), read with ${via}.`);
+    ctx.out.line(`${ctx.out.paint('green', '✓')} Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${printable(live.name ?? '(no name)')} (${live.id}), read with ${via}.`);
     ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
     return EXIT.ok;
 }
 /** The file, validated; its problems printed one per line as file:line:column  message. */
-async function loadDesiredState(ctx, file, command) {
+async function loadDesiredState(ctx, file) {
     const path = (0,external_node_path_.resolve)(ctx.io.cwd, file);
     ctx.result.file = file;
     let bytes;
     try {
-        if ((await (0,external_node_fs_promises_namespaceObject.lstat)(path)).isDirectory())
-            throw new UserError(`${file} is a directory, not a desired-state file.`);
-        bytes = await (0,external_node_fs_promises_namespaceObject.readFile)(path);
+        if ((await (0,promises_namespaceObject.lstat)(path)).isDirectory())
+            throw new errors_UserError(`${file} is a directory, not a desired-state file.`);
+        bytes = await (0,promises_namespaceObject.readFile)(path);
     }
     catch (error) {
-        if (error instanceof UserError)
+        if (error instanceof errors_UserError)
             throw error;
         if (error.code === 'ENOENT') {
-            throw new UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+            throw new errors_UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
         }
-        throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);
+        throw new errors_UserError(`Could not read ${file}: ${describeFsError(error)}.`);
     }
-    const parsed = parseDesiredState(bytes, file);
-    if (parsed.ok)
-        return parsed.desired;
-    // A committed api_key is still a secret: masked before any message could quote it.
-    for (const secret of secretsInFile(bytes.toString('utf8')))
-        ctx.redactor.add(secret);
-    Object.assign(ctx.result, { valid: false, problems: parsed.problems });
-    const { out } = ctx;
-    for (const problem of parsed.problems) {
-        out.line(`${out.paint('bold', `${file}:${problem.line}:${problem.column}`)}  ${problem.message}`);
+    try {
+        return validateDesiredState(bytes, file, ctx.redactor);
     }
-    const count = commands_plural(parsed.problems.length, 'problem');
-    throw new InvalidFileError(`${file} has ${count}${command === 'validate' ? '' : '; nothing was sent'}.`, parsed.problems);
+    catch (error) {
+        if (error instanceof InvalidFileError) {
+            Object.assign(ctx.result, { valid: false, problems: error.problems });
+            const { out } = ctx;
+            for (const problem of error.problems)
+                out.line(`${out.paint('bold', `${file}:${problem.line}:${problem.column}`)}  ${problem.message}`);
+        }
+        throw error;
+    }
 }
-async function readPlan(ctx, file, options) {
+async function commands_readPlan(ctx, file, options) {
     const baseUrl = baseUrlOf(ctx, options);
     Object.assign(ctx.result, { file, baseUrl });
-    const desired = await loadDesiredState(ctx, file, ctx.command);
-    const apiKey = readApiKey(ctx.io.env, ctx.command);
-    ctx.redactor.add(apiKey);
-    const { account: live, via } = await withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => client(ctx, baseUrl, apiKey, deadline, options).readAccount(desired.state.id)));
-    ctx.result.account = { id: live.id, name: live.name ?? null };
-    ctx.result.via = via;
-    if (desired.state.id !== undefined && desired.state.id.toLowerCase() !== live.id.toLowerCase()) {
-        throw new UserError(`${file} is for account ${desired.state.id}, but the API key reads account ${live.id} (${live.name ?? 'no name'}). Nothing was changed: use the API key of account ${desired.state.id}, or correct "id" in the file.`);
+    const desired = await loadDesiredState(ctx, file);
+    ctx.redactor.add(readApiKey(ctx.io.env, ctx.command));
+    let plan;
+    try {
+        plan = await readPlan(cliClient(ctx, options), desired, file);
     }
-    const changes = planChanges(desired.state, live);
-    const { total, destructive } = countChanges(changes);
-    Object.assign(ctx.result, { changed: total > 0, changeCount: total, destructiveCount: destructive, changes });
-    return { desired, live, changes, baseUrl, apiKey };
+    catch (error) {
+        if (error instanceof WrongAccountError)
+            ctx.result.account = { id: error.account.id, name: error.account.name ?? null };
+        throw error;
+    }
+    Object.assign(ctx.result, { account: { id: plan.live.id, name: plan.live.name ?? null }, via: plan.via });
+    const { total, destructive } = countChanges(plan.changes);
+    Object.assign(ctx.result, { changed: total > 0, changeCount: total, destructiveCount: destructive, changes: plan.changes });
+    return plan;
 }
 function printPlan(ctx, file, live, changes) {
     const { out } = ctx;
@@ -13771,17 +13829,23 @@ function printPlan(ctx, file, live, changes) {
     }
     out.line();
     const { total, destructive } = countChanges(changes);
-    const counts = `Plan: ${commands_plural(total, 'change')}, ${destructive} destructive`;
+    const counts = `Plan: ${plural(total, 'change')}, ${destructive} destructive`;
     out.line(destructive > 0 ? out.paint(['bold', 'yellow'], `${counts}.`) : `${counts}.`);
 }
 /** --base-url, checked; a user name or password in it is masked before any message can quote it. */
 function baseUrlOf(ctx, options) {
-    for (const credential of credentialsIn(options.baseUrl ?? ''))
+    for (const credential of base_url_credentialsIn(options.baseUrl ?? ''))
         ctx.redactor.add(credential);
-    return settings_checkBaseUrl(options.baseUrl);
+    return parseBaseUrlOption(options.baseUrl);
 }
-function client(ctx, baseUrl, apiKey, deadline, options) {
-    return createLeadConduitClient({
+/**
+ * The LeadConduit client as the CLI uses it: each call under its own deadline (time spent at the
+ * prompt does not count), with a spinner while it waits, and --verbose request lines on stderr.
+ */
+function cliClient(ctx, options, changeCount = 0) {
+    const baseUrl = baseUrlOf(ctx, options);
+    const apiKey = readApiKey(ctx.io.env, ctx.command);
+    const make = (deadline) => createLeadConduitClient({
         baseUrl,
         apiKey,
         requestTimeoutMs: DEFAULT_TUNING.requestTimeoutMs,
@@ -13790,6 +13854,10 @@ function client(ctx, baseUrl, apiKey, deadline, options) {
         redactor: ctx.redactor,
         ...(options.verbose === true ? { debug: (message) => ctx.out.note(ctx.out.paintErr('dim', message)) } : {}),
     });
+    return {
+        readAccount: (expectedId) => withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => make(deadline).readAccount(expectedId))),
+        updateAccount: (body) => withDeadline((deadline) => ctx.out.progress(`Applying ${plural(changeCount, 'change')} (PUT /account)…`, () => make(deadline).updateAccount(body))),
+    };
 }
 /** Each network step has the action's overall deadline; the time spent at a prompt does not count. */
 async function withDeadline(work) {
@@ -13821,9 +13889,6 @@ function printable(text) {
 function show(value) {
     return value === null ? '(not set)' : printable(JSON.stringify(value));
 }
-function commands_plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
 /** A file name as it can be pasted into a shell. */
 function shellWord(text) {
     return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
@@ -13842,6 +13907,8 @@ function describeFsError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/program.ts
+
+
 
 
 
@@ -13887,7 +13954,7 @@ async function runCli(argv, io = processIo()) {
     const jsonOption = () => new Option('--json', 'print one JSON object on stdout instead of text (for scripts)');
     const networkOptions = (command) => command
         .addOption(jsonOption())
-        .option('--base-url <url>', `LeadConduit API base URL: https, or plain http for localhost only (default: "${DEFAULT_BASE_URL}")`)
+        .option('--base-url <url>', `LeadConduit API base URL: https, or plain http for localhost only (default: "${base_url_DEFAULT_BASE_URL}")`)
         .option('--verbose', 'log each request to LeadConduit on stderr');
     fileArgument(program.command('validate'))
         .description('Check the desired-state file against the schema. Reads no account: needs no API key and no network.')
@@ -13928,8 +13995,10 @@ async function execute(io, command, json, work) {
         return await work(ctx);
     }
     catch (error) {
-        const user = error instanceof UserError;
+        const user = error instanceof errors_UserError;
         let message = user ? error.message : `Unexpected error (a bug in ${CLI_NAME}, please report it): ${getErrorMessage(error)}`;
+        if (error instanceof InvalidFileError)
+            message += `${command === 'validate' ? '' : '; nothing was sent'}.`;
         if (error instanceof LeadConduitError && (error.status === 401 || error.status === 403)) {
             message += ` (${CLI_NAME} reads the API key from ${API_KEY_VARIABLE}.)`;
         }

@@ -1,16 +1,18 @@
 import { lstat, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ACCOUNT_ID_PATTERN, type LiveAccount } from '../account-schema.js';
-import { parseDesiredState, secretsInFile, type DesiredStateFile, type Problem } from '../desired-state.js';
+import { credentialsIn } from '../base-url.js';
+import type { DesiredStateFile } from '../desired-state.js';
 import { UserError } from '../errors.js';
-import { DEFAULT_FILE, DEFAULT_TUNING, credentialsIn } from '../inputs.js';
+import { DEFAULT_FILE, DEFAULT_TUNING } from '../inputs.js';
 import { createLeadConduitClient, type LeadConduitClient } from '../leadconduit.js';
-import { buildAccountUpdate, managedSettings, planChanges, previousState, verifyAccount, type Change, type Json } from '../plan.js';
+import { countChanges, managedSettings, previousState, type Change, type Json } from '../plan.js';
 import { Redactor } from '../redact.js';
-import { countChanges } from '../report.js';
 import { Deadline } from '../deadline.js';
 import { defaultSchemaRef, exportAccount } from './export.js';
-import { checkBaseUrl, readApiKey } from './settings.js';
+import { InvalidFileError, WrongAccountError, applyPlan, readPlan as readLivePlan, validateDesiredState, type Plan, type Refusal } from '../steps.js';
+import { plural } from '../wording.js';
+import { parseBaseUrlOption, readApiKey } from './settings.js';
 import { Output, confirm, renderTable, type Io } from './terminal.js';
 
 export const CLI_NAME = 'leadconduit-account';
@@ -38,15 +40,6 @@ export interface ExportOptions extends NetworkOptions {
   schema?: string;
 }
 
-/** The file has problems; they were printed one per line. */
-export class InvalidFileError extends UserError {
-  readonly problems: readonly Problem[];
-  constructor(message: string, problems: readonly Problem[]) {
-    super(message);
-    this.problems = problems;
-  }
-}
-
 /** One command's run: where it writes, the secrets it must not show, and its JSON result so far. */
 export class Context {
   readonly io: Io;
@@ -67,7 +60,7 @@ export class Context {
 }
 
 export async function validateCommand(ctx: Context, file: string): Promise<number> {
-  const desired = await loadDesiredState(ctx, file, 'validate');
+  const desired = await loadDesiredState(ctx, file);
   const settings = managedSettings(desired.state).length;
   Object.assign(ctx.result, { ok: true, valid: true, settings, problems: [] });
   if (ctx.out.json) ctx.out.emit(ctx.result);
@@ -87,7 +80,8 @@ export async function planCommand(ctx: Context, file: string, options: NetworkOp
 }
 
 export async function applyCommand(ctx: Context, file: string, options: ApplyOptions): Promise<number> {
-  const { desired, live, changes, baseUrl, apiKey } = await readPlan(ctx, file, options);
+  const plan = await readPlan(ctx, file, options);
+  const { live, changes } = plan;
   ctx.result.applied = false;
   printPlan(ctx, file, live, changes);
   if (changes.length === 0) {
@@ -95,50 +89,47 @@ export async function applyCommand(ctx: Context, file: string, options: ApplyOpt
     return EXIT.ok;
   }
 
-  const destructive = changes.filter((c) => c.destructive);
-  if (destructive.length > 0 && options.allowDestructive !== true) {
-    throw new UserError(
-      `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, re-run with --allow-destructive.`,
-    );
+  const applied = await applyPlan(plan, {
+    client: cliClient(ctx, options, changes.length),
+    allowDestructive: options.allowDestructive === true,
+    allowDestructiveHint: 're-run with --allow-destructive',
+    guards: [() => confirmApply(ctx, plan, options)],
+    beforeSend: () => {
+      Object.assign(ctx.result, { requestBody: plan.body, previousState: previousState(plan.desired.state, live), bodySent: true });
+    },
+  });
+  switch (applied.status) {
+    case 'refused':
+      throw new UserError(applied.refusal.message);
+    case 'mismatched':
+      ctx.result.mismatches = applied.mismatches;
+      throw new UserError(applied.message);
+    case 'applied':
+      ctx.result.applied = true;
+      if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
+      ctx.out.line(`${ctx.out.paint('green', '✓')} Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
+      return EXIT.ok;
   }
-  if (options.yes !== true) {
-    if (ctx.out.json) {
-      throw new UserError(
-        'Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.',
-      );
-    }
-    if (ctx.io.stdin.isTTY !== true) {
-      throw new UserError(
-        'Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.',
-      );
-    }
-    if (destructive.length > 0) {
-      ctx.out.warn(`${plural(destructive.length, 'change')} can permanently delete lead data (see the note column).`);
-    }
-    const question = `Apply ${plural(changes.length, 'change')} to ${printable(live.name ?? 'the account')} (${live.id})? Type "yes" to apply: `;
-    if (!(await confirm(ctx.io, ctx.out.scrub(question)))) {
-      throw new UserError('Apply cancelled; nothing was sent.');
-    }
-  }
+}
 
-  const body = buildAccountUpdate(desired.state, live, changes);
-  ctx.result.requestBody = body;
-  ctx.result.previousState = previousState(desired.state, live);
-  ctx.result.bodySent = true;
-  const after = await withDeadline((deadline) =>
-    ctx.out.progress(`Applying ${plural(changes.length, 'change')} (PUT /account)…`, () => client(ctx, baseUrl, apiKey, deadline, options).updateAccount(body)),
-  );
-  const mismatches = verifyAccount(desired.state, after);
-  if (mismatches.length > 0) {
-    ctx.result.mismatches = mismatches;
-    throw new UserError(
-      `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+/** The CLI's own guard: a person says yes at the terminal, or --yes says it for them. */
+async function confirmApply(ctx: Context, plan: Plan, options: ApplyOptions): Promise<Refusal | undefined> {
+  if (options.yes === true) return undefined;
+  const refuse = (message: string): Refusal => ({ guard: 'confirmation', message });
+  if (ctx.out.json) {
+    return refuse(
+      'Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.',
     );
   }
-  ctx.result.applied = true;
-  if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
-  ctx.out.line(`${ctx.out.paint('green', '✓')} Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
-  return EXIT.ok;
+  if (ctx.io.stdin.isTTY !== true) {
+    return refuse(
+      'Refusing to apply without confirmation: there is no terminal to ask on. Nothing was sent. Review the plan above, then re-run with --yes to apply without asking.',
+    );
+  }
+  const { destructive } = countChanges(plan.changes);
+  if (destructive > 0) ctx.out.warn(`${plural(destructive, 'change')} can permanently delete lead data (see the note column).`);
+  const question = `Apply ${plural(plan.changes.length, 'change')} to ${printable(plan.live.name ?? 'the account')} (${plan.live.id})? Type "yes" to apply: `;
+  return (await confirm(ctx.io, ctx.out.scrub(question))) ? undefined : refuse('Apply cancelled; nothing was sent.');
 }
 
 export async function exportCommand(ctx: Context, file: string, options: ExportOptions): Promise<number> {
@@ -161,12 +152,9 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
     const folder = await lstat(dirname(path)).catch(() => undefined);
     if (!folder?.isDirectory()) throw new UserError(`Could not write ${file}: its folder does not exist.`);
   }
-  const apiKey = readApiKey(ctx.io.env, 'export');
-  ctx.redactor.add(apiKey);
+  ctx.redactor.add(readApiKey(ctx.io.env, 'export'));
 
-  const { account: live, via } = await withDeadline((deadline) =>
-    ctx.out.progress(`Reading the account from ${baseUrl}…`, () => client(ctx, baseUrl, apiKey, deadline, options).readAccount(options.id)),
-  );
+  const { account: live, via } = await cliClient(ctx, options).readAccount(options.id);
   ctx.result.account = { id: live.id, name: live.name ?? null };
   ctx.result.via = via;
 
@@ -196,7 +184,7 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
 }
 
 /** The file, validated; its problems printed one per line as file:line:column  message. */
-async function loadDesiredState(ctx: Context, file: string, command: string): Promise<DesiredStateFile> {
+async function loadDesiredState(ctx: Context, file: string): Promise<DesiredStateFile> {
   const path = resolve(ctx.io.cwd, file);
   ctx.result.file = file;
   let bytes: Buffer;
@@ -212,45 +200,34 @@ async function loadDesiredState(ctx: Context, file: string, command: string): Pr
     }
     throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);
   }
-  const parsed = parseDesiredState(bytes, file);
-  if (parsed.ok) return parsed.desired;
-
-  // A committed api_key is still a secret: masked before any message could quote it.
-  for (const secret of secretsInFile(bytes.toString('utf8'))) ctx.redactor.add(secret);
-  Object.assign(ctx.result, { valid: false, problems: parsed.problems });
-  const { out } = ctx;
-  for (const problem of parsed.problems) {
-    out.line(`${out.paint('bold', `${file}:${problem.line}:${problem.column}`)}  ${problem.message}`);
+  try {
+    return validateDesiredState(bytes, file, ctx.redactor);
+  } catch (error) {
+    if (error instanceof InvalidFileError) {
+      Object.assign(ctx.result, { valid: false, problems: error.problems });
+      const { out } = ctx;
+      for (const problem of error.problems) out.line(`${out.paint('bold', `${file}:${problem.line}:${problem.column}`)}  ${problem.message}`);
+    }
+    throw error;
   }
-  const count = plural(parsed.problems.length, 'problem');
-  throw new InvalidFileError(`${file} has ${count}${command === 'validate' ? '' : '; nothing was sent'}.`, parsed.problems);
 }
 
-async function readPlan(
-  ctx: Context,
-  file: string,
-  options: NetworkOptions,
-): Promise<{ desired: DesiredStateFile; live: LiveAccount; changes: Change[]; baseUrl: string; apiKey: string }> {
+async function readPlan(ctx: Context, file: string, options: NetworkOptions): Promise<Plan> {
   const baseUrl = baseUrlOf(ctx, options);
   Object.assign(ctx.result, { file, baseUrl });
-  const desired = await loadDesiredState(ctx, file, ctx.command);
-  const apiKey = readApiKey(ctx.io.env, ctx.command);
-  ctx.redactor.add(apiKey);
-
-  const { account: live, via } = await withDeadline((deadline) =>
-    ctx.out.progress(`Reading the account from ${baseUrl}…`, () => client(ctx, baseUrl, apiKey, deadline, options).readAccount(desired.state.id)),
-  );
-  ctx.result.account = { id: live.id, name: live.name ?? null };
-  ctx.result.via = via;
-  if (desired.state.id !== undefined && desired.state.id.toLowerCase() !== live.id.toLowerCase()) {
-    throw new UserError(
-      `${file} is for account ${desired.state.id}, but the API key reads account ${live.id} (${live.name ?? 'no name'}). Nothing was changed: use the API key of account ${desired.state.id}, or correct "id" in the file.`,
-    );
+  const desired = await loadDesiredState(ctx, file);
+  ctx.redactor.add(readApiKey(ctx.io.env, ctx.command));
+  let plan: Plan;
+  try {
+    plan = await readLivePlan(cliClient(ctx, options), desired, file);
+  } catch (error) {
+    if (error instanceof WrongAccountError) ctx.result.account = { id: error.account.id, name: error.account.name ?? null };
+    throw error;
   }
-  const changes = planChanges(desired.state, live);
-  const { total, destructive } = countChanges(changes);
-  Object.assign(ctx.result, { changed: total > 0, changeCount: total, destructiveCount: destructive, changes });
-  return { desired, live, changes, baseUrl, apiKey };
+  Object.assign(ctx.result, { account: { id: plan.live.id, name: plan.live.name ?? null }, via: plan.via });
+  const { total, destructive } = countChanges(plan.changes);
+  Object.assign(ctx.result, { changed: total > 0, changeCount: total, destructiveCount: destructive, changes: plan.changes });
+  return plan;
 }
 
 function printPlan(ctx: Context, file: string, live: LiveAccount, changes: readonly Change[]): void {
@@ -284,19 +261,32 @@ function printPlan(ctx: Context, file: string, live: LiveAccount, changes: reado
 /** --base-url, checked; a user name or password in it is masked before any message can quote it. */
 function baseUrlOf(ctx: Context, options: NetworkOptions): string {
   for (const credential of credentialsIn(options.baseUrl ?? '')) ctx.redactor.add(credential);
-  return checkBaseUrl(options.baseUrl);
+  return parseBaseUrlOption(options.baseUrl);
 }
 
-function client(ctx: Context, baseUrl: string, apiKey: string, deadline: Deadline, options: NetworkOptions): LeadConduitClient {
-  return createLeadConduitClient({
-    baseUrl,
-    apiKey,
-    requestTimeoutMs: DEFAULT_TUNING.requestTimeoutMs,
-    retry: DEFAULT_TUNING.retry,
-    deadline,
-    redactor: ctx.redactor,
-    ...(options.verbose === true ? { debug: (message: string) => ctx.out.note(ctx.out.paintErr('dim', message)) } : {}),
-  });
+/**
+ * The LeadConduit client as the CLI uses it: each call under its own deadline (time spent at the
+ * prompt does not count), with a spinner while it waits, and --verbose request lines on stderr.
+ */
+function cliClient(ctx: Context, options: NetworkOptions, changeCount = 0): LeadConduitClient {
+  const baseUrl = baseUrlOf(ctx, options);
+  const apiKey = readApiKey(ctx.io.env, ctx.command);
+  const make = (deadline: Deadline) =>
+    createLeadConduitClient({
+      baseUrl,
+      apiKey,
+      requestTimeoutMs: DEFAULT_TUNING.requestTimeoutMs,
+      retry: DEFAULT_TUNING.retry,
+      deadline,
+      redactor: ctx.redactor,
+      ...(options.verbose === true ? { debug: (message: string) => ctx.out.note(ctx.out.paintErr('dim', message)) } : {}),
+    });
+  return {
+    readAccount: (expectedId) =>
+      withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => make(deadline).readAccount(expectedId))),
+    updateAccount: (body) =>
+      withDeadline((deadline) => ctx.out.progress(`Applying ${plural(changeCount, 'change')} (PUT /account)…`, () => make(deadline).updateAccount(body))),
+  };
 }
 
 /** Each network step has the action's overall deadline; the time spent at a prompt does not count. */
@@ -328,10 +318,6 @@ function printable(text: string): string {
 
 function show(value: Json): string {
   return value === null ? '(not set)' : printable(JSON.stringify(value));
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** A file name as it can be pasted into a shell. */

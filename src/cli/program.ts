@@ -1,13 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { UserError, getErrorMessage } from '../errors.js';
-import { DEFAULT_BASE_URL, DEFAULT_FILE } from '../inputs.js';
+import { DEFAULT_BASE_URL } from '../base-url.js';
+import { DEFAULT_FILE } from '../inputs.js';
+import { InvalidFileError } from '../steps.js';
 import { LeadConduitError } from '../leadconduit.js';
 import {
   CLI_NAME,
   Context,
   EXIT,
-  InvalidFileError,
   applyCommand,
   exportCommand,
   planCommand,
@@ -126,6 +127,7 @@ async function execute(io: Io, command: string, json: boolean, work: (ctx: Conte
   } catch (error) {
     const user = error instanceof UserError;
     let message = user ? error.message : `Unexpected error (a bug in ${CLI_NAME}, please report it): ${getErrorMessage(error)}`;
+    if (error instanceof InvalidFileError) message += `${command === 'validate' ? '' : '; nothing was sent'}.`;
     if (error instanceof LeadConduitError && (error.status === 401 || error.status === 403)) {
       message += ` (${CLI_NAME} reads the API key from ${API_KEY_VARIABLE}.)`;
     }

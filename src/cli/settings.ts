@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { DEFAULT_BASE_URL, checkBaseUrl as checkUrl } from '../inputs.js';
+import { DEFAULT_BASE_URL, checkBaseUrl } from '../base-url.js';
 
 /** The only place the CLI takes the API key from: never a flag, which would land in shell history. */
 export const API_KEY_VARIABLE = 'LEADCONDUIT_API_KEY';
@@ -14,9 +14,9 @@ export function readApiKey(env: NodeJS.ProcessEnv, command: string): string {
   return key;
 }
 
-/** The action's base-url rule, for --base-url. */
-export function checkBaseUrl(raw: string | undefined): string {
-  const { url, problem } = checkUrl((raw ?? '').trim() || DEFAULT_BASE_URL, '--base-url', API_KEY_VARIABLE);
+/** --base-url by the action's base-url rule: the URL to use, or a UserError saying what is wrong. */
+export function parseBaseUrlOption(raw: string | undefined): string {
+  const { url, problem } = checkBaseUrl((raw ?? '').trim() || DEFAULT_BASE_URL, '--base-url', API_KEY_VARIABLE);
   if (problem) throw new UserError(problem);
   return url;
 }

@@ -1,0 +1,121 @@
+/**
+ * The steps the action and the command line both take, written once: validate the file, read the
+ * plan, and apply it (refuse destructive changes, run the adapter's own guards, one PUT, check
+ * which account changed, read-after-write verification). The adapters only put these in order
+ * and show the results their way (annotations and a summary, or terminal lines).
+ */
+import type { AccountUpdate, LiveAccount } from './account-schema.js';
+import { parseDesiredState, secretsInFile, type DesiredStateFile, type Problem } from './desired-state.js';
+import { UserError } from './errors.js';
+import type { LeadConduitClient } from './leadconduit.js';
+import { buildAccountUpdate, planChanges, verifyAccount, type Change, type Mismatch } from './plan.js';
+import type { Redactor } from './redact.js';
+import { plural } from './wording.js';
+
+/** The file has problems; each adapter shows them its way. Nothing was read or sent. */
+export class InvalidFileError extends UserError {
+  override name = 'InvalidFileError';
+  readonly problems: readonly Problem[];
+  constructor(file: string, problems: readonly Problem[]) {
+    super(`${file} has ${plural(problems.length, 'problem')}`);
+    this.problems = problems;
+  }
+}
+
+/** The file's account id is not the API key's account: nothing is planned against the wrong account. */
+export class WrongAccountError extends UserError {
+  override name = 'WrongAccountError';
+  readonly account: LiveAccount;
+  constructor(file: string, expectedId: string, account: LiveAccount) {
+    super(
+      `${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`,
+    );
+    this.account = account;
+  }
+}
+
+/**
+ * Parse and validate the file; on problems, its secrets are masked before any message could quote
+ * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
+ */
+export function validateDesiredState(bytes: Uint8Array, file: string, redactor: Redactor, label = file): DesiredStateFile {
+  const parsed = parseDesiredState(bytes, file);
+  if (parsed.ok) return parsed.desired;
+  // A committed api_key is still a secret.
+  for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8'))) redactor.add(secret);
+  throw new InvalidFileError(label, parsed.problems);
+}
+
+/** What an apply would do: the file, the live account, the changes and the one PUT body. */
+export interface Plan {
+  desired: DesiredStateFile;
+  live: LiveAccount;
+  via: 'GET /account' | 'GET /user';
+  changes: Change[];
+  body: AccountUpdate;
+}
+
+/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
+export async function readPlan(client: LeadConduitClient, desired: DesiredStateFile, file: string): Promise<Plan> {
+  const { account: live, via } = await client.readAccount(desired.state.id);
+  const expectedId = desired.state.id;
+  if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase()) throw new WrongAccountError(file, expectedId, live);
+  const changes = planChanges(desired.state, live);
+  return { desired, live, via, changes, body: buildAccountUpdate(desired.state, live, changes) };
+}
+
+/** Why an apply sent nothing. */
+export interface Refusal {
+  guard: 'destructive' | 'reviewed-plan' | 'confirmation';
+  message: string;
+}
+
+export interface ApplyOptions {
+  client: LeadConduitClient;
+  allowDestructive: boolean;
+  /** How this adapter allows destructive changes, for the refusal ("set allow-destructive: true for this run"). */
+  allowDestructiveHint: string;
+  /** The adapter's own checks, in order, after the destructive guard: the reviewed plan (action), the prompt (CLI). */
+  guards?: ReadonlyArray<() => Promise<Refusal | undefined>>;
+  /** Called once every guard passed, just before the PUT (e.g. to keep a rollback file). */
+  beforeSend?: () => Promise<void> | void;
+}
+
+export type ApplyResult =
+  | { status: 'refused'; refusal: Refusal }
+  | { status: 'applied'; after: LiveAccount }
+  /** LeadConduit accepted the PUT, but some managed settings do not hold the file's values. */
+  | { status: 'mismatched'; after: LiveAccount; mismatches: Mismatch[]; message: string };
+
+/**
+ * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
+ * then the one PUT /account and the read-after-write check of every managed setting. A failed PUT
+ * throws the client's error: the update may or may not have been applied.
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+  if (refusal) return { status: 'refused', refusal };
+  for (const guard of options.guards ?? []) {
+    const refused = await guard();
+    if (refused) return { status: 'refused', refusal: refused };
+  }
+  await options.beforeSend?.();
+  const after = await options.client.updateAccount(plan.body);
+  const mismatches = verifyAccount(plan.desired.state, after);
+  if (mismatches.length === 0) return { status: 'applied', after };
+  return {
+    status: 'mismatched',
+    after,
+    mismatches,
+    message: `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+  };
+}
+
+function destructiveRefusal(changes: readonly Change[], allowed: boolean, hint: string): Refusal | undefined {
+  const destructive = changes.filter((c) => c.destructive);
+  if (destructive.length === 0 || allowed) return undefined;
+  return {
+    guard: 'destructive',
+    message: `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+  };
+}
