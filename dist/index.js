@@ -44992,17 +44992,23 @@ async function readPlan(client, desired, file) {
  * throws the client's error: the update may or may not have been applied.
  */
 async function applyPlan(plan, options) {
-    const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
-    if (refusal)
-        return { status: 'refused', refusal };
-    for (const guard of options.guards ?? []) {
-        const refused = await guard();
-        if (refused)
-            return { status: 'refused', refusal: refused };
-    }
-    await options.beforeSend?.();
-    const after = await options.client.updateAccount(plan.body);
-    const mismatches = verifyAccount(plan.desired.state, after);
+    const step = options.step ?? ((_name, work) => work());
+    const sent = await step('Apply', async () => {
+        const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+        if (refusal)
+            return { refusal };
+        for (const guard of options.guards ?? []) {
+            const refused = await guard();
+            if (refused)
+                return { refusal: refused };
+        }
+        await options.beforeSend?.();
+        return { after: await options.client.updateAccount(plan.body) };
+    });
+    if ('refusal' in sent)
+        return { status: 'refused', refusal: sent.refusal };
+    const { after } = sent;
+    const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
     return {
@@ -45160,7 +45166,8 @@ async function applyMode(run) {
     let sent = {};
     const known = () => ({ ...planFacts(plan), ...sent, trigger: { ...trigger, ...(pullRequest ? { pullRequest } : {}) }, notes, outcome: 'failed' });
     try {
-        const applied = await log.group('Apply', () => applyPlan(plan, {
+        const applied = await applyPlan(plan, {
+            step: (name, work) => log.group(name, work),
             client: run.leadconduit(),
             allowDestructive: settings.allowDestructive,
             allowDestructiveHint: 'set allow-destructive: true for this run',
@@ -45178,7 +45185,7 @@ async function applyMode(run) {
                 log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
                 sent = { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} };
             },
-        }));
+        });
         switch (applied.status) {
             case 'refused':
                 return { ...known(), error: applied.refusal.message, failure: applied.refusal.message };

@@ -79,6 +79,8 @@ export interface ApplyOptions {
   guards?: ReadonlyArray<() => Promise<Refusal | undefined>>;
   /** Called once every guard passed, just before the PUT (e.g. to keep a rollback file). */
   beforeSend?: () => Promise<void> | void;
+  /** Runs each part of the sequence ("Apply", "Verify"): the action shows each as a log group. */
+  step?: <T>(name: 'Apply' | 'Verify', work: () => Promise<T>) => Promise<T>;
 }
 
 export type ApplyResult =
@@ -93,15 +95,20 @@ export type ApplyResult =
  * throws the client's error: the update may or may not have been applied.
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
-  const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
-  if (refusal) return { status: 'refused', refusal };
-  for (const guard of options.guards ?? []) {
-    const refused = await guard();
-    if (refused) return { status: 'refused', refusal: refused };
-  }
-  await options.beforeSend?.();
-  const after = await options.client.updateAccount(plan.body);
-  const mismatches = verifyAccount(plan.desired.state, after);
+  const step = options.step ?? (<T>(_name: string, work: () => Promise<T>) => work());
+  const sent = await step('Apply', async (): Promise<{ refusal: Refusal } | { after: LiveAccount }> => {
+    const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+    if (refusal) return { refusal };
+    for (const guard of options.guards ?? []) {
+      const refused = await guard();
+      if (refused) return { refusal: refused };
+    }
+    await options.beforeSend?.();
+    return { after: await options.client.updateAccount(plan.body) };
+  });
+  if ('refusal' in sent) return { status: 'refused', refusal: sent.refusal };
+  const { after } = sent;
+  const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
   if (mismatches.length === 0) return { status: 'applied', after };
   return {
     status: 'mismatched',

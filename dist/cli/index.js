@@ -12860,17 +12860,23 @@ async function readPlan(client, desired, file) {
  * throws the client's error: the update may or may not have been applied.
  */
 async function applyPlan(plan, options) {
-    const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
-    if (refusal)
-        return { status: 'refused', refusal };
-    for (const guard of options.guards ?? []) {
-        const refused = await guard();
-        if (refused)
-            return { status: 'refused', refusal: refused };
-    }
-    await options.beforeSend?.();
-    const after = await options.client.updateAccount(plan.body);
-    const mismatches = verifyAccount(plan.desired.state, after);
+    const step = options.step ?? ((_name, work) => work());
+    const sent = await step('Apply', async () => {
+        const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+        if (refusal)
+            return { refusal };
+        for (const guard of options.guards ?? []) {
+            const refused = await guard();
+            if (refused)
+                return { refusal: refused };
+        }
+        await options.beforeSend?.();
+        return { after: await options.client.updateAccount(plan.body) };
+    });
+    if ('refusal' in sent)
+        return { status: 'refused', refusal: sent.refusal };
+    const { after } = sent;
+    const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
     return {

@@ -37,27 +37,26 @@ export async function applyMode(run: Run): Promise<ModeResult> {
   const known = (): ModeResult => ({ ...planFacts(plan), ...sent, trigger: { ...trigger, ...(pullRequest ? { pullRequest } : {}) }, notes, outcome: 'failed' });
 
   try {
-    const applied = await log.group('Apply', () =>
-      applyPlan(plan, {
-        client: run.leadconduit(),
-        allowDestructive: settings.allowDestructive,
-        allowDestructiveHint: 'set allow-destructive: true for this run',
-        guards: [
-          async () => {
-            const review = await reviewedPlanGuard(run, plan);
-            notes.push(...review.notes);
-            pullRequest = review.pullRequest ?? pullRequest;
-            return review.refusal;
-          },
-        ],
-        beforeSend: async () => {
-          const before = formatStateFile(previousState(desired.state, plan.live));
-          const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
-          log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
-          sent = { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} };
+    const applied = await applyPlan(plan, {
+      step: (name, work) => log.group(name, work),
+      client: run.leadconduit(),
+      allowDestructive: settings.allowDestructive,
+      allowDestructiveHint: 'set allow-destructive: true for this run',
+      guards: [
+        async () => {
+          const review = await reviewedPlanGuard(run, plan);
+          notes.push(...review.notes);
+          pullRequest = review.pullRequest ?? pullRequest;
+          return review.refusal;
         },
-      }),
-    );
+      ],
+      beforeSend: async () => {
+        const before = formatStateFile(previousState(desired.state, plan.live));
+        const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
+        log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
+        sent = { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} };
+      },
+    });
     switch (applied.status) {
       case 'refused':
         return { ...known(), error: applied.refusal.message, failure: applied.refusal.message };

@@ -41,6 +41,23 @@ describe('apply on push to main', () => {
     expect(run.summary).toContain('The request sent: PUT /account');
   });
 
+  it('shows each step as a collapsible group in the log: Validate, Read the live account, Apply, Verify', async () => {
+    const run = await action({ file: DESIRED });
+    const groups = run.stdout.split('\n').filter((line) => line.startsWith('::group::') || line === '::endgroup::');
+    expect(groups).toEqual([
+      '::group::Validate',
+      '::endgroup::',
+      '::group::Read the live account',
+      '::endgroup::',
+      '::group::Apply',
+      '::endgroup::',
+      '::group::Verify',
+      '::endgroup::',
+    ]);
+    const apply = run.stdout.slice(run.stdout.indexOf('::group::Apply'), run.stdout.indexOf('::group::Verify'));
+    expect(apply).toContain('Sending PUT /account with data_retention_in_days, features, subscriptions.');
+  });
+
   it('sends only the changed field when nothing nested changes', async () => {
     const run = await action({ file: { data_retention_in_days: 400, features: { seller_access: true } } });
     expect(run.exitCode).toBe(0);

@@ -42,6 +42,23 @@ describe('plan on a pull request', () => {
     expect(run.summary.indexOf('Plan')).toBeLessThan(run.summary.indexOf('Account'));
   });
 
+  it('shows each step as a collapsible group in the log: Validate, Read the live account, Plan, Comment', async () => {
+    const run = await plan({ file: DESIRED });
+    const groups = run.stdout.split('\n').filter((line) => line.startsWith('::group::') || line === '::endgroup::');
+    expect(groups).toEqual([
+      '::group::Validate',
+      '::endgroup::',
+      '::group::Read the live account',
+      '::endgroup::',
+      '::group::Plan',
+      '::endgroup::',
+      '::group::Comment',
+      '::endgroup::',
+    ]);
+    const validate = run.stdout.slice(run.stdout.indexOf('::group::Validate'), run.stdout.indexOf('::group::Read the live account'));
+    expect(validate).toContain('leadconduit-account.json is valid (plan mode).');
+  });
+
   it('updates the same comment on the next push instead of adding one', async () => {
     await plan({ file: DESIRED });
     const first = fakes.gh.commentsOf(PR_NUMBER)[0];
