@@ -33355,6 +33355,7 @@ function readRunContext(env = process.env) {
                 baseSha: stringAt(pr, 'base', 'sha'),
                 headSha: stringAt(pr, 'head', 'sha'),
                 url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
+                fromFork: isFromFork(pr),
             }
             : undefined,
     };
@@ -33374,6 +33375,21 @@ function stringAt(record, key, field) {
     const child = record?.[key];
     const value = child?.[field];
     return typeof value === 'string' ? value : undefined;
+}
+/** The head repository differs from the base one, or is gone (a deleted fork answers null). */
+function isFromFork(pr) {
+    const head = pr?.head;
+    const base = pr?.base;
+    if (!head || !('repo' in head))
+        return false;
+    const headRepo = head.repo;
+    if (headRepo === null)
+        return true;
+    if (headRepo.fork === true)
+        return true;
+    const headName = stringAt(head, 'repo', 'full_name');
+    const baseName = stringAt(base, 'repo', 'full_name');
+    return headName !== undefined && baseName !== undefined && headName.toLowerCase() !== baseName.toLowerCase();
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -43551,7 +43567,7 @@ function createLeadConduitClient(options) {
                 throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
             }
             const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
-            return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
+            return { account: chooseAccount(accounts, expectedId), via: 'GET /user', userAccounts: accounts.length };
         },
         async updateAccount(body) {
             return parseAccount(await call('PUT', 'account', body), 'PUT /account');
@@ -43817,6 +43833,324 @@ class Log {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pull-request.ts
+
+
+
+
+/** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
+const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
+/**
+ * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
+ * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
+ * `data`; read as "no comments", that would post a second plan comment. Retried like a network error.
+ */
+class UnexpectedAnswerError extends Error {
+    name = 'UnexpectedAnswerError';
+    constructor(call, data) {
+        const got = data === '' || data === undefined
+            ? 'empty (the connection was probably cut)'
+            : typeof data === 'string'
+                ? 'not valid JSON (probably cut short)'
+                : 'JSON of another shape than that call returns';
+        super(`GitHub's answer to ${call} was ${got}`);
+    }
+}
+const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
+/** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
+function pull_request_classify(error) {
+    const { status, message = '', response } = (error ?? {});
+    const header = (name) => {
+        const value = response?.headers?.[name];
+        return value === undefined ? undefined : String(value);
+    };
+    let retryAfterMs = parseRetryAfter(header('retry-after'));
+    // A primary rate limit says when it resets instead (epoch seconds).
+    const reset = Number(header('x-ratelimit-reset'));
+    if (retryAfterMs === undefined && header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
+        retryAfterMs = Math.max(0, reset * 1000 - Date.now());
+    }
+    const after = retryAfterMs === undefined ? {} : { retryAfterMs };
+    // octokit reports a network failure or an aborted request as status 500 or without a status.
+    if (status === undefined || status >= 500 || status === 408)
+        return { retry: true, ...after };
+    if (status === 429)
+        return { retry: true, ...after };
+    if (status === 403 && (retryAfterMs !== undefined || RATE_LIMIT_MESSAGE.test(message))) {
+        // GitHub: without a Retry-After, wait at least a minute.
+        return { retry: true, retryAfterMs: retryAfterMs ?? 60_000 };
+    }
+    return { retry: false };
+}
+/** Whether a failed create may have made the comment all the same: no answer, a 5xx, a 2xx cut short. */
+function mightHaveCreated(error) {
+    const cause = error instanceof RetryAfterTooLongError ? error.lastError : error;
+    const { status } = (cause ?? {});
+    return status === undefined || status >= 500 || status === 408;
+}
+function commentOf(data, call) {
+    const c = data;
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
+        throw new UnexpectedAnswerError(call, data);
+    }
+    const login = c.user?.login;
+    return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url, author: typeof login === 'string' ? login : '' };
+}
+function listOf(data, call) {
+    if (!Array.isArray(data))
+        throw new UnexpectedAnswerError(call, data);
+    return data;
+}
+async function createGitHubApi(options) {
+    // Loaded here, not at start-up: validation and most applies never talk to GitHub.
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+    const { owner, repo } = options;
+    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: pull_request_classify }, ({ signal }, attempt) => fn(signal, attempt));
+    async function listMarked(issueNumber, marker) {
+        const found = [];
+        for (let page = 1;; page++) {
+            const label = `list comments of #${issueNumber} (page ${page})`;
+            // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
+            const comments = await call(label, async (signal) => {
+                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
+                return listOf(data, label).map((item) => commentOf(item, label));
+            });
+            found.push(...comments.filter((comment) => comment.body.startsWith(marker)));
+            if (comments.length < 100)
+                return found.sort((a, b) => a.id - b.id);
+        }
+    }
+    async function update(id, body) {
+        const label = `update comment ${id}`;
+        return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
+    }
+    return {
+        markedComments: listMarked,
+        updateComment: update,
+        async upsertComment(issueNumber, { marker, isOurs }, render) {
+            // Every page is read: an earlier race may have left duplicates, which go now.
+            const marked = await listMarked(issueNumber, marker);
+            const foreign = marked.filter((c) => !isOurs(c));
+            const [existing, ...stale] = marked.filter(isOurs);
+            if (existing) {
+                const comment = await update(existing.id, render(existing.author));
+                for (const duplicate of stale)
+                    await deleteQuietly(duplicate.id);
+                return { comment, created: false, foreign };
+            }
+            // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
+            // made, a cut connection) may still have created it. Look before posting again, and look
+            // again after, whatever the outcome. A comment this run posted is known by its exact body.
+            const body = render(DEFAULT_TOKEN_LOGIN);
+            const mineOrOurs = (c) => c.body === body || isOurs(c);
+            const label = `create comment on #${issueNumber}`;
+            let mine;
+            let createError;
+            try {
+                mine = await call(label, async (signal, attempt) => {
+                    if (attempt > 1) {
+                        const made = (await listMarked(issueNumber, marker)).find(mineOrOurs);
+                        if (made)
+                            return made;
+                    }
+                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
+                });
+            }
+            catch (error) {
+                // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
+                if (!mightHaveCreated(error))
+                    throw error;
+                createError = error;
+            }
+            // Another token than the default writes as another login: the record is signed again for it.
+            if (mine && mine.body === body && mine.author !== DEFAULT_TOKEN_LOGIN && mine.author !== '')
+                mine = await update(mine.id, render(mine.author));
+            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
+            let all;
+            try {
+                all = (await listMarked(issueNumber, marker)).filter(mineOrOurs);
+            }
+            catch (error) {
+                if (mine) {
+                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
+                    return { comment: mine, created: true, foreign };
+                }
+                throw createError ?? error;
+            }
+            const [oldest, ...duplicates] = all;
+            if (!oldest) {
+                if (mine)
+                    return { comment: mine, created: true, foreign };
+                throw createError;
+            }
+            for (const duplicate of duplicates)
+                await deleteQuietly(duplicate.id);
+            const wanted = render(oldest.author);
+            const ours = oldest.id === mine?.id || oldest.body === body || oldest.body === wanted;
+            return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created: ours, foreign };
+        },
+        async readFile(path, ref) {
+            const label = `read ${path} at ${ref.slice(0, 12)}`;
+            try {
+                const data = await call(label, async (signal) => {
+                    const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data;
+                    if (!isContentsAnswer(answer))
+                        throw new UnexpectedAnswerError(label, answer);
+                    return answer;
+                });
+                if (Array.isArray(data))
+                    return undefined; // a directory
+                const { type, content } = data;
+                return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
+            }
+            catch (error) {
+                if (error.status === 404)
+                    return undefined;
+                throw error;
+            }
+        },
+        async pullRequestsForCommit(sha) {
+            const label = `list pull requests of commit ${sha.slice(0, 12)}`;
+            return call(label, async (signal) => {
+                const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
+                return listOf(data, label).map((item) => {
+                    const pr = item;
+                    if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number')
+                        throw new UnexpectedAnswerError(label, data);
+                    return {
+                        number: pr.number,
+                        url: typeof pr.html_url === 'string' ? pr.html_url : '',
+                        mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
+                        merged: Boolean(pr.merged_at),
+                    };
+                });
+            });
+        },
+    };
+    async function deleteQuietly(id) {
+        try {
+            await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
+        }
+        catch (error) {
+            // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
+            // posted all the same; a leftover duplicate is not worth failing the comment for.
+            if (error.status !== 404)
+                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
+        }
+    }
+}
+/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
+function isContentsAnswer(answer) {
+    if (Array.isArray(answer))
+        return true;
+    return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
+}
+/**
+ * A GitHub failure as one line: what failed, GitHub's answer, what to do. `forbidden` is what to do
+ * about a 403 for this call (which permission the job needs).
+ */
+function describeGitHubError(action, error, forbidden = 'Check the "permissions:" of the workflow.') {
+    const attempts = attemptsOf(error);
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    if (error instanceof RetryAfterTooLongError) {
+        const last = (error.lastError ?? {});
+        return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
+    }
+    if (error instanceof DeadlineExceededError)
+        return `Could not ${action}: ${error.message}. Re-run the job.`;
+    if (error instanceof UnexpectedAnswerError)
+        return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
+    const { status, message, response, cause } = (error ?? {});
+    const reason = firstLine(message ?? String(error));
+    // octokit reports "no answer" (refused, reset, timed out) as status 500 without a response.
+    const noAnswer = status === undefined || (status === 500 && response === undefined);
+    if (noAnswer && (cause?.name === 'TimeoutError' || error?.name === 'TimeoutError')) {
+        return `Could not ${action}: GitHub did not answer in time${tries}. Check GitHub's status, then re-run the job.`;
+    }
+    if (noAnswer) {
+        return `Could not ${action}: GitHub could not be reached${tries} (${reason}). Check GitHub's status and the runner's network, then re-run the job.`;
+    }
+    if (status === 429 || (status === 403 && RATE_LIMIT_MESSAGE.test(message ?? ''))) {
+        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}): the token is rate-limited. Re-run the job later.`;
+    }
+    if (status === 401) {
+        return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
+    }
+    if (status === 403) {
+        return `Could not ${action}: GitHub answered 403 (${reason}). ${forbidden}`;
+    }
+    if (status === 404)
+        return `Could not ${action}: GitHub answered 404 (${reason}). Check the repository and the token's access.`;
+    if (status >= 500)
+        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}). GitHub may be having an outage; re-run the job later.`;
+    return `Could not ${action}: GitHub answered ${status}${tries} (${reason}).`;
+}
+/** GitHub's message, one line; an HTML error page (a proxy's) by its title, never the page. */
+function firstLine(text) {
+    const trimmed = (text ?? '').trim();
+    if (/^<(!doctype|html)/i.test(trimmed)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${title.slice(0, 80)}"` : ''}`;
+    }
+    const line = trimmed.split('\n')[0]?.trim() ?? '';
+    if (line === '')
+        return 'no message';
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/markdown.ts
+/**
+ * Text from the file or the API becomes Markdown only through these helpers, so a value can
+ * never close a table cell, open a link, or inject HTML.
+ */
+/**
+ * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
+ * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable. Text
+ * from outside is also kept from pinging or linking (see `inert`).
+ */
+function escapeText(text) {
+    return escapeMarkup(inert(text));
+}
+/** escapeText for the action's own settings (the base-url input), which may read as a link. */
+function escapeMarkup(text) {
+    return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`);
+}
+/**
+ * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
+ * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
+ * when read, goes right after the character that would start one. Entities alone do not do it:
+ * GitHub finds mentions and links in the text after entities are decoded.
+ */
+function inert(text) {
+    return text
+        .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
+        .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
+        .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
+        .replace(/\b(www)\./gi, '$1\u200D.');
+}
+/** A JSON value shown as code, e.g. in a table cell. */
+function code(value) {
+    return codeText(JSON.stringify(value) ?? 'undefined');
+}
+/** Plain text shown as code. */
+function codeText(text) {
+    return `<code>${escapeText(text)}</code>`;
+}
+/** A fenced block that no backtick run in the content can close early. */
+function fenced(content, language = '') {
+    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function details(summary, body) {
+    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 function countChanges(changes) {
@@ -43990,10 +44324,257 @@ function previousState(desired, live) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/wording.ts
+/** "1 change", "3 changes": one counting style for every message, summary and comment. */
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+/** The verdict's short sentence: the given reason, or the error's first clause ("X failed: details" -> "X failed"). */
+function shortReason(report) {
+    if (report.reason)
+        return report.reason;
+    const error = report.error ?? 'the run failed';
+    const end = /(?::\s|\.\s|\.$)/.exec(error);
+    const first = end ? error.slice(0, end.index) : error;
+    return first.length > 160 ? `${first.slice(0, 159)}…` : first;
+}
+/** The first line: the verdict and one short sentence, or its counts. */
+function headline(report) {
+    const { total, destructive } = countChanges(report.changes);
+    const counts = `${plural(total, 'change')}, ${destructive} destructive`;
+    const file = report.file;
+    switch (report.outcome) {
+        case 'invalid':
+            return report.problems?.length ? `❌ Invalid: ${plural(report.problems.length, 'problem')} in ${file}` : `❌ Invalid input: ${shortReason(report)}`;
+        case 'validated':
+            return `✅ Valid: ${file} passed validation; the live account was not compared`;
+        case 'no-changes':
+            return report.mode === 'apply' ? `✅ Nothing to apply: the live account already matches ${file}` : `✅ No changes: the live account matches ${file}`;
+        case 'planned':
+            return `📝 Plan: ${counts}${destructive > 0 ? ' ⚠️' : ''}`;
+        case 'applied':
+            return `✅ Applied: ${counts}`;
+        case 'drift':
+            return `⚠️ Drift: the live account differs from ${file} in ${plural(total, 'setting')}`;
+        case 'refused':
+            return `⛔ Refused: ${shortReason(report)}`;
+        case 'failed':
+            return `❌ Failed: ${shortReason(report)}`;
+    }
+}
+/**
+ * Under the verdict of a failure: the whole explanation, and whether LeadConduit was sent
+ * anything, said once (many messages say it already).
+ */
+function explanation(report, max) {
+    if (!report.error || report.problems?.length)
+        return report.problems?.length ? [escapeText(`Nothing was sent. Each problem is annotated on its line of ${report.file}:`)] : [];
+    const parts = [escapeText(cut(report.error, max))];
+    if (!report.bodySent && !/nothing was (sent|changed|written)/i.test(report.error))
+        parts.push('Nothing was sent to LeadConduit.');
+    return parts;
+}
+/** Text cut to `max` characters (raw, before escaping), with an ellipsis. */
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+function valueCell(value, max) {
+    if (value === null)
+        return '<em>not set</em>';
+    return codeText(cut(JSON.stringify(value) ?? 'undefined', max));
+}
+function noteCell(change) {
+    return change.destructive ? `⚠️ **Destructive:** ${escapeText(change.warning ?? 'cannot be undone')}` : '';
+}
+function changeTable(changes, applied, max) {
+    const header = applied ? ['Setting', 'Before', 'After', 'Note'] : ['Setting', 'Live', 'Desired', 'Note'];
+    return table(header, changes.map((c) => [codeText(c.path), valueCell(c.before, max), valueCell(c.after, max), noteCell(c)]));
+}
+/** The change tables, split into reverted live edits and PR changes on a three-way plan. */
+function changeSections(report, max) {
+    if (report.changes.length === 0)
+        return [];
+    const applied = report.outcome === 'applied';
+    if (!report.threeWay)
+        return [changeTable(report.changes, applied, max)];
+    const drift = report.changes.filter((c) => c.source === 'drift');
+    const fromPr = report.changes.filter((c) => c.source !== 'drift');
+    const sections = [];
+    if (drift.length > 0) {
+        sections.push(`#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${escapeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`);
+    }
+    if (fromPr.length > 0)
+        sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied, max)}`);
+    return sections;
+}
+function accountText(account, max) {
+    return `${escapeText(cut(account.name ?? 'no name', max))} (${codeText(account.id)})`;
+}
+function facts(report, max) {
+    const rows = [];
+    if (report.account)
+        rows.push(['Account', accountText(report.account, max)]);
+    rows.push(['Mode', `${codeText(report.mode)}`], ['File', `${codeText(report.file)}`]);
+    if (report.trigger) {
+        const t = report.trigger;
+        const pr = t.pullRequest ? `, pull request [#${t.pullRequest.number}](${t.pullRequest.url})` : '';
+        const run = t.runUrl ? `, [run](${t.runUrl})` : '';
+        rows.push(['Triggered by', `${escapeText(cut(t.actor || 'unknown', max))} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
+    }
+    rows.push(['LeadConduit API', `<code>${escapeMarkup(report.baseUrl)}</code>`]);
+    return table(['', ''], rows);
+}
+function problemList(problems, file, max) {
+    return problems
+        .map((p) => `- ${escapeText(`${file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`)
+        .join('\n');
+}
+function notes(report, max) {
+    return report.notes.map((note) => `> ${escapeText(cut(note, max))}`);
+}
+/** The job summary: verdict first, then account, mode, changes, the exact request, the API. */
+function renderSummary(report) {
+    const max = Number.POSITIVE_INFINITY;
+    const parts = [`### ${escapeHeadline(headline(report))}`, ...explanation(report, max), ...notes(report, max)];
+    if (report.errorDetails?.length)
+        parts.push(report.errorDetails.map((d) => `- ${escapeText(d)}`).join('\n'));
+    if (report.problems?.length)
+        parts.push(problemList(report.problems, report.file, max));
+    if (report.mismatches?.length) {
+        parts.push(`Settings that do not match the file after the update:\n\n${table(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]))}`);
+    }
+    parts.push(facts(report, max));
+    parts.push(...changeSections(report, max));
+    if (report.requestBody && Object.keys(report.requestBody).length > 0) {
+        const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
+        parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
+    }
+    if (report.previousState) {
+        parts.push(details('Roll back: the managed settings as they were before this apply', `To undo this apply, commit this as ${codeText(report.file)} and merge it (destructive changes, such as deleted lead events, cannot be undone).\n\n${fenced(report.previousState, 'json')}`));
+    }
+    if (report.driftFile) {
+        parts.push(details(`${escapeText(report.file)} updated with the live values`, fenced(report.driftFile, 'json')));
+    }
+    return `${parts.join('\n\n')}\n`;
+}
+/**
+ * GitHub refuses a comment body over 65,536 characters. The comment stays well under it, with
+ * room for the hidden markers and an apply outcome added on top later.
+ */
+const COMMENT_LIMIT = 60_000;
+/**
+ * The PR comment body (after its hidden markers), at most `limit` characters: when the plan does
+ * not fit, long values are cut with an ellipsis (the job summary keeps them whole), then the
+ * request body is left out, and as a last resort only the verdict and a pointer to the summary stay.
+ */
+function renderComment(report, footer, limit = COMMENT_LIMIT) {
+    for (const max of [Number.POSITIVE_INFINITY, 2_000, 200, 40]) {
+        const body = commentAt(report, footer, max, max === Number.POSITIVE_INFINITY || max >= 2_000);
+        if (body.length <= limit)
+            return body;
+    }
+    return [
+        `### LeadConduit account plan for ${codeText(report.file)}`,
+        `**${escapeHeadline(cut(headline(report), 300))}**`,
+        'This plan is too long for a pull request comment: the whole of it is in the job summary of the run below.',
+        `<sub>${footer}</sub>`,
+    ].join('\n\n');
+}
+function commentAt(report, footer, max, withBody) {
+    const cutShort = max !== Number.POSITIVE_INFINITY;
+    const parts = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
+    parts.push(...explanation(report, max), ...notes(report, max));
+    if (report.problems?.length)
+        parts.push(problemList(report.problems, report.file, max));
+    if (report.account)
+        parts.push(`Account: ${accountText(report.account, max)}`);
+    parts.push(...changeSections(report, max));
+    if (report.outcome === 'planned') {
+        const { destructive } = countChanges(report.changes);
+        parts.push(destructive > 0
+            ? `Merging applies these changes. ⚠️ ${plural(destructive, 'change is', 'changes are')} destructive: the apply refuses ${destructive === 1 ? 'it' : 'them'} unless the workflow sets <code>allow-destructive: true</code>.`
+            : 'Merging applies these changes.');
+    }
+    if (withBody && report.requestBody && Object.keys(report.requestBody).length > 0) {
+        parts.push(details('The request apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
+    }
+    if (cutShort)
+        parts.push('<em>Long values are cut short here; the job summary of the run below shows them whole.</em>');
+    parts.push(`<sub>${footer}</sub>`);
+    return parts.join('\n\n');
+}
+const OUTCOME_START = '<!-- leadconduit-account-action:outcome -->';
+const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
+/**
+ * The apply's outcome, for the top of the merged pull request's comment: applied (when, which
+ * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
+ */
+function renderOutcome(report, when) {
+    const time = when.toISOString().replace(/\.\d+Z$/, 'Z');
+    const commit = report.trigger ? ` from commit ${codeText(report.trigger.commit.slice(0, 12))}` : '';
+    const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
+    const max = 1_500;
+    switch (report.outcome) {
+        case 'applied':
+            return `### ✅ Applied to LeadConduit\n\n${plural(report.changes.length, 'change was', 'changes were')} applied at ${time}${commit}${run}; the account now matches ${codeText(report.file)}.`;
+        case 'no-changes':
+            return `### ✅ Nothing to apply\n\nAt ${time}${commit}${run} the account already matched ${codeText(report.file)}; nothing was sent.`;
+        case 'refused':
+            return `### ⛔ Apply refused: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\nNothing was sent to LeadConduit (${time}${commit}${run}).`;
+        default: {
+            const sent = report.bodySent
+                ? 'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs.'
+                : 'Nothing was sent to LeadConduit.';
+            return `### ❌ Apply failed: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\n${sent} (${time}${commit}${run})`;
+        }
+    }
+}
+/**
+ * A comment body with the outcome block placed right after its hidden markers, replacing an earlier
+ * outcome; the plan below stays for the record.
+ */
+function withOutcome(body, outcome) {
+    const lines = body.split('\n');
+    let markers = 0;
+    while (markers < lines.length && /^<!-- leadconduit-account-action:(comment|record)/.test(lines[markers] ?? ''))
+        markers++;
+    const head = lines.slice(0, markers).join('\n');
+    let rest = lines.slice(markers).join('\n');
+    const start = rest.indexOf(OUTCOME_START);
+    const end = rest.indexOf(OUTCOME_END);
+    if (start >= 0 && end > start)
+        rest = rest.slice(0, start) + rest.slice(end + OUTCOME_END.length);
+    return `${head}\n${OUTCOME_START}\n${outcome}\n\n---\n${OUTCOME_END}\n${rest.replace(/^\n+/, '')}`;
+}
+/**
+ * Headlines carry the error text: escape it, and show the verdict's emoji (and other pictographs)
+ * as themselves. Never the invisible format characters below U+2600 (bidirectional overrides,
+ * line separators) nor a byte order mark or annotation characters.
+ */
+function escapeHeadline(text) {
+    return escapeText(text).replace(/&#(\d+);/g, (entity, digits) => {
+        const n = Number(digits);
+        const pictograph = n >= 0x2600 && n !== 0xfeff && !(n >= 0xfff9 && n <= 0xfffb);
+        return pictograph ? String.fromCodePoint(n) : entity;
+    });
+}
+/** The outputs' `changes` value: the contract other tooling parses. */
+function changesOutput(changes) {
+    return JSON.stringify(changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })));
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/reviewed-plan.ts
 
+
 const COMMENT_MARKER = 'leadconduit-account-action:comment';
-const PLAN_MARKER = 'leadconduit-account-action:plan:v1';
+const RECORD_MARKER = 'leadconduit-account-action:record:v2';
 /** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
 function commentMarker(file) {
     return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
@@ -44007,25 +44588,56 @@ function digest(changes) {
     })
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-function planMarker(changes) {
-    // base64url keeps any value ("-->" included) from ending the HTML comment.
-    const payload = Buffer.from(JSON.stringify(digest(changes))).toString('base64url');
-    return `<!-- ${PLAN_MARKER} ${payload} -->`;
+/**
+ * The key that signs records: derived from the LeadConduit API key (one HMAC step), so that only
+ * a run holding the key can sign, and the key itself is never used, stored or shown.
+ */
+function signingKey(apiKey) {
+    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update('leadconduit-account-action plan-record signing key v1').digest();
 }
-/** The reviewed changes from a comment body, or undefined when it has none or it is unreadable. */
-function readPlanMarker(body) {
-    const match = new RegExp(`<!-- ${PLAN_MARKER} ([A-Za-z0-9_-]*) -->`).exec(body);
+/**
+ * The hidden, signed record of a comment: the reviewed changes, or null when the last plan run
+ * failed and no plan stands. The signature covers the scope and the comment's author, so a copy
+ * of the action's comment posted by anyone else, or on another pull request, does not verify.
+ */
+function recordMarker(changes, scope, author, key) {
+    // base64url keeps any value ("-->" included) from ending the HTML comment.
+    const payload = Buffer.from(JSON.stringify({ changes: changes === null ? null : digest(changes) })).toString('base64url');
+    return `<!-- ${RECORD_MARKER} ${payload} ${sign(payload, scope, author, key)} -->`;
+}
+/** The record of a comment body, checked against its author and this run's key. */
+function readRecord(body, scope, author, key) {
+    const match = new RegExp(`<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->`).exec(body);
     if (!match)
-        return undefined;
+        return { status: 'unsigned' };
+    const [, payload = '', signature = ''] = match;
+    const expected = Buffer.from(sign(payload, scope, author, key), 'base64url');
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected))
+        return { status: 'bad-signature' };
+    const changes = parseChanges(payload);
+    return changes === undefined ? { status: 'unsigned' } : { status: 'verified', changes };
+}
+function sign(payload, scope, author, key) {
+    const text = [RECORD_MARKER, scope.repository.toLowerCase(), String(scope.pullRequest), scope.file, author.toLowerCase(), payload].join('\n');
+    return (0,external_node_crypto_.createHmac)('sha256', key).update(text).digest('base64url');
+}
+/** The changes of a verified payload; undefined when it does not hold a change list or null. */
+function parseChanges(payload) {
     try {
-        const value = JSON.parse(Buffer.from(match[1] ?? '', 'base64url').toString('utf8'));
-        if (!Array.isArray(value))
+        const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        if (value.changes === null)
+            return null;
+        if (!Array.isArray(value.changes))
             return undefined;
-        return value.filter((v) => typeof v === 'object' && v !== null && typeof v.path === 'string');
+        return value.changes.filter(isReviewedChange);
     }
     catch {
         return undefined;
     }
+}
+function isReviewedChange(value) {
+    return typeof value === 'object' && value !== null && typeof value.path === 'string';
 }
 function sameChanges(reviewed, planned) {
     const normalizedReviewed = reviewed
@@ -44047,285 +44659,81 @@ function normalize(path, value) {
 
 ;// CONCATENATED MODULE: ./src/plan-comment.ts
 
-/** Creates or updates this file's one comment on the pull request; its URL, and whether it is new. */
-async function postPlanComment(github, prNumber, repoPath, changes, render) {
-    const marker = commentMarker(repoPath);
-    const { comment, created } = await github.upsertComment(prNumber, marker, render(`${marker}\n${planMarker(changes)}`));
-    return { url: comment.url, created };
+
+function query({ scope, key }) {
+    return { marker: commentMarker(scope.file), isOurs: (c) => readRecord(c.body, scope, c.author, key).status === 'verified' };
 }
-/** The plan reviewed on the pull request that the pushed commit belongs to. GitHub failures are thrown. */
-async function findReviewedPlan(github, sha, repoPath) {
-    const pulls = await github.pullRequestsForCommit(sha);
-    const pr = pulls.find((p) => p.mergeCommitSha === sha) ?? pulls.find((p) => p.merged) ?? pulls[0];
-    if (!pr)
-        return { found: 'no-pull-request' };
-    const pullRequest = { number: pr.number, url: pr.url };
-    const comment = await github.findComment(pr.number, commentMarker(repoPath));
-    const changes = comment ? readPlanMarker(comment.body) : undefined;
-    return changes ? { found: 'plan', pullRequest, changes } : { found: 'no-plan', pullRequest };
-}
-
-;// CONCATENATED MODULE: ./src/pull-request.ts
-
-
-
-
+const ignored = (comments) => comments.map((c) => ({ author: c.author, url: c.url }));
 /**
- * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
- * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
- * `data`; read as "no comments", that would post a second plan comment. Retried like a network error.
+ * Writes this file's record on the pull request: the plan's changes (signed), or null when the run
+ * failed and no plan stands. `render(markers)` makes the body around the hidden markers.
  */
-class UnexpectedAnswerError extends Error {
-    name = 'UnexpectedAnswerError';
-    constructor(call, data) {
-        const got = data === '' || data === undefined
-            ? 'empty (the connection was probably cut)'
-            : typeof data === 'string'
-                ? 'not valid JSON (probably cut short)'
-                : 'JSON of another shape than that call returns';
-        super(`GitHub's answer to ${call} was ${got}`);
-    }
+async function writeRecord(place, changes, render) {
+    const { scope, key } = place;
+    const marker = commentMarker(scope.file);
+    const { comment, created, foreign } = await place.github.upsertComment(scope.pullRequest, query(place), (author) => render(`${marker}\n${recordMarker(changes, scope, author, key)}`));
+    return { url: comment.url, created, ignored: ignored(foreign) };
 }
-const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
-/** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
-function pull_request_classify(error) {
-    const { status, message = '', response } = (error ?? {});
-    const header = (name) => {
-        const value = response?.headers?.[name];
-        return value === undefined ? undefined : String(value);
-    };
-    let retryAfterMs = parseRetryAfter(header('retry-after'));
-    // A primary rate limit says when it resets instead (epoch seconds).
-    const reset = Number(header('x-ratelimit-reset'));
-    if (retryAfterMs === undefined && header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
-        retryAfterMs = Math.max(0, reset * 1000 - Date.now());
-    }
-    const after = retryAfterMs === undefined ? {} : { retryAfterMs };
-    // octokit reports a network failure or an aborted request as status 500 or without a status.
-    if (status === undefined || status >= 500 || status === 408)
-        return { retry: true, ...after };
-    if (status === 429)
-        return { retry: true, ...after };
-    if (status === 403 && (retryAfterMs !== undefined || RATE_LIMIT_MESSAGE.test(message))) {
-        // GitHub: without a Retry-After, wait at least a minute.
-        return { retry: true, retryAfterMs: retryAfterMs ?? 60_000 };
-    }
-    return { retry: false };
+/** The record of this file on a pull request, checked; GitHub failures are thrown. */
+async function readReviewedPlan(place) {
+    const { scope, key } = place;
+    const marked = await place.github.markedComments(scope.pullRequest, commentMarker(scope.file));
+    const checked = marked.map((comment) => ({ comment, record: readRecord(comment.body, scope, comment.author, key) }));
+    const others = ignored(checked.filter((c) => c.record.status !== 'verified').map((c) => c.comment));
+    // The oldest of the action's own comments is the record (a later one is a race's leftover).
+    const own = checked.find((c) => c.record.status === 'verified');
+    if (own?.record.status !== 'verified')
+        return { found: 'none', ignored: others };
+    const { comment, record } = own;
+    return record.changes === null ? { found: 'failed-plan', comment, ignored: others } : { found: 'plan', comment, changes: record.changes, ignored: others };
 }
-/** Whether a failed create may have made the comment all the same: no answer, a 5xx, a 2xx cut short. */
-function mightHaveCreated(error) {
-    const cause = error instanceof RetryAfterTooLongError ? error.lastError : error;
-    const { status } = (cause ?? {});
-    return status === undefined || status >= 500 || status === 408;
+/** The merged pull request of a pushed commit, if it belongs to one. */
+async function mergedPullRequest(github, sha) {
+    const pulls = await github.pullRequestsForCommit(sha);
+    return (pulls.find((p) => p.mergeCommitSha === sha) ?? pulls.find((p) => p.merged))?.number;
 }
-function commentOf(data, call) {
-    const c = data;
-    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
-        throw new UnexpectedAnswerError(call, data);
-    }
-    return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url };
-}
-function listOf(data, call) {
-    if (!Array.isArray(data))
-        throw new UnexpectedAnswerError(call, data);
-    return data;
-}
-async function createGitHubApi(options) {
-    // Loaded here, not at start-up: validation and most applies never talk to GitHub.
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
-    const { owner, repo } = options;
-    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: pull_request_classify }, ({ signal }, attempt) => fn(signal, attempt));
-    async function listMarked(issueNumber, marker, stopAtFirst) {
-        const found = [];
-        for (let page = 1;; page++) {
-            const label = `list comments of #${issueNumber} (page ${page})`;
-            // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
-            const comments = await call(label, async (signal) => {
-                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
-                return listOf(data, label).map((item) => commentOf(item, label));
-            });
-            for (const comment of comments) {
-                if (comment.body.startsWith(marker)) {
-                    found.push(comment);
-                    if (stopAtFirst)
-                        return found;
-                }
-            }
-            if (comments.length < 100)
-                return found;
-        }
-    }
-    async function update(id, body) {
-        const label = `update comment ${id}`;
-        return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
-    }
-    return {
-        async findComment(issueNumber, marker) {
-            return (await listMarked(issueNumber, marker, true))[0];
-        },
-        async upsertComment(issueNumber, marker, body) {
-            // Every page is read: an earlier race may have left duplicates, which go now.
-            const [existing, ...stale] = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
-            if (existing) {
-                const comment = await update(existing.id, body);
-                for (const duplicate of stale)
-                    await deleteQuietly(duplicate.id);
-                return { comment, created: false };
-            }
-            // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
-            // made, a cut connection) may still have created it. Look before posting again, and look
-            // again after, whatever the outcome.
-            const label = `create comment on #${issueNumber}`;
-            let mine;
-            let createError;
-            try {
-                mine = await call(label, async (signal, attempt) => {
-                    if (attempt > 1) {
-                        const made = (await listMarked(issueNumber, marker, true))[0];
-                        if (made)
-                            return made;
-                    }
-                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
-                });
-            }
-            catch (error) {
-                // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
-                if (!mightHaveCreated(error))
-                    throw error;
-                createError = error;
-            }
-            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
-            let all;
-            try {
-                all = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
-            }
-            catch (error) {
-                if (mine) {
-                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
-                    return { comment: mine, created: true };
-                }
-                throw createError ?? error;
-            }
-            const [oldest, ...duplicates] = all;
-            if (!oldest) {
-                if (mine)
-                    return { comment: mine, created: true };
-                throw createError;
-            }
-            for (const duplicate of duplicates)
-                await deleteQuietly(duplicate.id);
-            const ours = oldest.id === mine?.id || oldest.body === body;
-            return { comment: oldest.body === body ? oldest : await update(oldest.id, body), created: ours };
-        },
-        async readFile(path, ref) {
-            const label = `read ${path} at ${ref.slice(0, 12)}`;
-            try {
-                const data = await call(label, async (signal) => {
-                    const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data;
-                    if (!isContentsAnswer(answer))
-                        throw new UnexpectedAnswerError(label, answer);
-                    return answer;
-                });
-                if (Array.isArray(data))
-                    return undefined; // a directory
-                const { type, content } = data;
-                return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
-            }
-            catch (error) {
-                if (error.status === 404)
-                    return undefined;
-                throw error;
-            }
-        },
-        async pullRequestsForCommit(sha) {
-            const label = `list pull requests of commit ${sha.slice(0, 12)}`;
-            return call(label, async (signal) => {
-                const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
-                return listOf(data, label).map((item) => {
-                    const pr = item;
-                    if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number')
-                        throw new UnexpectedAnswerError(label, data);
-                    return {
-                        number: pr.number,
-                        url: typeof pr.html_url === 'string' ? pr.html_url : '',
-                        mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
-                        merged: Boolean(pr.merged_at),
-                    };
-                });
-            });
-        },
-    };
-    async function deleteQuietly(id) {
-        try {
-            await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
-        }
-        catch (error) {
-            // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
-            // posted all the same; a leftover duplicate is not worth failing the comment for.
-            if (error.status !== 404)
-                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
-        }
-    }
-}
-/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
-function isContentsAnswer(answer) {
-    if (Array.isArray(answer))
-        return true;
-    return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
-}
-/** A GitHub failure as one line for a warning: what failed, GitHub's answer, what to do. */
-function describeGitHubError(action, error) {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = (error.lastError ?? {});
-        return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
-    }
-    if (error instanceof DeadlineExceededError)
-        return `Could not ${action}: ${error.message}. Re-run the job.`;
-    if (error instanceof UnexpectedAnswerError)
-        return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
-    const { status, message, response, cause } = (error ?? {});
-    const reason = firstLine(message ?? String(error));
-    // octokit reports "no answer" (refused, reset, timed out) as status 500 without a response.
-    const noAnswer = status === undefined || (status === 500 && response === undefined);
-    if (noAnswer && (cause?.name === 'TimeoutError' || error?.name === 'TimeoutError')) {
-        return `Could not ${action}: GitHub did not answer in time${tries}. Check GitHub's status, then re-run the job.`;
-    }
-    if (noAnswer) {
-        return `Could not ${action}: GitHub could not be reached${tries} (${reason}). Check GitHub's status and the runner's network, then re-run the job.`;
-    }
-    if (status === 429 || (status === 403 && RATE_LIMIT_MESSAGE.test(message ?? ''))) {
-        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}): the token is rate-limited. Re-run the job later.`;
-    }
-    if (status === 401) {
-        return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
-    }
-    if (status === 403) {
-        return `Could not ${action}: GitHub answered 403 (${reason}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`;
-    }
-    if (status === 404)
-        return `Could not ${action}: GitHub answered 404 (${reason}). Check the repository and the token's access.`;
-    if (status >= 500)
-        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}). GitHub may be having an outage; re-run the job later.`;
-    return `Could not ${action}: GitHub answered ${status}${tries} (${reason}).`;
-}
-/** GitHub's message, one line; an HTML error page (a proxy's) by its title, never the page. */
-function firstLine(text) {
-    const trimmed = (text ?? '').trim();
-    if (/^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${title.slice(0, 80)}"` : ''}`;
-    }
-    const line = trimmed.split('\n')[0]?.trim() ?? '';
-    if (line === '')
-        return 'no message';
-    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+/**
+ * After the apply: its outcome on top of the record (the plan stays below for the record), or a
+ * new record without a plan when the pull request has none.
+ */
+async function writeOutcome(place, record, outcome) {
+    if (record)
+        return (await place.github.updateComment(record.id, withOutcome(record.body, outcome))).url;
+    return (await writeRecord(place, null, (markers) => withOutcome(markers, outcome))).url;
 }
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./src/state-files.ts
+
+/**
+ * The desired-state file with the live values of the drifted settings written in, keeping the
+ * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
+ */
+function fileWithLiveValues(text, drift) {
+    const formattingOptions = detectFormatting(text);
+    let result = text;
+    for (const change of drift) {
+        // A setting not set live cannot be written as a value; the file keeps it.
+        if (change.before === null)
+            continue;
+        const edits = (0,main.modify)(result, change.path.split('.'), change.before, { formattingOptions });
+        result = (0,main.applyEdits)(result, edits);
+    }
+    return result;
+}
+/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
+function formatStateFile(value) {
+    return `${JSON.stringify(value, null, 2)}\n`;
+}
+function detectFormatting(text) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const indented = /^([ \t]+)\S/m.exec(text)?.[1];
+    if (indented?.startsWith('\t'))
+        return { insertSpaces: false, tabSize: 1, eol };
+    return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
+}
+
 ;// CONCATENATED MODULE: ./src/json-syntax.ts
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
@@ -44935,12 +45343,6 @@ function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
-;// CONCATENATED MODULE: ./src/wording.ts
-/** "1 change", "3 changes": one counting style for every message, summary and comment. */
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-
 ;// CONCATENATED MODULE: ./src/steps.ts
 
 
@@ -44979,12 +45381,12 @@ function validateDesiredState(bytes, file, redactor, label = file) {
 }
 /** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
 async function readPlan(client, desired, file) {
-    const { account: live, via } = await client.readAccount(desired.state.id);
+    const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
     const expectedId = desired.state.id;
     if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
         throw new WrongAccountError(file, expectedId, live);
     const changes = planChanges(desired.state, live);
-    return { desired, live, via, changes, body: buildAccountUpdate(desired.state, live, changes) };
+    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
 }
 /**
  * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
@@ -44994,7 +45396,7 @@ async function readPlan(client, desired, file) {
 async function applyPlan(plan, options) {
     const step = options.step ?? ((_name, work) => work());
     const sent = await step('Apply', async () => {
-        const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+        const refusal = accountRefusal(plan) ?? destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
         if (refusal)
             return { refusal };
         for (const guard of options.guards ?? []) {
@@ -45008,6 +45410,13 @@ async function applyPlan(plan, options) {
     if ('refusal' in sent)
         return { status: 'refused', refusal: sent.refusal };
     const { after } = sent;
+    if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
+        return {
+            status: 'wrong-account',
+            after,
+            message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
+        };
+    }
     const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
@@ -45015,7 +45424,21 @@ async function applyPlan(plan, options) {
         status: 'mismatched',
         after,
         mismatches,
-        message: `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+        message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    };
+}
+/**
+ * PUT /account changes the API key's own account. Read through GET /user with several accounts,
+ * the planned account (the file's id) cannot be known to be that one: the guards would judge one
+ * account while the PUT changes another. Refused before anything is sent.
+ */
+function accountRefusal(plan) {
+    if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
+        return undefined;
+    return {
+        guard: 'account',
+        reason: `the API key's user has ${plan.userAccounts} accounts`,
+        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
     };
 }
 function destructiveRefusal(changes, allowed, hint) {
@@ -45024,38 +45447,9 @@ function destructiveRefusal(changes, allowed, hint) {
         return undefined;
     return {
         guard: 'destructive',
-        message: `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+        reason: `${plural(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
+        message: `Refusing to apply ${plural(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
     };
-}
-
-;// CONCATENATED MODULE: ./src/state-files.ts
-
-/**
- * The desired-state file with the live values of the drifted settings written in, keeping the
- * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
- */
-function fileWithLiveValues(text, drift) {
-    const formattingOptions = detectFormatting(text);
-    let result = text;
-    for (const change of drift) {
-        // A setting not set live cannot be written as a value; the file keeps it.
-        if (change.before === null)
-            continue;
-        const edits = (0,main.modify)(result, change.path.split('.'), change.before, { formattingOptions });
-        result = (0,main.applyEdits)(result, edits);
-    }
-    return result;
-}
-/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
-function formatStateFile(value) {
-    return `${JSON.stringify(value, null, 2)}\n`;
-}
-function detectFormatting(text) {
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const indented = /^([ \t]+)\S/m.exec(text)?.[1];
-    if (indented?.startsWith('\t'))
-        return { insertSpaces: false, tabSize: 1, eol };
-    return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
 }
 
 ;// CONCATENATED MODULE: ./src/modes/run.ts
@@ -45064,6 +45458,7 @@ function detectFormatting(text) {
  * back (its outcome, the facts for the summary and comment, its outputs). Modes return results;
  * main.ts merges them into the summary and the outputs.
  */
+
 
 
 
@@ -45117,7 +45512,7 @@ async function readLivePlan(run, desired) {
         const plan = await readPlan(run.leadconduit(), desired, run.settings.file);
         run.log.info(`Read account ${plan.live.name ?? ''} (${plan.live.id}) with ${plan.via}.`);
         const { total, destructive } = countChanges(plan.changes);
-        run.log.info(`${total} change(s), ${destructive} destructive.`);
+        run.log.info(`${plural(total, 'change')}, ${destructive} destructive.`);
         return plan;
     });
 }
@@ -45139,9 +45534,12 @@ function missingApiKey(mode) {
 
 
 
+
+
 /**
- * Apply (push to main, workflow_dispatch): the one PUT /account, after the destructive and the
- * reviewed-plan guards, then the read-after-write check. Every apply leaves a rollback file.
+ * Apply (push to main, workflow_dispatch): the one PUT /account, after the account, destructive
+ * and reviewed-plan guards, then the read-after-write check. Every apply leaves a rollback file,
+ * and after a merge its outcome goes on top of the pull request's plan comment.
  */
 async function applyMode(run) {
     const { settings, context, log } = run;
@@ -45153,7 +45551,7 @@ async function applyMode(run) {
         actor: context.actor,
         event: context.eventName,
         commit: context.sha,
-        ...(context.pullRequest?.url ? { pullRequest: { number: context.pullRequest.number, url: context.pullRequest.url } } : {}),
+        ...(context.pullRequest ? { pullRequest: { number: context.pullRequest.number, url: pullRequestUrl(run, context.pullRequest.number) } } : {}),
         ...(context.runUrl ? { runUrl: context.runUrl } : {}),
     };
     if (plan.changes.length === 0) {
@@ -45162,20 +45560,26 @@ async function applyMode(run) {
     }
     // What is known so far, for the summary whatever the outcome.
     const notes = [];
-    let pullRequest = trigger.pullRequest;
+    let review;
     let sent = {};
-    const known = () => ({ ...planFacts(plan), ...sent, trigger: { ...trigger, ...(pullRequest ? { pullRequest } : {}) }, notes, outcome: 'failed' });
+    const known = () => ({
+        ...planFacts(plan),
+        ...sent,
+        trigger: review?.pullRequest ? { ...trigger, pullRequest: { number: review.pullRequest, url: pullRequestUrl(run, review.pullRequest) } } : trigger,
+        notes,
+        outcome: 'failed',
+    });
+    let result;
     try {
         const applied = await applyPlan(plan, {
-            step: (name, work) => log.group(name, work),
             client: run.leadconduit(),
             allowDestructive: settings.allowDestructive,
             allowDestructiveHint: 'set allow-destructive: true for this run',
+            step: (name, work) => log.group(name, work),
             guards: [
                 async () => {
-                    const review = await reviewedPlanGuard(run, plan);
+                    review = await reviewedPlanGuard(run, plan);
                     notes.push(...review.notes);
-                    pullRequest = review.pullRequest ?? pullRequest;
                     return review.refusal;
                 },
             ],
@@ -45188,70 +45592,125 @@ async function applyMode(run) {
         });
         switch (applied.status) {
             case 'refused':
-                return { ...known(), error: applied.refusal.message, failure: applied.refusal.message };
+                result = { ...known(), outcome: 'refused', reason: applied.refusal.reason, error: applied.refusal.message, failure: applied.refusal.message };
+                break;
             case 'mismatched':
-                return { ...known(), mismatches: applied.mismatches, error: applied.message, failure: applied.message };
+                result = { ...known(), mismatches: applied.mismatches, error: applied.message, failure: applied.message };
+                break;
+            case 'wrong-account':
+                result = {
+                    ...known(),
+                    reason: `the update went to account ${applied.after.id}, not ${plan.live.id}`,
+                    error: applied.message,
+                    failure: applied.message,
+                };
+                break;
             case 'applied':
-                log.info(`Applied ${plan.changes.length} change(s); the account now matches ${settings.file}.`);
-                return { ...known(), outcome: 'applied' };
+                log.info(`Applied ${plural(plan.changes.length, 'change')}; the account now matches ${settings.file}.`);
+                result = { ...known(), outcome: 'applied' };
+                break;
         }
     }
     catch (error) {
-        return failedResult(error, known(), log);
+        result = failedResult(error, known(), log);
     }
+    if (review?.place && review.pullRequest !== undefined)
+        result = await recordOutcome(run, review.place, review.record, result);
+    return result;
+}
+/** The pull request's address, made from the run's own settings, never taken from an answer. */
+function pullRequestUrl(run, number) {
+    const { serverUrl, repository } = run.context;
+    return repository ? `${serverUrl}/${repository.owner}/${repository.repo}/pull/${number}` : '';
+}
+/** The outcome on top of the merged pull request's comment; a failure to write it is a warning only. */
+async function recordOutcome(run, place, record, result) {
+    const { settings, log } = run;
+    return log.group('Comment', async () => {
+        const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+        try {
+            const url = await writeOutcome(place, record, log.scrub(renderOutcome(report, new Date())));
+            log.info(`Wrote the outcome on the pull request: ${url}`);
+            return { ...result, outputs: { ...result.outputs, commentUrl: url } };
+        }
+        catch (error) {
+            const reason = describeGitHubError(`write the outcome on pull request #${place.scope.pullRequest}`, error, 'To record the outcome on the pull request, give the apply job "pull-requests: write" permission.');
+            log.warning(reason);
+            return { ...result, notes: [...result.notes, reason] };
+        }
+    });
 }
 /**
- * After a merge, the changes about to be sent must be the ones reviewers saw in the PR comment.
- * A live edit made after the review changes the plan, and then nothing is sent.
+ * After a merge, the changes about to be sent must be the ones reviewers saw on the pull request,
+ * as the action's own signed record says. Where that cannot be shown (no record, a failed last
+ * plan, a live edit since the review, GitHub not answering), nothing is sent unless
+ * allow-unreviewed-changes says otherwise.
  */
 async function reviewedPlanGuard(run, plan) {
     const { context, settings, log } = run;
-    const notes = [];
-    const refuse = (message) => ({ notes, refusal: { guard: 'reviewed-plan', message } });
-    const pass = (note, pullRequest) => ({ notes: [...notes, note], ...(pullRequest ? { pullRequest } : {}) });
     if (context.eventName !== 'push') {
-        return pass(`No reviewed plan was looked for (a ${context.eventName || 'manual'} run); the changes below were applied as planned now.`);
+        return { notes: [`No reviewed plan was looked for (a ${context.eventName || 'manual'} run); the changes below were applied as planned now.`] };
     }
+    /** No reviewed plan to show for these changes: refused, or applied with a note when allowed. */
+    const unreviewed = (reason, what, rest = {}, howTo = ` Nothing was sent. ${HOW_TO_APPLY}`, allowed = 'Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.') => {
+        if (settings.allowUnreviewedChanges) {
+            log.warning(what);
+            return { ...rest, notes: [`${what} ${allowed}`] };
+        }
+        return { ...rest, notes: [], refusal: { guard: 'reviewed-plan', reason, message: `${what}${howTo}` } };
+    };
+    const LOOKUP_FAILED = ' Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.';
     const github = await run.github();
-    if (!github)
-        return pass('No reviewed plan was found (no github-token or repository); applied without comparing with a reviewed plan.');
-    let lookup;
+    if (!github || !context.repository) {
+        return unreviewed('no reviewed plan could be looked up', 'No reviewed plan could be looked up: the github-token input is empty (or the repository is unknown).', {}, ' Nothing was sent. Leave github-token at its default (${{ github.token }}), or set allow-unreviewed-changes: true.');
+    }
+    let prNumber;
     try {
-        lookup = await findReviewedPlan(github, context.sha, settings.repoPath);
+        prNumber = await mergedPullRequest(github, context.sha);
     }
     catch (error) {
-        // Not "no reviewed plan": there may be one we cannot see. Sending unchecked changes after a
-        // merge is what this guard exists to stop, so stop unless told otherwise.
-        const reason = describeGitHubError('look up the reviewed plan', error);
-        if (!settings.allowUnreviewedChanges) {
-            return refuse(`${reason} Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.`);
-        }
-        log.warning(reason);
-        return pass(`${reason} Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.`);
+        // Not "no reviewed plan": there may be one we cannot see.
+        return unreviewed('the reviewed plan could not be looked up', describeGitHubError('look up the reviewed plan', error, READ_PERMISSIONS), {}, LOOKUP_FAILED);
     }
-    if (lookup.found === 'no-pull-request') {
-        return pass('No reviewed plan was found: this commit belongs to no pull request (a direct push). Applied without comparing with a reviewed plan.');
+    if (prNumber === undefined) {
+        return { notes: ['No reviewed plan was found: this commit belongs to no pull request (a direct push). Applied without comparing with a reviewed plan.'] };
     }
-    const { pullRequest } = lookup;
-    const prNumber = pullRequest.number;
-    if (lookup.found === 'no-plan') {
-        return pass(`No reviewed plan was found on pull request #${prNumber} (no plan comment for this file). Applied without comparing with a reviewed plan.`, pullRequest);
-    }
-    if (sameChanges(lookup.changes, plan.changes))
-        return pass(`The changes match the plan reviewed on pull request #${prNumber}.`, pullRequest);
-    const show = (list) => list.length === 0 ? 'no changes' : list.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`).join(', ');
-    const message = `The changes to send differ from the plan reviewed on pull request #${prNumber}: reviewed ${show(lookup.changes)}; now ${show(plan.changes)}. The live account changed after the review.`;
-    if (settings.allowUnreviewedChanges) {
-        log.warning(message);
-        return pass(`${message} Applied anyway because allow-unreviewed-changes is true.`, pullRequest);
-    }
-    return {
-        ...refuse(`${message} Nothing was sent. Re-run the plan (push to a pull request) and review it, or set allow-unreviewed-changes: true.`),
-        pullRequest,
+    const place = {
+        github,
+        scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: prNumber, file: settings.repoPath },
+        key: signingKey(settings.apiKey),
     };
+    const at = { pullRequest: prNumber, place };
+    let reviewed;
+    try {
+        reviewed = await readReviewedPlan(place);
+    }
+    catch (error) {
+        return unreviewed('the reviewed plan could not be looked up', describeGitHubError('look up the reviewed plan', error, READ_PERMISSIONS), at, LOOKUP_FAILED);
+    }
+    const ignoredNotes = reviewed.ignored.map((c) => ignoredNote(c, prNumber));
+    const withIgnored = (check) => ({ ...check, notes: [...ignoredNotes, ...check.notes] });
+    if (reviewed.found === 'none') {
+        return withIgnored(unreviewed(`no reviewed plan on pull request #${prNumber}`, `No reviewed plan for ${settings.file} on pull request #${prNumber}: the action's plan comment is not there (the plan job could not write it, it was deleted, or it was signed with another API key).`, at));
+    }
+    const withRecord = { ...at, record: reviewed.comment };
+    if (reviewed.found === 'failed-plan') {
+        return withIgnored(unreviewed(`the last plan on pull request #${prNumber} failed`, `No reviewed plan for ${settings.file} on pull request #${prNumber}: its last plan run failed, so no plan was reviewed for what was merged.`, withRecord));
+    }
+    if (sameChanges(reviewed.changes, plan.changes)) {
+        return withIgnored({ ...withRecord, notes: [`The changes match the plan reviewed on pull request #${prNumber}.`] });
+    }
+    const show = (list) => list.length === 0 ? 'no changes' : list.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`).join(', ');
+    return withIgnored(unreviewed(`the changes differ from the plan reviewed on pull request #${prNumber}`, `The changes to send differ from the plan reviewed on pull request #${prNumber}: reviewed ${show(reviewed.changes)}; now ${show(plan.changes)}. The live account changed after the review.`, withRecord, ` Nothing was sent. ${HOW_TO_APPLY}`, 'Applied anyway because allow-unreviewed-changes is true.'));
+}
+const READ_PERMISSIONS = 'Give the job "contents: read" and "pull-requests: write" permissions (the apply reads the plan comment and writes its outcome there).';
+const HOW_TO_APPLY = 'To apply: re-run the plan job of the pull request and then this job (the plan comment records what reviewers see); or run this workflow by hand (workflow_dispatch), which applies what the file says now and records that no review was compared; or set allow-unreviewed-changes: true.';
+function ignoredNote(comment, prNumber) {
+    return `Ignored a comment on pull request #${prNumber} by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not read as a plan and not edited.`;
 }
 
 ;// CONCATENATED MODULE: ./src/modes/check.ts
+
 
 
 
@@ -45277,170 +45736,8 @@ async function checkMode(run) {
         notes: [],
         driftFile: updated,
         outputs: path ? { driftFile: path } : {},
-        failure: `Drift: ${plan.changes.length} setting(s) in the live account differ from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`,
+        failure: `Drift: ${plural(plan.changes.length, 'setting')} in the live account ${plan.changes.length === 1 ? 'differs' : 'differ'} from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`,
     };
-}
-
-;// CONCATENATED MODULE: ./src/markdown.ts
-/**
- * Text from the file or the API becomes Markdown only through these helpers, so a value can
- * never close a table cell, open a link, or inject HTML.
- */
-/**
- * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
- * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable.
- */
-function escapeText(text) {
-    return text.replace(/\r?\n|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/]/gu, (char) => (char.includes('\n') ? ' ' : `&#${char.codePointAt(0) ?? 32};`));
-}
-/** A JSON value shown as code, e.g. in a table cell. */
-function code(value) {
-    return codeText(JSON.stringify(value) ?? 'undefined');
-}
-/** Plain text shown as code. */
-function codeText(text) {
-    return `<code>${escapeText(text)}</code>`;
-}
-/** A fenced block that no backtick run in the content can close early. */
-function fenced(content, language = '') {
-    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function details(summary, body) {
-    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-/** The first line: the verdict and its counts. */
-function headline(report) {
-    const { total, destructive } = countChanges(report.changes);
-    const counts = `${plural(total, 'change')}, ${destructive} destructive`;
-    const file = report.file;
-    switch (report.outcome) {
-        case 'invalid':
-            return `❌ Invalid: ${report.problems?.length ? `${plural(report.problems.length, 'problem')} in ${file}` : (report.error ?? 'bad input')}; nothing was sent`;
-        case 'validated':
-            return `✅ Valid: ${file} passed validation; the live account was not compared`;
-        case 'no-changes':
-            return report.mode === 'apply' ? `✅ Nothing to apply: the live account already matches ${file}` : `✅ No changes: the live account matches ${file}`;
-        case 'planned':
-            return `📝 Plan: ${counts}${destructive > 0 ? ' ⚠️' : ''}`;
-        case 'applied':
-            return `✅ Applied: ${counts}`;
-        case 'drift':
-            return `⚠️ Drift: ${plural(total, 'setting')} in the live account differ from ${file}`;
-        case 'failed':
-            return `❌ Failed: ${report.error ?? 'the run failed'}${report.bodySent ? '' : ' Nothing was changed.'}`;
-    }
-}
-function valueCell(value) {
-    return value === null ? '<em>not set</em>' : code(value);
-}
-function noteCell(change) {
-    return change.destructive ? `⚠️ **Destructive:** ${escapeText(change.warning ?? 'cannot be undone')}` : '';
-}
-function changeTable(changes, applied) {
-    const header = applied ? ['Setting', 'Before', 'After', 'Note'] : ['Setting', 'Live', 'Desired', 'Note'];
-    return table(header, changes.map((c) => [codeText(c.path), valueCell(c.before), valueCell(c.after), noteCell(c)]));
-}
-/** The change tables, split into reverted live edits and PR changes on a three-way plan. */
-function changeSections(report) {
-    if (report.changes.length === 0)
-        return [];
-    const applied = report.outcome === 'applied';
-    if (!report.threeWay)
-        return [changeTable(report.changes, applied)];
-    const drift = report.changes.filter((c) => c.source === 'drift');
-    const fromPr = report.changes.filter((c) => c.source !== 'drift');
-    const sections = [];
-    if (drift.length > 0) {
-        sections.push(`#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${escapeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied)}`);
-    }
-    if (fromPr.length > 0)
-        sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied)}`);
-    return sections;
-}
-function facts(report) {
-    const rows = [];
-    if (report.account) {
-        rows.push(['Account', `${escapeText(report.account.name ?? 'no name')} (${codeText(report.account.id)})`]);
-    }
-    rows.push(['Mode', `${codeText(report.mode)}`], ['File', `${codeText(report.file)}`]);
-    if (report.trigger) {
-        const t = report.trigger;
-        const pr = t.pullRequest ? `, pull request [#${t.pullRequest.number}](${t.pullRequest.url})` : '';
-        const run = t.runUrl ? `, [run](${t.runUrl})` : '';
-        rows.push(['Triggered by', `${escapeText(t.actor || 'unknown')} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
-    }
-    rows.push(['LeadConduit API', `${codeText(report.baseUrl)}`]);
-    return table(['', ''], rows);
-}
-function problemList(problems, file) {
-    return problems.map((p) => `- ${escapeText(`${file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(p.path)}` : ''}: ${escapeText(p.message)}`).join('\n');
-}
-/** The job summary: verdict first, then account, mode, changes, the exact request, the API. */
-function renderSummary(report) {
-    const parts = [`### ${escapeHeadline(headline(report))}`];
-    for (const note of report.notes)
-        parts.push(`> ${escapeText(note)}`);
-    if (report.errorDetails?.length)
-        parts.push(report.errorDetails.map((d) => `- ${escapeText(d)}`).join('\n'));
-    if (report.problems?.length)
-        parts.push(problemList(report.problems, report.file));
-    if (report.mismatches?.length) {
-        parts.push(`Settings that do not match the file after the update:\n\n${table(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected), valueCell(m.actual)]))}`);
-    }
-    parts.push(facts(report));
-    parts.push(...changeSections(report));
-    if (report.requestBody && Object.keys(report.requestBody).length > 0) {
-        const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
-        parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
-    }
-    if (report.previousState) {
-        parts.push(details('Roll back: the managed settings as they were before this apply', `To undo this apply, commit this as ${codeText(report.file)} and merge it (destructive changes, such as deleted lead events, cannot be undone).\n\n${fenced(report.previousState, 'json')}`));
-    }
-    if (report.driftFile) {
-        parts.push(details(`${escapeText(report.file)} updated with the live values`, fenced(report.driftFile, 'json')));
-    }
-    return `${parts.join('\n\n')}\n`;
-}
-/** The PR comment body (after its hidden markers). */
-function renderComment(report, footer) {
-    const parts = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
-    for (const note of report.notes)
-        parts.push(`> ${escapeText(note)}`);
-    if (report.problems?.length)
-        parts.push(problemList(report.problems, report.file));
-    if (report.account)
-        parts.push(`Account: ${escapeText(report.account.name ?? 'no name')} (${codeText(report.account.id)})`);
-    parts.push(...changeSections(report));
-    if (report.outcome === 'planned') {
-        const { destructive } = countChanges(report.changes);
-        parts.push(destructive > 0
-            ? `Merging applies these changes. ⚠️ ${plural(destructive, 'change is', 'changes are')} destructive: the apply refuses ${destructive === 1 ? 'it' : 'them'} unless the workflow sets <code>allow-destructive: true</code>.`
-            : 'Merging applies these changes.');
-    }
-    if (report.requestBody && Object.keys(report.requestBody).length > 0) {
-        parts.push(details('The request apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
-    }
-    parts.push(`<sub>${footer}</sub>`);
-    return parts.join('\n\n');
-}
-/** Headlines carry the error text: escape it, keep our own emoji and words readable. */
-function escapeHeadline(text) {
-    return escapeText(text).replace(/&#(\d+);/g, (entity, n) => (Number(n) > 0x2000 ? String.fromCodePoint(Number(n)) : entity));
-}
-/** The outputs' `changes` value: the contract other tooling parses. */
-function changesOutput(changes) {
-    return JSON.stringify(changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })));
 }
 
 ;// CONCATENATED MODULE: ./src/modes/plan.ts
@@ -45450,46 +45747,108 @@ function changesOutput(changes) {
 
 
 
+
+
 /**
  * Plan (pull requests): what merging would change, in the summary, as annotations on the file and
- * in the pull request's one plan comment. Sends nothing to LeadConduit.
+ * in the pull request's one comment, the action's signed record of what reviewers saw. Every run
+ * that has the API key rewrites that comment, a failed one included (then no plan stands), so the
+ * comment never shows a plan that no longer holds. Sends nothing to LeadConduit.
  */
 async function planMode(run) {
     const { settings, context, log } = run;
-    const desired = await loadDesiredState(run);
-    if (settings.apiKey === '') {
-        const note = 'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
-        log.warning(note);
-        return { outcome: 'validated', changes: [], notes: [note] };
+    let result;
+    try {
+        const desired = await loadDesiredState(run);
+        if (settings.apiKey === '') {
+            const note = 'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
+            log.warning(note);
+            return { outcome: 'validated', changes: [], notes: [note] };
+        }
+        result = await planSteps(run, desired);
     }
+    catch (error) {
+        result = failedResult(error, {}, log);
+        // Without the key nothing can be signed: the comment is left to a run that has it.
+        if (settings.apiKey === '')
+            return result;
+    }
+    const pr = context.pullRequest;
+    if (!pr || !settings.comment)
+        return result;
+    return log.group('Comment', () => comment(run, pr, result));
+}
+async function planSteps(run, desired) {
+    const { context, log } = run;
     const plan = await readLivePlan(run, desired);
-    const result = { ...planFacts(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: [] };
+    const result = { ...planFacts(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: accountNotes(plan) };
     const pr = context.pullRequest;
     if (!pr)
         return result;
     const github = await run.github();
-    if (github)
-        Object.assign(result, await log.group('Plan', () => splitThreeWay(run, github, pr.baseSha, plan.changes)));
+    if (github) {
+        const split = await log.group('Plan', () => splitThreeWay(run, github, pr.baseSha, plan.changes));
+        Object.assign(result, split, { notes: [...result.notes, ...split.notes] });
+    }
     annotateChanges(run, desired, result.changes);
-    if (!settings.comment)
-        return result;
-    if (!github) {
+    return result;
+}
+/** Said at plan time what the apply would refuse, so reviewers learn it before the merge. */
+function accountNotes(plan) {
+    if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
+        return [];
+    return [
+        `The apply will refuse this plan: LeadConduit does not serve GET /account here and the API key's user has ${plan.userAccounts} accounts, so the account PUT /account would change cannot be confirmed to be ${plan.live.id}. Use the account's own API key, or a key whose user has only this account.`,
+    ];
+}
+/**
+ * The comment step: the signed plan, or the failure with no plan. A same-repository pull request
+ * whose comment cannot be written fails (its merge would be refused for want of a record); a fork's
+ * read-only token only warns, since its merge is applied by a maintainer's manual run.
+ */
+async function comment(run, pr, result) {
+    const { settings, context, log } = run;
+    const github = await run.github();
+    if (!github || !context.repository) {
         log.warning('Could not comment on the pull request: no github-token or repository; the summary has the plan.');
         return result;
     }
-    return log.group('Comment', async () => {
-        const footer = `Plan for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
-        const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
-        try {
-            const comment = await postPlanComment(github, pr.number, settings.repoPath, result.changes, (markers) => log.scrub(`${markers}\n${renderComment(report, footer)}`));
-            log.info(`${comment.created ? 'Created' : 'Updated'} the plan comment: ${comment.url}`);
-            return { ...result, outputs: { commentUrl: comment.url } };
+    const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
+    const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
+    const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+    const place = {
+        github,
+        scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: pr.number, file: settings.repoPath },
+        key: signingKey(settings.apiKey),
+    };
+    try {
+        const written = await writeRecord(place, stands ? result.changes : null, (markers) => log.scrub(`${markers}\n${renderComment(report, footer)}`));
+        log.info(`${written.created ? 'Created' : 'Updated'} the ${stands ? 'plan' : 'failure'} comment: ${written.url}`);
+        return { ...result, notes: [...result.notes, ...written.ignored.map(plan_ignoredNote)], outputs: { commentUrl: written.url } };
+    }
+    catch (error) {
+        const reason = describeGitHubError('comment on the pull request', error, 'The token may not write comments.');
+        if (pr.fromFork) {
+            const warning = `${reason} This pull request comes from a fork, whose token GitHub makes read-only: the plan is in this job summary only. Its merge has no reviewed plan on record, so a maintainer applies it with a manual (workflow_dispatch) run.`;
+            log.warning(warning);
+            return { ...result, notes: [...result.notes, warning] };
         }
-        catch (error) {
-            log.warning(describeGitHubError('comment on the pull request', error));
-            return result;
+        const fix = forbidden(error)
+            ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
+            : '';
+        const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
+        if (result.failure !== undefined) {
+            log.warning(message);
+            return { ...result, notes: [...result.notes, message] };
         }
-    });
+        return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
+    }
+}
+function forbidden(error) {
+    return error?.status === 403;
+}
+function plan_ignoredNote(comment) {
+    return `Ignored a comment by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not edited, and it is not read as a plan.`;
 }
 /** Changes the pull request makes versus live edits it would revert, from the file on the base commit. */
 async function splitThreeWay(run, github, baseSha, changes) {
@@ -45502,7 +45861,7 @@ async function splitThreeWay(run, github, baseSha, changes) {
         baseText = await github.readFile(settings.repoPath, baseSha);
     }
     catch (error) {
-        const reason = describeGitHubError(`read ${settings.repoPath} on the base commit`, error);
+        const reason = describeGitHubError(`read ${settings.repoPath} on the base commit`, error, 'Give the job "contents: read" permission.');
         log.warning(reason);
         return { changes, notes: [`${reason} Changes are shown without telling pull-request changes from live edits.`] };
     }
@@ -45518,7 +45877,7 @@ async function splitThreeWay(run, github, baseSha, changes) {
     const classified = classifyChanges(changes, base.desired.state);
     const drift = classified.filter((c) => c.source === 'drift');
     if (drift.length > 0) {
-        log.warning(`${drift.length} setting(s) were changed in LeadConduit outside the file; merging reverts them: ${drift.map((c) => c.path).join(', ')}.`);
+        log.warning(`${plural(drift.length, 'setting was', 'settings were')} changed in LeadConduit outside the file; merging reverts them: ${drift.map((c) => c.path).join(', ')}.`);
     }
     return { changes: classified, threeWay: true, notes: [] };
 }

@@ -12,7 +12,16 @@ export interface RunContext {
   runUrl: string | undefined;
   workspace: string;
   runnerTemp: string | undefined;
-  pullRequest: { number: number; baseSha: string | undefined; headSha: string | undefined; url: string | undefined } | undefined;
+  pullRequest:
+    | {
+        number: number;
+        baseSha: string | undefined;
+        headSha: string | undefined;
+        url: string | undefined;
+        /** From another repository (a fork): GitHub gives such runs a read-only token and, on pull_request, no secrets. */
+        fromFork: boolean;
+      }
+    | undefined;
 }
 
 /**
@@ -45,6 +54,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
             baseSha: stringAt(pr, 'base', 'sha'),
             headSha: stringAt(pr, 'head', 'sha'),
             url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
+            fromFork: isFromFork(pr),
           }
         : undefined,
   };
@@ -64,4 +74,17 @@ function stringAt(record: Record<string, unknown> | undefined, key: string, fiel
   const child = record?.[key] as Record<string, unknown> | undefined;
   const value = child?.[field];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The head repository differs from the base one, or is gone (a deleted fork answers null). */
+function isFromFork(pr: Record<string, unknown> | undefined): boolean {
+  const head = pr?.head as Record<string, unknown> | undefined;
+  const base = pr?.base as Record<string, unknown> | undefined;
+  if (!head || !('repo' in head)) return false;
+  const headRepo = head.repo as Record<string, unknown> | null;
+  if (headRepo === null) return true;
+  if (headRepo.fork === true) return true;
+  const headName = stringAt(head, 'repo', 'full_name');
+  const baseName = stringAt(base, 'repo', 'full_name');
+  return headName !== undefined && baseName !== undefined && headName.toLowerCase() !== baseName.toLowerCase();
 }

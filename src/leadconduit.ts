@@ -18,8 +18,11 @@ export interface LeadConduitOptions {
 }
 
 export interface LeadConduitClient {
-  /** The live account: GET /account, or the matching entry of GET /user where /account is not served. */
-  readAccount(expectedId?: string): Promise<{ account: LiveAccount; via: 'GET /account' | 'GET /user' }>;
+  /**
+   * The live account: GET /account, or the matching entry of GET /user where /account is not
+   * served; then `userAccounts` is how many accounts GET /user listed.
+   */
+  readAccount(expectedId?: string): Promise<{ account: LiveAccount; via: 'GET /account' | 'GET /user'; userAccounts?: number }>;
   /** The one PUT /account; answers the whole updated account. */
   updateAccount(body: AccountUpdate): Promise<LiveAccount>;
 }
@@ -189,7 +192,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
         );
       }
       const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
-      return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
+      return { account: chooseAccount(accounts, expectedId), via: 'GET /user', userAccounts: accounts.length };
     },
     async updateAccount(body) {
       return parseAccount(await call('PUT', 'account', body), 'PUT /account');

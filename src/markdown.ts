@@ -5,10 +5,32 @@
 
 /**
  * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
- * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable.
+ * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable. Text
+ * from outside is also kept from pinging or linking (see `inert`).
  */
 export function escapeText(text: string): string {
-  return text.replace(/\r?\n|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/]/gu, (char) => (char.includes('\n') ? ' ' : `&#${char.codePointAt(0) ?? 32};`));
+  return escapeMarkup(inert(text));
+}
+
+/** escapeText for the action's own settings (the base-url input), which may read as a link. */
+export function escapeMarkup(text: string): string {
+  return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) =>
+    /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`,
+  );
+}
+
+/**
+ * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
+ * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
+ * when read, goes right after the character that would start one. Entities alone do not do it:
+ * GitHub finds mentions and links in the text after entities are decoded.
+ */
+export function inert(text: string): string {
+  return text
+    .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
+    .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
+    .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
+    .replace(/\b(www)\./gi, '$1\u200D.');
 }
 
 /** A JSON value shown as code, e.g. in a table cell. */

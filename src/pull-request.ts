@@ -18,6 +18,8 @@ export interface IssueComment {
   id: number;
   body: string;
   url: string;
+  /** The author's login ("" for a deleted user). */
+  author: string;
 }
 
 export interface AssociatedPullRequest {
@@ -27,15 +29,33 @@ export interface AssociatedPullRequest {
   merged: boolean;
 }
 
+/** Which comments are this file's, and which of those the action itself wrote. */
+export interface CommentQuery {
+  /** The hidden first line every comment of this file starts with. */
+  marker: string;
+  /** Whether a marked comment is the action's own (plan-comment.ts checks its signature). */
+  isOurs: (comment: IssueComment) => boolean;
+}
+
+/** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
+export const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
+
 /** The GitHub calls this action makes, each retried with the shared policy. */
 export interface GitHubApi {
-  /** The oldest comment on the PR whose body starts with the marker (every page is searched). */
-  findComment(issueNumber: number, marker: string): Promise<IssueComment | undefined>;
+  /** Every comment on the PR whose body starts with the marker, oldest first (every page is read). */
+  markedComments(issueNumber: number, marker: string): Promise<IssueComment[]>;
   /**
-   * Create or update the one comment that starts with the marker; only the oldest is kept, so
-   * duplicates (from a concurrent run of the same PR, or a create whose answer was lost) are deleted.
+   * Create or update the action's one comment; only the oldest of its own is kept, so duplicates
+   * (from a concurrent run, or a create whose answer was lost) are deleted. Marked comments that are
+   * not its own are never edited or deleted; they are returned as `foreign`. `render(author)` makes
+   * the body for the comment's author (the record's signature covers it).
    */
-  upsertComment(issueNumber: number, marker: string, body: string): Promise<{ comment: IssueComment; created: boolean }>;
+  upsertComment(
+    issueNumber: number,
+    query: CommentQuery,
+    render: (author: string) => string,
+  ): Promise<{ comment: IssueComment; created: boolean; foreign: IssueComment[] }>;
+  updateComment(id: number, body: string): Promise<IssueComment>;
   /** A file's text at a commit; undefined when it does not exist there. */
   readFile(path: string, ref: string): Promise<string | undefined>;
   pullRequestsForCommit(sha: string): Promise<AssociatedPullRequest[]>;
@@ -101,11 +121,12 @@ function mightHaveCreated(error: unknown): boolean {
 }
 
 function commentOf(data: unknown, call: string): IssueComment {
-  const c = data as { id?: unknown; body?: unknown; html_url?: unknown } | null;
+  const c = data as { id?: unknown; body?: unknown; html_url?: unknown; user?: { login?: unknown } | null } | null;
   if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
     throw new UnexpectedAnswerError(call, data);
   }
-  return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url };
+  const login = c.user?.login;
+  return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url, author: typeof login === 'string' ? login : '' };
 }
 
 function listOf(data: unknown, call: string): unknown[] {
@@ -122,7 +143,7 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
   const call = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> =>
     retryingCall(`GitHub ${label}`, { ...options, classify }, ({ signal }, attempt) => fn(signal, attempt));
 
-  async function listMarked(issueNumber: number, marker: string, stopAtFirst: boolean): Promise<IssueComment[]> {
+  async function listMarked(issueNumber: number, marker: string): Promise<IssueComment[]> {
     const found: IssueComment[] = [];
     for (let page = 1; ; page++) {
       const label = `list comments of #${issueNumber} (page ${page})`;
@@ -131,13 +152,8 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
         const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
         return listOf(data, label).map((item) => commentOf(item, label));
       });
-      for (const comment of comments) {
-        if (comment.body.startsWith(marker)) {
-          found.push(comment);
-          if (stopAtFirst) return found;
-        }
-      }
-      if (comments.length < 100) return found;
+      found.push(...comments.filter((comment) => comment.body.startsWith(marker)));
+      if (comments.length < 100) return found.sort((a, b) => a.id - b.id);
     }
   }
 
@@ -149,29 +165,32 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
   }
 
   return {
-    async findComment(issueNumber, marker) {
-      return (await listMarked(issueNumber, marker, true))[0];
-    },
+    markedComments: listMarked,
+    updateComment: update,
 
-    async upsertComment(issueNumber, marker, body) {
+    async upsertComment(issueNumber, { marker, isOurs }, render) {
       // Every page is read: an earlier race may have left duplicates, which go now.
-      const [existing, ...stale] = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
+      const marked = await listMarked(issueNumber, marker);
+      const foreign = marked.filter((c) => !isOurs(c));
+      const [existing, ...stale] = marked.filter(isOurs);
       if (existing) {
-        const comment = await update(existing.id, body);
+        const comment = await update(existing.id, render(existing.author));
         for (const duplicate of stale) await deleteQuietly(duplicate.id);
-        return { comment, created: false };
+        return { comment, created: false, foreign };
       }
 
       // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
       // made, a cut connection) may still have created it. Look before posting again, and look
-      // again after, whatever the outcome.
+      // again after, whatever the outcome. A comment this run posted is known by its exact body.
+      const body = render(DEFAULT_TOKEN_LOGIN);
+      const mineOrOurs = (c: IssueComment) => c.body === body || isOurs(c);
       const label = `create comment on #${issueNumber}`;
       let mine: IssueComment | undefined;
       let createError: unknown;
       try {
         mine = await call(label, async (signal, attempt) => {
           if (attempt > 1) {
-            const made = (await listMarked(issueNumber, marker, true))[0];
+            const made = (await listMarked(issueNumber, marker)).find(mineOrOurs);
             if (made) return made;
           }
           return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
@@ -181,26 +200,29 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
         if (!mightHaveCreated(error)) throw error;
         createError = error;
       }
+      // Another token than the default writes as another login: the record is signed again for it.
+      if (mine && mine.body === body && mine.author !== DEFAULT_TOKEN_LOGIN && mine.author !== '') mine = await update(mine.id, render(mine.author));
 
       // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
       let all: IssueComment[];
       try {
-        all = (await listMarked(issueNumber, marker, false)).sort((a, b) => a.id - b.id);
+        all = (await listMarked(issueNumber, marker)).filter(mineOrOurs);
       } catch (error) {
         if (mine) {
           options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
-          return { comment: mine, created: true };
+          return { comment: mine, created: true, foreign };
         }
         throw createError ?? error;
       }
       const [oldest, ...duplicates] = all;
       if (!oldest) {
-        if (mine) return { comment: mine, created: true };
+        if (mine) return { comment: mine, created: true, foreign };
         throw createError;
       }
       for (const duplicate of duplicates) await deleteQuietly(duplicate.id);
-      const ours = oldest.id === mine?.id || oldest.body === body;
-      return { comment: oldest.body === body ? oldest : await update(oldest.id, body), created: ours };
+      const wanted = render(oldest.author);
+      const ours = oldest.id === mine?.id || oldest.body === body || oldest.body === wanted;
+      return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created: ours, foreign };
     },
 
     async readFile(path, ref) {
@@ -255,8 +277,11 @@ function isContentsAnswer(answer: unknown): answer is unknown[] | { type: string
   return typeof answer === 'object' && answer !== null && typeof (answer as { type?: unknown }).type === 'string';
 }
 
-/** A GitHub failure as one line for a warning: what failed, GitHub's answer, what to do. */
-export function describeGitHubError(action: string, error: unknown): string {
+/**
+ * A GitHub failure as one line: what failed, GitHub's answer, what to do. `forbidden` is what to do
+ * about a 403 for this call (which permission the job needs).
+ */
+export function describeGitHubError(action: string, error: unknown, forbidden = 'Check the "permissions:" of the workflow.'): string {
   const attempts = attemptsOf(error);
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   if (error instanceof RetryAfterTooLongError) {
@@ -282,7 +307,7 @@ export function describeGitHubError(action: string, error: unknown): string {
     return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
   }
   if (status === 403) {
-    return `Could not ${action}: GitHub answered 403 (${reason}). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.`;
+    return `Could not ${action}: GitHub answered 403 (${reason}). ${forbidden}`;
   }
   if (status === 404) return `Could not ${action}: GitHub answered 404 (${reason}). Check the repository and the token's access.`;
   if (status >= 500) return `Could not ${action}: GitHub answered ${status}${tries} (${reason}). GitHub may be having an outage; re-run the job later.`;

@@ -1,7 +1,7 @@
 import type { AccountUpdate } from './account-schema.js';
 import type { Problem } from './desired-state.js';
 import type { Mode } from './inputs.js';
-import { code, codeText, details, escapeText, fenced, table } from './markdown.js';
+import { codeText, details, escapeMarkup, escapeText, fenced, table } from './markdown.js';
 import { countChanges, type Change, type Json, type Mismatch } from './plan.js';
 import { plural } from './wording.js';
 
@@ -12,6 +12,7 @@ export type Outcome =
   | 'planned'
   | 'applied'
   | 'drift' // check found the live account differs from the file
+  | 'refused' // a guard stopped the apply before anything was sent
   | 'failed';
 
 export interface TriggerInfo {
@@ -22,7 +23,7 @@ export interface TriggerInfo {
   runUrl?: string;
 }
 
-/** Everything a summary or a comment shows, gathered by main.ts as the run goes. */
+/** Everything a summary or a comment shows: the settings of the run and what its mode returned. */
 export interface RunReport {
   outcome: Outcome;
   mode: Mode;
@@ -34,7 +35,10 @@ export interface RunReport {
   requestBody?: AccountUpdate;
   bodySent?: boolean;
   problems?: Problem[];
+  /** The whole explanation of a failure or refusal: what happened, why, what to do. */
   error?: string;
+  /** The verdict's one short sentence for a failure or refusal (default: the error's first clause). */
+  reason?: string;
   errorDetails?: readonly string[];
   /** Settings that did not take after the PUT. */
   mismatches?: Mismatch[];
@@ -49,14 +53,23 @@ export interface RunReport {
   driftFile?: string;
 }
 
-/** The first line: the verdict and its counts. */
+/** The verdict's short sentence: the given reason, or the error's first clause ("X failed: details" -> "X failed"). */
+export function shortReason(report: Pick<RunReport, 'reason' | 'error'>): string {
+  if (report.reason) return report.reason;
+  const error = report.error ?? 'the run failed';
+  const end = /(?::\s|\.\s|\.$)/.exec(error);
+  const first = end ? error.slice(0, end.index) : error;
+  return first.length > 160 ? `${first.slice(0, 159)}…` : first;
+}
+
+/** The first line: the verdict and one short sentence, or its counts. */
 export function headline(report: RunReport): string {
   const { total, destructive } = countChanges(report.changes);
   const counts = `${plural(total, 'change')}, ${destructive} destructive`;
   const file = report.file;
   switch (report.outcome) {
     case 'invalid':
-      return `❌ Invalid: ${report.problems?.length ? `${plural(report.problems.length, 'problem')} in ${file}` : (report.error ?? 'bad input')}; nothing was sent`;
+      return report.problems?.length ? `❌ Invalid: ${plural(report.problems.length, 'problem')} in ${file}` : `❌ Invalid input: ${shortReason(report)}`;
     case 'validated':
       return `✅ Valid: ${file} passed validation; the live account was not compared`;
     case 'no-changes':
@@ -66,81 +79,109 @@ export function headline(report: RunReport): string {
     case 'applied':
       return `✅ Applied: ${counts}`;
     case 'drift':
-      return `⚠️ Drift: ${plural(total, 'setting')} in the live account differ from ${file}`;
+      return `⚠️ Drift: the live account differs from ${file} in ${plural(total, 'setting')}`;
+    case 'refused':
+      return `⛔ Refused: ${shortReason(report)}`;
     case 'failed':
-      return `❌ Failed: ${report.error ?? 'the run failed'}${report.bodySent ? '' : ' Nothing was changed.'}`;
+      return `❌ Failed: ${shortReason(report)}`;
   }
 }
 
-function valueCell(value: Json): string {
-  return value === null ? '<em>not set</em>' : code(value);
+/**
+ * Under the verdict of a failure: the whole explanation, and whether LeadConduit was sent
+ * anything, said once (many messages say it already).
+ */
+function explanation(report: RunReport, max: number): string[] {
+  if (!report.error || report.problems?.length)
+    return report.problems?.length ? [escapeText(`Nothing was sent. Each problem is annotated on its line of ${report.file}:`)] : [];
+  const parts = [escapeText(cut(report.error, max))];
+  if (!report.bodySent && !/nothing was (sent|changed|written)/i.test(report.error)) parts.push('Nothing was sent to LeadConduit.');
+  return parts;
+}
+
+/** Text cut to `max` characters (raw, before escaping), with an ellipsis. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+
+function valueCell(value: Json, max: number): string {
+  if (value === null) return '<em>not set</em>';
+  return codeText(cut(JSON.stringify(value) ?? 'undefined', max));
 }
 
 function noteCell(change: Change): string {
   return change.destructive ? `⚠️ **Destructive:** ${escapeText(change.warning ?? 'cannot be undone')}` : '';
 }
 
-function changeTable(changes: readonly Change[], applied: boolean): string {
+function changeTable(changes: readonly Change[], applied: boolean, max: number): string {
   const header = applied ? ['Setting', 'Before', 'After', 'Note'] : ['Setting', 'Live', 'Desired', 'Note'];
   return table(
     header,
-    changes.map((c) => [codeText(c.path), valueCell(c.before), valueCell(c.after), noteCell(c)]),
+    changes.map((c) => [codeText(c.path), valueCell(c.before, max), valueCell(c.after, max), noteCell(c)]),
   );
 }
 
 /** The change tables, split into reverted live edits and PR changes on a three-way plan. */
-function changeSections(report: RunReport): string[] {
+function changeSections(report: RunReport, max: number): string[] {
   if (report.changes.length === 0) return [];
   const applied = report.outcome === 'applied';
-  if (!report.threeWay) return [changeTable(report.changes, applied)];
+  if (!report.threeWay) return [changeTable(report.changes, applied, max)];
   const drift = report.changes.filter((c) => c.source === 'drift');
   const fromPr = report.changes.filter((c) => c.source !== 'drift');
   const sections: string[] = [];
   if (drift.length > 0) {
     sections.push(
-      `#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${escapeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied)}`,
+      `#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${escapeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`,
     );
   }
-  if (fromPr.length > 0) sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied)}`);
+  if (fromPr.length > 0) sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied, max)}`);
   return sections;
 }
 
-function facts(report: RunReport): string {
+function accountText(account: NonNullable<RunReport['account']>, max: number): string {
+  return `${escapeText(cut(account.name ?? 'no name', max))} (${codeText(account.id)})`;
+}
+
+function facts(report: RunReport, max: number): string {
   const rows: string[][] = [];
-  if (report.account) {
-    rows.push(['Account', `${escapeText(report.account.name ?? 'no name')} (${codeText(report.account.id)})`]);
-  }
+  if (report.account) rows.push(['Account', accountText(report.account, max)]);
   rows.push(['Mode', `${codeText(report.mode)}`], ['File', `${codeText(report.file)}`]);
   if (report.trigger) {
     const t = report.trigger;
     const pr = t.pullRequest ? `, pull request [#${t.pullRequest.number}](${t.pullRequest.url})` : '';
     const run = t.runUrl ? `, [run](${t.runUrl})` : '';
-    rows.push(['Triggered by', `${escapeText(t.actor || 'unknown')} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
+    rows.push(['Triggered by', `${escapeText(cut(t.actor || 'unknown', max))} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
   }
-  rows.push(['LeadConduit API', `${codeText(report.baseUrl)}`]);
+  rows.push(['LeadConduit API', `<code>${escapeMarkup(report.baseUrl)}</code>`]);
   return table(['', ''], rows);
 }
 
-function problemList(problems: readonly Problem[], file: string): string {
-  return problems.map((p) => `- ${escapeText(`${file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(p.path)}` : ''}: ${escapeText(p.message)}`).join('\n');
+function problemList(problems: readonly Problem[], file: string, max: number): string {
+  return problems
+    .map((p) => `- ${escapeText(`${file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`)
+    .join('\n');
+}
+
+function notes(report: RunReport, max: number): string[] {
+  return report.notes.map((note) => `> ${escapeText(cut(note, max))}`);
 }
 
 /** The job summary: verdict first, then account, mode, changes, the exact request, the API. */
 export function renderSummary(report: RunReport): string {
-  const parts: string[] = [`### ${escapeHeadline(headline(report))}`];
-  for (const note of report.notes) parts.push(`> ${escapeText(note)}`);
+  const max = Number.POSITIVE_INFINITY;
+  const parts: string[] = [`### ${escapeHeadline(headline(report))}`, ...explanation(report, max), ...notes(report, max)];
   if (report.errorDetails?.length) parts.push(report.errorDetails.map((d) => `- ${escapeText(d)}`).join('\n'));
-  if (report.problems?.length) parts.push(problemList(report.problems, report.file));
+  if (report.problems?.length) parts.push(problemList(report.problems, report.file, max));
   if (report.mismatches?.length) {
     parts.push(
       `Settings that do not match the file after the update:\n\n${table(
         ['Setting', 'Expected', 'Account has'],
-        report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected), valueCell(m.actual)]),
+        report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]),
       )}`,
     );
   }
-  parts.push(facts(report));
-  parts.push(...changeSections(report));
+  parts.push(facts(report, max));
+  parts.push(...changeSections(report, max));
   if (report.requestBody && Object.keys(report.requestBody).length > 0) {
     const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
     parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
@@ -159,13 +200,37 @@ export function renderSummary(report: RunReport): string {
   return `${parts.join('\n\n')}\n`;
 }
 
-/** The PR comment body (after its hidden markers). */
-export function renderComment(report: RunReport, footer: string): string {
+/**
+ * GitHub refuses a comment body over 65,536 characters. The comment stays well under it, with
+ * room for the hidden markers and an apply outcome added on top later.
+ */
+export const COMMENT_LIMIT = 60_000;
+
+/**
+ * The PR comment body (after its hidden markers), at most `limit` characters: when the plan does
+ * not fit, long values are cut with an ellipsis (the job summary keeps them whole), then the
+ * request body is left out, and as a last resort only the verdict and a pointer to the summary stay.
+ */
+export function renderComment(report: RunReport, footer: string, limit = COMMENT_LIMIT): string {
+  for (const max of [Number.POSITIVE_INFINITY, 2_000, 200, 40]) {
+    const body = commentAt(report, footer, max, max === Number.POSITIVE_INFINITY || max >= 2_000);
+    if (body.length <= limit) return body;
+  }
+  return [
+    `### LeadConduit account plan for ${codeText(report.file)}`,
+    `**${escapeHeadline(cut(headline(report), 300))}**`,
+    'This plan is too long for a pull request comment: the whole of it is in the job summary of the run below.',
+    `<sub>${footer}</sub>`,
+  ].join('\n\n');
+}
+
+function commentAt(report: RunReport, footer: string, max: number, withBody: boolean): string {
+  const cutShort = max !== Number.POSITIVE_INFINITY;
   const parts: string[] = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
-  for (const note of report.notes) parts.push(`> ${escapeText(note)}`);
-  if (report.problems?.length) parts.push(problemList(report.problems, report.file));
-  if (report.account) parts.push(`Account: ${escapeText(report.account.name ?? 'no name')} (${codeText(report.account.id)})`);
-  parts.push(...changeSections(report));
+  parts.push(...explanation(report, max), ...notes(report, max));
+  if (report.problems?.length) parts.push(problemList(report.problems, report.file, max));
+  if (report.account) parts.push(`Account: ${accountText(report.account, max)}`);
+  parts.push(...changeSections(report, max));
   if (report.outcome === 'planned') {
     const { destructive } = countChanges(report.changes);
     parts.push(
@@ -174,16 +239,69 @@ export function renderComment(report: RunReport, footer: string): string {
         : 'Merging applies these changes.',
     );
   }
-  if (report.requestBody && Object.keys(report.requestBody).length > 0) {
+  if (withBody && report.requestBody && Object.keys(report.requestBody).length > 0) {
     parts.push(details('The request apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
   }
+  if (cutShort) parts.push('<em>Long values are cut short here; the job summary of the run below shows them whole.</em>');
   parts.push(`<sub>${footer}</sub>`);
   return parts.join('\n\n');
 }
 
-/** Headlines carry the error text: escape it, keep our own emoji and words readable. */
+const OUTCOME_START = '<!-- leadconduit-account-action:outcome -->';
+const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
+
+/**
+ * The apply's outcome, for the top of the merged pull request's comment: applied (when, which
+ * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
+ */
+export function renderOutcome(report: RunReport, when: Date): string {
+  const time = when.toISOString().replace(/\.\d+Z$/, 'Z');
+  const commit = report.trigger ? ` from commit ${codeText(report.trigger.commit.slice(0, 12))}` : '';
+  const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
+  const max = 1_500;
+  switch (report.outcome) {
+    case 'applied':
+      return `### ✅ Applied to LeadConduit\n\n${plural(report.changes.length, 'change was', 'changes were')} applied at ${time}${commit}${run}; the account now matches ${codeText(report.file)}.`;
+    case 'no-changes':
+      return `### ✅ Nothing to apply\n\nAt ${time}${commit}${run} the account already matched ${codeText(report.file)}; nothing was sent.`;
+    case 'refused':
+      return `### ⛔ Apply refused: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\nNothing was sent to LeadConduit (${time}${commit}${run}).`;
+    default: {
+      const sent = report.bodySent
+        ? 'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs.'
+        : 'Nothing was sent to LeadConduit.';
+      return `### ❌ Apply failed: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\n${sent} (${time}${commit}${run})`;
+    }
+  }
+}
+
+/**
+ * A comment body with the outcome block placed right after its hidden markers, replacing an earlier
+ * outcome; the plan below stays for the record.
+ */
+export function withOutcome(body: string, outcome: string): string {
+  const lines = body.split('\n');
+  let markers = 0;
+  while (markers < lines.length && /^<!-- leadconduit-account-action:(comment|record)/.test(lines[markers] ?? '')) markers++;
+  const head = lines.slice(0, markers).join('\n');
+  let rest = lines.slice(markers).join('\n');
+  const start = rest.indexOf(OUTCOME_START);
+  const end = rest.indexOf(OUTCOME_END);
+  if (start >= 0 && end > start) rest = rest.slice(0, start) + rest.slice(end + OUTCOME_END.length);
+  return `${head}\n${OUTCOME_START}\n${outcome}\n\n---\n${OUTCOME_END}\n${rest.replace(/^\n+/, '')}`;
+}
+
+/**
+ * Headlines carry the error text: escape it, and show the verdict's emoji (and other pictographs)
+ * as themselves. Never the invisible format characters below U+2600 (bidirectional overrides,
+ * line separators) nor a byte order mark or annotation characters.
+ */
 function escapeHeadline(text: string): string {
-  return escapeText(text).replace(/&#(\d+);/g, (entity, n: string) => (Number(n) > 0x2000 ? String.fromCodePoint(Number(n)) : entity));
+  return escapeText(text).replace(/&#(\d+);/g, (entity, digits: string) => {
+    const n = Number(digits);
+    const pictograph = n >= 0x2600 && n !== 0xfeff && !(n >= 0xfff9 && n <= 0xfffb);
+    return pictograph ? String.fromCodePoint(n) : entity;
+  });
 }
 
 /** The outputs' `changes` value: the contract other tooling parses. */

@@ -51,22 +51,27 @@ export interface Plan {
   desired: DesiredStateFile;
   live: LiveAccount;
   via: 'GET /account' | 'GET /user';
+  /** With GET /user: how many accounts the API key's user has. */
+  userAccounts?: number;
   changes: Change[];
   body: AccountUpdate;
 }
 
 /** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
 export async function readPlan(client: LeadConduitClient, desired: DesiredStateFile, file: string): Promise<Plan> {
-  const { account: live, via } = await client.readAccount(desired.state.id);
+  const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
   const expectedId = desired.state.id;
   if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase()) throw new WrongAccountError(file, expectedId, live);
   const changes = planChanges(desired.state, live);
-  return { desired, live, via, changes, body: buildAccountUpdate(desired.state, live, changes) };
+  return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
 }
 
 /** Why an apply sent nothing. */
 export interface Refusal {
-  guard: 'destructive' | 'reviewed-plan' | 'confirmation';
+  guard: 'account' | 'destructive' | 'reviewed-plan' | 'confirmation';
+  /** The verdict in a few words, e.g. "2 destructive changes are not allowed". */
+  reason: string;
+  /** The whole explanation: what stopped the apply, why, and what to do. */
   message: string;
 }
 
@@ -87,7 +92,9 @@ export type ApplyResult =
   | { status: 'refused'; refusal: Refusal }
   | { status: 'applied'; after: LiveAccount }
   /** LeadConduit accepted the PUT, but some managed settings do not hold the file's values. */
-  | { status: 'mismatched'; after: LiveAccount; mismatches: Mismatch[]; message: string };
+  | { status: 'mismatched'; after: LiveAccount; mismatches: Mismatch[]; message: string }
+  /** The PUT changed another account than the one planned. */
+  | { status: 'wrong-account'; after: LiveAccount; message: string };
 
 /**
  * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
@@ -97,7 +104,7 @@ export type ApplyResult =
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const step = options.step ?? (<T>(_name: string, work: () => Promise<T>) => work());
   const sent = await step('Apply', async (): Promise<{ refusal: Refusal } | { after: LiveAccount }> => {
-    const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+    const refusal = accountRefusal(plan) ?? destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
     if (refusal) return { refusal };
     for (const guard of options.guards ?? []) {
       const refused = await guard();
@@ -108,13 +115,34 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   });
   if ('refusal' in sent) return { status: 'refused', refusal: sent.refusal };
   const { after } = sent;
+  if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
+    return {
+      status: 'wrong-account',
+      after,
+      message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
+    };
+  }
   const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
   if (mismatches.length === 0) return { status: 'applied', after };
   return {
     status: 'mismatched',
     after,
     mismatches,
-    message: `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+  };
+}
+
+/**
+ * PUT /account changes the API key's own account. Read through GET /user with several accounts,
+ * the planned account (the file's id) cannot be known to be that one: the guards would judge one
+ * account while the PUT changes another. Refused before anything is sent.
+ */
+function accountRefusal(plan: Plan): Refusal | undefined {
+  if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1) return undefined;
+  return {
+    guard: 'account',
+    reason: `the API key's user has ${plan.userAccounts} accounts`,
+    message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
   };
 }
 
@@ -123,6 +151,7 @@ function destructiveRefusal(changes: readonly Change[], allowed: boolean, hint: 
   if (destructive.length === 0 || allowed) return undefined;
   return {
     guard: 'destructive',
-    message: `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+    reason: `${plural(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
+    message: `Refusing to apply ${plural(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
   };
 }

@@ -296,7 +296,7 @@ describe('the built command line', () => {
       const refused = await cli(withFake('apply', '--yes'));
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(
-        /^error: Refusing to apply 1 destructive change\(s\): data_retention_in_days 365 -> 30 \(lowers data retention .*\)\. Nothing was sent\. If this is intended, re-run with --allow-destructive\.\n$/,
+        /^error: Refusing to apply 1 destructive change: data_retention_in_days 365 -> 30 \(lowers data retention .*\)\. Nothing was sent\. If this is intended, re-run with --allow-destructive\.\n$/,
       );
       expect(routes()).toEqual(['GET /account']);
       expect(lc.account.data_retention_in_days).toBe(365);
@@ -323,7 +323,7 @@ describe('the built command line', () => {
       const run = await cli(withFake('apply', '--yes'));
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(
-        'error: LeadConduit accepted the update, but 1 setting(s) do not match the file afterwards: features.firehose is false, expected true. Check the account in LeadConduit.',
+        'error: LeadConduit accepted the update, but 1 setting does not match the file afterwards: features.firehose is false, expected true. Check the account in LeadConduit.',
       );
     });
 

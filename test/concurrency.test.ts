@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { commentMarker, readPlanMarker } from '../src/reviewed-plan.js';
+import { ownRecordBody, recordedChanges } from './support/records.js';
+import { commentMarker } from '../src/reviewed-plan.js';
 import { PR_NUMBER, ROOT, runDist, runInProcess, type ActionSetup } from './support/action-env.js';
 import { FakeGitHub, type GitHubComment, type GitHubRoute } from './support/fake-github.js';
 import type { FakeRequest, RouteMatch } from './support/http-fake.js';
@@ -58,6 +59,7 @@ async function fakes(): Promise<GatedGitHub> {
 }
 
 afterEach(async () => {
+  for (const fake of open) if (fake instanceof FakeGitHub) expect(fake.violations, "requests that stray from GitHub's REST description").toEqual([]);
   await Promise.all(open.splice(0).map((fake) => fake.close()));
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
@@ -84,7 +86,7 @@ function expectOnePlanComment(gh: FakeGitHub, runs: Array<{ outputs: Record<stri
   expect(comments).toHaveLength(1);
   const comment = comments[0]!;
   // The one comment holds a complete plan, and both runs point at it.
-  expect(readPlanMarker(comment.body)?.map((c) => c.path)).toEqual(['data_retention_in_days', 'features.firehose']);
+  expect(recordedChanges(comment.body)?.map((c) => c.path)).toEqual(['data_retention_in_days', 'features.firehose']);
   expect(comment.body).toContain('400');
   for (const run of runs) expect(run.outputs['comment-url']).toBe(comment.html_url);
   return comment;
@@ -113,7 +115,7 @@ describe('two plans of the same pull request at once', () => {
 
   it('update the one existing plan comment and create none', async () => {
     const gh = await fakes();
-    const old = gh.addComment(PR_NUMBER, `${MARKER}\nan old plan`);
+    const old = gh.addComment(PR_NUMBER, ownRecordBody([], 'an old plan'));
     gh.gate('GET comments', 2);
     const runs = await twoPlans(gh);
     expect(gh.count('POST comment')).toBe(0);
@@ -125,8 +127,8 @@ describe('a pre-existing duplicate plan comment', () => {
   it('keeps and updates the oldest, deletes the stale duplicate, creates nothing and leaves other comments alone', async () => {
     const gh = await fakes();
     const human = gh.addComment(PR_NUMBER, 'LGTM once the plan is green', { login: 'octo-reviewer' });
-    const oldest = gh.addComment(PR_NUMBER, `${MARKER}\nstale plan A`);
-    const newer = gh.addComment(PR_NUMBER, `${MARKER}\nstale plan B`);
+    const oldest = gh.addComment(PR_NUMBER, ownRecordBody([], 'stale plan A'));
+    const newer = gh.addComment(PR_NUMBER, ownRecordBody([], 'stale plan B'));
 
     for (let i = 0; i < 2; i++) {
       const run = await runInProcess(setup(gh));
@@ -139,7 +141,7 @@ describe('a pre-existing duplicate plan comment', () => {
     const comments = gh.commentsOf(PR_NUMBER);
     const kept = comments.find((c) => c.id === oldest.id);
     expect(kept?.body).not.toContain('stale plan A');
-    expect(readPlanMarker(kept?.body ?? '')?.map((c) => c.path)).toEqual(['data_retention_in_days', 'features.firehose']);
+    expect(recordedChanges(kept?.body ?? '')?.map((c) => c.path)).toEqual(['data_retention_in_days', 'features.firehose']);
     expect(comments.find((c) => c.id === human.id)?.body).toBe('LGTM once the plan is green');
     // Only the oldest is written to; the newer duplicate, a stale plan, is deleted.
     const patched = gh.requests.filter((r) => r.route === 'PATCH comment').map((r) => r.path);

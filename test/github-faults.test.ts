@@ -15,6 +15,8 @@ import type { FakeRequest, RouteMatch } from './support/http-fake.js';
 const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
 const MARKER = '<!-- leadconduit-account-action:comment file=leadconduit-account.json -->';
 const PR = 7;
+/** In these tests every comment with the marker counts as the action's own (signatures are tested in plan-comment tests). */
+const QUERY = { marker: MARKER, isOurs: (c: { body: string }) => c.body.startsWith(MARKER) };
 
 /** The fake, plus: comments created although the answer is lost, and comments of a concurrent run. */
 class Fake extends FakeGitHub {
@@ -81,7 +83,7 @@ describe('the sticky comment is never duplicated', () => {
   it('a create that got a 5xx after GitHub made the comment is not posted again', async () => {
     const gh = await fake();
     gh.createdThenFail = 1;
-    const { comment, created } = await (await api(gh.url)).upsertComment(PR, MARKER, `${MARKER}\nplan`);
+    const { comment, created } = await (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nplan`);
     expect(marked(gh)).toHaveLength(1);
     expect(marked(gh)[0]?.body).toBe(`${MARKER}\nplan`);
     expect(comment.id).toBe(marked(gh)[0]?.id);
@@ -93,7 +95,7 @@ describe('the sticky comment is never duplicated', () => {
   it('a create that keeps failing after making the comment still ends with that one comment', async () => {
     const gh = await fake();
     gh.createdThenFail = 10;
-    const { comment } = await (await api(gh.url)).upsertComment(PR, MARKER, `${MARKER}\nplan`);
+    const { comment } = await (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nplan`);
     expect(marked(gh)).toHaveLength(1);
     expect(comment.url).toBe(marked(gh)[0]?.html_url);
   });
@@ -109,7 +111,7 @@ describe('the sticky comment is never duplicated', () => {
       gh.createdThenFail = 1;
       gh.inject('GET comments', { kind: 'status', status: 200, body: [] });
       gh.inject('GET comments', { kind: 'status', status: 503 }, listFailures);
-      const upsert = (await api(gh.url)).upsertComment(PR, MARKER, `${MARKER}\nplan`);
+      const upsert = (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nplan`);
       if (outcome === 'kept') {
         // ...and the last look, after the create gave up, finds the comment: it is the result.
         const { comment, created } = await upsert;
@@ -128,7 +130,7 @@ describe('the sticky comment is never duplicated', () => {
   it('of two runs creating at once, the oldest comment is kept with the newest plan', async () => {
     const gh = await fake();
     gh.concurrentCreate = true;
-    const { comment, created } = await (await api(gh.url)).upsertComment(PR, MARKER, `${MARKER}\nmy plan`);
+    const { comment, created } = await (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nmy plan`);
     expect(marked(gh)).toHaveLength(1);
     expect(marked(gh)[0]?.id).toBe(1);
     expect(marked(gh)[0]?.body).toBe(`${MARKER}\nmy plan`);
@@ -141,7 +143,7 @@ describe('the sticky comment is never duplicated', () => {
     const gh = await fake();
     gh.concurrentCreate = true;
     gh.deleteFails = 10;
-    const { comment } = await (await api(gh.url)).upsertComment(PR, MARKER, `${MARKER}\nmy plan`);
+    const { comment } = await (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nmy plan`);
     expect(comment.body).toBe(`${MARKER}\nmy plan`);
   });
 
@@ -155,7 +157,7 @@ describe('the sticky comment is never duplicated', () => {
       const gh = await fake();
       gh.addComment(PR, `${MARKER}\nold plan`);
       gh.inject('GET comments', fault);
-      const { created } = await (await api(gh.url)).upsertComment(PR, MARKER, `${MARKER}\nnew plan`);
+      const { created } = await (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nnew plan`);
       expect(created).toBe(false);
       expect(gh.count('POST comment')).toBe(0);
       expect(marked(gh).map((c) => c.body)).toEqual([`${MARKER}\nnew plan`]);
@@ -167,8 +169,8 @@ describe('the sticky comment is never duplicated', () => {
     for (let i = 0; i < 130; i++) gh.addComment(PR, `chatter ${i}`, { login: 'octocat' });
     gh.addComment(PR, `${MARKER}\nold plan`);
     const github = await api(gh.url);
-    expect((await github.findComment(PR, MARKER))?.body).toBe(`${MARKER}\nold plan`);
-    await github.upsertComment(PR, MARKER, `${MARKER}\nnew plan`);
+    expect((await github.markedComments(PR, MARKER))[0]?.body).toBe(`${MARKER}\nold plan`);
+    await github.upsertComment(PR, QUERY, () => `${MARKER}\nnew plan`);
     expect(gh.count('POST comment')).toBe(0);
     expect(marked(gh).map((c) => c.body)).toEqual([`${MARKER}\nnew plan`]);
   });
@@ -176,7 +178,7 @@ describe('the sticky comment is never duplicated', () => {
   it('a clear refusal of the create is not retried, nor looked at again', async () => {
     const gh = await fake();
     gh.inject('POST comment', { kind: 'status', status: 403, body: { message: 'Resource not accessible by integration' } }, 5);
-    const error = await rejection((await api(gh.url)).upsertComment(PR, MARKER, `${MARKER}\nplan`));
+    const error = await rejection((await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nplan`));
     expect((error as { status?: number }).status).toBe(403);
     expect(gh.count('POST comment')).toBe(1);
     expect(gh.count('GET comments')).toBe(1);
@@ -209,7 +211,7 @@ describe('retry classification of octokit errors', () => {
     it(`${c.name}: ${c.attempts === 1 ? 'not retried' : 'retried'}`, async () => {
       const gh = await fake();
       gh.inject('GET comments', { kind: 'status', status: c.status, ...(c.body ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}) }, 10);
-      const error = await rejection((await api(gh.url)).findComment(PR, MARKER));
+      const error = await rejection((await api(gh.url)).markedComments(PR, MARKER));
       expect(gh.count('GET comments')).toBe(c.attempts);
       expect(attemptsOf(error)).toBe(c.attempts);
       expect((error as { status?: number }).status).toBe(c.status);
@@ -219,7 +221,7 @@ describe('retry classification of octokit errors', () => {
   it('a secondary rate limit without Retry-After waits a minute: with a shorter maximum it fails at once', async () => {
     const gh = await fake();
     gh.inject('GET comments', { kind: 'status', status: 403, body: { message: 'You have exceeded a secondary rate limit.' } }, 10);
-    const error = await rejection((await api(gh.url)).findComment(PR, MARKER));
+    const error = await rejection((await api(gh.url)).markedComments(PR, MARKER));
     expect(error).toBeInstanceOf(RetryAfterTooLongError);
     expect((error as RetryAfterTooLongError).waitMs).toBe(60_000);
     expect(gh.count('GET comments')).toBe(1);
@@ -233,7 +235,7 @@ describe('retry classification of octokit errors', () => {
       { kind: 'status', status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } },
       10,
     );
-    const error = await rejection((await api(gh.url)).findComment(PR, MARKER));
+    const error = await rejection((await api(gh.url)).markedComments(PR, MARKER));
     expect(error).toBeInstanceOf(RetryAfterTooLongError);
     expect(gh.count('GET comments')).toBe(1);
     expect(describeGitHubError('comment on the pull request', error)).toMatch(
@@ -246,7 +248,7 @@ describe('retry classification of octokit errors', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const error = await rejection((await api(`http://127.0.0.1:${port}`)).findComment(PR, MARKER));
+    const error = await rejection((await api(`http://127.0.0.1:${port}`)).markedComments(PR, MARKER));
     expect(attemptsOf(error)).toBe(4);
     expect(describeGitHubError('comment on the pull request', error)).toBe(
       `Could not comment on the pull request: GitHub could not be reached after 4 attempts (connect ECONNREFUSED 127.0.0.1:${port}). Check GitHub's status and the runner's network, then re-run the job.`,
@@ -256,7 +258,7 @@ describe('retry classification of octokit errors', () => {
   it('a timeout is retried, and worded as a timeout (not as "GitHub answered 500")', async () => {
     const gh = await fake();
     gh.inject('GET comments', { kind: 'hang' }, 10);
-    const error = await rejection((await api(gh.url, {}, 150)).findComment(PR, MARKER));
+    const error = await rejection((await api(gh.url, {}, 150)).markedComments(PR, MARKER));
     expect(gh.count('GET comments')).toBe(4);
     expect(describeGitHubError('comment on the pull request', error)).toBe(
       "Could not comment on the pull request: GitHub did not answer in time after 4 attempts. Check GitHub's status, then re-run the job.",
@@ -273,8 +275,8 @@ describe('retry classification of octokit errors', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     open.push({ close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
-    const found = await (await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {}, 150)).findComment(PR, MARKER);
-    expect(found).toBeUndefined();
+    const found = await (await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {}, 150)).markedComments(PR, MARKER);
+    expect(found).toEqual([]);
     expect(calls).toBe(2);
   });
 });
@@ -311,7 +313,7 @@ describe('describeGitHubError', () => {
   it("is one line, with GitHub's message and what to do", () => {
     const http = (status: number, message: string) => ({ status, message, response: { headers: {} } });
     expect(say(http(403, 'Resource not accessible by integration'))).toBe(
-      'Could not comment on the pull request: GitHub answered 403 (Resource not accessible by integration). A pull request from a fork gets a read-only token; otherwise give the job "pull-requests: write" permission.',
+      'Could not comment on the pull request: GitHub answered 403 (Resource not accessible by integration). Check the "permissions:" of the workflow.',
     );
     expect(say(http(401, 'Bad credentials - https://docs.github.com/rest'))).toBe(
       'Could not comment on the pull request: GitHub answered 401 (Bad credentials - https://docs.github.com/rest). The github-token input is not a valid token; leave it at its default, ${{ github.token }}.',

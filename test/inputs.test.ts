@@ -14,7 +14,8 @@ import { UserError } from '../src/errors.js';
 import type { RunContext } from '../src/github-context.js';
 import { DEFAULT_BASE_URL, isLoopback } from '../src/base-url.js';
 import { DEFAULT_FILE, getSettings, resolveMode, type RequestedMode } from '../src/inputs.js';
-import { runInProcess, type ActionRun, type ActionSetup } from './support/action-env.js';
+import { PR_NUMBER, runInProcess, type ActionRun, type ActionSetup } from './support/action-env.js';
+import { recordedChanges } from './support/records.js';
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
 
@@ -242,9 +243,11 @@ describe('a run with bad inputs', () => {
   beforeEach(() => {
     leadconduit.requests.splice(0);
     github.requests.splice(0);
+    github.comments.splice(0);
     offLoopback.splice(0);
   });
   afterEach(async () => {
+    expect(github.violations.splice(0), "requests that stray from GitHub's REST description").toEqual([]);
     await Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
@@ -256,24 +259,36 @@ describe('a run with bad inputs', () => {
     return result;
   }
 
+  /** The summary as a reader sees it: entities decoded, the zero-width joiners that keep text from linking dropped. */
   function readable(summary: string): string {
-    return summary.replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
+    return summary.replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/\u200D/g, '');
   }
 
-  function expectNothingSent(): void {
+  /**
+   * Nothing went to LeadConduit or off this machine. On GitHub: nothing at all, or, where a run on a
+   * pull request with the key failed on its file, only its comment, recording the failure and no plan.
+   */
+  function expectNothingSent({ failureComment = false } = {}): void {
     expect(leadconduit.requests, 'requests to LeadConduit').toEqual([]);
-    expect(github.requests, 'requests to GitHub').toEqual([]);
     expect(offLoopback, 'connections attempted off this machine').toEqual([]);
+    if (!failureComment) {
+      expect(github.requests, 'requests to GitHub').toEqual([]);
+      return;
+    }
+    expect(new Set(github.requests.map((r) => r.route)), 'requests to GitHub').toEqual(new Set(['GET comments', 'POST comment']));
+    const comments = github.commentsOf(PR_NUMBER);
+    expect(comments).toHaveLength(1);
+    expect(recordedChanges(comments[0]?.body ?? ''), 'the comment records no plan').toBeNull();
   }
 
-  function expectRefused(result: ActionRun, message: string): void {
+  function expectRefused(result: ActionRun, message: string, options: { failureComment?: boolean } = {}): void {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(`::error::${message}`);
     expect(readable(result.summary)).toContain(message);
     expect(result.stdout).not.toContain('    at ');
     expect(result.stdout).not.toContain('Unexpected error');
     expect(result.outputs.applied).toBe('false');
-    expectNothingSent();
+    expectNothingSent(options);
   }
 
   it('the fetch guard itself refuses and records a host other than 127.0.0.1', async () => {
@@ -310,13 +325,13 @@ describe('a run with bad inputs', () => {
 
   it('a missing file: says where it looked and what to do', async () => {
     const result = await run({ file: undefined, inputs: { file: 'config/leadconduit-account.json' } });
-    expectRefused(result, 'config/leadconduit-account.json was not found in the workspace');
+    expectRefused(result, 'config/leadconduit-account.json was not found in the workspace', { failureComment: true });
     expect(result.stdout).toContain('Commit it, or set the "file" input to its path relative to the repository root');
   });
 
   it('a directory instead of a file', async () => {
     const result = await run({ file: '{}', fileName: 'config/leadconduit-account.json', inputs: { file: 'config' } });
-    expectRefused(result, 'config is a directory, not a file.');
+    expectRefused(result, 'config is a directory, not a file.', { failureComment: true });
   });
 
   /** A workspace holding `entries`, and a folder outside it holding a valid desired-state file. */
@@ -340,13 +355,14 @@ describe('a run with bad inputs', () => {
     expectRefused(
       result,
       `leadconduit-account.json is a link to ${join(outside, 'leadconduit-account.json')}, outside the workspace; the desired-state file must live in the repository.`,
+      { failureComment: true },
     );
   });
 
   it('a file inside a symlinked folder pointing outside the workspace is refused', async () => {
     const { workspace } = await workspaceWithLink('config', 'folder');
     const result = await run({ file: undefined, inputs: { file: 'config/leadconduit-account.json' }, env: { GITHUB_WORKSPACE: workspace } });
-    expectRefused(result, 'config/leadconduit-account.json is a link to');
+    expectRefused(result, 'config/leadconduit-account.json is a link to', { failureComment: true });
     expect(result.stdout).toContain('outside the workspace');
   });
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseDesiredState, type Problem } from '../src/desired-state.js';
 import { caseBytes, INVALID_CASES, INVALID_DIR, type ExpectedProblem, type InvalidCase } from './fixtures/invalid/cases.js';
-import { runInProcess, type ActionRun } from './support/action-env.js';
+import { PR_NUMBER, runInProcess, type ActionRun } from './support/action-env.js';
+import { recordedChanges } from './support/records.js';
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
 import { TEST_API_KEY } from './support/sample-account.js';
@@ -24,11 +25,13 @@ beforeAll(async () => {
   [leadconduit, github] = await Promise.all([startFakeLeadConduit(), startFakeGitHub()]);
 });
 afterAll(async () => {
+  expect(github.violations, "requests that stray from GitHub's REST description").toEqual([]);
   await Promise.all([leadconduit.close(), github.close()]);
 });
 beforeEach(() => {
   leadconduit.requests.splice(0);
   github.requests.splice(0);
+  github.comments.splice(0);
 });
 
 /** A pull request run against the fakes: plan mode, which reads the account and comments. */
@@ -74,7 +77,8 @@ function readableSummary(summary: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+    .replace(/&amp;/g, '&')
+    .replace(/\u200D/g, '');
 }
 
 describe('the invalid corpus', () => {
@@ -155,8 +159,13 @@ describe('each invalid file', () => {
       });
 
       expect(leadconduit.requests, 'requests to LeadConduit').toEqual([]);
-      expect(github.requests, 'requests to GitHub').toEqual([]);
-      expect(run.outputs).toMatchObject({ changed: 'false', 'change-count': '0', applied: 'false', 'comment-url': '' });
+      // On GitHub only the pull request's comment, now saying the file is invalid and recording no plan.
+      expect(new Set(github.requests.map((r) => r.route)), 'requests to GitHub').toEqual(new Set(['GET comments', 'POST comment']));
+      const [comment, ...more] = github.commentsOf(PR_NUMBER);
+      expect(more).toEqual([]);
+      expect(recordedChanges(comment?.body ?? '')).toBeNull();
+      expect(readableSummary(comment?.body ?? '')).toMatch(new RegExp(`\\*\\*❌ Invalid: ${count} problems? in ${FILE.replace(/\./g, '\\.')}\\*\\*`));
+      expect(run.outputs).toMatchObject({ changed: 'false', 'change-count': '0', applied: 'false', 'comment-url': comment?.html_url });
 
       expect(run.stdout).not.toContain('    at ');
       expect(run.stdout).not.toContain('Unexpected error');

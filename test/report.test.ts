@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { code, codeText, escapeText, fenced, table } from '../src/markdown.js';
 import type { Change } from '../src/plan.js';
 import { Redactor } from '../src/redact.js';
-import { changesOutput, headline, renderComment, renderSummary, type RunReport } from '../src/report.js';
-import { commentMarker, digest, planMarker, readPlanMarker, sameChanges } from '../src/reviewed-plan.js';
+import { COMMENT_LIMIT, changesOutput, headline, renderComment, renderOutcome, renderSummary, withOutcome, type RunReport } from '../src/report.js';
+import { commentMarker, digest, readRecord, recordMarker, sameChanges, signingKey, type RecordScope } from '../src/reviewed-plan.js';
 import { detectFormatting, fileWithLiveValues, formatStateFile } from '../src/state-files.js';
 
 const retention: Change = {
@@ -36,9 +36,17 @@ describe('markdown escaping', () => {
   });
 
   it('keeps letters, digits, spaces and harmless punctuation readable, and folds line breaks', () => {
-    expect(escapeText("Acme, Inc.: 50% off (today) #1! it's = ok? $5 a/b-c@d")).toBe("Acme, Inc.: 50% off (today) #1! it's = ok? $5 a/b-c@d");
+    expect(escapeText("Acme, Inc.: 50% off (today) it's = ok? $5 a/b-c … d")).toBe("Acme, Inc.: 50% off (today) it's = ok? $5 a/b-c … d");
     expect(escapeText('line one\r\nline two\nthree')).toBe('line one line two three');
     expect(escapeText('Zürich 東京')).toBe('Zürich 東京');
+  });
+
+  it('never lets outside text mention, cross-reference or autolink: a zero-width joiner breaks each', () => {
+    const zwj = '\u200D';
+    expect(escapeText('@octocat @acme/admins #1 GH-2 acme/settings#3 https://evil.example/login www.evil.example ops@example.com')).toBe(
+      `@${zwj}octocat @${zwj}acme/admins #${zwj}1 GH${zwj}-2 acme/settings#${zwj}3 https${zwj}://evil.example/login www${zwj}.evil.example ops@${zwj}example.com`,
+    );
+    expect(escapeText('a @ b, # c, email me')).toBe('a @ b, # c, email me');
   });
 
   it('shows values as JSON inside <code>', () => {
@@ -64,14 +72,20 @@ describe('headline: the verdict and the counts first', () => {
     [{ outcome: 'no-changes', changes: [] }, '✅ No changes: the live account matches leadconduit-account.json'],
     [{ outcome: 'no-changes', mode: 'apply', changes: [] }, '✅ Nothing to apply: the live account already matches leadconduit-account.json'],
     [{ outcome: 'applied', mode: 'apply' }, '✅ Applied: 2 changes, 1 destructive'],
-    [{ outcome: 'drift', mode: 'check' }, '⚠️ Drift: 2 settings in the live account differ from leadconduit-account.json'],
+    [{ outcome: 'drift', mode: 'check' }, '⚠️ Drift: the live account differs from leadconduit-account.json in 2 settings'],
+    [{ outcome: 'drift', mode: 'check', changes: [firehose] }, '⚠️ Drift: the live account differs from leadconduit-account.json in 1 setting'],
     [{ outcome: 'validated', changes: [] }, '✅ Valid: leadconduit-account.json passed validation; the live account was not compared'],
+    [{ outcome: 'invalid', changes: [], problems: [{ path: 'x', message: 'm', line: 1, column: 1 }] }, '❌ Invalid: 1 problem in leadconduit-account.json'],
+    [{ outcome: 'invalid', changes: [], error: 'Input "mode" must be one of auto, plan. More.' }, '❌ Invalid input: Input "mode" must be one of auto, plan'],
     [
-      { outcome: 'invalid', changes: [], problems: [{ path: 'x', message: 'm', line: 1, column: 1 }] },
-      '❌ Invalid: 1 problem in leadconduit-account.json; nothing was sent',
+      { outcome: 'failed', error: 'LeadConduit rejected the API key (401): Unauthorized. Check the secret.' },
+      '❌ Failed: LeadConduit rejected the API key (401)',
     ],
-    [{ outcome: 'failed', error: 'LeadConduit rejected the API key.' }, '❌ Failed: LeadConduit rejected the API key. Nothing was changed.'],
-    [{ outcome: 'failed', error: 'Settings did not take.', bodySent: true }, '❌ Failed: Settings did not take.'],
+    [{ outcome: 'failed', error: 'Settings did not take.', bodySent: true }, '❌ Failed: Settings did not take'],
+    [
+      { outcome: 'refused', reason: '2 destructive changes are not allowed', error: 'Refusing to apply: x. Nothing was sent.' },
+      '⛔ Refused: 2 destructive changes are not allowed',
+    ],
   ])('%j', (overrides, expected) => {
     expect(headline(report(overrides))).toBe(expected);
   });
@@ -141,7 +155,21 @@ describe('the job summary', () => {
 
   it('escapes an error message so it cannot inject markup into the headline', () => {
     const summary = renderSummary(report({ outcome: 'failed', error: 'bad <img src=x> | [x](y)' }));
-    expect(summary.split('\n')[0]).toBe('### ❌ Failed: bad &#60;img src=x&#62; &#124; &#91;x&#93;(y) Nothing was changed.');
+    expect(summary.split('\n')[0]).toBe('### ❌ Failed: bad &#60;img src=x&#62; &#124; &#91;x&#93;(y)');
+  });
+
+  it('under a failure verdict: the whole explanation once, and whether anything was sent, said once', () => {
+    const failed = renderSummary(report({ outcome: 'failed', error: 'LeadConduit answered 503 to GET /account: busy. Re-run the job later.' }));
+    const [verdict, , explanation, , sent] = failed.split('\n');
+    expect(verdict).toBe('### ❌ Failed: LeadConduit answered 503 to GET /account');
+    expect(explanation).toBe('LeadConduit answered 503 to GET /account: busy. Re-run the job later.');
+    expect(sent).toBe('Nothing was sent to LeadConduit.');
+    const refused = renderSummary(
+      report({ outcome: 'refused', reason: 'r', error: 'Refusing to apply 1 destructive change: x. Nothing was sent. If intended, allow it.' }),
+    );
+    expect(refused.match(/[Nn]othing was (sent|changed)/g)).toHaveLength(1);
+    const afterPut = renderSummary(report({ outcome: 'failed', error: 'LeadConduit accepted the update, but 1 setting does not match.', bodySent: true }));
+    expect(afterPut).not.toMatch(/[Nn]othing was/);
   });
 });
 
@@ -171,12 +199,49 @@ describe('the changes output', () => {
   });
 });
 
-describe('the reviewed plan in the comment marker', () => {
-  it('round-trips through the hidden marker, whatever the values hold', () => {
-    const odd: Change = { path: 'subscriptions.pro.state', before: '--> <!-- x', after: 'active', destructive: false };
-    const marker = planMarker([firehose, odd]);
-    expect(marker).toMatch(/^<!-- leadconduit-account-action:plan:v1 [A-Za-z0-9_-]+ -->$/);
-    expect(readPlanMarker(`${commentMarker('a.json')}\n${marker}\nbody`)).toEqual(digest([firehose, odd]));
+describe('the signed record in the comment marker', () => {
+  const scope: RecordScope = { repository: 'acme/settings', pullRequest: 7, file: 'leadconduit-account.json' };
+  const key = signingKey('lc-test-api-key');
+  const odd: Change = { path: 'subscriptions.pro.state', before: '--> <!-- x', after: 'active', destructive: false };
+  const body = (marker: string) => `${commentMarker('leadconduit-account.json')}\n${marker}\nbody`;
+
+  it('round-trips the reviewed changes, whatever the values hold, for the author it was signed for', () => {
+    const marker = recordMarker([firehose, odd], scope, 'github-actions[bot]', key);
+    expect(marker).toMatch(/^<!-- leadconduit-account-action:record:v2 [A-Za-z0-9_-]+ [A-Za-z0-9_-]+ -->$/);
+    expect(readRecord(body(marker), scope, 'github-actions[bot]', key)).toEqual({ status: 'verified', changes: digest([firehose, odd]) });
+    expect(readRecord(body(recordMarker(null, scope, 'my-app[bot]', key)), scope, 'my-app[bot]', key)).toEqual({ status: 'verified', changes: null });
+  });
+
+  it('does not verify for another author, key, pull request, repository or file', () => {
+    const marker = recordMarker([firehose], scope, 'github-actions[bot]', key);
+    expect(readRecord(body(marker), scope, 'mallory', key).status).toBe('bad-signature');
+    expect(readRecord(body(marker), scope, 'github-actions[bot]', signingKey('another-api-key')).status).toBe('bad-signature');
+    expect(readRecord(body(marker), { ...scope, pullRequest: 8 }, 'github-actions[bot]', key).status).toBe('bad-signature');
+    expect(readRecord(body(marker), { ...scope, repository: 'acme/other' }, 'github-actions[bot]', key).status).toBe('bad-signature');
+    expect(readRecord(body(marker), { ...scope, file: 'other.json' }, 'github-actions[bot]', key).status).toBe('bad-signature');
+  });
+
+  it('a forged payload under a real signature, or a made-up signature, does not verify', () => {
+    const marker = recordMarker([firehose], scope, 'github-actions[bot]', key);
+    const [, , , signature] = marker.split(' ');
+    const forgedPayload = Buffer.from(JSON.stringify({ changes: [] })).toString('base64url');
+    expect(readRecord(body(`<!-- leadconduit-account-action:record:v2 ${forgedPayload} ${signature} -->`), scope, 'github-actions[bot]', key).status).toBe(
+      'bad-signature',
+    );
+    const payload = marker.split(' ')[2] ?? '';
+    expect(readRecord(body(`<!-- leadconduit-account-action:record:v2 ${payload} AAAA -->`), scope, 'github-actions[bot]', key).status).toBe('bad-signature');
+  });
+
+  it('the signing key is derived from the API key, never the key itself', () => {
+    expect(signingKey('lc-test-api-key').toString('utf8')).not.toContain('lc-test-api-key');
+    expect(signingKey('lc-test-api-key').equals(signingKey('lc-test-api-key'))).toBe(true);
+    expect(signingKey('lc-test-api-key').equals(signingKey('lc-test-api-kez'))).toBe(false);
+  });
+
+  it('reads nothing from a comment without a record or with a broken one', () => {
+    expect(readRecord('just a comment', scope, 'a', key)).toEqual({ status: 'unsigned' });
+    expect(readRecord('<!-- leadconduit-account-action:plan:v1 eyJ9 -->', scope, 'a', key)).toEqual({ status: 'unsigned' });
+    expect(readRecord('<!-- leadconduit-account-action:record:v2 !!! x -->', scope, 'a', key)).toEqual({ status: 'unsigned' });
   });
 
   it('compares date-times as instants and ignores order', () => {
@@ -192,15 +257,59 @@ describe('the reviewed plan in the comment marker', () => {
     expect(sameChanges(reviewed, [{ ...firehose, before: null }, truncated])).toBe(false);
   });
 
-  it('reads nothing from a comment without a marker or with a broken one', () => {
-    expect(readPlanMarker('just a comment')).toBeUndefined();
-    expect(readPlanMarker('<!-- leadconduit-account-action:plan:v1 !!! -->')).toBeUndefined();
-    expect(readPlanMarker('<!-- leadconduit-account-action:plan:v1 bm90IGpzb24 -->')).toBeUndefined();
-  });
-
   it('keeps one marker per file path (a matrix keeps one comment per file)', () => {
     expect(commentMarker('accounts/a.json')).toBe('<!-- leadconduit-account-action:comment file=accounts%2Fa.json -->');
     expect(commentMarker('accounts/a.json')).not.toBe(commentMarker('accounts/b.json'));
+  });
+});
+
+describe("the comment stays under GitHub's size limit", () => {
+  it('cuts long values with an ellipsis and says the summary has them whole; short plans are untouched', () => {
+    const huge = 'A'.repeat(70_000);
+    const comment = renderComment(report({ account: { id: '5fd4371e940df5a34a3888b2', name: huge }, changes: [{ ...firehose, before: huge }] }), 'footer');
+    expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(comment).toContain('A…');
+    expect(comment).toContain('the job summary of the run below shows them whole');
+    expect(comment.endsWith('<sub>footer</sub>')).toBe(true);
+    expect(renderComment(report(), 'footer')).not.toContain('cut short');
+  });
+
+  it('falls back to the verdict and a pointer to the summary when even cut values do not fit', () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => ({ ...firehose, path: `features.f${i}` }));
+    const comment = renderComment(report({ changes: many }), 'footer');
+    expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(comment).toContain('This plan is too long for a pull request comment');
+  });
+});
+
+describe('the apply outcome on the merged pull request', () => {
+  const when = new Date('2026-11-28T10:00:00.123Z');
+  const trigger = { actor: 'octo', event: 'push', commit: 'd'.repeat(40), runUrl: 'https://github.com/acme/settings/actions/runs/1' };
+
+  it('says applied, when, from which commit, with the run', () => {
+    expect(renderOutcome(report({ outcome: 'applied', mode: 'apply', trigger }), when)).toBe(
+      '### ✅ Applied to LeadConduit\n\n2 changes were applied at 2026-11-28T10:00:00Z from commit <code>dddddddddddd</code> ([run](https://github.com/acme/settings/actions/runs/1)); the account now matches <code>leadconduit-account.json</code>.',
+    );
+  });
+
+  it('says refused with the guard, and failed with whether anything was sent', () => {
+    const refused = renderOutcome(report({ outcome: 'refused', reason: '2 destructive changes are not allowed', error: 'Refusing <b>', trigger }), when);
+    expect(refused).toMatch(/^### ⛔ Apply refused: 2 destructive changes are not allowed\n\nRefusing &#60;b&#62;\n\nNothing was sent to LeadConduit/);
+    expect(renderOutcome(report({ outcome: 'failed', error: 'PUT failed: x', bodySent: true, trigger }), when)).toContain(
+      'The update was sent: it may or may not have been applied.',
+    );
+    expect(renderOutcome(report({ outcome: 'failed', error: 'GET failed: x', trigger }), when)).toContain('Nothing was sent to LeadConduit.');
+  });
+
+  it('goes on top, under the hidden markers, replacing an earlier outcome and keeping the plan', () => {
+    const body = '<!-- leadconduit-account-action:comment file=a.json -->\n<!-- leadconduit-account-action:record:v2 x y -->\n### plan\n\ntable';
+    const once = withOutcome(body, '### ✅ first');
+    expect(once.startsWith('<!-- leadconduit-account-action:comment file=a.json -->\n<!-- leadconduit-account-action:record:v2 x y -->\n')).toBe(true);
+    expect(once.indexOf('### ✅ first')).toBeLessThan(once.indexOf('### plan'));
+    const twice = withOutcome(once, '### ❌ second');
+    expect(twice).not.toContain('first');
+    expect(twice).toContain('### ❌ second');
+    expect(twice.endsWith('### plan\n\ntable')).toBe(true);
   });
 });
 

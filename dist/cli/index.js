@@ -12847,12 +12847,12 @@ function validateDesiredState(bytes, file, redactor, label = file) {
 }
 /** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
 async function readPlan(client, desired, file) {
-    const { account: live, via } = await client.readAccount(desired.state.id);
+    const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
     const expectedId = desired.state.id;
     if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
         throw new WrongAccountError(file, expectedId, live);
     const changes = planChanges(desired.state, live);
-    return { desired, live, via, changes, body: buildAccountUpdate(desired.state, live, changes) };
+    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
 }
 /**
  * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
@@ -12862,7 +12862,7 @@ async function readPlan(client, desired, file) {
 async function applyPlan(plan, options) {
     const step = options.step ?? ((_name, work) => work());
     const sent = await step('Apply', async () => {
-        const refusal = destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+        const refusal = accountRefusal(plan) ?? destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
         if (refusal)
             return { refusal };
         for (const guard of options.guards ?? []) {
@@ -12876,6 +12876,13 @@ async function applyPlan(plan, options) {
     if ('refusal' in sent)
         return { status: 'refused', refusal: sent.refusal };
     const { after } = sent;
+    if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
+        return {
+            status: 'wrong-account',
+            after,
+            message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
+        };
+    }
     const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
@@ -12883,7 +12890,21 @@ async function applyPlan(plan, options) {
         status: 'mismatched',
         after,
         mismatches,
-        message: `LeadConduit accepted the update, but ${mismatches.length} setting(s) do not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+        message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    };
+}
+/**
+ * PUT /account changes the API key's own account. Read through GET /user with several accounts,
+ * the planned account (the file's id) cannot be known to be that one: the guards would judge one
+ * account while the PUT changes another. Refused before anything is sent.
+ */
+function accountRefusal(plan) {
+    if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
+        return undefined;
+    return {
+        guard: 'account',
+        reason: `the API key's user has ${plan.userAccounts} accounts`,
+        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
     };
 }
 function destructiveRefusal(changes, allowed, hint) {
@@ -12892,7 +12913,8 @@ function destructiveRefusal(changes, allowed, hint) {
         return undefined;
     return {
         guard: 'destructive',
-        message: `Refusing to apply ${destructive.length} destructive change(s): ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+        reason: `${plural(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
+        message: `Refusing to apply ${plural(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
     };
 }
 
@@ -13085,7 +13107,7 @@ function createLeadConduitClient(options) {
                 throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
             }
             const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
-            return { account: chooseAccount(accounts, expectedId), via: 'GET /user' };
+            return { account: chooseAccount(accounts, expectedId), via: 'GET /user', userAccounts: accounts.length };
         },
         async updateAccount(body) {
             return parseAccount(await call('PUT', 'account', body), 'PUT /account');
@@ -13678,6 +13700,9 @@ async function applyCommand(ctx, file, options) {
         case 'mismatched':
             ctx.result.mismatches = applied.mismatches;
             throw new errors_UserError(applied.message);
+        case 'wrong-account':
+            ctx.result.updatedAccount = { id: applied.after.id, name: applied.after.name ?? null };
+            throw new errors_UserError(applied.message);
         case 'applied':
             ctx.result.applied = true;
             if (ctx.out.json)
@@ -13690,7 +13715,7 @@ async function applyCommand(ctx, file, options) {
 async function confirmApply(ctx, plan, options) {
     if (options.yes === true)
         return undefined;
-    const refuse = (message) => ({ guard: 'confirmation', message });
+    const refuse = (message) => ({ guard: 'confirmation', reason: 'the apply was not confirmed', message });
     if (ctx.out.json) {
         return refuse('Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.');
     }

@@ -104,6 +104,9 @@ export async function applyCommand(ctx: Context, file: string, options: ApplyOpt
     case 'mismatched':
       ctx.result.mismatches = applied.mismatches;
       throw new UserError(applied.message);
+    case 'wrong-account':
+      ctx.result.updatedAccount = { id: applied.after.id, name: applied.after.name ?? null };
+      throw new UserError(applied.message);
     case 'applied':
       ctx.result.applied = true;
       if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
@@ -115,7 +118,7 @@ export async function applyCommand(ctx: Context, file: string, options: ApplyOpt
 /** The CLI's own guard: a person says yes at the terminal, or --yes says it for them. */
 async function confirmApply(ctx: Context, plan: Plan, options: ApplyOptions): Promise<Refusal | undefined> {
   if (options.yes === true) return undefined;
-  const refuse = (message: string): Refusal => ({ guard: 'confirmation', message });
+  const refuse = (message: string): Refusal => ({ guard: 'confirmation', reason: 'the apply was not confirmed', message });
   if (ctx.out.json) {
     return refuse(
       'Refusing to apply without confirmation: --json output is for scripts, which cannot answer the question. Nothing was sent. Review the plan, then re-run with --yes to apply without asking.',

@@ -1,3 +1,4 @@
+import { plural } from '../wording.js';
 import { fileWithLiveValues } from '../state-files.js';
 import { writeRunnerTempFile } from '../workspace.js';
 import { loadDesiredState, missingApiKey, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
@@ -23,6 +24,6 @@ export async function checkMode(run: Run): Promise<ModeResult> {
     notes: [],
     driftFile: updated,
     outputs: path ? { driftFile: path } : {},
-    failure: `Drift: ${plan.changes.length} setting(s) in the live account differ from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`,
+    failure: `Drift: ${plural(plan.changes.length, 'setting')} in the live account ${plan.changes.length === 1 ? 'differs' : 'differ'} from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`,
   };
 }

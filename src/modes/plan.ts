@@ -1,51 +1,116 @@
-import type { DesiredStateFile } from '../desired-state.js';
+import { parseDesiredState, type DesiredStateFile } from '../desired-state.js';
+import type { RunContext } from '../github-context.js';
+import { writeRecord, type IgnoredComment } from '../plan-comment.js';
 import { classifyChanges, type Change } from '../plan.js';
-import { postPlanComment } from '../plan-comment.js';
 import { describeGitHubError, type GitHubApi } from '../pull-request.js';
-import { parseDesiredState } from '../desired-state.js';
 import { renderComment } from '../report.js';
-import { loadDesiredState, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
+import { signingKey } from '../reviewed-plan.js';
+import type { Plan } from '../steps.js';
+import { plural } from '../wording.js';
+import { failedResult, loadDesiredState, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
+
+type PullRequest = NonNullable<RunContext['pullRequest']>;
 
 /**
  * Plan (pull requests): what merging would change, in the summary, as annotations on the file and
- * in the pull request's one plan comment. Sends nothing to LeadConduit.
+ * in the pull request's one comment, the action's signed record of what reviewers saw. Every run
+ * that has the API key rewrites that comment, a failed one included (then no plan stands), so the
+ * comment never shows a plan that no longer holds. Sends nothing to LeadConduit.
  */
 export async function planMode(run: Run): Promise<ModeResult> {
   const { settings, context, log } = run;
-  const desired = await loadDesiredState(run);
-  if (settings.apiKey === '') {
-    const note =
-      'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
-    log.warning(note);
-    return { outcome: 'validated', changes: [], notes: [note] };
+  let result: ModeResult;
+  try {
+    const desired = await loadDesiredState(run);
+    if (settings.apiKey === '') {
+      const note =
+        'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
+      log.warning(note);
+      return { outcome: 'validated', changes: [], notes: [note] };
+    }
+    result = await planSteps(run, desired);
+  } catch (error) {
+    result = failedResult(error, {}, log);
+    // Without the key nothing can be signed: the comment is left to a run that has it.
+    if (settings.apiKey === '') return result;
   }
+  const pr = context.pullRequest;
+  if (!pr || !settings.comment) return result;
+  return log.group('Comment', () => comment(run, pr, result));
+}
+
+async function planSteps(run: Run, desired: DesiredStateFile): Promise<ModeResult> {
+  const { context, log } = run;
   const plan = await readLivePlan(run, desired);
-  const result: ModeResult = { ...planFacts(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: [] };
+  const result: ModeResult = { ...planFacts(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: accountNotes(plan) };
   const pr = context.pullRequest;
   if (!pr) return result;
-
   const github = await run.github();
-  if (github) Object.assign(result, await log.group('Plan', () => splitThreeWay(run, github, pr.baseSha, plan.changes)));
+  if (github) {
+    const split = await log.group('Plan', () => splitThreeWay(run, github, pr.baseSha, plan.changes));
+    Object.assign(result, split, { notes: [...result.notes, ...split.notes] });
+  }
   annotateChanges(run, desired, result.changes);
-  if (!settings.comment) return result;
-  if (!github) {
+  return result;
+}
+
+/** Said at plan time what the apply would refuse, so reviewers learn it before the merge. */
+function accountNotes(plan: Plan): string[] {
+  if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1) return [];
+  return [
+    `The apply will refuse this plan: LeadConduit does not serve GET /account here and the API key's user has ${plan.userAccounts} accounts, so the account PUT /account would change cannot be confirmed to be ${plan.live.id}. Use the account's own API key, or a key whose user has only this account.`,
+  ];
+}
+
+/**
+ * The comment step: the signed plan, or the failure with no plan. A same-repository pull request
+ * whose comment cannot be written fails (its merge would be refused for want of a record); a fork's
+ * read-only token only warns, since its merge is applied by a maintainer's manual run.
+ */
+async function comment(run: Run, pr: PullRequest, result: ModeResult): Promise<ModeResult> {
+  const { settings, context, log } = run;
+  const github = await run.github();
+  if (!github || !context.repository) {
     log.warning('Could not comment on the pull request: no github-token or repository; the summary has the plan.');
     return result;
   }
-  return log.group('Comment', async () => {
-    const footer = `Plan for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
-    const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
-    try {
-      const comment = await postPlanComment(github, pr.number, settings.repoPath, result.changes, (markers) =>
-        log.scrub(`${markers}\n${renderComment(report, footer)}`),
-      );
-      log.info(`${comment.created ? 'Created' : 'Updated'} the plan comment: ${comment.url}`);
-      return { ...result, outputs: { commentUrl: comment.url } };
-    } catch (error) {
-      log.warning(describeGitHubError('comment on the pull request', error));
-      return result;
+  const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
+  const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
+  const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+  const place = {
+    github,
+    scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: pr.number, file: settings.repoPath },
+    key: signingKey(settings.apiKey),
+  };
+  try {
+    const written = await writeRecord(place, stands ? result.changes : null, (markers) => log.scrub(`${markers}\n${renderComment(report, footer)}`));
+    log.info(`${written.created ? 'Created' : 'Updated'} the ${stands ? 'plan' : 'failure'} comment: ${written.url}`);
+    return { ...result, notes: [...result.notes, ...written.ignored.map(ignoredNote)], outputs: { commentUrl: written.url } };
+  } catch (error) {
+    const reason = describeGitHubError('comment on the pull request', error, 'The token may not write comments.');
+    if (pr.fromFork) {
+      const warning = `${reason} This pull request comes from a fork, whose token GitHub makes read-only: the plan is in this job summary only. Its merge has no reviewed plan on record, so a maintainer applies it with a manual (workflow_dispatch) run.`;
+      log.warning(warning);
+      return { ...result, notes: [...result.notes, warning] };
     }
-  });
+    const fix = forbidden(error)
+      ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
+      : '';
+    const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
+    if (result.failure !== undefined) {
+      log.warning(message);
+      return { ...result, notes: [...result.notes, message] };
+    }
+    return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
+  }
+}
+
+function forbidden(error: unknown): boolean {
+  return (error as { status?: unknown } | undefined)?.status === 403;
+}
+
+function ignoredNote(comment: IgnoredComment): string {
+  return `Ignored a comment by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not edited, and it is not read as a plan.`;
 }
 
 /** Changes the pull request makes versus live edits it would revert, from the file on the base commit. */
@@ -63,7 +128,7 @@ async function splitThreeWay(
   try {
     baseText = await github.readFile(settings.repoPath, baseSha);
   } catch (error) {
-    const reason = describeGitHubError(`read ${settings.repoPath} on the base commit`, error);
+    const reason = describeGitHubError(`read ${settings.repoPath} on the base commit`, error, 'Give the job "contents: read" permission.');
     log.warning(reason);
     return { changes, notes: [`${reason} Changes are shown without telling pull-request changes from live edits.`] };
   }
@@ -78,7 +143,9 @@ async function splitThreeWay(
   const classified = classifyChanges(changes, base.desired.state);
   const drift = classified.filter((c) => c.source === 'drift');
   if (drift.length > 0) {
-    log.warning(`${drift.length} setting(s) were changed in LeadConduit outside the file; merging reverts them: ${drift.map((c) => c.path).join(', ')}.`);
+    log.warning(
+      `${plural(drift.length, 'setting was', 'settings were')} changed in LeadConduit outside the file; merging reverts them: ${drift.map((c) => c.path).join(', ')}.`,
+    );
   }
   return { changes: classified, threeWay: true, notes: [] };
 }

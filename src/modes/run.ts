@@ -3,6 +3,7 @@
  * back (its outcome, the facts for the summary and comment, its outputs). Modes return results;
  * main.ts merges them into the summary and the outputs.
  */
+import { plural } from '../wording.js';
 import { basename } from 'node:path';
 import type { DesiredStateFile } from '../desired-state.js';
 import { UserError, InputError, getErrorMessage } from '../errors.js';
@@ -86,7 +87,7 @@ export async function readLivePlan(run: Run, desired: DesiredStateFile): Promise
     const plan = await readPlan(run.leadconduit(), desired, run.settings.file);
     run.log.info(`Read account ${plan.live.name ?? ''} (${plan.live.id}) with ${plan.via}.`);
     const { total, destructive } = countChanges(plan.changes);
-    run.log.info(`${total} change(s), ${destructive} destructive.`);
+    run.log.info(`${plural(total, 'change')}, ${destructive} destructive.`);
     return plan;
   });
 }

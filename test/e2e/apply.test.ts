@@ -89,12 +89,12 @@ describe('apply on push to main', () => {
   it('refuses destructive changes without allow-destructive, naming each, and sends nothing', async () => {
     const run = await action({ file: { data_retention_in_days: 30, data_truncated_at: '2024-01-01T00:00:00Z', features: { firehose: true } } });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('::error::Refusing to apply 2 destructive change(s): data_retention_in_days 365 -> 30');
+    expect(run.stdout).toContain('::error::Refusing to apply 2 destructive changes: data_retention_in_days 365 -> 30');
     expect(run.stdout).toContain('data_truncated_at "2023-11-07T05:31:56Z" -> "2024-01-01T00:00:00Z"');
     expect(run.stdout).toContain('Nothing was sent. If this is intended, set allow-destructive: true');
     expect(puts()).toHaveLength(0);
     expect(run.outputs.applied).toBe('false');
-    expect(run.summary).toContain('Failed');
+    expect(run.summary.split('\n')[0]).toBe('### ⛔ Refused: 2 destructive changes are not allowed');
   });
 
   it('applies destructive changes with allow-destructive: true', async () => {
@@ -110,7 +110,7 @@ describe('apply on push to main', () => {
     const run = await action({ file: DESIRED });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(
-      '::error::LeadConduit accepted the update, but 1 setting(s) do not match the file afterwards: features.firehose is false, expected true.',
+      '::error::LeadConduit accepted the update, but 1 setting does not match the file afterwards: features.firehose is false, expected true.',
     );
     expect(run.summary).toContain('Settings that do not match the file after the update');
     expect(run.outputs.applied).toBe('false');
@@ -182,7 +182,7 @@ describe('reviewed-plan guard', () => {
     const run = await action({ file: DESIRED });
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
-    expect(run.summary).toContain(`The changes match the plan reviewed on pull request #${PR_NUMBER}.`);
+    expect(run.summary.replaceAll('\u200D', '')).toContain(`The changes match the plan reviewed on pull request #${PR_NUMBER}.`);
     expect(run.summary).toContain(`pull request [#${PR_NUMBER}](https://github.com/acme/settings/pull/${PR_NUMBER})`);
   });
 
@@ -250,13 +250,13 @@ describe('check (scheduled drift detection)', () => {
     const run = await action({ file: text, event: 'schedule' });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(
-      '::error::Drift: 2 setting(s) in the live account differ from leadconduit-account.json: data_retention_in_days (live 365, file 90); features.firehose (live false, file true)',
+      '::error::Drift: 2 settings in the live account differ from leadconduit-account.json: data_retention_in_days (live 365, file 90); features.firehose (live false, file true)',
     );
     expect(puts()).toHaveLength(0);
     expect(run.outputs['drift-file']).toBe(`${run.env.RUNNER_TEMP}/leadconduit-account.drift.json`);
     const drift = await readFile(run.outputs['drift-file'] ?? '', 'utf8');
     expect(drift).toBe('{\n\t"features": {\n\t\t"firehose": false,\n\t\t"seller_access": true\n\t},\n\t"data_retention_in_days": 365\n}\n');
-    expect(run.summary.split('\n')[0]).toBe('### ⚠️ Drift: 2 settings in the live account differ from leadconduit-account.json');
+    expect(run.summary.split('\n')[0]).toBe('### ⚠️ Drift: the live account differs from leadconduit-account.json in 2 settings');
   });
 
   it('names the drift file after the whole path, so a matrix of files in folders keeps each', async () => {

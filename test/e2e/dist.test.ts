@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PR_NUMBER, ROOT } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
+import { recordedChanges } from '../support/records.js';
 import { SECRET_VALUES, TEST_API_KEY } from '../support/sample-account.js';
 
 // The built bundle, started as the runner starts it: `node dist/index.js` with INPUT_* (hyphens
@@ -45,7 +46,7 @@ describe('the built dist/index.js run as the Actions runner runs it', () => {
     expect(fakes.gh.requests.map((r) => r.route)).toEqual(['GET commit pulls']);
   });
 
-  it('fails an invalid file with annotations and a summary, sending nothing', async () => {
+  it('fails an invalid file with annotations, a summary and the comment saying so, sending nothing to LeadConduit', async () => {
     const run = await fakes.runDist({
       file: '{\n  "data_retention_in_days": "365",\n  "featurez": {}\n}\n',
       event: 'pull_request',
@@ -58,8 +59,11 @@ describe('the built dist/index.js run as the Actions runner runs it', () => {
       '::error title=Invalid leadconduit-account.json,file=leadconduit-account.json,line=3,col=3::unknown setting "featurez"; did you mean "features"?',
     );
     expect(run.stdout).not.toMatch(/^\s+at /m);
-    expect(run.summary.split('\n')[0]).toBe('### ❌ Invalid: 2 problems in leadconduit-account.json; nothing was sent');
+    expect(run.summary.split('\n')[0]).toBe('### ❌ Invalid: 2 problems in leadconduit-account.json');
     expect(fakes.lc.requests).toHaveLength(0);
-    expect(fakes.gh.requests).toHaveLength(0);
+    expect(fakes.gh.requests.map((r) => r.route)).toEqual(['GET comments', 'POST comment', 'GET comments']);
+    const [comment] = fakes.gh.commentsOf(PR_NUMBER);
+    expect(comment?.body).toContain('**❌ Invalid: 2 problems in leadconduit-account.json**');
+    expect(recordedChanges(comment?.body ?? '')).toBeNull();
   });
 });

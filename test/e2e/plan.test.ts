@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_SHA, PR_NUMBER, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
+import { BASE_SHA, PR_NUMBER, forkPayload, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { SECRET_VALUES, TEST_API_KEY, sampleAccount } from '../support/sample-account.js';
 
@@ -126,13 +126,16 @@ describe('plan from a fork', () => {
     expect(fakes.lc.requests).toHaveLength(0);
   });
 
-  it('turns a read-only token (403 on commenting) into a warning and still writes the summary', async () => {
+  it('with the key, turns the read-only token (403 on commenting) into a warning: the plan is in the summary, applied later by hand', async () => {
     await fakes.restartGitHub({ readOnly: true });
-    const run = await plan({ file: DESIRED });
+    const run = await plan({ file: DESIRED, payload: forkPayload() });
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/::warning::Could not comment on the pull request: GitHub answered 403/);
+    expect(run.stdout).toMatch(/::warning::Could not comment on the pull request: GitHub answered 403.* comes from a fork/);
+    expect(run.stdout).toContain('a maintainer applies it with a manual (workflow_dispatch) run');
+    expect(run.stdout).not.toContain('::error');
     expect(run.summary).toContain('Plan: 3 changes');
     expect(run.outputs['comment-url']).toBe('');
+    expect(fakes.lc.count('PUT /account')).toBe(0);
   });
 });
 
@@ -151,7 +154,7 @@ describe('three-way plan', () => {
     const prAt = body.indexOf('Changes in this pull request (1)');
     expect(driftAt).toBeGreaterThan(0);
     expect(prAt).toBeGreaterThan(driftAt);
-    expect(run.stdout).toContain('::warning::1 setting(s) were changed in LeadConduit outside the file; merging reverts them: features.firehose.');
+    expect(run.stdout).toContain('::warning::1 setting was changed in LeadConduit outside the file; merging reverts them: features.firehose.');
   });
 
   it('falls back to a two-way plan and says so when the base file cannot be read', async () => {

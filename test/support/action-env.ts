@@ -60,11 +60,18 @@ export function pullRequestPayload(number = PR_NUMBER): object {
     pull_request: {
       number,
       html_url: `https://github.com/acme/settings/pull/${number}`,
-      base: { sha: BASE_SHA, ref: 'main' },
-      head: { sha: HEAD_SHA, ref: 'feature' },
+      base: { sha: BASE_SHA, ref: 'main', repo: { full_name: 'acme/settings', fork: false } },
+      head: { sha: HEAD_SHA, ref: 'feature', repo: { full_name: 'acme/settings', fork: false } },
     },
-    repository: { name: 'settings', owner: { login: 'acme' } },
+    repository: { name: 'settings', owner: { login: 'acme' }, full_name: 'acme/settings' },
   };
+}
+
+/** A pull request from a fork: its head is another repository (GitHub gives such runs a read-only token). */
+export function forkPayload(number = PR_NUMBER): object {
+  const payload = pullRequestPayload(number) as { pull_request: { head: Record<string, unknown> } };
+  payload.pull_request.head = { sha: HEAD_SHA, ref: 'feature', repo: { full_name: 'outsider/settings', fork: true } };
+  return payload;
 }
 
 export async function prepare(setup: ActionSetup): Promise<{ env: Record<string, string>; workspace: string; temp: string; cleanup: () => Promise<void> }> {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { runDist, runInProcess, type ActionRun, type ActionSetup } from './action-env.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
 import { startFakeLeadConduit, type FakeLeadConduit, type FakeLeadConduitOptions } from './fake-leadconduit.js';
@@ -39,6 +39,8 @@ export function useFakes() {
     fakes.gh = await startFakeGitHub();
   });
   afterEach(async () => {
+    // Whatever the test did, every request the action made conforms to GitHub's REST description.
+    expect(fakes.gh.violations, "requests that stray from GitHub's REST description").toEqual([]);
     await fakes.lc.close();
     await fakes.gh.close();
     for (const cleanup of cleanups.splice(0)) await cleanup();

@@ -4,8 +4,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { restViolations } from './github-rest.js';
 import { HttpFake, parseTokenAuth } from './http-fake.js';
-import type { FakeRequest, RouteMatch } from './http-fake.js';
+import type { FakeRequest, RecordedRequest, RouteMatch } from './http-fake.js';
 
 export type { Fault, RecordedRequest } from './http-fake.js';
 
@@ -23,6 +24,8 @@ export interface FakeGitHubOptions {
   repo?: string;
   /** The ref of the contents API when none is given. Default "main". */
   defaultRef?: string;
+  /** Who the token is: the author of the comments it creates. Default github-actions[bot] (the default GITHUB_TOKEN). */
+  user?: GitHubUser;
 }
 
 export interface GitHubUser {
@@ -44,6 +47,8 @@ export const DEFAULT_GITHUB_TOKEN = 'ghs_fake_token_123';
 export const ACTIONS_BOT: GitHubUser = { login: 'github-actions[bot]', type: 'Bot' };
 
 const DEFAULT_PER_PAGE = 30;
+/** GitHub refuses a comment body longer than this (422). */
+export const MAX_COMMENT_LENGTH = 65_536;
 const DOCS = 'https://docs.github.com/rest';
 
 function timestamp(): string {
@@ -77,12 +82,15 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
   readonly owner: string;
   readonly repo: string;
   readonly defaultRef: string;
+  readonly user: GitHubUser;
   /** Live list of comments, all issues, ascending by id. */
   readonly comments: GitHubComment[] = [];
   /** File contents keyed `${ref}:${path}`. */
   readonly files = new Map<string, string>();
   /** Pull requests associated with a commit sha. */
   readonly commitPulls = new Map<string, Array<Record<string, unknown>>>();
+  /** Every way a request strayed from GitHub's REST description (github-rest.ts); tests expect none. */
+  readonly violations: string[] = [];
 
   protected override jsonContentType = 'application/json; charset=utf-8';
 
@@ -94,6 +102,7 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
     this.owner = options.owner ?? 'acme';
     this.repo = options.repo ?? 'settings';
     this.defaultRef = options.defaultRef ?? 'main';
+    this.user = options.user ?? ACTIONS_BOT;
   }
 
   /** Seed a comment (default author github-actions[bot]). */
@@ -135,6 +144,10 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
     };
     this.comments.push(comment);
     return comment;
+  }
+
+  protected override inspect(request: RecordedRequest): void {
+    this.violations.push(...restViolations(request));
   }
 
   protected override baseHeaders(): Record<string, string> {
@@ -206,7 +219,7 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
       case 'POST comment': {
         const body = this.#commentBody(request);
         if (body === undefined) return;
-        const comment = this.#create(params.owner ?? '', params.repo ?? '', Number(params.number), body, { ...ACTIONS_BOT });
+        const comment = this.#create(params.owner ?? '', params.repo ?? '', Number(params.number), body, { ...this.user });
         this.sendJson(res, 201, comment, { location: `${this.url}/repos/${params.owner}/${params.repo}/issues/comments/${comment.id}` });
         return;
       }
@@ -263,6 +276,15 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
       return undefined;
     }
     const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).body : undefined;
+    if (typeof body === 'string' && body.length > MAX_COMMENT_LENGTH) {
+      this.sendJson(res, 422, {
+        message: 'Validation Failed',
+        errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${MAX_COMMENT_LENGTH} characters)` }],
+        documentation_url: DOCS,
+        status: '422',
+      });
+      return undefined;
+    }
     if (typeof body !== 'string') {
       this.sendJson(res, 422, {
         message: 'Invalid request.\n\n"body" wasn\'t supplied.',

@@ -28,6 +28,8 @@ export interface FakeLeadConduitOptions {
   userAccounts?: Account[];
   /** Dotted paths (e.g. "features.firehose") that PUT silently leaves unchanged. */
   ignorePaths?: string[];
+  /** A misbehaving server: PUT answers with this account (say, another one) instead of the updated one. */
+  putAnswersAccount?: Account;
 }
 
 export const FAKE_USER_ID = '5fd4371e940df5a34a3888c0';
@@ -70,6 +72,7 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
   readonly nested: 'merge' | 'replace';
   readonly accountEndpoint: boolean;
   readonly ignorePaths: readonly string[];
+  readonly putAnswersAccount: Account | undefined;
   #account: Account;
   #userAccounts: Account[] | undefined;
 
@@ -79,6 +82,7 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
     this.nested = options.nested ?? 'merge';
     this.accountEndpoint = options.accountEndpoint ?? true;
     this.ignorePaths = [...(options.ignorePaths ?? [])];
+    this.putAnswersAccount = options.putAnswersAccount ? structuredClone(options.putAnswersAccount) : undefined;
     this.#account = structuredClone(options.account ?? sampleAccount());
     this.#userAccounts = options.userAccounts ? structuredClone(options.userAccounts) : undefined;
   }
@@ -206,7 +210,7 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
     }
 
     this.#account = structuredClone(next) as Account;
-    this.sendJson(res, 200, this.#account);
+    this.sendJson(res, 200, this.putAnswersAccount ?? this.#account);
   }
 }
 

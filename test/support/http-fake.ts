@@ -160,6 +160,9 @@ export abstract class HttpFake<R extends string> implements AsyncDisposable {
   /** The full normal body of a route, used by the `reset-mid-body` fault. */
   protected abstract fullBody(route: R, request: FakeRequest): string;
   /** Headers added to every answer. */
+  /** Looks at every request as it arrives (the fake GitHub checks it against GitHub's REST description). */
+  protected inspect(_request: RecordedRequest): void {}
+
   protected baseHeaders(): Record<string, string> {
     return {};
   }
@@ -270,6 +273,7 @@ export abstract class HttpFake<R extends string> implements AsyncDisposable {
     const match = this.match(method, path);
     if (match) recorded.route = match.route;
     this.requests.push(recorded);
+    this.inspect(recorded);
 
     const request: FakeRequest = { req, res, method, path, query, body, hasJson, json, recorded };
 
