@@ -7,39 +7,60 @@ export const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
  * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
  */
 export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url: string; problem?: string } {
+  // Messages quote what was given, but never a user name or password in it.
+  const shown = displayUrl(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-    return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".` };
+    return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${shown}".` };
   }
   const result = (problem?: string) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-  if (url.username || url.password) return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
-  if (url.search || url.hash) return result(`${name} must not have a query or fragment ("${raw}").`);
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+  if (url.username || url.password || credentialsIn(raw).length > 0) {
+    return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return result(`${name} must be an https:// URL, not "${raw}".`);
+  if (url.search || url.hash) return result(`${name} must not have a query or fragment ("${shown}").`);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return result(`${name} must use https:// (got "${shown}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return result(`${name} must be an https:// URL, not "${shown}".`);
   return result();
 }
 
+/**
+ * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
+ * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
+ */
+const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+
 /** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
 export function credentialsIn(rawUrl: string): string[] {
-  const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
-  if (!match?.[1]) return [];
-  return match[1].split(':').map((part) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return part;
-    }
-  });
+  const found = new Set<string>();
+  const userinfo = USERINFO.exec(rawUrl)?.[2];
+  if (userinfo) for (const part of userinfo.split(':')) found.add(decode(part));
+  try {
+    const url = new URL(rawUrl);
+    if (url.username) found.add(decode(url.username));
+    if (url.password) found.add(decode(url.password));
+  } catch {
+    // not a URL at all: what the pattern found is all there is
+  }
+  found.delete('');
+  return [...found];
+}
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** The URL as it may be shown: without user name or password. */
 export function displayUrl(rawUrl: string): string {
-  return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
+  return rawUrl.replace(USERINFO, '$1');
 }
 
 export function isLoopback(hostname: string): boolean {

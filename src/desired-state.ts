@@ -12,6 +12,7 @@ import {
   type DesiredState,
 } from './account-schema.js';
 import { JsonSource, type Position } from './json-source.js';
+import { formatBytes } from './wording.js';
 
 /** One thing wrong with the file, where it is, and what to do. */
 export interface Problem extends Position {
@@ -300,8 +301,4 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (value === undefined) return 'nothing';
   return JSON.stringify(value) ?? typeof value;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }

@@ -1,7 +1,8 @@
 import type { KyInstance } from 'ky';
 import { SECRET_FIELDS, liveAccountSchema, userSchema, type AccountUpdate, type LiveAccount } from './account-schema.js';
+import { AnswerTooLargeError, MAX_LEADCONDUIT_ANSWER_BYTES, readCapped } from './capped-body.js';
 import { UserError } from './errors.js';
-import type { Redactor } from './redact.js';
+import { SECRET_FIELD_NAME, type Redactor } from './redact.js';
 import { DeadlineExceededError, type AttemptSignal, type Deadline } from './deadline.js';
 import { formatDuration } from './duration.js';
 import { attemptsOf, retryingCall, RetryAfterTooLongError, type RetryPolicy, type RetryVerdict } from './retry.js';
@@ -41,7 +42,7 @@ export class LeadConduitError extends UserError {
 
 /** One failed attempt, before retries are decided. */
 class AttemptError extends Error {
-  readonly kind: 'network' | 'timeout' | 'deadline' | 'http' | 'redirect' | 'bad-body';
+  readonly kind: 'network' | 'timeout' | 'deadline' | 'http' | 'redirect' | 'bad-body' | 'too-large';
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   /** A network failure or timeout while the answer's body was arriving (the request was received). */
@@ -123,20 +124,23 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     }
     let text: string;
     try {
-      text = await response.text();
+      text = await readCapped(response, MAX_LEADCONDUIT_ANSWER_BYTES);
     } catch (error) {
+      if (error instanceof AnswerTooLargeError) throw new AttemptError('too-large', error.message, response.status);
       throw failed(error, true);
     } finally {
       delete pinned.request;
     }
     options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
     if (response.status >= 300 && response.status < 400) {
-      throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
+      throw new AttemptError('redirect', redactor.scrub(response.headers.get('location') ?? 'an unnamed location'), response.status);
     }
+    // Whatever is quoted from an answer that is not an account is scrubbed first, on the raw text
+    // (credential fields by name), and only then cut.
     if (!response.ok) {
       throw new AttemptError(
         'http',
-        describeErrorBody(text, response.headers.get('content-type')),
+        describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')),
         response.status,
         parseRetryAfter(response.headers.get('retry-after')),
       );
@@ -146,7 +150,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     } catch {
       throw new AttemptError(
         'bad-body',
-        `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`,
+        `answered ${response.status} but the body is not valid JSON (${describeBody(redactor.maskSecretFields(text), response.headers.get('content-type'))})`,
         response.status,
       );
     }
@@ -224,7 +228,7 @@ function registerSecrets(value: unknown, redactor: Redactor): void {
     return;
   }
   for (const [key, child] of Object.entries(value)) {
-    if ((SECRET_FIELDS as readonly string[]).includes(key)) redactor.add(child);
+    if ((SECRET_FIELDS as readonly string[]).includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string')) redactor.add(child, 'field');
     else if (typeof child === 'object') registerSecrets(child, redactor);
   }
 }
@@ -291,6 +295,12 @@ function toLeadConduitError(error: unknown, label: string, method: 'GET' | 'PUT'
     case 'redirect':
       return new LeadConduitError(
         `LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`,
+        label,
+        error.status,
+      );
+    case 'too-large':
+      return new LeadConduitError(
+        `LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that base-url (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`,
         label,
         error.status,
       );
