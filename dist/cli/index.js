@@ -11850,8 +11850,17 @@ const FEATURE_NAMES = [
     'leadconduit_trustedform_decisions',
 ];
 const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'];
-/** Subscription fields PUT /account accepts. */
-const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component', 'created_at', 'updated_at', 'active_at', 'inactive_at'];
+/** Subscription fields a person manages: what the file may set and the PUT sends. */
+const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component'];
+/**
+ * Subscription timestamps LeadConduit keeps itself. The API reference lists them in the PUT body
+ * without describing them; LeadConduit stamps them whatever a request says: created_at when the
+ * subscription is created, updated_at on every change of it, active_at/inactive_at when its state
+ * changes. None is a person's choice (the state is), so the file may not set them, export leaves
+ * them out and the PUT never sends them: a file holding updated_at would differ after every change
+ * and fail the read-after-write check once the account had already changed.
+ */
+const SUBSCRIPTION_TIMESTAMP_FIELDS = ['created_at', 'updated_at', 'active_at', 'inactive_at'];
 /** Fields of a subscription the API returns but does not let you set. */
 const SUBSCRIPTION_READ_ONLY_FIELDS = ['id', 'product_offering_id'];
 /** The top-level fields PUT /account accepts, in the order we send and show them. */
@@ -11881,11 +11890,9 @@ const READ_ONLY_FIELDS = [
 /** Account fields that are credentials: never shown, logged or written anywhere. */
 const SECRET_FIELDS = ['api_key', 'keen_read_api_key', 'keen_write_api_key'];
 const ACCOUNT_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
-/** Paths (after the subscription name) whose values are date-times and compare as instants. */
+/** Paths of the file whose values are date-times and compare as instants. */
 function isDateTimePath(path) {
-    if (path.length === 1)
-        return path[0] === 'data_truncated_at';
-    return path.length === 3 && path[0] === 'subscriptions' && ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '');
+    return path.length === 1 && path[0] === 'data_truncated_at';
 }
 const dateTime = (title, description) => iso_datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
 const subscriptionSchema = strictObject({
@@ -11897,10 +11904,6 @@ const subscriptionSchema = strictObject({
         .min(1)
         .max(64)
         .meta({ title: 'Product offering component', description: 'Which component of the product offering this subscription is for.', examples: ['partner'] }),
-    created_at: dateTime('Created at', 'When the subscription was created (ISO 8601 date-time with a time zone).'),
-    updated_at: dateTime('Updated at', 'When the subscription was last updated (ISO 8601 date-time with a time zone).'),
-    active_at: dateTime('Active at', 'When the subscription became, or becomes, active (ISO 8601 date-time with a time zone).'),
-    inactive_at: dateTime('Inactive at', 'When the subscription became, or becomes, inactive (ISO 8601 date-time with a time zone).'),
 })
     .partial();
 const featureDescriptions = {
@@ -11916,10 +11919,11 @@ const featureDescriptions = {
 const featuresSchema = strictObject(Object.fromEntries(FEATURE_NAMES.map((name) => [name, schemas_boolean().meta({ title: name, description: featureDescriptions[name] })])))
     .partial()
     .meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' });
+const SUBSCRIPTION_DESCRIPTION = (name) => `The ${name} subscription. Only the fields listed are managed. Its timestamps (created_at, updated_at, active_at, inactive_at) are set by LeadConduit and cannot be managed.`;
 const subscriptionsSchema = strictObject({
-    base: subscriptionSchema.meta({ title: 'Base subscription', description: 'The base subscription. Only the fields listed are managed.' }),
-    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: 'The pro subscription. Only the fields listed are managed.' }),
-    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: 'The partner subscription. Only the fields listed are managed.' }),
+    base: subscriptionSchema.meta({ title: 'Base subscription', description: SUBSCRIPTION_DESCRIPTION('base') }),
+    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: SUBSCRIPTION_DESCRIPTION('pro') }),
+    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: SUBSCRIPTION_DESCRIPTION('partner') }),
 })
     .partial()
     .meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' });
@@ -12827,6 +12831,8 @@ function unknownKeyMessage(objectPath, key) {
     if (objectPath[0] === 'features') {
         return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
     }
+    if (SUBSCRIPTION_TIMESTAMP_FIELDS.includes(key))
+        return timestampMessage(depth === 1 ? `subscriptions.${key}` : full, key);
     if (depth === 1) {
         if (SUBSCRIPTION_FIELDS.includes(key) || SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
             return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
@@ -12837,6 +12843,16 @@ function unknownKeyMessage(objectPath, key) {
         return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
     }
     return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
+}
+/** A subscription timestamp in the file: LeadConduit sets it, so the file cannot hold it. */
+function timestampMessage(full, key) {
+    const set = (when, after = '') => `"${full}" is set by LeadConduit ${when}, so it cannot be managed: remove it from the file${after}.`;
+    if (key === 'created_at')
+        return set('when the subscription is created');
+    if (key === 'updated_at') {
+        return set('on every change of the subscription', ' (a value there would differ after the next change, and fail the check that follows every apply)');
+    }
+    return set("when the subscription's state changes", ' and manage "state" instead');
 }
 function suggest(key, candidates, label) {
     const lower = key.toLowerCase().replace(/[-\s]/g, '_');
@@ -12991,9 +13007,17 @@ function destructiveWarning(path, before, after) {
     return undefined;
 }
 /**
- * The body of the one PUT /account: only the top-level fields with a change. A nested object is
- * sent whole (the live object's writable fields overlaid with the file's), so the result is the
- * same whether the server merges or replaces nested objects, and unmanaged settings keep their values.
+ * The body of the one PUT /account: only the top-level fields with a change.
+ *
+ * The reference does not say whether LeadConduit merges a nested object into the old one or
+ * replaces it, so a changed nested object is sent whole, right under either:
+ * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
+ * - `subscriptions`: every subscription the account has, each with only its person-managed fields
+ *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
+ *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
+ *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
+ *   Timestamps are never sent: the file cannot set them, and LeadConduit stamps them itself
+ *   whatever a request says (see SUBSCRIPTION_TIMESTAMP_FIELDS).
  */
 function buildAccountUpdate(desired, live, changes) {
     const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -13032,6 +13056,7 @@ function overlaySubscriptions(live, desired) {
     const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
     for (const name of names) {
         const current = live.subscriptions?.[name] ?? undefined;
+        // Person-managed fields only: never a timestamp, never a read-only id.
         const writable = {};
         for (const field of SUBSCRIPTION_FIELDS) {
             const value = current?.[field];
@@ -13314,9 +13339,11 @@ function defaultSchemaRef(cwd, filePath) {
     return path.startsWith('.') ? path : `./${path}`;
 }
 /**
- * A desired-state file holding every writable setting of the live account, with its id as a
- * guard. Only writable fields are picked, so no secret or read-only field can enter it; what the
- * schema would refuse is left out (and listed) so the file always validates.
+ * A desired-state file holding every setting of the live account a person manages, with its id
+ * as a guard: retention, truncation, features, and each subscription's state and product offering
+ * component. Only those fields are picked, so no secret, read-only field or timestamp LeadConduit
+ * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it;
+ * what the schema would refuse is left out (and listed) so the file always validates.
  */
 function exportAccount(live, schemaRef, file) {
     const skipped = [];
@@ -13905,7 +13932,7 @@ async function runCli(argv, io = processIo()) {
         .addHelpText('after', `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  applied, or nothing to apply\n  1  failure, an invalid file, or a refusal: destructive changes without --allow-destructive,\n     no --yes without a terminal, or a "no" at the prompt (nothing was sent)`)
         .action((file, options) => run('apply', options, (ctx) => applyCommand(ctx, file, options)));
     networkOptions(fileArgument(program.command('export')))
-        .description('Read the live account and write a desired-state file holding every writable setting (retention, truncation, features, subscriptions) and the account id. Never writes a secret.')
+        .description("Read the live account and write a desired-state file holding every setting a person manages (retention, truncation, features, each subscription's state and product offering component) and the account id. Never writes a secret, nor the timestamps LeadConduit keeps itself.")
         .option('-f, --force', 'overwrite the file when it exists')
         .option('--id <account-id>', "which account to export when the API key's user has several")
         .option('--schema <ref>', `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`)

@@ -26,9 +26,11 @@ export interface Export {
 }
 
 /**
- * A desired-state file holding every writable setting of the live account, with its id as a
- * guard. Only writable fields are picked, so no secret or read-only field can enter it; what the
- * schema would refuse is left out (and listed) so the file always validates.
+ * A desired-state file holding every setting of the live account a person manages, with its id
+ * as a guard: retention, truncation, features, and each subscription's state and product offering
+ * component. Only those fields are picked, so no secret, read-only field or timestamp LeadConduit
+ * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it;
+ * what the schema would refuse is left out (and listed) so the file always validates.
  */
 export function exportAccount(live: LiveAccount, schemaRef: string, file: string): Export {
   const skipped: Export['skipped'] = [];

@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
 
   networkOptions(fileArgument(program.command('export')))
     .description(
-      'Read the live account and write a desired-state file holding every writable setting (retention, truncation, features, subscriptions) and the account id. Never writes a secret.',
+      "Read the live account and write a desired-state file holding every setting a person manages (retention, truncation, features, each subscription's state and product offering component) and the account id. Never writes a secret, nor the timestamps LeadConduit keeps itself.",
     )
     .option('-f, --force', 'overwrite the file when it exists')
     .option('--id <account-id>', "which account to export when the API key's user has several")
