@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDesiredState } from '../src/desired-state.js';
+import { SCHEMA_URL } from '../src/schema-url.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
 import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from './support/sample-account.js';
 
@@ -361,7 +362,7 @@ describe('the built command line', () => {
       expect(parsed.ok).toBe(true);
       const account = sampleAccount();
       expect(JSON.parse(text)).toEqual({
-        $schema: './node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json',
+        $schema: SCHEMA_URL,
         id: SAMPLE_ACCOUNT_ID,
         data_retention_in_days: 365,
         data_truncated_at: '2023-11-07T05:31:56Z',

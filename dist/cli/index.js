@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(18);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(206);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 18:
+/***/ 206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1938,7 +1938,7 @@ const {
 } = commander;
 
 ;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"rE":"1.0.0","Jk":{"O":"git+https://github.com/OWNER/leadconduit-account-action.git"}}');
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
@@ -12336,6 +12336,26 @@ function networkReason(error) {
     return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
 }
 
+;// CONCATENATED MODULE: ./src/schema-url.ts
+
+/**
+ * Where a desired-state file's "$schema" points: the JSON Schema as released in this repository,
+ * at the tag of this major version (the tag a workflow's `uses: OWNER/REPO@v1` follows). One rule
+ * for export, the examples and the README; it resolves from any settings repository, with
+ * nothing installed. The repository is package.json's "repository" (the release workflow checks
+ * it names the repository being released).
+ */
+const SCHEMA_URL = schemaUrl(package_namespaceObject.Jk.O, package_namespaceObject.rE);
+/** "owner/name" of a GitHub repository URL ("git+https://github.com/owner/name.git"), or undefined. */
+function githubRepository(url) {
+    return /^(?:git\+)?https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url)?.[1];
+}
+function schemaUrl(repositoryUrl, version) {
+    // A test checks package.json's URL parses; were it not to, the URL shows it rather than guessing.
+    const repository = githubRepository(repositoryUrl) ?? 'package.json-repository-is-not-on-github';
+    return `https://raw.githubusercontent.com/${repository}/v${version.split('.')[0] ?? ''}/schema/leadconduit-account.schema.json`;
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
@@ -13327,17 +13347,6 @@ function detectFormatting(text) {
 
 
 
-
-/** Where the JSON Schema sits inside this package, once installed as a dev dependency. */
-const SCHEMA_IN_PACKAGE = 'node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json';
-/**
- * The "$schema" of an exported file: the schema in ./node_modules of the current directory,
- * written relative to the file (editors resolve "$schema" from the file's own folder).
- */
-function defaultSchemaRef(cwd, filePath) {
-    const path = (0,external_node_path_.relative)((0,external_node_path_.dirname)(filePath), (0,external_node_path_.resolve)(cwd, SCHEMA_IN_PACKAGE)).split(external_node_path_.sep).join('/');
-    return path.startsWith('.') ? path : `./${path}`;
-}
 /**
  * A desired-state file holding every setting of the live account a person manages, with its id
  * as a guard: retention, truncation, features, and each subscription's state and product offering
@@ -13573,6 +13582,7 @@ async function terminal_confirm(io, question) {
 
 
 
+
 const CLI_NAME = 'leadconduit-account';
 /** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
 const EXIT = { ok: 0, failed: 1, changes: 2 };
@@ -13697,7 +13707,7 @@ async function exportCommand(ctx, file, options) {
     const { account: live, via } = await withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => client(ctx, baseUrl, apiKey, deadline, options).readAccount(options.id)));
     ctx.result.account = { id: live.id, name: live.name ?? null };
     ctx.result.via = via;
-    const schemaRef = options.schema ?? keptSchema(existing) ?? defaultSchemaRef(ctx.io.cwd, path);
+    const schemaRef = options.schema ?? keptSchema(existing) ?? SCHEMA_URL;
     const exported = exportAccount(live, schemaRef, file);
     // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
     if (ctx.redactor.scrub(exported.text) !== exported.text) {
@@ -13935,7 +13945,7 @@ async function runCli(argv, io = processIo()) {
         .description("Read the live account and write a desired-state file holding every setting a person manages (retention, truncation, features, each subscription's state and product offering component) and the account id. Never writes a secret, nor the timestamps LeadConduit keeps itself.")
         .option('-f, --force', 'overwrite the file when it exists')
         .option('--id <account-id>', "which account to export when the API key's user has several")
-        .option('--schema <ref>', `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`)
+        .option('--schema <ref>', `the file's "$schema" (default: ${SCHEMA_URL}, the schema released with this version; on --force, the overwritten file's own)`)
         .addHelpText('after', `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`)
         .action((file, options) => run('export', options, (ctx) => exportCommand(ctx, file, options)));
     try {

@@ -9,7 +9,8 @@ import { buildAccountUpdate, managedSettings, planChanges, previousState, verify
 import { Redactor } from '../redact.js';
 import { countChanges } from '../report.js';
 import { Deadline } from '../retry.js';
-import { defaultSchemaRef, exportAccount } from './export.js';
+import { SCHEMA_URL } from '../schema-url.js';
+import { exportAccount } from './export.js';
 import { checkBaseUrl, readApiKey } from './settings.js';
 import { Output, confirm, renderTable, type Io } from './terminal.js';
 
@@ -170,7 +171,7 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   ctx.result.account = { id: live.id, name: live.name ?? null };
   ctx.result.via = via;
 
-  const schemaRef = options.schema ?? keptSchema(existing) ?? defaultSchemaRef(ctx.io.cwd, path);
+  const schemaRef = options.schema ?? keptSchema(existing) ?? SCHEMA_URL;
   const exported = exportAccount(live, schemaRef, file);
   // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
   if (ctx.redactor.scrub(exported.text) !== exported.text) {

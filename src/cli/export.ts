@@ -1,20 +1,7 @@
-import { dirname, relative, resolve, sep } from 'node:path';
 import { FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES, type LiveAccount } from '../account-schema.js';
 import { parseDesiredState } from '../desired-state.js';
 import { managedSettings } from '../plan.js';
 import { formatStateFile } from '../state-files.js';
-
-/** Where the JSON Schema sits inside this package, once installed as a dev dependency. */
-export const SCHEMA_IN_PACKAGE = 'node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json';
-
-/**
- * The "$schema" of an exported file: the schema in ./node_modules of the current directory,
- * written relative to the file (editors resolve "$schema" from the file's own folder).
- */
-export function defaultSchemaRef(cwd: string, filePath: string): string {
-  const path = relative(dirname(filePath), resolve(cwd, SCHEMA_IN_PACKAGE)).split(sep).join('/');
-  return path.startsWith('.') ? path : `./${path}`;
-}
 
 export interface Export {
   /** The desired-state file's text, ready to write. */

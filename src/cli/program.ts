@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { UserError, getErrorMessage } from '../errors.js';
 import { DEFAULT_BASE_URL, DEFAULT_FILE } from '../inputs.js';
 import { LeadConduitError } from '../leadconduit.js';
+import { SCHEMA_URL } from '../schema-url.js';
 import {
   CLI_NAME,
   Context,
@@ -17,7 +18,6 @@ import {
   type ExportOptions,
   type NetworkOptions,
 } from './commands.js';
-import { SCHEMA_IN_PACKAGE } from './export.js';
 import { API_KEY_VARIABLE } from './settings.js';
 import { painter, processIo, type Io } from './terminal.js';
 
@@ -99,10 +99,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     )
     .option('-f, --force', 'overwrite the file when it exists')
     .option('--id <account-id>', "which account to export when the API key's user has several")
-    .option(
-      '--schema <ref>',
-      `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`,
-    )
+    .option('--schema <ref>', `the file's "$schema" (default: ${SCHEMA_URL}, the schema released with this version; on --force, the overwritten file's own)`)
     .addHelpText(
       'after',
       `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`,
