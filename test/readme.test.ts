@@ -50,3 +50,15 @@ describe('workflows in the README use this repository at its major tag', () => {
     expect(new Set(uses)).toEqual(new Set([`${REPOSITORY}@v${MAJOR}`]));
   });
 });
+
+describe('no placeholder is left once package.json names the real repository', () => {
+  it('every "OWNER/" in the docs and examples is package.json\'s repository (replace them together)', () => {
+    const placeholder = REPOSITORY?.startsWith('OWNER/') === true;
+    for (const file of ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'SECURITY.md', 'examples/leadconduit-account.json']) {
+      const text = read(file);
+      const owners = [...text.matchAll(/\bOWNER\/([\w.-]+)/g)].map((m) => m[0]);
+      if (placeholder) for (const owner of owners) expect(owner, file).toBe(REPOSITORY);
+      else expect(owners, `${file} still has the OWNER placeholder`).toEqual([]);
+    }
+  });
+});
