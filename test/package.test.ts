@@ -2,7 +2,7 @@
  * The command line as a user gets it: `npm pack`, the tarball installed into an empty folder with
  * every registry out of reach, and the installed `leadconduit-account` run there, including every
  * command line of README.md, as the README writes it (those that need LeadConduit against the
- * loopback fake, with --base-url added).
+ * loopback fake, with --base-url added; the development ones in the clone).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -127,10 +127,10 @@ function readmeCommandLines(): string[] {
 
 const CLI_LINE = new RegExp(`^npx --no -- ${BIN}(?: (.*))?$`);
 const OFFLINE = new Set(['validate', '--help', 'help', '--version']);
-/** Lines the test does not run, and why. */
-const NOT_RUN: Record<string, string> = {
-  'npm ci && npm run demo': "the development loop of this repository, run by CI itself (npm test's own command)",
-  'npm ci && npm test': "the development loop of this repository, run by CI itself (npm test's own command)",
+/** The development commands run in the clone, without their `npm ci` (which would replace node_modules under this very run). */
+const IN_CLONE: Record<string, { run?: string; expect?: RegExp; why?: string }> = {
+  'npm ci && npm run demo': { run: 'npm run demo', expect: /what reached the fake LeadConduit[\s\S]*PUT \/account/ },
+  'npm ci && npm test': { why: 'this test suite itself' },
 };
 
 describe("README.md's command lines", () => {
@@ -144,11 +144,19 @@ describe("README.md's command lines", () => {
     }
   });
 
-  it('run as written in the installed package: offline ones with no key and no request, the others against LeadConduit (the fake)', async () => {
+  it('run as written: the command line in the installed package (offline ones with no key and no request, the others against the fake LeadConduit), the demo in the clone', async () => {
     const lines = readmeCommandLines();
     const ran: string[] = [];
     for (const line of lines) {
-      if (NOT_RUN[line]) continue;
+      const clone = IN_CLONE[line];
+      if (clone) {
+        if (clone.run === undefined) continue;
+        const run = await sh(clone.run, ROOT);
+        expect(run.status, `${clone.run}\n${run.stderr}`).toBe(0);
+        expect(run.stdout).toMatch(clone.expect ?? /./);
+        ran.push(clone.run);
+        continue;
+      }
       if (line === 'export LEADCONDUIT_API_KEY=...') continue; // the environment below holds it
       if (line.startsWith('npm install ')) {
         // Done above from the packed tarball, as GitHub serves the tagged commit's files.
@@ -168,7 +176,7 @@ describe("README.md's command lines", () => {
       ran.push(command);
     }
     // The quick tour: export writes the file, validate accepts it, plan and apply find nothing to do.
-    expect(ran).toEqual(['export', 'validate', 'plan', 'apply']);
+    expect(ran).toEqual(['export', 'validate', 'plan', 'apply', 'npm run demo']);
     expect(lc.count('PUT /account')).toBe(0);
   });
 
