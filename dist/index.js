@@ -30264,7 +30264,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4747);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(842);
 
 // The entry point only starts the run; run() reports every failure itself.
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30274,7 +30274,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4747:
+/***/ 842:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33403,43 +33403,72 @@ const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
  * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
  */
 function checkBaseUrl(raw, name, keyGoes) {
+    // Messages quote what was given, but never a user name or password in it.
+    const shown = displayUrl(raw);
     let url;
     try {
         url = new URL(raw);
     }
     catch {
         const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-        return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${raw}".` };
+        return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${shown}".` };
     }
     const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-    if (url.username || url.password)
+    const credentials = credentialsIn(raw);
+    if (url.username || url.password || credentials.users.length + credentials.passwords.length > 0) {
         return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
+    }
     if (url.search || url.hash)
-        return result(`${name} must not have a query or fragment ("${raw}").`);
+        return result(`${name} must not have a query or fragment ("${shown}").`);
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+        return result(`${name} must use https:// (got "${shown}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return result(`${name} must be an https:// URL, not "${raw}".`);
+        return result(`${name} must be an https:// URL, not "${shown}".`);
     return result();
 }
-/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
+/**
+ * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
+ * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
+ */
+const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+/**
+ * A URL's user names and passwords, however malformed the rest: they must be masked before any
+ * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
+ */
 function credentialsIn(rawUrl) {
-    const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
-    if (!match?.[1])
-        return [];
-    return match[1].split(':').map((part) => {
-        try {
-            return decodeURIComponent(part);
-        }
-        catch {
-            return part;
-        }
-    });
+    const users = new Set();
+    const passwords = new Set();
+    const userinfo = USERINFO.exec(rawUrl)?.[2];
+    if (userinfo) {
+        const [user = '', ...password] = userinfo.split(':');
+        users.add(decode(user));
+        if (password.length > 0)
+            passwords.add(decode(password.join(':')));
+    }
+    try {
+        const url = new URL(rawUrl);
+        users.add(decode(url.username));
+        passwords.add(decode(url.password));
+    }
+    catch {
+        // not a URL at all: what the pattern found is all there is
+    }
+    users.delete('');
+    passwords.delete('');
+    return { users: [...users], passwords: [...passwords] };
+}
+function decode(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        return part;
+    }
 }
 /** The URL as it may be shown: without user name or password. */
 function displayUrl(rawUrl) {
-    return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
+    return rawUrl.replace(USERINFO, '$1');
 }
 function isLoopback(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -33619,7 +33648,11 @@ function readInput(env, name) {
  * invalid, so that no later line (an input error quoting base-url included) can print them.
  */
 function inputSecrets(env) {
-    return [readInput(env, 'api-key'), readInput(env, 'github-token'), ...credentialsIn(readInput(env, 'base-url'))];
+    const { users, passwords } = credentialsIn(readInput(env, 'base-url'));
+    return [
+        ...[readInput(env, 'api-key'), readInput(env, 'github-token'), ...passwords].map((value) => ({ value, kind: 'input' })),
+        ...users.map((value) => ({ value, kind: 'field' })),
+    ];
 }
 /** What a summary can say of the run before the inputs are validated (a failed validation included). */
 function describeInputs(env) {
@@ -41569,7 +41602,7 @@ const _decode = (_Err) => {
     };
     return fn;
 };
-const decode = /* @__PURE__*/ _decode($ZodRealError);
+const parse_decode = /* @__PURE__*/ _decode($ZodRealError);
 const _encodeAsync = (_Err) => {
     const parseAsync = _parseAsync(_Err);
     const fn = async (schema, value, _ctx, _params) => {
@@ -41675,7 +41708,7 @@ const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 
 // Codec functions
 const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
-const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
+const classic_parse_decode = /* @__PURE__ */ _decode(ZodRealError);
 const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
 const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
 const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -41846,7 +41879,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return parse_encode(this, data, params, { callee: _encode });
     },
     decode: function _decode(data, params) {
-        return parse_decode(this, data, params, { callee: _decode });
+        return classic_parse_decode(this, data, params, { callee: _decode });
     },
     encodeAsync: async function _encodeAsync(data, params) {
         return await parse_encodeAsync(this, data, params, { callee: _encodeAsync });
@@ -43251,8 +43284,17 @@ const FEATURE_NAMES = [
     'leadconduit_trustedform_decisions',
 ];
 const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'];
-/** Subscription fields PUT /account accepts. */
-const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component', 'created_at', 'updated_at', 'active_at', 'inactive_at'];
+/** Subscription fields a person manages: what the file may set and the PUT sends. */
+const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component'];
+/**
+ * Subscription timestamps LeadConduit keeps itself. The API reference lists them in the PUT body
+ * without describing them; LeadConduit stamps them whatever a request says: created_at when the
+ * subscription is created, updated_at on every change of it, active_at/inactive_at when its state
+ * changes. None is a person's choice (the state is), so the file may not set them, export leaves
+ * them out and the PUT never sends them: a file holding updated_at would differ after every change
+ * and fail the read-after-write check once the account had already changed.
+ */
+const SUBSCRIPTION_TIMESTAMP_FIELDS = ['created_at', 'updated_at', 'active_at', 'inactive_at'];
 /** Fields of a subscription the API returns but does not let you set. */
 const SUBSCRIPTION_READ_ONLY_FIELDS = ['id', 'product_offering_id'];
 /** The top-level fields PUT /account accepts, in the order we send and show them. */
@@ -43282,11 +43324,9 @@ const READ_ONLY_FIELDS = [
 /** Account fields that are credentials: never shown, logged or written anywhere. */
 const SECRET_FIELDS = ['api_key', 'keen_read_api_key', 'keen_write_api_key'];
 const ACCOUNT_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
-/** Paths (after the subscription name) whose values are date-times and compare as instants. */
+/** Paths of the file whose values are date-times and compare as instants. */
 function isDateTimePath(path) {
-    if (path.length === 1)
-        return path[0] === 'data_truncated_at';
-    return path.length === 3 && path[0] === 'subscriptions' && ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '');
+    return path.length === 1 && path[0] === 'data_truncated_at';
 }
 const dateTime = (title, description) => iso_datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
 const subscriptionSchema = strictObject({
@@ -43298,10 +43338,6 @@ const subscriptionSchema = strictObject({
         .min(1)
         .max(64)
         .meta({ title: 'Product offering component', description: 'Which component of the product offering this subscription is for.', examples: ['partner'] }),
-    created_at: dateTime('Created at', 'When the subscription was created (ISO 8601 date-time with a time zone).'),
-    updated_at: dateTime('Updated at', 'When the subscription was last updated (ISO 8601 date-time with a time zone).'),
-    active_at: dateTime('Active at', 'When the subscription became, or becomes, active (ISO 8601 date-time with a time zone).'),
-    inactive_at: dateTime('Inactive at', 'When the subscription became, or becomes, inactive (ISO 8601 date-time with a time zone).'),
 })
     .partial();
 const featureDescriptions = {
@@ -43317,10 +43353,11 @@ const featureDescriptions = {
 const featuresSchema = strictObject(Object.fromEntries(FEATURE_NAMES.map((name) => [name, schemas_boolean().meta({ title: name, description: featureDescriptions[name] })])))
     .partial()
     .meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' });
+const SUBSCRIPTION_DESCRIPTION = (name) => `The ${name} subscription. Only the fields listed are managed. Its timestamps (created_at, updated_at, active_at, inactive_at) are set by LeadConduit and cannot be managed.`;
 const subscriptionsSchema = strictObject({
-    base: subscriptionSchema.meta({ title: 'Base subscription', description: 'The base subscription. Only the fields listed are managed.' }),
-    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: 'The pro subscription. Only the fields listed are managed.' }),
-    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: 'The partner subscription. Only the fields listed are managed.' }),
+    base: subscriptionSchema.meta({ title: 'Base subscription', description: SUBSCRIPTION_DESCRIPTION('base') }),
+    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: SUBSCRIPTION_DESCRIPTION('pro') }),
+    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: SUBSCRIPTION_DESCRIPTION('partner') }),
 })
     .partial()
     .meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' });
@@ -43378,6 +43415,179 @@ const userSchema = looseObject({
     accounts: array(unknown()),
 });
 
+;// CONCATENATED MODULE: ./src/wording.ts
+/** "1 change", "3 changes": one counting style for every message, summary and comment. */
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** "512 KB", "1.5 MB": sizes as a person reads them. */
+function formatBytes(bytes) {
+    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+;// CONCATENATED MODULE: ./src/capped-body.ts
+/**
+ * Answers are read up to a cap, far above anything real, and no further: a hostile or broken
+ * server streaming gigabytes must end in a clear message, not in a runner out of memory.
+ */
+
+/** A LeadConduit account is a few KB; this is a thousand times that. */
+const MAX_LEADCONDUIT_ANSWER_BYTES = 8 * 1024 * 1024;
+/** A page of 100 comments at GitHub's largest (65,536 characters each) stays under this. */
+const MAX_GITHUB_ANSWER_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+class AnswerTooLargeError extends Error {
+    name = 'AnswerTooLargeError';
+    limitBytes;
+    constructor(limitBytes) {
+        super(`the answer was larger than ${formatBytes(limitBytes)}; it was not read further`);
+        this.limitBytes = limitBytes;
+    }
+}
+/** The body as text, or AnswerTooLargeError as soon as it passes `limit` bytes (the rest is never read). */
+async function readCapped(response, limit) {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new AnswerTooLargeError(limit);
+    }
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = (await reader.read());
+        if (done || value === undefined)
+            break;
+        size += value.byteLength;
+        if (size > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new AnswerTooLargeError(limit);
+        }
+        chunks.push(value);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+}
+/**
+ * The same response with a body that errors once it passes `limit` bytes, for a client that
+ * reads bodies itself (octokit); `onTooLarge` hears of it even where that client swallows the error.
+ */
+function cappedResponse(response, limit, onTooLarge) {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+        const error = new AnswerTooLargeError(limit);
+        onTooLarge(error);
+        void response.body?.cancel().catch(() => undefined);
+        throw error;
+    }
+    if (!response.body)
+        return response;
+    let size = 0;
+    const counted = response.body.pipeThrough(new TransformStream({
+        transform(chunk, controller) {
+            size += chunk.byteLength;
+            if (size > limit) {
+                const error = new AnswerTooLargeError(limit);
+                onTooLarge(error);
+                controller.error(error);
+                return;
+            }
+            controller.enqueue(chunk);
+        },
+    }));
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+;// CONCATENATED MODULE: ./src/redact.ts
+const MASK = '***';
+/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
+const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
+const MIN_INPUT = 3;
+const MIN_FIELD = 8;
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
+/**
+ * Holds every secret seen during the run. Each one is registered with the runner (so its log
+ * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
+ * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
+ * cut or escaped: a cut or escaped secret no longer matches.
+ */
+class Redactor {
+    #secrets = new Set();
+    #register;
+    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
+    constructor(register) {
+        this.#register = register;
+    }
+    add(secret, kind = 'input') {
+        if (typeof secret !== 'string')
+            return;
+        const value = secret.trim();
+        if (value === '')
+            return;
+        // The Basic credential made from it is long and distinctive whatever the key's length.
+        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
+        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
+            return;
+        this.#remember(value);
+        // The same secret as it would appear inside a JSON string or a URL.
+        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
+            this.#secrets.add(variant);
+    }
+    #remember(value) {
+        if (this.#secrets.has(value))
+            return;
+        this.#secrets.add(value);
+        this.#register(value);
+    }
+    scrub(text) {
+        if (this.#secrets.size === 0 || text.length === 0)
+            return text;
+        let result = text;
+        // Longest first, so a secret that contains another is replaced whole.
+        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(MASK);
+        }
+        return result;
+    }
+    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
+    scrubDeep(value) {
+        if (typeof value === 'string')
+            return this.scrub(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.scrubDeep(item));
+        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
+        }
+        return value;
+    }
+    /**
+     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
+     * registered and masked by field, before anything reads the text.
+     */
+    maskSecretFields(text) {
+        let json;
+        try {
+            json = JSON.parse(text);
+        }
+        catch {
+            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
+        }
+        const walk = (value) => {
+            if (Array.isArray(value))
+                return value.map(walk);
+            if (typeof value !== 'object' || value === null)
+                return value;
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
+                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
+                    return [key, walk(child)];
+                this.add(String(child), 'field');
+                return [key, MASK];
+            }));
+        };
+        return this.scrub(JSON.stringify(walk(json)));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/retry-after.ts
 /** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
 function parseRetryAfter(value, now = Date.now()) {
@@ -43415,6 +43625,8 @@ function parseHttpDate(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/leadconduit.ts
+
+
 
 
 
@@ -43510,9 +43722,11 @@ function createLeadConduitClient(options) {
         }
         let text;
         try {
-            text = await response.text();
+            text = await readCapped(response, MAX_LEADCONDUIT_ANSWER_BYTES);
         }
         catch (error) {
+            if (error instanceof AnswerTooLargeError)
+                throw new AttemptError('too-large', error.message, response.status);
             throw failed(error, true);
         }
         finally {
@@ -43520,16 +43734,18 @@ function createLeadConduitClient(options) {
         }
         options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
         if (response.status >= 300 && response.status < 400) {
-            throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
+            throw new AttemptError('redirect', redactor.scrub(response.headers.get('location') ?? 'an unnamed location'), response.status);
         }
+        // Whatever is quoted from an answer that is not an account is scrubbed first, on the raw text
+        // (credential fields by name), and only then cut.
         if (!response.ok) {
-            throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+            throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
         }
         try {
             return JSON.parse(text);
         }
         catch {
-            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`, response.status);
+            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(redactor.maskSecretFields(text), response.headers.get('content-type'))})`, response.status);
         }
     }
     async function call(method, path, body) {
@@ -43599,8 +43815,8 @@ function registerSecrets(value, redactor) {
         return;
     }
     for (const [key, child] of Object.entries(value)) {
-        if (SECRET_FIELDS.includes(key))
-            redactor.add(child);
+        if (SECRET_FIELDS.includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string'))
+            redactor.add(child, 'field');
         else if (typeof child === 'object')
             registerSecrets(child, redactor);
     }
@@ -43653,6 +43869,8 @@ function toLeadConduitError(error, label, method, baseUrl, redactor) {
             return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
         case 'redirect':
             return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
+        case 'too-large':
+            return new LeadConduitError(`LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that base-url (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`, label, error.status);
         case 'bad-body':
             return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
         case 'http': {
@@ -44222,9 +44440,17 @@ function destructiveWarning(path, before, after) {
     return undefined;
 }
 /**
- * The body of the one PUT /account: only the top-level fields with a change. A nested object is
- * sent whole (the live object's writable fields overlaid with the file's), so the result is the
- * same whether the server merges or replaces nested objects, and unmanaged settings keep their values.
+ * The body of the one PUT /account: only the top-level fields with a change.
+ *
+ * The reference does not say whether LeadConduit merges a nested object into the old one or
+ * replaces it, so a changed nested object is sent whole, right under either:
+ * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
+ * - `subscriptions`: every subscription the account has, each with only its person-managed fields
+ *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
+ *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
+ *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
+ *   Timestamps are never sent: the file cannot set them, and LeadConduit stamps them itself
+ *   whatever a request says (see SUBSCRIPTION_TIMESTAMP_FIELDS).
  */
 function buildAccountUpdate(desired, live, changes) {
     const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -44263,6 +44489,7 @@ function overlaySubscriptions(live, desired) {
     const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
     for (const name of names) {
         const current = live.subscriptions?.[name] ?? undefined;
+        // Person-managed fields only: never a timestamp, never a read-only id.
         const writable = {};
         for (const field of SUBSCRIPTION_FIELDS) {
             const value = current?.[field];
@@ -44322,12 +44549,6 @@ function previousState(desired, live) {
         target[path[path.length - 1] ?? ''] = value;
     }
     return result;
-}
-
-;// CONCATENATED MODULE: ./src/wording.ts
-/** "1 change", "3 changes": one counting style for every message, summary and comment. */
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -45072,6 +45293,7 @@ class JsonSource {
 
 
 
+
 /** A desired-state file holds a handful of settings; anything this large is a mistake. */
 const MAX_FILE_BYTES = 1024 * 1024;
 const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
@@ -45247,6 +45469,8 @@ function unknownKeyMessage(objectPath, key) {
     if (objectPath[0] === 'features') {
         return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
     }
+    if (SUBSCRIPTION_TIMESTAMP_FIELDS.includes(key))
+        return timestampMessage(depth === 1 ? `subscriptions.${key}` : full, key);
     if (depth === 1) {
         if (SUBSCRIPTION_FIELDS.includes(key) || SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
             return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
@@ -45257,6 +45481,16 @@ function unknownKeyMessage(objectPath, key) {
         return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
     }
     return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
+}
+/** A subscription timestamp in the file: LeadConduit sets it, so the file cannot hold it. */
+function timestampMessage(full, key) {
+    const set = (when, after = '') => `"${full}" is set by LeadConduit ${when}, so it cannot be managed: remove it from the file${after}.`;
+    if (key === 'created_at')
+        return set('when the subscription is created');
+    if (key === 'updated_at') {
+        return set('on every change of the subscription', ' (a value there would differ after the next change, and fail the check that follows every apply)');
+    }
+    return set("when the subscription's state changes", ' and manage "state" instead');
 }
 function suggest(key, candidates, label) {
     const lower = key.toLowerCase().replace(/[-\s]/g, '_');
@@ -45338,9 +45572,6 @@ function describeValue(value) {
     if (value === undefined)
         return 'nothing';
     return JSON.stringify(value) ?? typeof value;
-}
-function formatBytes(bytes) {
-    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 ;// CONCATENATED MODULE: ./src/steps.ts
@@ -45902,48 +46133,6 @@ async function validateMode(run) {
     return { outcome: 'validated', changes: [], notes: [] };
 }
 
-;// CONCATENATED MODULE: ./src/redact.ts
-const MASK = '***';
-/**
- * Holds every secret seen during the run. Each one is registered with the runner (so its log
- * masks it) and scrubbed from every text this action writes itself: the summary file, the
- * outputs file, PR comments and error messages are not masked by the runner.
- */
-class Redactor {
-    #secrets = new Set();
-    #register;
-    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
-    constructor(register) {
-        this.#register = register;
-    }
-    add(secret) {
-        if (typeof secret !== 'string')
-            return;
-        const value = secret.trim();
-        // Very short values would scrub ordinary words; no real key is this short.
-        if (value.length < 4 || this.#secrets.has(value))
-            return;
-        this.#secrets.add(value);
-        this.#register(value);
-        // The same secret as it would appear inside a JSON string, a URL or Basic auth.
-        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
-            if (variant !== value)
-                this.#secrets.add(variant);
-        }
-        this.#secrets.add(Buffer.from(`API:${value}`).toString('base64'));
-    }
-    scrub(text) {
-        if (this.#secrets.size === 0 || text.length === 0)
-            return text;
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
-        }
-        return result;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -45968,8 +46157,8 @@ const main_MODES = { validate: validateMode, plan: planMode, check: checkMode, a
 async function run(tuning = {}) {
     const redactor = new Redactor(core_setSecret);
     // Masked before anything else runs, so no later line can print them.
-    for (const secret of inputSecrets(process.env))
-        redactor.add(secret);
+    for (const { value, kind } of inputSecrets(process.env))
+        redactor.add(value, kind);
     const log = new Log(redactor);
     const context = readRunContext(process.env);
     let report = { mode: 'plan', ...describeInputs(process.env) };

@@ -14,8 +14,18 @@ export const FEATURE_NAMES = [
 
 export const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'] as const;
 
-/** Subscription fields PUT /account accepts. */
-export const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component', 'created_at', 'updated_at', 'active_at', 'inactive_at'] as const;
+/** Subscription fields a person manages: what the file may set and the PUT sends. */
+export const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component'] as const;
+
+/**
+ * Subscription timestamps LeadConduit keeps itself. The API reference lists them in the PUT body
+ * without describing them; LeadConduit stamps them whatever a request says: created_at when the
+ * subscription is created, updated_at on every change of it, active_at/inactive_at when its state
+ * changes. None is a person's choice (the state is), so the file may not set them, export leaves
+ * them out and the PUT never sends them: a file holding updated_at would differ after every change
+ * and fail the read-after-write check once the account had already changed.
+ */
+export const SUBSCRIPTION_TIMESTAMP_FIELDS = ['created_at', 'updated_at', 'active_at', 'inactive_at'] as const;
 
 /** Fields of a subscription the API returns but does not let you set. */
 export const SUBSCRIPTION_READ_ONLY_FIELDS = ['id', 'product_offering_id'] as const;
@@ -51,10 +61,9 @@ export const SECRET_FIELDS = ['api_key', 'keen_read_api_key', 'keen_write_api_ke
 
 export const ACCOUNT_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
 
-/** Paths (after the subscription name) whose values are date-times and compare as instants. */
+/** Paths of the file whose values are date-times and compare as instants. */
 export function isDateTimePath(path: readonly string[]): boolean {
-  if (path.length === 1) return path[0] === 'data_truncated_at';
-  return path.length === 3 && path[0] === 'subscriptions' && ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '');
+  return path.length === 1 && path[0] === 'data_truncated_at';
 }
 
 const dateTime = (title: string, description: string) => z.iso.datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
@@ -71,10 +80,6 @@ const subscriptionSchema = z
       .min(1)
       .max(64)
       .meta({ title: 'Product offering component', description: 'Which component of the product offering this subscription is for.', examples: ['partner'] }),
-    created_at: dateTime('Created at', 'When the subscription was created (ISO 8601 date-time with a time zone).'),
-    updated_at: dateTime('Updated at', 'When the subscription was last updated (ISO 8601 date-time with a time zone).'),
-    active_at: dateTime('Active at', 'When the subscription became, or becomes, active (ISO 8601 date-time with a time zone).'),
-    inactive_at: dateTime('Inactive at', 'When the subscription became, or becomes, inactive (ISO 8601 date-time with a time zone).'),
   })
   .partial();
 
@@ -99,11 +104,14 @@ const featuresSchema = z
   .partial()
   .meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' });
 
+const SUBSCRIPTION_DESCRIPTION = (name: string) =>
+  `The ${name} subscription. Only the fields listed are managed. Its timestamps (created_at, updated_at, active_at, inactive_at) are set by LeadConduit and cannot be managed.`;
+
 const subscriptionsSchema = z
   .strictObject({
-    base: subscriptionSchema.meta({ title: 'Base subscription', description: 'The base subscription. Only the fields listed are managed.' }),
-    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: 'The pro subscription. Only the fields listed are managed.' }),
-    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: 'The partner subscription. Only the fields listed are managed.' }),
+    base: subscriptionSchema.meta({ title: 'Base subscription', description: SUBSCRIPTION_DESCRIPTION('base') }),
+    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: SUBSCRIPTION_DESCRIPTION('pro') }),
+    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: SUBSCRIPTION_DESCRIPTION('partner') }),
   })
   .partial()
   .meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' });

@@ -17,7 +17,8 @@ export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url:
     return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${shown}".` };
   }
   const result = (problem?: string) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-  if (url.username || url.password || credentialsIn(raw).length > 0) {
+  const credentials = credentialsIn(raw);
+  if (url.username || url.password || credentials.users.length + credentials.passwords.length > 0) {
     return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
   }
   if (url.search || url.hash) return result(`${name} must not have a query or fragment ("${shown}").`);
@@ -34,20 +35,29 @@ export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url:
  */
 const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
 
-/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
-export function credentialsIn(rawUrl: string): string[] {
-  const found = new Set<string>();
+/**
+ * A URL's user names and passwords, however malformed the rest: they must be masked before any
+ * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
+ */
+export function credentialsIn(rawUrl: string): { users: string[]; passwords: string[] } {
+  const users = new Set<string>();
+  const passwords = new Set<string>();
   const userinfo = USERINFO.exec(rawUrl)?.[2];
-  if (userinfo) for (const part of userinfo.split(':')) found.add(decode(part));
+  if (userinfo) {
+    const [user = '', ...password] = userinfo.split(':');
+    users.add(decode(user));
+    if (password.length > 0) passwords.add(decode(password.join(':')));
+  }
   try {
     const url = new URL(rawUrl);
-    if (url.username) found.add(decode(url.username));
-    if (url.password) found.add(decode(url.password));
+    users.add(decode(url.username));
+    passwords.add(decode(url.password));
   } catch {
     // not a URL at all: what the pattern found is all there is
   }
-  found.delete('');
-  return [...found];
+  users.delete('');
+  passwords.delete('');
+  return { users: [...users], passwords: [...passwords] };
 }
 
 function decode(part: string): string {

@@ -7,6 +7,7 @@ import {
   SUBSCRIPTION_FIELDS,
   SUBSCRIPTION_NAMES,
   SUBSCRIPTION_READ_ONLY_FIELDS,
+  SUBSCRIPTION_TIMESTAMP_FIELDS,
   desiredStateSchema,
   isDateTimePath,
   type DesiredState,
@@ -222,6 +223,7 @@ function unknownKeyMessage(objectPath: readonly string[], key: string): string {
   if (objectPath[0] === 'features') {
     return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
   }
+  if ((SUBSCRIPTION_TIMESTAMP_FIELDS as readonly string[]).includes(key)) return timestampMessage(depth === 1 ? `subscriptions.${key}` : full, key);
   if (depth === 1) {
     if ((SUBSCRIPTION_FIELDS as readonly string[]).includes(key) || (SUBSCRIPTION_READ_ONLY_FIELDS as readonly string[]).includes(key)) {
       return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
@@ -232,6 +234,16 @@ function unknownKeyMessage(objectPath: readonly string[], key: string): string {
     return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
   }
   return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
+}
+
+/** A subscription timestamp in the file: LeadConduit sets it, so the file cannot hold it. */
+function timestampMessage(full: string, key: string): string {
+  const set = (when: string, after = '') => `"${full}" is set by LeadConduit ${when}, so it cannot be managed: remove it from the file${after}.`;
+  if (key === 'created_at') return set('when the subscription is created');
+  if (key === 'updated_at') {
+    return set('on every change of the subscription', ' (a value there would differ after the next change, and fail the check that follows every apply)');
+  }
+  return set("when the subscription's state changes", ' and manage "state" instead');
 }
 
 function suggest(key: string, candidates: readonly string[], label: string): string {

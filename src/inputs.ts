@@ -2,6 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import { DEFAULT_BASE_URL, checkBaseUrl, credentialsIn, displayUrl } from './base-url.js';
 import { InputError } from './errors.js';
 import type { RunContext } from './github-context.js';
+import type { SecretKind } from './redact.js';
 import { isInside } from './workspace.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
@@ -52,8 +53,12 @@ export function readInput(env: NodeJS.ProcessEnv, name: string): string {
  * The secrets among the inputs: masked before anything else runs, even when other inputs are
  * invalid, so that no later line (an input error quoting base-url included) can print them.
  */
-export function inputSecrets(env: NodeJS.ProcessEnv): string[] {
-  return [readInput(env, 'api-key'), readInput(env, 'github-token'), ...credentialsIn(readInput(env, 'base-url'))];
+export function inputSecrets(env: NodeJS.ProcessEnv): Array<{ value: string; kind: SecretKind }> {
+  const { users, passwords } = credentialsIn(readInput(env, 'base-url'));
+  return [
+    ...[readInput(env, 'api-key'), readInput(env, 'github-token'), ...passwords].map((value) => ({ value, kind: 'input' as const })),
+    ...users.map((value) => ({ value, kind: 'field' as const })),
+  ];
 }
 
 /** What a summary can say of the run before the inputs are validated (a failed validation included). */

@@ -23,7 +23,7 @@ const MODES: Record<Mode, (run: Run) => Promise<ModeResult>> = { validate: valid
 export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
   const redactor = new Redactor(core.setSecret);
   // Masked before anything else runs, so no later line can print them.
-  for (const secret of inputSecrets(process.env)) redactor.add(secret);
+  for (const { value, kind } of inputSecrets(process.env)) redactor.add(value, kind);
   const log = new Log(redactor);
   const context = readRunContext(process.env);
   let report = { mode: 'plan' as Mode, ...describeInputs(process.env) };

@@ -92,9 +92,17 @@ function destructiveWarning(path: readonly string[], before: Json, after: Json):
 }
 
 /**
- * The body of the one PUT /account: only the top-level fields with a change. A nested object is
- * sent whole (the live object's writable fields overlaid with the file's), so the result is the
- * same whether the server merges or replaces nested objects, and unmanaged settings keep their values.
+ * The body of the one PUT /account: only the top-level fields with a change.
+ *
+ * The reference does not say whether LeadConduit merges a nested object into the old one or
+ * replaces it, so a changed nested object is sent whole, right under either:
+ * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
+ * - `subscriptions`: every subscription the account has, each with only its person-managed fields
+ *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
+ *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
+ *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
+ *   Timestamps are never sent: the file cannot set them, and LeadConduit stamps them itself
+ *   whatever a request says (see SUBSCRIPTION_TIMESTAMP_FIELDS).
  */
 export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, changes: readonly Change[]): AccountUpdate {
   const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -130,6 +138,7 @@ function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredSta
   const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
   for (const name of names) {
     const current = live.subscriptions?.[name] ?? undefined;
+    // Person-managed fields only: never a timestamp, never a read-only id.
     const writable: Record<string, string> = {};
     for (const field of SUBSCRIPTION_FIELDS) {
       const value = current?.[field];

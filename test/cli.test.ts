@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDesiredState } from '../src/desired-state.js';
+import { SCHEMA_URL } from '../src/schema-url.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
 import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from './support/sample-account.js';
 
@@ -351,39 +352,27 @@ describe('the built command line', () => {
   });
 
   describe('export', () => {
-    it('writes every writable setting; plan then reports no changes', async () => {
+    it('writes every setting a person manages (no timestamps LeadConduit keeps); plan then reports no changes', async () => {
       const run = await cli(withFake('export'));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`✓ Wrote ${FILE}: 21 settings of account Acme, Inc. (${SAMPLE_ACCOUNT_ID}), read with GET /account.`);
+      expect(run.stdout).toContain(`✓ Wrote ${FILE}: 14 settings of account Acme, Inc. (${SAMPLE_ACCOUNT_ID}), read with GET /account.`);
       const text = await readFile(join(dir, FILE), 'utf8');
       const parsed = parseDesiredState(Buffer.from(text), FILE);
       expect(parsed.ok).toBe(true);
       const account = sampleAccount();
       expect(JSON.parse(text)).toEqual({
-        $schema: './node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json',
+        $schema: SCHEMA_URL,
         id: SAMPLE_ACCOUNT_ID,
         data_retention_in_days: 365,
         data_truncated_at: '2023-11-07T05:31:56Z',
         features: account.features,
         subscriptions: {
-          base: {
-            state: 'active',
-            product_offering_component: 'base',
-            created_at: '2021-01-04T15:00:00Z',
-            updated_at: '2023-06-01T10:30:00Z',
-            active_at: '2021-01-04T15:00:00Z',
-          },
-          pro: {
-            state: 'inactive',
-            product_offering_component: 'pro',
-            created_at: '2022-03-10T09:00:00Z',
-            updated_at: '2023-02-20T18:45:00Z',
-            active_at: '2022-03-10T09:00:00Z',
-            inactive_at: '2023-02-20T18:45:00Z',
-          },
+          base: { state: 'active', product_offering_component: 'base' },
+          pro: { state: 'inactive', product_offering_component: 'pro' },
         },
       });
+      expect(text).not.toMatch(/created_at|updated_at|active_at|inactive_at/);
       expectNoSecrets(text, run.stdout, run.stderr);
       for (const field of ['api_key', 'keen_read_api_key', 'keen_write_api_key', 'sso_id', 'name']) expect(text).not.toContain(`"${field}"`);
 
@@ -391,6 +380,31 @@ describe('the built command line', () => {
       expect(plan.code).toBe(0);
       expect(plan.stdout).toContain('No changes');
       expect(routes()).toEqual(['GET /account', 'GET /account']);
+    });
+
+    it('export, change a subscription state, apply: LeadConduit stamps the change, the check after the PUT passes, plan finds nothing', async () => {
+      await lc.close();
+      const NOW = '2030-05-06T07:08:09.000Z';
+      lc = await startFakeLeadConduit({ now: () => new Date(NOW) });
+      expect((await cli(withFake('export'))).code).toBe(0);
+      const exported = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as { subscriptions: Record<string, { state: string }> };
+      exported.subscriptions.pro!.state = 'active';
+      await writeState(exported);
+
+      const apply = await cli(withFake('apply', '--yes'));
+      expect(apply.stderr).toBe('');
+      expect(apply.code).toBe(0);
+      expect(apply.stdout).toContain(`✓ Applied 1 change; the account now matches ${FILE}.`);
+      const sent = lc.requests.find((r) => r.method === 'PUT')?.json;
+      expect(sent).toEqual({
+        subscriptions: { base: { state: 'active', product_offering_component: 'base' }, pro: { state: 'active', product_offering_component: 'pro' } },
+      });
+      expect(lc.account.subscriptions.pro).toMatchObject({ state: 'active', updated_at: NOW, active_at: NOW });
+      expect(lc.account.subscriptions.base).toEqual(sampleAccount().subscriptions.base);
+
+      const plan = await cli(withFake('plan'));
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toContain('No changes');
     });
 
     it('refuses to overwrite without --force, before any request', async () => {
@@ -414,7 +428,7 @@ describe('the built command line', () => {
       const account = sampleAccount();
       account.features.brand_new_feature = true;
       account.subscriptions.enterprise = { ...account.subscriptions.pro!, product_offering_component: 'enterprise' };
-      account.subscriptions.base!.updated_at = '2023-06-01 10:30:00';
+      account.subscriptions.base!.state = 'x'.repeat(65); // longer than the schema allows
       lc.account = account;
       const run = await cli(withFake('export', 'config/account.json'));
       expect(run.code).toBe(1);
@@ -425,7 +439,7 @@ describe('the built command line', () => {
       expect(ok.code).toBe(0);
       const result = JSON.parse(ok.stdout) as { skipped: { path: string }[]; written: boolean };
       expect(result.written).toBe(true);
-      expect(result.skipped.map((s) => s.path)).toEqual(['features.brand_new_feature', 'subscriptions.enterprise', 'subscriptions.base.updated_at']);
+      expect(result.skipped.map((s) => s.path)).toEqual(['features.brand_new_feature', 'subscriptions.enterprise', 'subscriptions.base.state']);
       expect(ok.stderr).toContain('warning: features.brand_new_feature was not exported: a feature this version of the schema does not know.');
       const text = await readFile(join(dir, 'account.json'), 'utf8');
       expect(parseDesiredState(Buffer.from(text), 'account.json').ok).toBe(true);

@@ -33,10 +33,7 @@ describe('valid files', () => {
     'minimal.json': {},
     'retention-only.json': { data_retention_in_days: 365 },
     'schema-and-id.json': { $schema: './leadconduit-account.schema.json', id: '5FD4371E940DF5A34A3888B2', features: { firehose: false } },
-    'offsets-and-fractions.json': {
-      data_truncated_at: '2023-11-07T07:31:56+02:00',
-      subscriptions: { pro: { active_at: '2023-11-07T00:01:56.123-05:30', inactive_at: '2024-01-01T00:00:00.123456789Z' } },
-    },
+    'offsets-and-fractions.json': { data_truncated_at: '2023-11-07T00:01:56.123456789-05:30' },
     'crlf.json': { data_retention_in_days: 90, features: { real_time_bidding: true } },
     'tab-indented.json': { data_retention_in_days: 30, subscriptions: { base: { state: 'active' } } },
     'one-line-no-final-newline.json': { data_retention_in_days: 36500, features: { seller_access: true } },
@@ -118,7 +115,7 @@ describe('did you mean', () => {
     ['prro', '{"subscriptions": {"prro": {}}}', 'unknown subscription "prro" in subscriptions; did you mean "pro"?'],
     ['partnr', '{"subscriptions": {"partnr": {}}}', 'did you mean "partner"?'],
     ['stat', '{"subscriptions": {"pro": {"stat": "active"}}}', 'unknown subscription field "stat" in subscriptions.pro; did you mean "state"?'],
-    ['activeAt', '{"subscriptions": {"base": {"activeAt": "x"}}}', 'did you mean "active_at"?'],
+    ['productOfferingComponent', '{"subscriptions": {"base": {"productOfferingComponent": "x"}}}', 'did you mean "product_offering_component"?'],
   ])('%s', (_name, text, message) => {
     expect(only(text).message).toContain(message);
   });
@@ -143,8 +140,9 @@ describe('did you mean', () => {
       '"real_time_bidding" is a feature: put it inside "features", e.g. "features": {"real_time_bidding": true}',
     );
     expect(only('{"partner": {}}').message).toContain('"partner" is a subscription: put it inside "subscriptions"');
-    expect(only('{"subscriptions": {"active_at": "2023-11-07T05:31:56Z"}}').message).toContain(
-      '"active_at" is a subscription field: put it inside a subscription',
+    expect(only('{"subscriptions": {"state": "active"}}').message).toContain('"state" is a subscription field: put it inside a subscription');
+    expect(only('{"subscriptions": {"active_at": "2023-11-07T05:31:56Z"}}').message).toBe(
+      '"subscriptions.active_at" is set by LeadConduit when the subscription\'s state changes, so it cannot be managed: remove it from the file and manage "state" instead.',
     );
     expect(only('{"subscriptions": {"pro": {"product_offering_id": "x"}}}').message).toContain('"subscriptions.pro.product_offering_id" is read-only');
     expect(only('{"keen_write_api_key": "k-123456"}').message).toContain('It is also a secret: remove it from the repository and rotate it');
@@ -161,7 +159,7 @@ describe('every problem at once', () => {
     '  "name": "Acme",',
     '  "features": {"firehose": "true", "firehose": 1, "lead_scoring": true},',
     '  "subscriptions": {',
-    '    "pro": {"state": "", "stat": "active", "id": "x", "active_at": "2023-11-07"},',
+    '    "pro": {"state": "", "stat": "active", "id": "x", "updated_at": "2023-11-07"},',
     '    "gold": {}',
     '  }',
     '}',
@@ -181,7 +179,7 @@ describe('every problem at once', () => {
       [9, 13, 'subscriptions.pro.state'],
       [9, 26, 'subscriptions.pro.stat'],
       [9, 44, 'subscriptions.pro.id'],
-      [9, 55, 'subscriptions.pro.active_at'],
+      [9, 55, 'subscriptions.pro.updated_at'],
       [10, 5, 'subscriptions.gold'],
     ]);
     expect(problems[5]!.message).toContain('duplicate key "firehose" (first at line 7, column 16, again at column 36)');
@@ -266,9 +264,9 @@ describe('dateTimeProblem', () => {
   });
 
   it('is what the file reports for a bad date, after the path', () => {
-    const problem = only('{"subscriptions": {"partner": {"inactive_at": "2023-11-07T05:31:56"}}}');
-    expect(problem.message).toBe(`subscriptions.partner.inactive_at ${dateTimeProblem('2023-11-07T05:31:56')}`);
-    expect(problem.path).toBe('subscriptions.partner.inactive_at');
+    const problem = only('{"data_truncated_at": "2023-11-07T05:31:56"}');
+    expect(problem.message).toBe(`data_truncated_at ${dateTimeProblem('2023-11-07T05:31:56')}`);
+    expect(problem.path).toBe('data_truncated_at');
   });
 
   it('every fix it proposes is itself accepted', () => {

@@ -2,7 +2,7 @@
  * Example-based unit tests of src/plan.ts. The random counterparts are in properties.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { DesiredState, LiveAccount } from '../src/account-schema.js';
+import { SUBSCRIPTION_TIMESTAMP_FIELDS, type DesiredState, type LiveAccount } from '../src/account-schema.js';
 import {
   buildAccountUpdate,
   classifyChanges,
@@ -30,13 +30,13 @@ describe('managedSettings', () => {
     const desired: DesiredState = {
       $schema: './schema.json',
       id: SAMPLE_ACCOUNT_ID,
-      subscriptions: { pro: { state: 'active', active_at: '2024-01-01T00:00:00Z' } },
+      subscriptions: { pro: { state: 'active', product_offering_component: 'pro' } },
       data_retention_in_days: 400,
       features: { firehose: true, buyer_access: false },
     };
     expect(managedSettings(desired)).toEqual([
       { path: ['subscriptions', 'pro', 'state'], value: 'active' },
-      { path: ['subscriptions', 'pro', 'active_at'], value: '2024-01-01T00:00:00Z' },
+      { path: ['subscriptions', 'pro', 'product_offering_component'], value: 'pro' },
       { path: ['data_retention_in_days'], value: 400 },
       { path: ['features', 'firehose'], value: true },
       { path: ['features', 'buyer_access'], value: false },
@@ -81,13 +81,6 @@ describe('date-times compare as instants', () => {
       expect.objectContaining({ path: 'data_truncated_at', before: '2023-11-07T05:31:56Z', after: '2023-11-07T05:31:57+00:00' }),
     ]);
     expect(sameValue(['data_truncated_at'], '2023-11-07T05:31:56Z', '2023-11-07T05:31:56.001Z')).toBe(false);
-  });
-
-  it('applies to the date-time fields of subscriptions too', () => {
-    const account = live();
-    // pro: created_at 2022-03-10T09:00:00Z, inactive_at 2023-02-20T18:45:00Z
-    expect(plan({ subscriptions: { pro: { created_at: '2022-03-10T10:00:00.000+01:00', inactive_at: '2023-02-20T18:45:00.000Z' } } }, account)).toEqual([]);
-    expect(paths(plan({ subscriptions: { pro: { updated_at: '2023-02-20T18:45:01Z' } } }, account))).toEqual(['subscriptions.pro.updated_at']);
   });
 
   it('does not apply to other strings', () => {
@@ -172,7 +165,7 @@ describe('destructive changes', () => {
   it('features and subscriptions are never destructive', () => {
     const changes = plan({
       features: { seller_access: false, firehose: true },
-      subscriptions: { base: { state: 'inactive', inactive_at: '2024-01-01T00:00:00Z' } },
+      subscriptions: { base: { state: 'inactive', product_offering_component: 'base-2024' } },
     });
     expect(changes).toHaveLength(4);
     expect(changes.every((c) => !c.destructive && c.warning === undefined)).toBe(true);
@@ -212,26 +205,27 @@ describe('buildAccountUpdate', () => {
     });
   });
 
-  it('overlays the file on every live subscription’s writable fields: no read-only fields, no nulls', () => {
+  it('sends every live subscription with only its person-managed fields: no timestamps, no read-only ids', () => {
+    // base is unchanged but sent, so a server that replaces `subscriptions` keeps it; as it is, so nothing about it changes.
     expect(body({ subscriptions: { pro: { state: 'active' } } })).toEqual({
       subscriptions: {
-        base: {
-          state: 'active',
-          product_offering_component: 'base',
-          created_at: '2021-01-04T15:00:00Z',
-          updated_at: '2023-06-01T10:30:00Z',
-          active_at: '2021-01-04T15:00:00Z',
-        },
-        pro: {
-          state: 'active',
-          product_offering_component: 'pro',
-          created_at: '2022-03-10T09:00:00Z',
-          updated_at: '2023-02-20T18:45:00Z',
-          active_at: '2022-03-10T09:00:00Z',
-          inactive_at: '2023-02-20T18:45:00Z',
-        },
+        base: { state: 'active', product_offering_component: 'base' },
+        pro: { state: 'active', product_offering_component: 'pro' },
       },
     });
+  });
+
+  it('never sends a server-maintained timestamp, whatever the live account holds', () => {
+    const account = live();
+    const update = body({ data_retention_in_days: 400, features: { firehose: true }, subscriptions: { base: { state: 'inactive' } } }, account);
+    const sent = JSON.stringify(update);
+    for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) expect(sent).not.toContain(field);
+    expect(sent).not.toContain('product_offering_id');
+    expect(Object.keys(update.subscriptions ?? {})).toEqual(['base', 'pro']);
+  });
+
+  it('leaves subscriptions out entirely when none changes', () => {
+    expect(body({ data_retention_in_days: 400, subscriptions: { base: { state: 'active' } } })).toEqual({ data_retention_in_days: 400 });
   });
 
   it('creates a subscription the account does not have with only the file’s fields', () => {
@@ -326,14 +320,14 @@ describe('previousState', () => {
       id: SAMPLE_ACCOUNT_ID,
       data_retention_in_days: 30,
       features: { firehose: true },
-      subscriptions: { pro: { state: 'active', inactive_at: '2024-01-01T00:00:00Z' }, partner: { state: 'active' } },
+      subscriptions: { pro: { state: 'active', product_offering_component: 'pro-2024' }, partner: { state: 'active' } },
     };
     expect(previousState(desired, live())).toEqual({
       $schema: './schema.json',
       id: SAMPLE_ACCOUNT_ID,
       data_retention_in_days: 365,
       features: { firehose: false },
-      subscriptions: { pro: { state: 'inactive', inactive_at: '2023-02-20T18:45:00Z' } },
+      subscriptions: { pro: { state: 'inactive', product_offering_component: 'pro' } },
     });
   });
 

@@ -19,6 +19,7 @@ import {
   SUBSCRIPTION_FIELDS,
   SUBSCRIPTION_NAMES,
   SUBSCRIPTION_READ_ONLY_FIELDS,
+  SUBSCRIPTION_TIMESTAMP_FIELDS,
   WRITABLE_FIELDS,
   desiredStateSchema,
   liveAccountSchema,
@@ -77,9 +78,7 @@ function at(root: unknown, path: Path): unknown {
   return current ?? null;
 }
 
-const DATE_FIELDS = new Set(['created_at', 'updated_at', 'active_at', 'inactive_at']);
-const isDatePath = (path: Path) =>
-  (path.length === 1 && path[0] === 'data_truncated_at') || (path.length === 3 && path[0] === 'subscriptions' && DATE_FIELDS.has(path[2] ?? ''));
+const isDatePath = (path: Path) => path.length === 1 && path[0] === 'data_truncated_at';
 
 /** Equal as a setting: date-times as instants, everything else exactly. */
 function equalSetting(path: Path, a: unknown, b: unknown): boolean {
@@ -178,25 +177,48 @@ function expectConverged(desired: object, before: Obj, after: Obj): void {
 // ---------------------------------------------------------------------------------------------
 // A pure model of PUT /account
 
+/** The instant the model and the fakes stamp subscriptions with. */
+const NOW = '2030-05-06T07:08:09.000Z';
+
 /**
  * 'merge': features shallow-merged into the old object, each sent subscription shallow-merged
  * into the old one, other subscriptions kept. 'replace': features and subscriptions replaced
- * wholesale; each sent subscription keeps only its read-only id and product_offering_id.
+ * wholesale; each sent subscription keeps only what the server owns (its read-only id and
+ * product_offering_id, and its timestamps).
+ * Either way the server keeps the timestamps: a request's values for them are dropped; a new
+ * subscription is created NOW, a changed one updated NOW, and a state change activates
+ * (active_at) or deactivates (inactive_at) it NOW.
  */
 function putModel(account: Obj, body: AccountUpdate, nested: Nested): Obj {
   const next = structuredClone(account);
+  const owned = [...SUBSCRIPTION_READ_ONLY_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] as string[];
   for (const [key, value] of Object.entries(body) as Array<[string, unknown]>) {
     if (key === 'features') {
       next.features = nested === 'merge' ? { ...(isObj(account.features) ? account.features : {}), ...(value as Obj) } : { ...(value as Obj) };
     } else if (key === 'subscriptions') {
       const old = isObj(account.subscriptions) ? account.subscriptions : {};
       const subs: Obj = nested === 'merge' ? structuredClone(old) : {};
-      for (const [name, entry] of Object.entries(value as Record<string, Obj>)) {
+      for (const [name, sent] of Object.entries(value as Record<string, Obj>)) {
+        const entry = Object.fromEntries(Object.entries(sent).filter(([field]) => !(SUBSCRIPTION_TIMESTAMP_FIELDS as readonly string[]).includes(field)));
         const oldEntry = isObj(old[name]) ? old[name] : {};
         if (nested === 'merge') subs[name] = { ...structuredClone(oldEntry), ...entry };
-        else {
-          const kept = Object.fromEntries(SUBSCRIPTION_READ_ONLY_FIELDS.filter((f) => f in oldEntry).map((f) => [f, oldEntry[f]]));
-          subs[name] = { ...entry, ...kept };
+        else subs[name] = { ...entry, ...Object.fromEntries(owned.filter((f) => f in oldEntry).map((f) => [f, oldEntry[f]])) };
+      }
+      for (const [name, entry] of Object.entries(subs)) {
+        const was = old[name];
+        if (!isObj(entry)) continue;
+        if (!isObj(was)) {
+          Object.assign(entry, { created_at: NOW, updated_at: NOW, active_at: null, inactive_at: null });
+          if (entry.state === 'active') entry.active_at = NOW;
+          else if (entry.state !== undefined && entry.state !== null) entry.inactive_at = NOW;
+          continue;
+        }
+        const fields = new Set([...Object.keys(was), ...Object.keys(entry)].filter((f) => !owned.includes(f)));
+        if ([...fields].every((f) => JSON.stringify(was[f] ?? null) === JSON.stringify(entry[f] ?? null))) continue; // null and absent: not set
+        entry.updated_at = NOW;
+        if ((was.state ?? null) !== (entry.state ?? null)) {
+          if (entry.state === 'active') entry.active_at = NOW;
+          else if (entry.state !== undefined && entry.state !== null) entry.inactive_at = NOW;
         }
       }
       next.subscriptions = subs;
@@ -253,7 +275,6 @@ describe('generators', () => {
       expect(desiredStateSchema.safeParse({ data_truncated_at: left }).success, left).toBe(true);
       expect(Date.parse(left), left).toBe(ms);
       expect(sameValue(['data_truncated_at'], left, right)).toBe(true);
-      expect(sameValue(['subscriptions', 'pro', 'active_at'], left, new Date(ms).toISOString())).toBe(true);
       expect(sameValue(['data_truncated_at'], left, new Date(ms + 1000).toISOString())).toBe(false);
     });
   });
@@ -335,9 +356,16 @@ describe('plan (pure)', () => {
       it('applying converges (managed = file, unmanaged and read-only as before) and a second run plans nothing', () => {
         run(scenarioArb, ({ live, desired }) => {
           const before = live as Obj;
-          const { after } = applyModel(desired, before, nested);
+          const { changes, after } = applyModel(desired, before, nested);
           expectConverged(desired, before, after);
           expect(verifyAccount(desired, liveView(after))).toEqual([]);
+          // A subscription the plan does not change is sent (if at all) as it is: LeadConduit stamps nothing on it.
+          for (const name of Object.keys((at(before, ['subscriptions']) as Obj | null) ?? {})) {
+            if (changes.some((c) => c.path.startsWith(`subscriptions.${name}.`))) continue;
+            for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) {
+              expect(at(after, ['subscriptions', name, field]), `subscriptions.${name}.${field}`).toEqual(at(before, ['subscriptions', name, field]));
+            }
+          }
           const second = applyModel(desired, after, nested);
           expect(second.changes).toEqual([]);
           expect(second.body).toEqual({});
@@ -465,13 +493,19 @@ describe('the action end to end (in-process, fake LeadConduit)', () => {
 // Keep the model honest: it must agree with the fake server on what a PUT does.
 describe('the pure model of PUT /account', () => {
   it('agrees with the fake LeadConduit server', async () => {
-    const fakes = await Promise.all(NESTED.map((nested) => startFakeLeadConduit({ nested })));
+    const fakes = await Promise.all(NESTED.map((nested) => startFakeLeadConduit({ nested, now: () => new Date(NOW) })));
     try {
       await fc.assert(
-        fc.asyncProperty(liveAccountArb, scenarioArb, async (account, { live, desired }) => {
+        fc.asyncProperty(liveAccountArb, scenarioArb, fc.boolean(), async (account, { live, desired }, stampsInBody) => {
           executed.pure++;
           const changes = planChanges(desired, liveView(live));
           const body = buildAccountUpdate(desired, liveView(live), changes);
+          // What a request says for a timestamp makes no difference: the server keeps its own.
+          if (stampsInBody) {
+            for (const entry of Object.values(body.subscriptions ?? {})) {
+              for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) entry[field] = '1999-01-01T00:00:00Z';
+            }
+          }
           for (const [i, nested] of NESTED.entries()) {
             const fake = fakes[i]!;
             fake.account = account;

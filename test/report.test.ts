@@ -342,18 +342,55 @@ describe('the redactor', () => {
     const secret = 'p@ss"word/123';
     redactor.add(secret);
     redactor.add(secret);
-    expect(registered).toEqual([secret]);
     const basic = Buffer.from(`API:${secret}`).toString('base64');
+    expect(registered).toEqual([basic, secret]);
     expect(redactor.scrub(`raw ${secret} json ${JSON.stringify(secret)} url ${encodeURIComponent(secret)} basic ${basic}`)).toBe(
       'raw *** json "***" url *** basic ***',
     );
   });
 
-  it('ignores values too short to be a key, so ordinary words survive', () => {
+  it("ignores values too short to be a key, and an answer's field value that could be an ordinary value, so ordinary words survive", () => {
     const redactor = new Redactor(() => {});
-    redactor.add('abc');
+    redactor.add('ab');
     redactor.add('');
     redactor.add(undefined);
-    expect(redactor.scrub('abc is fine')).toBe('abc is fine');
+    redactor.add('true', 'field');
+    redactor.add('1234567890', 'field');
+    redactor.add('short7x', 'field');
+    expect(redactor.scrub('ab is fine, true, 1234567890, short7x')).toBe('ab is fine, true, 1234567890, short7x');
+  });
+
+  it('masks an input of 3 characters or more, and the Basic credential of any key however short', () => {
+    const redactor = new Redactor(() => {});
+    redactor.add('abc');
+    redactor.add('k');
+    expect(redactor.scrub('abc and k')).toBe('*** and k');
+    expect(redactor.scrub(`Basic ${Buffer.from('API:k').toString('base64')}`)).toBe('Basic ***');
+  });
+
+  it('replaces a secret that holds another secret whole (longest first), and trims white space around a secret', () => {
+    const redactor = new Redactor(() => {});
+    redactor.add('secret-1234');
+    redactor.add('  secret-1234-and-more  ');
+    expect(redactor.scrub('x secret-1234-and-more y secret-1234 z')).toBe('x *** y *** z');
+  });
+
+  it('masks credential fields of an answer by name, registering their values, in JSON and in key=value text', () => {
+    const redactor = new Redactor(() => {});
+    expect(redactor.maskSecretFields('{"message":"bad","account":{"api_key":"acct-1234567890","webhook_token":"tok-abcdefghij"}}')).toBe(
+      '{"message":"bad","account":{"api_key":"***","webhook_token":"***"}}',
+    );
+    expect(redactor.scrub('seen again: acct-1234567890')).toBe('seen again: ***');
+    expect(redactor.maskSecretFields('error: api_key=zzz-secret-999 password: "hunter22" ok')).toBe('error: api_key=*** password: *** ok');
+  });
+
+  it('scrubs every string of a report, whatever its depth', () => {
+    const redactor = new Redactor(() => {});
+    redactor.add('secret-1234');
+    expect(redactor.scrubDeep({ a: 'x secret-1234', b: [{ c: 'secret-1234' }, 3, null], d: true })).toEqual({
+      a: 'x ***',
+      b: [{ c: '***' }, 3, null],
+      d: true,
+    });
   });
 });

@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(270);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(111);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 270:
+/***/ 111:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1938,7 +1938,7 @@ const {
 } = commander;
 
 ;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"rE":"1.0.0","Jk":{"O":"git+https://github.com/OWNER/leadconduit-account-action.git"}}');
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
@@ -1980,43 +1980,72 @@ const base_url_DEFAULT_BASE_URL = 'https://app.leadconduit.com';
  * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
  */
 function base_url_checkBaseUrl(raw, name, keyGoes) {
+    // Messages quote what was given, but never a user name or password in it.
+    const shown = base_url_displayUrl(raw);
     let url;
     try {
         url = new URL(raw);
     }
     catch {
         const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-        return { url: base_url_DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${base_url_DEFAULT_BASE_URL}, not "${raw}".` };
+        return { url: base_url_DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${base_url_DEFAULT_BASE_URL}, not "${shown}".` };
     }
     const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-    if (url.username || url.password)
+    const credentials = base_url_credentialsIn(raw);
+    if (url.username || url.password || credentials.users.length + credentials.passwords.length > 0) {
         return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
+    }
     if (url.search || url.hash)
-        return result(`${name} must not have a query or fragment ("${raw}").`);
+        return result(`${name} must not have a query or fragment ("${shown}").`);
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        return result(`${name} must use https:// (got "${raw}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+        return result(`${name} must use https:// (got "${shown}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return result(`${name} must be an https:// URL, not "${raw}".`);
+        return result(`${name} must be an https:// URL, not "${shown}".`);
     return result();
 }
-/** A URL's user name and password, however malformed the rest: they must be masked before any message quotes the URL. */
+/**
+ * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
+ * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
+ */
+const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+/**
+ * A URL's user names and passwords, however malformed the rest: they must be masked before any
+ * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
+ */
 function base_url_credentialsIn(rawUrl) {
-    const match = /^[a-z][a-z\d+.-]*:\/\/([^/@]*)@/i.exec(rawUrl);
-    if (!match?.[1])
-        return [];
-    return match[1].split(':').map((part) => {
-        try {
-            return decodeURIComponent(part);
-        }
-        catch {
-            return part;
-        }
-    });
+    const users = new Set();
+    const passwords = new Set();
+    const userinfo = USERINFO.exec(rawUrl)?.[2];
+    if (userinfo) {
+        const [user = '', ...password] = userinfo.split(':');
+        users.add(decode(user));
+        if (password.length > 0)
+            passwords.add(decode(password.join(':')));
+    }
+    try {
+        const url = new URL(rawUrl);
+        users.add(decode(url.username));
+        passwords.add(decode(url.password));
+    }
+    catch {
+        // not a URL at all: what the pattern found is all there is
+    }
+    users.delete('');
+    passwords.delete('');
+    return { users: [...users], passwords: [...passwords] };
+}
+function decode(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        return part;
+    }
 }
 /** The URL as it may be shown: without user name or password. */
 function base_url_displayUrl(rawUrl) {
-    return rawUrl.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1');
+    return rawUrl.replace(USERINFO, '$1');
 }
 function isLoopback(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -2260,7 +2289,11 @@ function readInput(env, name) {
  * invalid, so that no later line (an input error quoting base-url included) can print them.
  */
 function inputSecrets(env) {
-    return [readInput(env, 'api-key'), readInput(env, 'github-token'), ...credentialsIn(readInput(env, 'base-url'))];
+    const { users, passwords } = credentialsIn(readInput(env, 'base-url'));
+    return [
+        ...[readInput(env, 'api-key'), readInput(env, 'github-token'), ...passwords].map((value) => ({ value, kind: 'input' })),
+        ...users.map((value) => ({ value, kind: 'field' })),
+    ];
 }
 /** What a summary can say of the run before the inputs are validated (a failed validation included). */
 function describeInputs(env) {
@@ -10212,7 +10245,7 @@ const _decode = (_Err) => {
     };
     return fn;
 };
-const decode = /* @__PURE__*/ _decode($ZodRealError);
+const parse_decode = /* @__PURE__*/ _decode($ZodRealError);
 const _encodeAsync = (_Err) => {
     const parseAsync = _parseAsync(_Err);
     const fn = async (schema, value, _ctx, _params) => {
@@ -10318,7 +10351,7 @@ const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 
 // Codec functions
 const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
-const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
+const classic_parse_decode = /* @__PURE__ */ _decode(ZodRealError);
 const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
 const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
 const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -10489,7 +10522,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return parse_encode(this, data, params, { callee: _encode });
     },
     decode: function _decode(data, params) {
-        return parse_decode(this, data, params, { callee: _decode });
+        return classic_parse_decode(this, data, params, { callee: _decode });
     },
     encodeAsync: async function _encodeAsync(data, params) {
         return await parse_encodeAsync(this, data, params, { callee: _encodeAsync });
@@ -11894,8 +11927,17 @@ const FEATURE_NAMES = [
     'leadconduit_trustedform_decisions',
 ];
 const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'];
-/** Subscription fields PUT /account accepts. */
-const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component', 'created_at', 'updated_at', 'active_at', 'inactive_at'];
+/** Subscription fields a person manages: what the file may set and the PUT sends. */
+const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component'];
+/**
+ * Subscription timestamps LeadConduit keeps itself. The API reference lists them in the PUT body
+ * without describing them; LeadConduit stamps them whatever a request says: created_at when the
+ * subscription is created, updated_at on every change of it, active_at/inactive_at when its state
+ * changes. None is a person's choice (the state is), so the file may not set them, export leaves
+ * them out and the PUT never sends them: a file holding updated_at would differ after every change
+ * and fail the read-after-write check once the account had already changed.
+ */
+const SUBSCRIPTION_TIMESTAMP_FIELDS = ['created_at', 'updated_at', 'active_at', 'inactive_at'];
 /** Fields of a subscription the API returns but does not let you set. */
 const SUBSCRIPTION_READ_ONLY_FIELDS = ['id', 'product_offering_id'];
 /** The top-level fields PUT /account accepts, in the order we send and show them. */
@@ -11925,11 +11967,9 @@ const READ_ONLY_FIELDS = [
 /** Account fields that are credentials: never shown, logged or written anywhere. */
 const SECRET_FIELDS = ['api_key', 'keen_read_api_key', 'keen_write_api_key'];
 const ACCOUNT_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
-/** Paths (after the subscription name) whose values are date-times and compare as instants. */
+/** Paths of the file whose values are date-times and compare as instants. */
 function isDateTimePath(path) {
-    if (path.length === 1)
-        return path[0] === 'data_truncated_at';
-    return path.length === 3 && path[0] === 'subscriptions' && ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '');
+    return path.length === 1 && path[0] === 'data_truncated_at';
 }
 const dateTime = (title, description) => iso_datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
 const subscriptionSchema = strictObject({
@@ -11941,10 +11981,6 @@ const subscriptionSchema = strictObject({
         .min(1)
         .max(64)
         .meta({ title: 'Product offering component', description: 'Which component of the product offering this subscription is for.', examples: ['partner'] }),
-    created_at: dateTime('Created at', 'When the subscription was created (ISO 8601 date-time with a time zone).'),
-    updated_at: dateTime('Updated at', 'When the subscription was last updated (ISO 8601 date-time with a time zone).'),
-    active_at: dateTime('Active at', 'When the subscription became, or becomes, active (ISO 8601 date-time with a time zone).'),
-    inactive_at: dateTime('Inactive at', 'When the subscription became, or becomes, inactive (ISO 8601 date-time with a time zone).'),
 })
     .partial();
 const featureDescriptions = {
@@ -11960,10 +11996,11 @@ const featureDescriptions = {
 const featuresSchema = strictObject(Object.fromEntries(FEATURE_NAMES.map((name) => [name, schemas_boolean().meta({ title: name, description: featureDescriptions[name] })])))
     .partial()
     .meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' });
+const SUBSCRIPTION_DESCRIPTION = (name) => `The ${name} subscription. Only the fields listed are managed. Its timestamps (created_at, updated_at, active_at, inactive_at) are set by LeadConduit and cannot be managed.`;
 const subscriptionsSchema = strictObject({
-    base: subscriptionSchema.meta({ title: 'Base subscription', description: 'The base subscription. Only the fields listed are managed.' }),
-    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: 'The pro subscription. Only the fields listed are managed.' }),
-    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: 'The partner subscription. Only the fields listed are managed.' }),
+    base: subscriptionSchema.meta({ title: 'Base subscription', description: SUBSCRIPTION_DESCRIPTION('base') }),
+    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: SUBSCRIPTION_DESCRIPTION('pro') }),
+    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: SUBSCRIPTION_DESCRIPTION('partner') }),
 })
     .partial()
     .meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' });
@@ -12355,7 +12392,18 @@ class JsonSource {
     }
 }
 
+;// CONCATENATED MODULE: ./src/wording.ts
+/** "1 change", "3 changes": one counting style for every message, summary and comment. */
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** "512 KB", "1.5 MB": sizes as a person reads them. */
+function formatBytes(bytes) {
+    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
 ;// CONCATENATED MODULE: ./src/desired-state.ts
+
 
 
 
@@ -12534,6 +12582,8 @@ function unknownKeyMessage(objectPath, key) {
     if (objectPath[0] === 'features') {
         return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
     }
+    if (SUBSCRIPTION_TIMESTAMP_FIELDS.includes(key))
+        return timestampMessage(depth === 1 ? `subscriptions.${key}` : full, key);
     if (depth === 1) {
         if (SUBSCRIPTION_FIELDS.includes(key) || SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
             return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
@@ -12544,6 +12594,16 @@ function unknownKeyMessage(objectPath, key) {
         return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
     }
     return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
+}
+/** A subscription timestamp in the file: LeadConduit sets it, so the file cannot hold it. */
+function timestampMessage(full, key) {
+    const set = (when, after = '') => `"${full}" is set by LeadConduit ${when}, so it cannot be managed: remove it from the file${after}.`;
+    if (key === 'created_at')
+        return set('when the subscription is created');
+    if (key === 'updated_at') {
+        return set('on every change of the subscription', ' (a value there would differ after the next change, and fail the check that follows every apply)');
+    }
+    return set("when the subscription's state changes", ' and manage "state" instead');
 }
 function suggest(key, candidates, label) {
     const lower = key.toLowerCase().replace(/[-\s]/g, '_');
@@ -12626,9 +12686,6 @@ function describeValue(value) {
         return 'nothing';
     return JSON.stringify(value) ?? typeof value;
 }
-function formatBytes(bytes) {
-    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-}
 
 ;// CONCATENATED MODULE: ./src/plan.ts
 
@@ -12701,9 +12758,17 @@ function destructiveWarning(path, before, after) {
     return undefined;
 }
 /**
- * The body of the one PUT /account: only the top-level fields with a change. A nested object is
- * sent whole (the live object's writable fields overlaid with the file's), so the result is the
- * same whether the server merges or replaces nested objects, and unmanaged settings keep their values.
+ * The body of the one PUT /account: only the top-level fields with a change.
+ *
+ * The reference does not say whether LeadConduit merges a nested object into the old one or
+ * replaces it, so a changed nested object is sent whole, right under either:
+ * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
+ * - `subscriptions`: every subscription the account has, each with only its person-managed fields
+ *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
+ *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
+ *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
+ *   Timestamps are never sent: the file cannot set them, and LeadConduit stamps them itself
+ *   whatever a request says (see SUBSCRIPTION_TIMESTAMP_FIELDS).
  */
 function buildAccountUpdate(desired, live, changes) {
     const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -12742,6 +12807,7 @@ function overlaySubscriptions(live, desired) {
     const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
     for (const name of names) {
         const current = live.subscriptions?.[name] ?? undefined;
+        // Person-managed fields only: never a timestamp, never a read-only id.
         const writable = {};
         for (const field of SUBSCRIPTION_FIELDS) {
             const value = current?.[field];
@@ -12801,12 +12867,6 @@ function previousState(desired, live) {
         target[path[path.length - 1] ?? ''] = value;
     }
     return result;
-}
-
-;// CONCATENATED MODULE: ./src/wording.ts
-/** "1 change", "3 changes": one counting style for every message, summary and comment. */
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
 }
 
 ;// CONCATENATED MODULE: ./src/steps.ts
@@ -12918,6 +12978,169 @@ function destructiveRefusal(changes, allowed, hint) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/capped-body.ts
+/**
+ * Answers are read up to a cap, far above anything real, and no further: a hostile or broken
+ * server streaming gigabytes must end in a clear message, not in a runner out of memory.
+ */
+
+/** A LeadConduit account is a few KB; this is a thousand times that. */
+const MAX_LEADCONDUIT_ANSWER_BYTES = 8 * 1024 * 1024;
+/** A page of 100 comments at GitHub's largest (65,536 characters each) stays under this. */
+const MAX_GITHUB_ANSWER_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+class AnswerTooLargeError extends Error {
+    name = 'AnswerTooLargeError';
+    limitBytes;
+    constructor(limitBytes) {
+        super(`the answer was larger than ${formatBytes(limitBytes)}; it was not read further`);
+        this.limitBytes = limitBytes;
+    }
+}
+/** The body as text, or AnswerTooLargeError as soon as it passes `limit` bytes (the rest is never read). */
+async function readCapped(response, limit) {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new AnswerTooLargeError(limit);
+    }
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = (await reader.read());
+        if (done || value === undefined)
+            break;
+        size += value.byteLength;
+        if (size > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new AnswerTooLargeError(limit);
+        }
+        chunks.push(value);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+}
+/**
+ * The same response with a body that errors once it passes `limit` bytes, for a client that
+ * reads bodies itself (octokit); `onTooLarge` hears of it even where that client swallows the error.
+ */
+function cappedResponse(response, limit, onTooLarge) {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+        const error = new AnswerTooLargeError(limit);
+        onTooLarge(error);
+        void response.body?.cancel().catch(() => undefined);
+        throw error;
+    }
+    if (!response.body)
+        return response;
+    let size = 0;
+    const counted = response.body.pipeThrough(new TransformStream({
+        transform(chunk, controller) {
+            size += chunk.byteLength;
+            if (size > limit) {
+                const error = new AnswerTooLargeError(limit);
+                onTooLarge(error);
+                controller.error(error);
+                return;
+            }
+            controller.enqueue(chunk);
+        },
+    }));
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+;// CONCATENATED MODULE: ./src/redact.ts
+const MASK = '***';
+/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
+const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
+const MIN_INPUT = 3;
+const MIN_FIELD = 8;
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
+/**
+ * Holds every secret seen during the run. Each one is registered with the runner (so its log
+ * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
+ * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
+ * cut or escaped: a cut or escaped secret no longer matches.
+ */
+class Redactor {
+    #secrets = new Set();
+    #register;
+    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
+    constructor(register) {
+        this.#register = register;
+    }
+    add(secret, kind = 'input') {
+        if (typeof secret !== 'string')
+            return;
+        const value = secret.trim();
+        if (value === '')
+            return;
+        // The Basic credential made from it is long and distinctive whatever the key's length.
+        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
+        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
+            return;
+        this.#remember(value);
+        // The same secret as it would appear inside a JSON string or a URL.
+        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
+            this.#secrets.add(variant);
+    }
+    #remember(value) {
+        if (this.#secrets.has(value))
+            return;
+        this.#secrets.add(value);
+        this.#register(value);
+    }
+    scrub(text) {
+        if (this.#secrets.size === 0 || text.length === 0)
+            return text;
+        let result = text;
+        // Longest first, so a secret that contains another is replaced whole.
+        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(MASK);
+        }
+        return result;
+    }
+    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
+    scrubDeep(value) {
+        if (typeof value === 'string')
+            return this.scrub(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.scrubDeep(item));
+        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
+        }
+        return value;
+    }
+    /**
+     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
+     * registered and masked by field, before anything reads the text.
+     */
+    maskSecretFields(text) {
+        let json;
+        try {
+            json = JSON.parse(text);
+        }
+        catch {
+            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
+        }
+        const walk = (value) => {
+            if (Array.isArray(value))
+                return value.map(walk);
+            if (typeof value !== 'object' || value === null)
+                return value;
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
+                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
+                    return [key, walk(child)];
+                this.add(String(child), 'field');
+                return [key, MASK];
+            }));
+        };
+        return this.scrub(JSON.stringify(walk(json)));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/retry-after.ts
 /** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
 function parseRetryAfter(value, now = Date.now()) {
@@ -12955,6 +13178,8 @@ function parseHttpDate(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/leadconduit.ts
+
+
 
 
 
@@ -13050,9 +13275,11 @@ function createLeadConduitClient(options) {
         }
         let text;
         try {
-            text = await response.text();
+            text = await readCapped(response, MAX_LEADCONDUIT_ANSWER_BYTES);
         }
         catch (error) {
+            if (error instanceof AnswerTooLargeError)
+                throw new AttemptError('too-large', error.message, response.status);
             throw failed(error, true);
         }
         finally {
@@ -13060,16 +13287,18 @@ function createLeadConduitClient(options) {
         }
         options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
         if (response.status >= 300 && response.status < 400) {
-            throw new AttemptError('redirect', response.headers.get('location') ?? 'an unnamed location', response.status);
+            throw new AttemptError('redirect', redactor.scrub(response.headers.get('location') ?? 'an unnamed location'), response.status);
         }
+        // Whatever is quoted from an answer that is not an account is scrubbed first, on the raw text
+        // (credential fields by name), and only then cut.
         if (!response.ok) {
-            throw new AttemptError('http', describeErrorBody(text, response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+            throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
         }
         try {
             return JSON.parse(text);
         }
         catch {
-            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(text, response.headers.get('content-type'))})`, response.status);
+            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(redactor.maskSecretFields(text), response.headers.get('content-type'))})`, response.status);
         }
     }
     async function call(method, path, body) {
@@ -13139,8 +13368,8 @@ function registerSecrets(value, redactor) {
         return;
     }
     for (const [key, child] of Object.entries(value)) {
-        if (SECRET_FIELDS.includes(key))
-            redactor.add(child);
+        if (SECRET_FIELDS.includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string'))
+            redactor.add(child, 'field');
         else if (typeof child === 'object')
             registerSecrets(child, redactor);
     }
@@ -13193,6 +13422,8 @@ function toLeadConduitError(error, label, method, baseUrl, redactor) {
             return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
         case 'redirect':
             return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
+        case 'too-large':
+            return new LeadConduitError(`LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that base-url (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`, label, error.status);
         case 'bad-body':
             return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
         case 'http': {
@@ -13312,46 +13543,24 @@ function networkReason(error) {
     return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
 }
 
-;// CONCATENATED MODULE: ./src/redact.ts
-const MASK = '***';
+;// CONCATENATED MODULE: ./src/schema-url.ts
+
 /**
- * Holds every secret seen during the run. Each one is registered with the runner (so its log
- * masks it) and scrubbed from every text this action writes itself: the summary file, the
- * outputs file, PR comments and error messages are not masked by the runner.
+ * Where a desired-state file's "$schema" points: the JSON Schema as released in this repository,
+ * at the tag of this major version (the tag a workflow's `uses: OWNER/REPO@v1` follows). One rule
+ * for export, the examples and the README; it resolves from any settings repository, with
+ * nothing installed. The repository is package.json's "repository" (the release workflow checks
+ * it names the repository being released).
  */
-class Redactor {
-    #secrets = new Set();
-    #register;
-    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
-    constructor(register) {
-        this.#register = register;
-    }
-    add(secret) {
-        if (typeof secret !== 'string')
-            return;
-        const value = secret.trim();
-        // Very short values would scrub ordinary words; no real key is this short.
-        if (value.length < 4 || this.#secrets.has(value))
-            return;
-        this.#secrets.add(value);
-        this.#register(value);
-        // The same secret as it would appear inside a JSON string, a URL or Basic auth.
-        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
-            if (variant !== value)
-                this.#secrets.add(variant);
-        }
-        this.#secrets.add(Buffer.from(`API:${value}`).toString('base64'));
-    }
-    scrub(text) {
-        if (this.#secrets.size === 0 || text.length === 0)
-            return text;
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
-        }
-        return result;
-    }
+const SCHEMA_URL = schemaUrl(package_namespaceObject.Jk.O, package_namespaceObject.rE);
+/** "owner/name" of a GitHub repository URL ("git+https://github.com/owner/name.git"), or undefined. */
+function githubRepository(url) {
+    return /^(?:git\+)?https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url)?.[1];
+}
+function schemaUrl(repositoryUrl, version) {
+    // A test checks package.json's URL parses; were it not to, the URL shows it rather than guessing.
+    const repository = githubRepository(repositoryUrl) ?? 'package.json-repository-is-not-on-github';
+    return `https://raw.githubusercontent.com/${repository}/v${version.split('.')[0] ?? ''}/schema/leadconduit-account.schema.json`;
 }
 
 ;// CONCATENATED MODULE: ./src/state-files.ts
@@ -13389,21 +13598,12 @@ function detectFormatting(text) {
 
 
 
-
-/** Where the JSON Schema sits inside this package, once installed as a dev dependency. */
-const SCHEMA_IN_PACKAGE = 'node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json';
 /**
- * The "$schema" of an exported file: the schema in ./node_modules of the current directory,
- * written relative to the file (editors resolve "$schema" from the file's own folder).
- */
-function defaultSchemaRef(cwd, filePath) {
-    const path = (0,external_node_path_.relative)((0,external_node_path_.dirname)(filePath), (0,external_node_path_.resolve)(cwd, SCHEMA_IN_PACKAGE)).split(external_node_path_.sep).join('/');
-    return path.startsWith('.') ? path : `./${path}`;
-}
-/**
- * A desired-state file holding every writable setting of the live account, with its id as a
- * guard. Only writable fields are picked, so no secret or read-only field can enter it; what the
- * schema would refuse is left out (and listed) so the file always validates.
+ * A desired-state file holding every setting of the live account a person manages, with its id
+ * as a guard: retention, truncation, features, and each subscription's state and product offering
+ * component. Only those fields are picked, so no secret, read-only field or timestamp LeadConduit
+ * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it;
+ * what the schema would refuse is left out (and listed) so the file always validates.
  */
 function exportAccount(live, schemaRef, file) {
     const skipped = [];
@@ -13634,6 +13834,7 @@ async function terminal_confirm(io, question) {
 
 
 
+
 const CLI_NAME = 'leadconduit-account';
 /** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
 const EXIT = { ok: 0, failed: 1, changes: 2 };
@@ -13758,7 +13959,7 @@ async function exportCommand(ctx, file, options) {
     const { account: live, via } = await cliClient(ctx, options).readAccount(options.id);
     ctx.result.account = { id: live.id, name: live.name ?? null };
     ctx.result.via = via;
-    const schemaRef = options.schema ?? keptSchema(existing) ?? defaultSchemaRef(ctx.io.cwd, path);
+    const schemaRef = options.schema ?? keptSchema(existing) ?? SCHEMA_URL;
     const exported = exportAccount(live, schemaRef, file);
     // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
     if (ctx.redactor.scrub(exported.text) !== exported.text) {
@@ -13865,8 +14066,11 @@ function printPlan(ctx, file, live, changes) {
 }
 /** --base-url, checked; a user name or password in it is masked before any message can quote it. */
 function baseUrlOf(ctx, options) {
-    for (const credential of base_url_credentialsIn(options.baseUrl ?? ''))
-        ctx.redactor.add(credential);
+    const { users, passwords } = base_url_credentialsIn(options.baseUrl ?? '');
+    for (const password of passwords)
+        ctx.redactor.add(password);
+    for (const user of users)
+        ctx.redactor.add(user, 'field');
     return parseBaseUrlOption(options.baseUrl);
 }
 /**
@@ -14003,10 +14207,10 @@ async function runCli(argv, io = processIo()) {
         .addHelpText('after', `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  applied, or nothing to apply\n  1  failure, an invalid file, or a refusal: destructive changes without --allow-destructive,\n     no --yes without a terminal, or a "no" at the prompt (nothing was sent)`)
         .action((file, options) => run('apply', options, (ctx) => applyCommand(ctx, file, options)));
     networkOptions(fileArgument(program.command('export')))
-        .description('Read the live account and write a desired-state file holding every writable setting (retention, truncation, features, subscriptions) and the account id. Never writes a secret.')
+        .description("Read the live account and write a desired-state file holding every setting a person manages (retention, truncation, features, each subscription's state and product offering component) and the account id. Never writes a secret, nor the timestamps LeadConduit keeps itself.")
         .option('-f, --force', 'overwrite the file when it exists')
         .option('--id <account-id>', "which account to export when the API key's user has several")
-        .option('--schema <ref>', `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`)
+        .option('--schema <ref>', `the file's "$schema" (default: ${SCHEMA_URL}, the schema released with this version; on --force, the overwritten file's own)`)
         .addHelpText('after', `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`)
         .action((file, options) => run('export', options, (ctx) => exportCommand(ctx, file, options)));
     try {

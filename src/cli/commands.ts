@@ -9,7 +9,8 @@ import { createLeadConduitClient, type LeadConduitClient } from '../leadconduit.
 import { countChanges, managedSettings, previousState, type Change, type Json } from '../plan.js';
 import { Redactor } from '../redact.js';
 import { Deadline } from '../deadline.js';
-import { defaultSchemaRef, exportAccount } from './export.js';
+import { SCHEMA_URL } from '../schema-url.js';
+import { exportAccount } from './export.js';
 import { InvalidFileError, WrongAccountError, applyPlan, readPlan as readLivePlan, validateDesiredState, type Plan, type Refusal } from '../steps.js';
 import { plural } from '../wording.js';
 import { parseBaseUrlOption, readApiKey } from './settings.js';
@@ -161,7 +162,7 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   ctx.result.account = { id: live.id, name: live.name ?? null };
   ctx.result.via = via;
 
-  const schemaRef = options.schema ?? keptSchema(existing) ?? defaultSchemaRef(ctx.io.cwd, path);
+  const schemaRef = options.schema ?? keptSchema(existing) ?? SCHEMA_URL;
   const exported = exportAccount(live, schemaRef, file);
   // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
   if (ctx.redactor.scrub(exported.text) !== exported.text) {
@@ -263,7 +264,9 @@ function printPlan(ctx: Context, file: string, live: LiveAccount, changes: reado
 
 /** --base-url, checked; a user name or password in it is masked before any message can quote it. */
 function baseUrlOf(ctx: Context, options: NetworkOptions): string {
-  for (const credential of credentialsIn(options.baseUrl ?? '')) ctx.redactor.add(credential);
+  const { users, passwords } = credentialsIn(options.baseUrl ?? '');
+  for (const password of passwords) ctx.redactor.add(password);
+  for (const user of users) ctx.redactor.add(user, 'field');
   return parseBaseUrlOption(options.baseUrl);
 }
 

@@ -1,20 +1,7 @@
-import { dirname, relative, resolve, sep } from 'node:path';
 import { FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES, type LiveAccount } from '../account-schema.js';
 import { parseDesiredState } from '../desired-state.js';
 import { managedSettings } from '../plan.js';
 import { formatStateFile } from '../state-files.js';
-
-/** Where the JSON Schema sits inside this package, once installed as a dev dependency. */
-export const SCHEMA_IN_PACKAGE = 'node_modules/leadconduit-account-action/schema/leadconduit-account.schema.json';
-
-/**
- * The "$schema" of an exported file: the schema in ./node_modules of the current directory,
- * written relative to the file (editors resolve "$schema" from the file's own folder).
- */
-export function defaultSchemaRef(cwd: string, filePath: string): string {
-  const path = relative(dirname(filePath), resolve(cwd, SCHEMA_IN_PACKAGE)).split(sep).join('/');
-  return path.startsWith('.') ? path : `./${path}`;
-}
 
 export interface Export {
   /** The desired-state file's text, ready to write. */
@@ -26,9 +13,11 @@ export interface Export {
 }
 
 /**
- * A desired-state file holding every writable setting of the live account, with its id as a
- * guard. Only writable fields are picked, so no secret or read-only field can enter it; what the
- * schema would refuse is left out (and listed) so the file always validates.
+ * A desired-state file holding every setting of the live account a person manages, with its id
+ * as a guard: retention, truncation, features, and each subscription's state and product offering
+ * component. Only those fields are picked, so no secret, read-only field or timestamp LeadConduit
+ * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it;
+ * what the schema would refuse is left out (and listed) so the file always validates.
  */
 export function exportAccount(live: LiveAccount, schemaRef: string, file: string): Export {
   const skipped: Export['skipped'] = [];

@@ -5,6 +5,7 @@ import { DEFAULT_BASE_URL } from '../base-url.js';
 import { DEFAULT_FILE } from '../inputs.js';
 import { InvalidFileError } from '../steps.js';
 import { LeadConduitError } from '../leadconduit.js';
+import { SCHEMA_URL } from '../schema-url.js';
 import {
   CLI_NAME,
   Context,
@@ -18,7 +19,6 @@ import {
   type ExportOptions,
   type NetworkOptions,
 } from './commands.js';
-import { SCHEMA_IN_PACKAGE } from './export.js';
 import { API_KEY_VARIABLE } from './settings.js';
 import { painter, processIo, type Io } from './terminal.js';
 
@@ -96,14 +96,11 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
 
   networkOptions(fileArgument(program.command('export')))
     .description(
-      'Read the live account and write a desired-state file holding every writable setting (retention, truncation, features, subscriptions) and the account id. Never writes a secret.',
+      "Read the live account and write a desired-state file holding every setting a person manages (retention, truncation, features, each subscription's state and product offering component) and the account id. Never writes a secret, nor the timestamps LeadConduit keeps itself.",
     )
     .option('-f, --force', 'overwrite the file when it exists')
     .option('--id <account-id>', "which account to export when the API key's user has several")
-    .option(
-      '--schema <ref>',
-      `the file's "$schema" (default: the ${SCHEMA_IN_PACKAGE} of the current directory, relative to the file; on --force, the overwritten file's own)`,
-    )
+    .option('--schema <ref>', `the file's "$schema" (default: ${SCHEMA_URL}, the schema released with this version; on --force, the overwritten file's own)`)
     .addHelpText(
       'after',
       `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`,

@@ -23,15 +23,10 @@ describe('apply on push to main', () => {
     const body = puts()[0]?.json as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['data_retention_in_days', 'features', 'subscriptions']);
     expect(body.features).toEqual({ ...before.features, firehose: true });
+    // Every subscription with its person-managed fields only: base unchanged, no timestamps.
     expect(body.subscriptions).toEqual({
-      base: {
-        state: 'active',
-        product_offering_component: 'base',
-        created_at: before.subscriptions?.base?.created_at,
-        updated_at: before.subscriptions?.base?.updated_at,
-        active_at: before.subscriptions?.base?.active_at,
-      },
-      pro: expect.objectContaining({ state: 'active', product_offering_component: 'pro' }),
+      base: { state: 'active', product_offering_component: 'base' },
+      pro: { state: 'active', product_offering_component: 'pro' },
     });
     expect(fakes.lc.account.features?.firehose).toBe(true);
     expect(fakes.lc.account.data_retention_in_days).toBe(400);
@@ -70,10 +65,7 @@ describe('apply on push to main', () => {
     const run = await action({ file: { features: { firehose: true }, subscriptions: { pro: { state: 'active' } } } });
     expect(run.exitCode).toBe(0);
     expect(fakes.lc.account.features).toEqual({ ...before.features, firehose: true });
-    // Not set is not set: a null the server had may come back absent.
-    const { inactive_at, ...baseBefore } = before.subscriptions?.base ?? {};
-    expect(inactive_at).toBeNull();
-    expect(fakes.lc.account.subscriptions?.base).toEqual(baseBefore);
+    expect(fakes.lc.account.subscriptions?.base).toEqual(before.subscriptions?.base);
     expect(fakes.lc.account.subscriptions?.pro?.state).toBe('active');
   });
 
@@ -138,6 +130,34 @@ describe('apply on push to main', () => {
     expect(run.everything).not.toContain('ghs_fake_token_123');
     const previous = await readFile(run.outputs['previous-state-file'] ?? '', 'utf8');
     for (const secret of SECRET_VALUES) expect(previous).not.toContain(secret);
+  });
+});
+
+describe.each(['merge', 'replace'] as const)('a subscription state change, against a server that %ss nested objects and stamps timestamps itself', (nested) => {
+  const NOW = '2030-05-06T07:08:09.000Z';
+
+  it('sends no timestamp, passes the read-after-write check, and leaves the unchanged subscription as it was', async () => {
+    await fakes.restartLeadConduit({ nested, now: () => new Date(NOW) });
+    const before = fakes.lc.account;
+    const run = await action({ file: { subscriptions: { pro: { state: 'active' } } } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ applied: 'true', 'change-count': '1' });
+    expect(run.summary.split('\n')[0]).toBe('### ✅ Applied: 1 change, 0 destructive');
+    expect(puts()).toHaveLength(1);
+    const sent = JSON.stringify(puts()[0]?.json);
+    for (const field of ['created_at', 'updated_at', 'active_at', 'inactive_at']) expect(sent).not.toContain(field);
+    // LeadConduit stamped the change; the untouched subscription kept everything.
+    expect(fakes.lc.account.subscriptions?.pro).toEqual({ ...before.subscriptions?.pro, state: 'active', updated_at: NOW, active_at: NOW });
+    expect(fakes.lc.account.subscriptions?.base).toEqual(before.subscriptions?.base);
+    // Neither the summary nor the outputs mention a timestamp the file does not set.
+    for (const text of [run.summary, run.outputs.changes ?? '']) expect(text).not.toMatch(/created_at|updated_at|active_at|inactive_at/);
+
+    // The next run finds nothing to do: the stamps are LeadConduit's, not drift.
+    fakes.lc.requests.length = 0;
+    const again = await action({ file: { subscriptions: { pro: { state: 'active' } } }, event: 'schedule' });
+    expect(again.exitCode).toBe(0);
+    expect(again.summary).toContain('No changes: the live account matches');
+    expect(puts()).toHaveLength(0);
   });
 });
 

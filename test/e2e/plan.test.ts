@@ -20,6 +20,8 @@ describe('plan on a pull request', () => {
     expect(body).toContain('<code>features.firehose</code> | <code>false</code> | <code>true</code>');
     expect(body).toMatch(/<code>data&#95;retention&#95;in&#95;days<\/code> \| <code>365<\/code> \| <code>30<\/code> \| ⚠️ \*\*Destructive:\*\*/);
     expect(body).toContain('<code>subscriptions.pro.state</code>');
+    // LeadConduit's own timestamps appear nowhere: not as changes, not in the request apply will send.
+    expect(body).not.toMatch(/created_at|updated_at|active_at|inactive_at|created&#95;at|updated&#95;at|active&#95;at|inactive&#95;at/);
     expect(fakes.lc.count('PUT /account')).toBe(0);
     expect(fakes.lc.count('GET /account')).toBe(1);
     expect(run.outputs).toMatchObject({ changed: 'true', 'change-count': '3', applied: 'false', 'comment-url': comments[0]?.html_url });

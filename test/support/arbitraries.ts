@@ -8,7 +8,7 @@
  * "equal as an instant" and "drift", not only "everything differs".
  */
 import fc from 'fast-check';
-import { FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES, type DesiredState } from '../../src/account-schema.js';
+import { FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES, SUBSCRIPTION_TIMESTAMP_FIELDS, type DesiredState } from '../../src/account-schema.js';
 import { sampleAccount, type Account } from './sample-account.js';
 
 const HEX_DIGITS = '0123456789abcdef'.split('');
@@ -115,13 +115,8 @@ const subscriptionFieldArb = (field: (typeof SUBSCRIPTION_FIELDS)[number]): fc.A
       return settingStringArb(STATE_POOL);
     case 'product_offering_component':
       return settingStringArb(COMPONENT_POOL);
-    default:
-      return fileDateTimeArb;
   }
 };
-
-const liveSubscriptionFieldArb = (field: (typeof SUBSCRIPTION_FIELDS)[number]): fc.Arbitrary<string> =>
-  field === 'state' || field === 'product_offering_component' ? subscriptionFieldArb(field) : liveDateTimeArb;
 
 // ---------------------------------------------------------------------------------------------
 // Live accounts
@@ -142,20 +137,27 @@ const liveFeaturesArb: fc.Arbitrary<Partial<Record<string, boolean>> | null> = f
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
-/** A live subscription: read-only id and product_offering_id, writable fields present, null or absent. */
+/** A live subscription: read-only id and product_offering_id; writable fields and LeadConduit's timestamps present, null or absent. */
 const liveSubscriptionArb: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
     id: hexIdArb,
     product_offering_id: hexIdArb,
     writable: fc.record(
-      Object.fromEntries(SUBSCRIPTION_FIELDS.map((field) => [field, fc.option(liveSubscriptionFieldArb(field), { nil: null, freq: 5 })])) as Record<
+      Object.fromEntries(SUBSCRIPTION_FIELDS.map((field) => [field, fc.option(subscriptionFieldArb(field), { nil: null, freq: 5 })])) as Record<
+        string,
+        fc.Arbitrary<string | null>
+      >,
+      { requiredKeys: [] },
+    ),
+    stamps: fc.record(
+      Object.fromEntries(SUBSCRIPTION_TIMESTAMP_FIELDS.map((field) => [field, fc.option(liveDateTimeArb, { nil: null, freq: 5 })])) as Record<
         string,
         fc.Arbitrary<string | null>
       >,
       { requiredKeys: [] },
     ),
   })
-  .map(({ id, product_offering_id, writable }) => ({ id, ...writable, product_offering_id }));
+  .map(({ id, product_offering_id, writable, stamps }) => ({ id, ...writable, product_offering_id, ...stamps }));
 
 const liveSubscriptionsArb: fc.Arbitrary<Partial<Record<string, Record<string, unknown>>>> = fc.record(
   Object.fromEntries(SUBSCRIPTION_NAMES.map((name) => [name, liveSubscriptionArb])),
@@ -259,7 +261,7 @@ function echoLive(desired: DesiredState, live: Account, echo: Echo, mask: readon
         if (echo === 'all') delete node[key];
         continue;
       }
-      const isDate = key === 'data_truncated_at' || ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(key);
+      const isDate = key === 'data_truncated_at';
       node[key] = isDate ? formatInstant(Date.parse(liveValue as string), forms[i % forms.length]!) : liveValue;
     }
   };

@@ -1,5 +1,9 @@
 /**
  * A fake LeadConduit API (GET /account, GET /user, PUT /account) on 127.0.0.1.
+ *
+ * Like the real server, it keeps a subscription's timestamps itself: `updated_at` on every change
+ * of the subscription, `active_at`/`inactive_at` when its state changes, `created_at` when it is
+ * created, whatever the request says for them. A client that depends on writing them fails here.
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpFake, parseBasicAuth } from './http-fake.js';
@@ -18,8 +22,9 @@ export interface FakeLeadConduitOptions {
   account?: Account;
   /**
    * How PUT applies `features` and `subscriptions`: 'merge' shallow-merges each nested object
-   * into the old one; 'replace' replaces `features` and `subscriptions` wholesale (keeping each
-   * subscription's read-only id and product_offering_id). Default 'merge'.
+   * into the old one; 'replace' replaces `features` and `subscriptions` wholesale (a subscription
+   * left out is gone; one sent keeps only what the server owns: its read-only id and
+   * product_offering_id and its timestamps). Default 'merge'.
    */
   nested?: 'merge' | 'replace';
   /** When false, GET /account answers 404 and clients must use GET /user. Default true. */
@@ -30,6 +35,8 @@ export interface FakeLeadConduitOptions {
   ignorePaths?: string[];
   /** A misbehaving server: PUT answers with this account (say, another one) instead of the updated one. */
   putAnswersAccount?: Account;
+  /** The clock that stamps subscriptions' timestamps. Default: the real time. */
+  now?: () => Date;
 }
 
 export const FAKE_USER_ID = '5fd4371e940df5a34a3888c0';
@@ -37,6 +44,8 @@ export const FAKE_USER_EMAIL = 'ops@example.com';
 
 const WRITABLE = new Set(['data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions']);
 const SUBSCRIPTION_READ_ONLY = ['id', 'product_offering_id'] as const;
+/** Kept by the server: a request's values for them are dropped. */
+const SUBSCRIPTION_STAMPS = ['created_at', 'updated_at', 'active_at', 'inactive_at'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -73,6 +82,7 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
   readonly accountEndpoint: boolean;
   readonly ignorePaths: readonly string[];
   readonly putAnswersAccount: Account | undefined;
+  readonly now: () => Date;
   #account: Account;
   #userAccounts: Account[] | undefined;
 
@@ -83,6 +93,7 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
     this.accountEndpoint = options.accountEndpoint ?? true;
     this.ignorePaths = [...(options.ignorePaths ?? [])];
     this.putAnswersAccount = options.putAnswersAccount ? structuredClone(options.putAnswersAccount) : undefined;
+    this.now = options.now ?? (() => new Date());
     this.#account = structuredClone(options.account ?? sampleAccount());
     this.#userAccounts = options.userAccounts ? structuredClone(options.userAccounts) : undefined;
   }
@@ -149,6 +160,27 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
     return { id: FAKE_USER_ID, email: FAKE_USER_EMAIL, accounts: this.userAccounts() };
   }
 
+  /** The server's timestamps: a new subscription is created now; a changed one updated now; a state change activates or deactivates it now. */
+  #stamp(old: Json, next: Json): void {
+    if (!isObject(next.subscriptions)) return;
+    const oldSubs = isObject(old.subscriptions) ? old.subscriptions : {};
+    const now = this.now().toISOString();
+    for (const [name, entry] of Object.entries(next.subscriptions)) {
+      if (!isObject(entry)) continue;
+      const before = oldSubs[name];
+      if (!isObject(before)) {
+        Object.assign(entry, { created_at: now, updated_at: now, active_at: null, inactive_at: null });
+      } else if (!settingsDiffer(before, entry)) {
+        continue;
+      }
+      entry.updated_at = now;
+      if (!isObject(before) || (before.state ?? null) !== (entry.state ?? null)) {
+        if (entry.state === 'active') entry.active_at = now;
+        else if (entry.state !== undefined && entry.state !== null) entry.inactive_at = now;
+      }
+    }
+  }
+
   #put({ res, hasJson, json }: FakeRequest): void {
     const fail = (status: number, message: string) => this.sendJson(res, status, { message });
     if (!hasJson || !isObject(json)) return fail(400, 'Request body must be a JSON object');
@@ -179,25 +211,20 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
       } else if (key === 'subscriptions') {
         const sent = value as Record<string, Json>;
         const oldSubs = isObject(old.subscriptions) ? (old.subscriptions as Record<string, unknown>) : {};
-        if (this.nested === 'merge') {
-          const subs: Json = { ...structuredClone(oldSubs) };
-          for (const [name, entry] of Object.entries(sent)) {
-            const oldEntry = oldSubs[name];
-            subs[name] = { ...(isObject(oldEntry) ? structuredClone(oldEntry) : {}), ...entry };
-          }
-          next.subscriptions = subs;
-        } else {
-          const subs: Json = {};
-          for (const [name, entry] of Object.entries(sent)) {
-            const oldEntry = oldSubs[name];
+        const subs: Json = this.nested === 'merge' ? structuredClone(oldSubs) : {};
+        for (const [name, entry] of Object.entries(sent)) {
+          const oldEntry = isObject(oldSubs[name]) ? structuredClone(oldSubs[name]) : {};
+          const written = withoutStamps(entry);
+          if (this.nested === 'merge') {
+            subs[name] = { ...oldEntry, ...written };
+          } else {
+            // Replaced, except what the server owns: the read-only ids and the timestamps.
             const kept: Json = {};
-            if (isObject(oldEntry)) {
-              for (const field of SUBSCRIPTION_READ_ONLY) if (field in oldEntry) kept[field] = oldEntry[field];
-            }
-            subs[name] = { ...entry, ...kept };
+            for (const field of [...SUBSCRIPTION_READ_ONLY, ...SUBSCRIPTION_STAMPS]) if (field in oldEntry) kept[field] = oldEntry[field];
+            subs[name] = { ...written, ...kept };
           }
-          next.subscriptions = subs;
         }
+        next.subscriptions = subs;
       } else {
         next[key] = value;
       }
@@ -208,10 +235,24 @@ export class FakeLeadConduit extends HttpFake<LeadConduitRoute> {
       const { found, value } = getPath(old, path);
       setPath(next, path, found, value);
     }
+    this.#stamp(old, next);
 
     this.#account = structuredClone(next) as Account;
     this.sendJson(res, 200, this.putAnswersAccount ?? this.#account);
   }
+}
+
+function withoutStamps(entry: Json): Json {
+  const copy = { ...entry };
+  for (const field of SUBSCRIPTION_STAMPS) delete copy[field];
+  return copy;
+}
+
+/** Whether a subscription's own settings (not the server's ids or stamps) differ; null and absent are both "not set". */
+function settingsDiffer(before: Json, after: Json): boolean {
+  const owned = new Set<string>([...SUBSCRIPTION_READ_ONLY, ...SUBSCRIPTION_STAMPS]);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)].filter((key) => !owned.has(key)));
+  return [...keys].some((key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null));
 }
 
 /** Start a fake LeadConduit API on 127.0.0.1 (random port). */

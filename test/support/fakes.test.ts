@@ -23,6 +23,7 @@ async function github(options?: Parameters<typeof startFakeGitHub>[0]): Promise<
   return fake;
 }
 
+const NOW = '2030-05-06T07:08:09.000Z';
 const lcAuth = { authorization: basicAuthHeader('API', TEST_API_KEY) };
 const ghAuth = { authorization: 'token ghs_fake_token_123' };
 
@@ -85,7 +86,7 @@ describe('fake LeadConduit', () => {
   });
 
   it('merges nested objects on PUT by default', async () => {
-    const fake = await leadconduit();
+    const fake = await leadconduit({ now: () => new Date(NOW) });
     const res = await put(fake, {
       data_retention_in_days: 90,
       features: { firehose: true },
@@ -96,7 +97,7 @@ describe('fake LeadConduit', () => {
     const expected = sampleAccount();
     expected.data_retention_in_days = 90;
     expected.features.firehose = true;
-    expected.subscriptions.pro!.state = 'active';
+    Object.assign(expected.subscriptions.pro!, { state: 'active', updated_at: NOW, active_at: NOW });
     expect(body).toEqual(expected);
     expect(fake.account).toEqual(expected);
     expect(fake.requests.at(-1)?.json).toEqual({
@@ -108,16 +109,76 @@ describe('fake LeadConduit', () => {
     expect(user.accounts).toEqual([expected]);
   });
 
-  it('replaces nested objects on PUT in replace mode, keeping read-only subscription fields', async () => {
-    const fake = await leadconduit({ nested: 'replace' });
+  it('replaces nested objects on PUT in replace mode, keeping what the server owns: read-only ids and timestamps', async () => {
+    const fake = await leadconduit({ nested: 'replace', now: () => new Date(NOW) });
     const res = await put(fake, { features: { firehose: true }, subscriptions: { pro: { state: 'active' } } });
     expect(res.status).toBe(200);
     const account = fake.account;
     expect(account.features).toEqual({ firehose: true });
     expect(account.subscriptions).toEqual({
-      pro: { state: 'active', id: '6123456789abcdef01234502', product_offering_id: '6123456789abcdef0123aa02' },
+      pro: {
+        state: 'active',
+        id: '6123456789abcdef01234502',
+        product_offering_id: '6123456789abcdef0123aa02',
+        created_at: '2022-03-10T09:00:00Z',
+        updated_at: NOW,
+        active_at: NOW,
+        inactive_at: '2023-02-20T18:45:00Z',
+      },
     });
     expect(account.data_retention_in_days).toBe(365);
+  });
+
+  describe.each(['merge', 'replace'] as const)('keeps subscription timestamps itself, as LeadConduit does (%s)', (nested) => {
+    const start = (): Promise<FakeLeadConduit> => leadconduit({ nested, now: () => new Date(NOW) });
+    const subscriptionsNow = (fake: FakeLeadConduit) => fake.account.subscriptions;
+
+    it('stamps updated_at and inactive_at on a state change, whatever the request says for them', async () => {
+      const fake = await start();
+      const before = sampleAccount().subscriptions;
+      const stale = '1999-01-01T00:00:00Z';
+      const res = await put(fake, {
+        subscriptions: {
+          base: { state: 'inactive', product_offering_component: 'base', created_at: stale, updated_at: stale, active_at: stale, inactive_at: stale },
+          pro: { state: 'inactive', product_offering_component: 'pro' },
+        },
+      });
+      expect(res.status).toBe(200);
+      expect(subscriptionsNow(fake).base).toEqual({ ...before.base, state: 'inactive', updated_at: NOW, inactive_at: NOW });
+      // pro was sent as it was: nothing changed, nothing stamped.
+      expect(subscriptionsNow(fake).pro).toEqual(before.pro);
+    });
+
+    it('ignores timestamps sent without a change, and stamps a changed component without touching active_at/inactive_at', async () => {
+      const fake = await start();
+      const before = sampleAccount().subscriptions;
+      await put(fake, {
+        subscriptions: {
+          base: { state: 'active', product_offering_component: 'base', updated_at: NOW, active_at: NOW },
+          pro: { ...before.pro, product_offering_component: 'pro-2' },
+        },
+      });
+      expect(subscriptionsNow(fake).base).toEqual(before.base);
+      expect(subscriptionsNow(fake).pro).toEqual({ ...before.pro, product_offering_component: 'pro-2', updated_at: NOW });
+    });
+
+    it('creates a new subscription now: created_at, updated_at and active_at', async () => {
+      const fake = await start();
+      await put(fake, {
+        subscriptions: {
+          ...sampleAccount().subscriptions,
+          partner: { state: 'active', product_offering_component: 'partner', created_at: '1999-01-01T00:00:00Z' },
+        },
+      });
+      expect(subscriptionsNow(fake).partner).toEqual({
+        state: 'active',
+        product_offering_component: 'partner',
+        created_at: NOW,
+        updated_at: NOW,
+        active_at: NOW,
+        inactive_at: null,
+      });
+    });
   });
 
   it('validates PUT bodies', async () => {
