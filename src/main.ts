@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { LiveAccount } from './account-schema.js';
@@ -15,6 +14,7 @@ import { changesOutput, countChanges, renderComment, renderSummary, type RunRepo
 import { Deadline } from './retry.js';
 import { commentMarker, planMarker, readPlanMarker, sameChanges } from './reviewed-plan.js';
 import { fileWithLiveValues, formatStateFile } from './state-files.js';
+import { setSecret } from './workflow-commands.js';
 
 /** The file had problems: they were annotated one by one; the run fails with their count. */
 class InvalidFileError extends UserError {}
@@ -24,7 +24,7 @@ class InvalidFileError extends UserError {}
  * Every outcome, failures included, ends with a job summary and all outputs set.
  */
 export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
-  const redactor = new Redactor(core.setSecret);
+  const redactor = new Redactor(setSecret);
   // Masked before anything else runs, so no later line can print it.
   redactor.add(readInput(process.env, 'api-key'));
   redactor.add(readInput(process.env, 'github-token'));
