@@ -1,4 +1,11 @@
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// zod/mini: zod's validation core without its chained-method layer, so a run loads and builds
+// less before it can validate (bench/README.md). Constraints and the metadata the JSON Schema
+// shows are .check(...)s; z.partial() and z.nullish() wrap a schema. It sets no locale of its
+// own: the messages (shown for an unexpected answer from the API) are zod's English ones.
+z.config(en());
 
 /** The features LeadConduit's reference lists; each is an on/off switch. */
 export const FEATURE_NAMES = [
@@ -57,26 +64,33 @@ export function isDateTimePath(path: readonly string[]): boolean {
   return path.length === 3 && path[0] === 'subscriptions' && ['created_at', 'updated_at', 'active_at', 'inactive_at'].includes(path[2] ?? '');
 }
 
-const dateTime = (title: string, description: string) => z.iso.datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
+const dateTime = (title: string, description: string) =>
+  z.iso.datetime({ offset: true }).check(z.meta({ title, description, examples: ['2023-11-07T05:31:56Z'] }));
 
-const subscriptionSchema = z
-  .strictObject({
+const subscriptionSchema = z.partial(
+  z.strictObject({
     state: z
       .string()
-      .min(1)
-      .max(64)
-      .meta({ title: 'State', description: 'Subscription state, e.g. "active" or "inactive".', examples: ['active'] }),
-    product_offering_component: z
-      .string()
-      .min(1)
-      .max(64)
-      .meta({ title: 'Product offering component', description: 'Which component of the product offering this subscription is for.', examples: ['partner'] }),
+      .check(
+        z.minLength(1),
+        z.maxLength(64),
+        z.meta({ title: 'State', description: 'Subscription state, e.g. "active" or "inactive".', examples: ['active'] }),
+      ),
+    product_offering_component: z.string().check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.meta({
+        title: 'Product offering component',
+        description: 'Which component of the product offering this subscription is for.',
+        examples: ['partner'],
+      }),
+    ),
     created_at: dateTime('Created at', 'When the subscription was created (ISO 8601 date-time with a time zone).'),
     updated_at: dateTime('Updated at', 'When the subscription was last updated (ISO 8601 date-time with a time zone).'),
     active_at: dateTime('Active at', 'When the subscription became, or becomes, active (ISO 8601 date-time with a time zone).'),
     inactive_at: dateTime('Inactive at', 'When the subscription became, or becomes, inactive (ISO 8601 date-time with a time zone).'),
-  })
-  .partial();
+  }),
+);
 
 const featureDescriptions: Record<(typeof FEATURE_NAMES)[number], string> = {
   seller_access: 'Lets this account act as a seller of leads.',
@@ -90,83 +104,93 @@ const featureDescriptions: Record<(typeof FEATURE_NAMES)[number], string> = {
 };
 
 const featuresSchema = z
-  .strictObject(
-    Object.fromEntries(FEATURE_NAMES.map((name) => [name, z.boolean().meta({ title: name, description: featureDescriptions[name] })])) as Record<
-      (typeof FEATURE_NAMES)[number],
-      z.ZodBoolean
-    >,
+  .partial(
+    z.strictObject(
+      Object.fromEntries(FEATURE_NAMES.map((name) => [name, z.boolean().check(z.meta({ title: name, description: featureDescriptions[name] }))])) as Record<
+        (typeof FEATURE_NAMES)[number],
+        z.ZodMiniBoolean
+      >,
+    ),
   )
-  .partial()
-  .meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' });
+  .check(
+    z.meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' }),
+  );
 
 const subscriptionsSchema = z
-  .strictObject({
-    base: subscriptionSchema.meta({ title: 'Base subscription', description: 'The base subscription. Only the fields listed are managed.' }),
-    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: 'The pro subscription. Only the fields listed are managed.' }),
-    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: 'The partner subscription. Only the fields listed are managed.' }),
-  })
-  .partial()
-  .meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' });
+  .partial(
+    z.strictObject({
+      base: subscriptionSchema.check(z.meta({ title: 'Base subscription', description: 'The base subscription. Only the fields listed are managed.' })),
+      pro: subscriptionSchema.check(z.meta({ title: 'Pro subscription', description: 'The pro subscription. Only the fields listed are managed.' })),
+      partner: subscriptionSchema.check(
+        z.meta({ title: 'Partner subscription', description: 'The partner subscription. Only the fields listed are managed.' }),
+      ),
+    }),
+  )
+  .check(z.meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' }));
 
 /**
  * The desired-state file. Every key is optional: the settings it holds are exactly the ones
  * managed; everything else in the account is left alone.
  */
 export const desiredStateSchema = z
-  .strictObject({
-    $schema: z.string().meta({ title: 'JSON Schema', description: 'The JSON Schema for editors; ignored by the action.' }),
-    id: z
-      .string()
-      .regex(ACCOUNT_ID_PATTERN)
-      .meta({
-        title: 'Account id (guard)',
-        description: 'The 24-character id of the account this file is for. Not changed: the run fails before any change when the live account has another id.',
-        examples: ['5fd4371e940df5a34a3888b2'],
-      }),
-    data_retention_in_days: z
-      .int()
-      .min(1)
-      .max(36_500)
-      .meta({
-        title: 'Data retention (days)',
-        description:
-          'Number of days to retain lead events. Lowering it is destructive: lead events older than the new period are permanently deleted and cannot be recovered.',
-        examples: [365],
-      }),
-    data_truncated_at: dateTime(
-      'Data truncated at',
-      'The instant before which lead data is truncated (ISO 8601 date-time with a time zone). Changing it is destructive: lead data before it may be permanently removed.',
-    ),
-    features: featuresSchema,
-    subscriptions: subscriptionsSchema,
-  })
-  .partial()
-  .meta({
-    title: 'LeadConduit account settings',
-    description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
-  });
+  .partial(
+    z.strictObject({
+      $schema: z.string().check(z.meta({ title: 'JSON Schema', description: 'The JSON Schema for editors; ignored by the action.' })),
+      id: z.string().check(
+        z.regex(ACCOUNT_ID_PATTERN),
+        z.meta({
+          title: 'Account id (guard)',
+          description:
+            'The 24-character id of the account this file is for. Not changed: the run fails before any change when the live account has another id.',
+          examples: ['5fd4371e940df5a34a3888b2'],
+        }),
+      ),
+      data_retention_in_days: z.int().check(
+        z.minimum(1),
+        z.maximum(36_500),
+        z.meta({
+          title: 'Data retention (days)',
+          description:
+            'Number of days to retain lead events. Lowering it is destructive: lead events older than the new period are permanently deleted and cannot be recovered.',
+          examples: [365],
+        }),
+      ),
+      data_truncated_at: dateTime(
+        'Data truncated at',
+        'The instant before which lead data is truncated (ISO 8601 date-time with a time zone). Changing it is destructive: lead data before it may be permanently removed.',
+      ),
+      features: featuresSchema,
+      subscriptions: subscriptionsSchema,
+    }),
+  )
+  .check(
+    z.meta({
+      title: 'LeadConduit account settings',
+      description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
+    }),
+  );
 
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 
 const liveSubscriptionSchema = z.looseObject({
-  id: z.string().nullish(),
-  state: z.string().nullish(),
-  product_offering_id: z.string().nullish(),
-  product_offering_component: z.string().nullish(),
-  created_at: z.string().nullish(),
-  updated_at: z.string().nullish(),
-  active_at: z.string().nullish(),
-  inactive_at: z.string().nullish(),
+  id: z.nullish(z.string()),
+  state: z.nullish(z.string()),
+  product_offering_id: z.nullish(z.string()),
+  product_offering_component: z.nullish(z.string()),
+  created_at: z.nullish(z.string()),
+  updated_at: z.nullish(z.string()),
+  active_at: z.nullish(z.string()),
+  inactive_at: z.nullish(z.string()),
 });
 
 /** An account as the API returns it: the fields we rely on are checked, extra fields tolerated. */
 export const liveAccountSchema = z.looseObject({
-  id: z.string().regex(ACCOUNT_ID_PATTERN),
-  name: z.string().nullish(),
-  data_retention_in_days: z.number().int().nullish(),
-  data_truncated_at: z.string().nullish(),
-  features: z.record(z.string(), z.boolean().nullable()).nullish(),
-  subscriptions: z.record(z.string(), liveSubscriptionSchema.nullable()).nullish(),
+  id: z.string().check(z.regex(ACCOUNT_ID_PATTERN)),
+  name: z.nullish(z.string()),
+  data_retention_in_days: z.nullish(z.number().check(z.int())),
+  data_truncated_at: z.nullish(z.string()),
+  features: z.nullish(z.record(z.string(), z.nullable(z.boolean()))),
+  subscriptions: z.nullish(z.record(z.string(), z.nullable(liveSubscriptionSchema))),
 });
 
 export type LiveAccount = z.infer<typeof liveAccountSchema>;
