@@ -1,5 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { spawn } from 'node:child_process';
 
 export interface ChildRun {
   /** Wall time from spawn() to the child's exit, as seen by this process. */
@@ -22,22 +21,6 @@ export function runChild(command: string, args: readonly string[], env: Record<s
     child.on('error', reject);
     child.on('exit', () => (ms = Number(process.hrtime.bigint() - t0) / 1e6));
     child.on('close', (code) => resolve({ ms, code, stdout, stderr }));
-  });
-}
-
-/**
- * GNU time, when installed: its %M is the kernel's high-water mark of the child's resident set
- * (ru_maxrss from wait4), taken after the child ended.
- */
-export function findGnuTime(node: string): string | undefined {
-  return ['/usr/bin/time', '/bin/time'].find((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      execFileSync(path, ['-f', '%M', node, '-e', ''], { stdio: ['ignore', 'ignore', 'pipe'] });
-      return true;
-    } catch {
-      return false;
-    }
   });
 }
 

@@ -2,7 +2,6 @@
 // bench/README.md). Prints the figures and writes them to bench/results.json.
 //
 // Options: --runs N         timed rounds (15), after --warmup N (3) rounds that are not counted
-//          --mem-runs N     rounds measuring CPU time, peak memory and the files loaded (7)
 //          --out FILE       where to write (bench/results.json; for --dist or --compile-cache: bench-results/, git-ignored)
 //          --no-write       print only
 //          --profile        also CPU-profile validate, plan and their floors: where the time goes
@@ -18,9 +17,8 @@ import { runBench } from './run.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
   options: {
-    runs: { type: 'string', default: '15' },
+    runs: { type: 'string', default: '21' },
     warmup: { type: 'string', default: '3' },
-    'mem-runs': { type: 'string', default: '7' },
     out: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -46,7 +44,6 @@ const results = await runBench({
   dist,
   runs: count(opts.runs, 'runs', 1),
   warmup: count(opts.warmup, 'warmup', 0),
-  memRuns: count(opts['mem-runs'], 'mem-runs', 1),
   profile: opts.profile,
   compileCache: opts['compile-cache'],
   progress: (text) => process.stderr.write(`${text}\n`),

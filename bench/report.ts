@@ -18,7 +18,7 @@ const ratio = (x: number | undefined) => (x === undefined ? '' : `${x.toFixed(2)
 export function formatResults(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(
-    `leadconduit-account-action bench: ${r.date}, node ${r.node}, ${r.cpus.count} x ${r.cpus.model}, ${r.runs} timed runs after ${r.warmup} warm-ups, ${r.resourceRuns} resource runs`,
+    `leadconduit-account-action bench: ${r.date}, node ${r.node}, ${r.cpus.count} x ${r.cpus.model}, ${r.runs} runs of each after ${r.warmup} warm-up rounds`,
     '',
     table([
       ['scenario', 'median ms', 'x floor', 'x bare', 'min ms', 'p90 ms', 'fakes ms', 'CPU ms', 'x floor (CPU)', 'max RSS MB', 'loaded KB', 'HTTP calls'],
@@ -37,7 +37,7 @@ export function formatResults(r: BenchResults): string {
         f.loadedBytes ? callText(f.httpCalls) : '',
       ]),
     ]),
-    `(x floor: median / the floor's median, in this run; x bare: median / node -e ''; CPU ms: user + system, median of ${r.resourceRuns} runs; loaded KB: the bundle's files node read)`,
+    `(x floor: median / the floor's median, in this run; x bare: median / node -e ''; CPU ms: user + system, median; loaded KB: the bundle's files node read)`,
   );
   const cores = r.cpus.count;
   if (Math.max(r.loadAverage1m.before, r.loadAverage1m.after) > cores / 2) {

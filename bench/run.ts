@@ -1,5 +1,6 @@
-// One bench run: the scenarios (scenarios.ts) interleaved and timed, then measured for CPU time,
-// peak memory and the files they load, and judged against the targets (targets.ts).
+// One bench run: the scenarios (scenarios.ts) run in interleaved rounds; each run gives its wall
+// time, CPU time, peak memory, the files it loaded and its HTTP calls; then the targets
+// (targets.ts) are judged on the medians.
 import { createHash } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import type { ServerResponse } from 'node:http';
@@ -9,7 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOutputs } from '../test/support/action-env.js';
 import { bundleFiles, bytesByPackage } from './bundle.js';
-import { findGnuTime, resourcePreload, runChild, type Usage } from './child.js';
+import { resourcePreload, runChild, type Usage } from './child.js';
 import { buildFloors } from './floors.js';
 import { profileScenario, type Profile } from './profile.js';
 import { setUpScenarios, type HttpCalls, type Scenario, type ScenarioName } from './scenarios.js';
@@ -24,8 +25,6 @@ export interface BenchOptions {
   /** Timed rounds, after `warmup` rounds that are not counted. */
   runs: number;
   warmup: number;
-  /** Rounds measuring CPU time, peak memory and the files loaded. */
-  memRuns: number;
   /** Also CPU-profile validate, plan and their floors. */
   profile: boolean;
   /** Run the action with a warm NODE_COMPILE_CACHE: what a V8 code cache could give at best. */
@@ -68,7 +67,6 @@ export interface BenchResults {
   compileCache: boolean;
   runs: number;
   warmup: number;
-  resourceRuns: number;
   method: { timing: string; fakes: string; resources: string };
   scenarios: Record<ScenarioName, ScenarioFigures>;
   /** The first plan on a PR also creates the comment. */
@@ -85,6 +83,10 @@ interface Measured {
   ms: number;
   fakesMs: number;
   calls: HttpCalls;
+  cpuMs: number;
+  rssKb: number;
+  /** The files of the scenario's bundle that node loaded. */
+  files: string[];
 }
 
 /** The fakes' server-side time: request start -> response finished, summed until reset. */
@@ -113,91 +115,76 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const bench = await setUpScenarios(dist, floors, cacheDirs);
   const timer = fakeTimer();
 
-  /** One run: reset the fakes, start node, check it did its job. `wrap`: a command to start node under. */
-  const measure = async (scenario: Scenario, nodeArgs: string[] = [], wrap: string[] = []): Promise<Measured> => {
+  // Every node starts with a small preload that writes, at exit, its CPU time, peak memory and the
+  // files it loaded (child.ts). Its cost is the same in every scenario, bare node's included.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-usage-'));
+  const usageFile = join(dir, 'usage.json');
+  const preload = join(dir, 'usage.mjs');
+  writeFileSync(preload, resourcePreload(usageFile));
+
+  /** One run: reset the fakes, start node, check it did its job. */
+  const measure = async (scenario: Scenario, nodeArgs: string[] = []): Promise<Measured> => {
     scenario.reset();
     if (scenario.env.GITHUB_OUTPUT) writeFileSync(scenario.env.GITHUB_OUTPUT, '');
     if (scenario.env.GITHUB_STEP_SUMMARY) writeFileSync(scenario.env.GITHUB_STEP_SUMMARY, '');
+    rmSync(usageFile, { force: true });
     timer.reset();
-    const [command = node, ...prefix] = [...wrap, node];
-    const run = await runChild(command, [...prefix, ...nodeArgs, ...scenario.args], scenario.env, scenario.cwd);
+    const run = await runChild(node, ['--import', preload, ...nodeArgs, ...scenario.args], scenario.env, scenario.cwd);
     const fakesMs = timer.ms();
     const calls = bench.calls();
     const outputs = scenario.env.GITHUB_OUTPUT ? parseOutputs(readFileSync(scenario.env.GITHUB_OUTPUT, 'utf8')) : {};
     const why = run.code === 0 ? scenario.check(outputs, calls) : `exit code ${run.code}`;
     if (why) throw new Error(`bench: ${scenario.label} did not do its job (${why})\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
-    return { ms: run.ms, fakesMs, calls };
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as Usage;
+    const files = usage.files.map((url) => fileURLToPath(url)).filter((path) => scenario.bundleDir !== undefined && path.startsWith(`${scenario.bundleDir}/`));
+    return { ms: run.ms, fakesMs, calls, cpuMs: usage.cpuUs / 1000, rssKb: usage.maxRssKb, files };
   };
 
   try {
     const { scenarios } = bench;
     const firstPlanHttpCalls = await bench.firstPlan(async (s) => (await measure(s)).calls);
 
-    // Timing: the scenarios interleaved, so that drift in the machine's load hits them all alike.
-    const timed = new Map(scenarios.map((s) => [s.name, { ms: [] as number[], fakesMs: [] as number[], calls: undefined as HttpCalls | undefined }]));
+    // The scenarios interleaved, each round starting at another one, so that drift in the
+    // machine's load hits them all alike.
+    const samples = new Map(scenarios.map((s) => [s.name, [] as Measured[]]));
     const loadBefore = loadavg()[0] ?? 0;
     const rounds = options.warmup + options.runs;
     for (let round = 0; round < rounds; round++) {
       for (const scenario of rotate(scenarios, round)) {
         const r = await measure(scenario);
-        const t = timed.get(scenario.name);
-        if (round < options.warmup || !t) continue;
-        t.ms.push(r.ms);
-        t.fakesMs.push(r.fakesMs);
-        t.calls = r.calls;
+        if (round >= options.warmup) samples.get(scenario.name)?.push(r);
       }
       progress(`  round ${round + 1}/${rounds}`);
     }
 
-    // CPU time, peak memory and the files loaded: separate runs, each node started with a preload.
-    const gnuTime = findGnuTime(node);
-    const dir = mkdtempSync(join(tmpdir(), 'bench-usage-'));
-    const usageFile = join(dir, 'usage.json');
-    const rssFile = join(dir, 'rss');
-    const preload = join(dir, 'usage.mjs');
-    writeFileSync(preload, resourcePreload(usageFile));
-    const used = new Map(scenarios.map((s) => [s.name, { cpuMs: [] as number[], rssKb: [] as number[], files: [] as string[] }]));
-    try {
-      for (let i = 0; i < options.memRuns; i++) {
-        for (const scenario of rotate(scenarios, i)) {
-          await measure(scenario, ['--import', preload], gnuTime ? [gnuTime, '-f', '%M', '-o', rssFile] : []);
-          const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as Usage;
-          const u = used.get(scenario.name);
-          if (!u) continue;
-          u.cpuMs.push(usage.cpuUs / 1000);
-          u.rssKb.push(gnuTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) : usage.maxRssKb);
-          u.files = usage.files
-            .map((url) => fileURLToPath(url))
-            .filter((path) => scenario.bundleDir !== undefined && path.startsWith(`${scenario.bundleDir}/`));
-        }
-        progress(`  resource round ${i + 1}/${options.memRuns}`);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-
     const figuresOf = (scenario: Scenario): ScenarioFigures => {
-      const t = timed.get(scenario.name);
-      const u = used.get(scenario.name);
-      if (!t?.calls || !u) throw new Error(`bench: no figures for ${scenario.name}`);
-      const ms = median(t.ms);
-      const cpuMs = median(u.cpuMs);
-      const floor = scenario.floor && { ms: median(timed.get(scenario.floor)?.ms ?? []), cpuMs: median(used.get(scenario.floor)?.cpuMs ?? []) };
+      const of = (name: ScenarioName) => samples.get(name) ?? [];
+      const runs = of(scenario.name);
+      const last = runs.at(-1);
+      if (!last) throw new Error(`bench: no figures for ${scenario.name}`);
+      const ms = median(runs.map((r) => r.ms));
+      const cpuMs = median(runs.map((r) => r.cpuMs));
+      const floor = scenario.floor && { ms: median(of(scenario.floor).map((r) => r.ms)), cpuMs: median(of(scenario.floor).map((r) => r.cpuMs)) };
       return {
         label: scenario.label,
         floor: scenario.floor,
         medianMs: round1(ms),
-        minMs: round1(Math.min(...t.ms)),
-        p90Ms: round1(quantile(t.ms, 0.9)),
+        minMs: round1(Math.min(...runs.map((r) => r.ms))),
+        p90Ms: round1(
+          quantile(
+            runs.map((r) => r.ms),
+            0.9,
+          ),
+        ),
         ratio: floor ? round2(ms / floor.ms) : undefined,
-        bareRatio: round2(ms / median(timed.get('bare')?.ms ?? [])),
-        fakesMs: round2(median(t.fakesMs)),
+        bareRatio: round2(ms / median(of('bare').map((r) => r.ms))),
+        fakesMs: round2(median(runs.map((r) => r.fakesMs))),
         cpuMs: round1(cpuMs),
         cpuRatio: floor ? round2(cpuMs / floor.cpuMs) : undefined,
-        maxRssMB: round1(median(u.rssKb) / 1024),
-        loadedBytes: u.files.reduce((sum, path) => sum + readFileSync(path).length, 0),
-        loadedFiles: u.files.map((path) => relative(scenario.bundleDir ?? root, path)),
-        httpCalls: t.calls,
+        maxRssMB: round1(median(runs.map((r) => r.rssKb)) / 1024),
+        loadedBytes: last.files.reduce((sum, path) => sum + readFileSync(path).length, 0),
+        loadedFiles: last.files.map((path) => relative(scenario.bundleDir ?? root, path)),
+        httpCalls: last.calls,
       };
     };
     const figures = Object.fromEntries(scenarios.map((s) => [s.name, figuresOf(s)])) as Record<ScenarioName, ScenarioFigures>;
@@ -214,11 +201,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       compileCache: options.compileCache,
       runs: options.runs,
       warmup: options.warmup,
-      resourceRuns: options.memRuns,
       method: {
         timing: "wall time from spawn() to the child's exit; median of the timed runs, scenarios interleaved",
         fakes: 'server-side time of the loopback fakes (request start -> response finished, summed per run; median over runs)',
-        resources: `CPU: process.resourceUsage() user + system at exit (an --import preload); max RSS: ${gnuTime ? `${gnuTime} -f %M (ru_maxrss of the node process, from wait4)` : "the preload's process.resourceUsage().maxRSS"}`,
+        resources:
+          "process.resourceUsage() at exit, written by an --import preload: user + system CPU time of all threads, maxRSS (the kernel's ru_maxrss); a module load hook lists the files loaded",
       },
       scenarios: figures,
       firstPlanHttpCalls,
@@ -247,5 +234,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     return results;
   } finally {
     await bench.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -15,7 +15,6 @@ describe('npm run bench, one run of each scenario', () => {
       dist: join(ROOT, 'dist'),
       runs: 1,
       warmup: 0,
-      memRuns: 1,
       profile: false,
       compileCache: false,
       progress: () => {},
