@@ -3,7 +3,7 @@
 // under a hash of everything it is made from: its entry, package-lock.json and ncc's version.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -24,15 +24,20 @@ export async function buildFloors(root: string, log: (line: string) => void = ()
     const out = join(root, 'bench-results', 'floors', `${FLOORS[name].replace(/\.ts$/, '')}-${hash}`);
     if (!existsSync(join(out, 'index.js'))) {
       log(`bench: building the ${name} bundle (ncc bench/floors/${FLOORS[name]})`);
-      rmSync(out, { recursive: true, force: true });
+      // Built next to its place and renamed into it, so a bench running at the same time never reads half a build.
+      const building = `${out}.${process.pid}`;
       // --transpile-only: the typecheck covers these files; a full check of the project here would take half a minute.
       await promisify(execFile)(
         process.execPath,
-        [join(ncc, 'dist', 'ncc', 'cli.js'), 'build', entry, '-o', out, '--target', 'es2024', '-q', '--transpile-only'],
-        {
-          cwd: root,
-        },
+        [join(ncc, 'dist', 'ncc', 'cli.js'), 'build', entry, '-o', building, '--target', 'es2024', '-q', '--transpile-only'],
+        { cwd: root },
       );
+      if (existsSync(join(out, 'index.js'))) {
+        rmSync(building, { recursive: true, force: true });
+      } else {
+        rmSync(out, { recursive: true, force: true });
+        renameSync(building, out);
+      }
     }
     return [name, out];
   };
