@@ -1,4 +1,11 @@
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// zod/mini: zod's validation core without its chained-method layer, so a run loads and builds
+// less before it can validate (bench/README.md). Constraints and the metadata the JSON Schema
+// shows are .check(...)s; z.partial() and z.nullish() wrap a schema. It sets no locale of its
+// own: the messages (shown for an unexpected answer from the API) are zod's English ones.
+z.config(en());
 
 /** The features LeadConduit's reference lists; each is an on/off switch. */
 export const FEATURE_NAMES = [
@@ -14,18 +21,21 @@ export const FEATURE_NAMES = [
 
 export const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'] as const;
 
-/** Subscription fields a person manages: what the file may set and the PUT sends. */
-export const SUBSCRIPTION_FIELDS = ['state', 'product_offering_component'] as const;
+/** Subscription fields that are a person's choice: export writes them, the PUT carries them over. */
+export const SUBSCRIPTION_MANAGED_FIELDS = ['state', 'product_offering_component'] as const;
 
 /**
  * Subscription timestamps LeadConduit keeps itself. The API reference lists them in the PUT body
  * without describing them; LeadConduit stamps them whatever a request says: created_at when the
  * subscription is created, updated_at on every change of it, active_at/inactive_at when its state
- * changes. None is a person's choice (the state is), so the file may not set them, export leaves
- * them out and the PUT never sends them: a file holding updated_at would differ after every change
- * and fail the read-after-write check once the account had already changed.
+ * changes. None is a person's choice (the state is): export leaves them out (unless asked), the
+ * PUT sends one only where the file sets it, and a file that sets one is warned that it will
+ * show drift (updated_at after every change) and may fail the check after an apply.
  */
 export const SUBSCRIPTION_TIMESTAMP_FIELDS = ['created_at', 'updated_at', 'active_at', 'inactive_at'] as const;
+
+/** Every subscription field the file may hold. */
+export const SUBSCRIPTION_FIELDS = [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] as const;
 
 /** Fields of a subscription the API returns but does not let you set. */
 export const SUBSCRIPTION_READ_ONLY_FIELDS = ['id', 'product_offering_id'] as const;
@@ -63,25 +73,40 @@ export const ACCOUNT_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
 
 /** Paths of the file whose values are date-times and compare as instants. */
 export function isDateTimePath(path: readonly string[]): boolean {
-  return path.length === 1 && path[0] === 'data_truncated_at';
+  if (path.length === 1) return path[0] === 'data_truncated_at';
+  return path.length === 3 && path[0] === 'subscriptions' && (SUBSCRIPTION_TIMESTAMP_FIELDS as readonly string[]).includes(path[2] ?? '');
 }
 
-const dateTime = (title: string, description: string) => z.iso.datetime({ offset: true }).meta({ title, description, examples: ['2023-11-07T05:31:56Z'] });
+const dateTime = (title: string, description: string) =>
+  z.iso.datetime({ offset: true }).check(z.meta({ title, description, examples: ['2023-11-07T05:31:56Z'] }));
 
-const subscriptionSchema = z
-  .strictObject({
+const subscriptionSchema = z.partial(
+  z.strictObject({
     state: z
       .string()
-      .min(1)
-      .max(64)
-      .meta({ title: 'State', description: 'Subscription state, e.g. "active" or "inactive".', examples: ['active'] }),
-    product_offering_component: z
-      .string()
-      .min(1)
-      .max(64)
-      .meta({ title: 'Product offering component', description: 'Which component of the product offering this subscription is for.', examples: ['partner'] }),
-  })
-  .partial();
+      .check(
+        z.minLength(1),
+        z.maxLength(64),
+        z.meta({ title: 'State', description: 'Subscription state, e.g. "active" or "inactive".', examples: ['active'] }),
+      ),
+    product_offering_component: z.string().check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.meta({
+        title: 'Product offering component',
+        description: 'Which component of the product offering this subscription is for.',
+        examples: ['partner'],
+      }),
+    ),
+    created_at: dateTime('Created at', 'When the subscription was created. Set by LeadConduit: best left out of the file.'),
+    updated_at: dateTime(
+      'Updated at',
+      'When the subscription last changed. Set by LeadConduit on every change: a value here differs after the next change. Best left out of the file.',
+    ),
+    active_at: dateTime('Active at', 'When the subscription became active. Set by LeadConduit when its state changes: manage "state" instead.'),
+    inactive_at: dateTime('Inactive at', 'When the subscription became inactive. Set by LeadConduit when its state changes: manage "state" instead.'),
+  }),
+);
 
 const featureDescriptions: Record<(typeof FEATURE_NAMES)[number], string> = {
   seller_access: 'Lets this account act as a seller of leads.',
@@ -95,86 +120,94 @@ const featureDescriptions: Record<(typeof FEATURE_NAMES)[number], string> = {
 };
 
 const featuresSchema = z
-  .strictObject(
-    Object.fromEntries(FEATURE_NAMES.map((name) => [name, z.boolean().meta({ title: name, description: featureDescriptions[name] })])) as Record<
-      (typeof FEATURE_NAMES)[number],
-      z.ZodBoolean
-    >,
+  .partial(
+    z.strictObject(
+      Object.fromEntries(FEATURE_NAMES.map((name) => [name, z.boolean().check(z.meta({ title: name, description: featureDescriptions[name] }))])) as Record<
+        (typeof FEATURE_NAMES)[number],
+        z.ZodMiniBoolean
+      >,
+    ),
   )
-  .partial()
-  .meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' });
+  .check(
+    z.meta({ title: 'Features', description: 'Feature switches: true turns a feature on, false turns it off. Features not listed are left as they are.' }),
+  );
 
 const SUBSCRIPTION_DESCRIPTION = (name: string) =>
-  `The ${name} subscription. Only the fields listed are managed. Its timestamps (created_at, updated_at, active_at, inactive_at) are set by LeadConduit and cannot be managed.`;
+  `The ${name} subscription. Only the fields listed are managed. Its timestamps (created_at, updated_at, active_at, inactive_at) are set by LeadConduit itself: best left out.`;
 
 const subscriptionsSchema = z
-  .strictObject({
-    base: subscriptionSchema.meta({ title: 'Base subscription', description: SUBSCRIPTION_DESCRIPTION('base') }),
-    pro: subscriptionSchema.meta({ title: 'Pro subscription', description: SUBSCRIPTION_DESCRIPTION('pro') }),
-    partner: subscriptionSchema.meta({ title: 'Partner subscription', description: SUBSCRIPTION_DESCRIPTION('partner') }),
-  })
-  .partial()
-  .meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' });
+  .partial(
+    z.strictObject({
+      base: subscriptionSchema.check(z.meta({ title: 'Base subscription', description: SUBSCRIPTION_DESCRIPTION('base') })),
+      pro: subscriptionSchema.check(z.meta({ title: 'Pro subscription', description: SUBSCRIPTION_DESCRIPTION('pro') })),
+      partner: subscriptionSchema.check(z.meta({ title: 'Partner subscription', description: SUBSCRIPTION_DESCRIPTION('partner') })),
+    }),
+  )
+  .check(z.meta({ title: 'Subscriptions', description: 'Subscriptions by name. Fields not listed are left as they are.' }));
 
 /**
  * The desired-state file. Every key is optional: the settings it holds are exactly the ones
  * managed; everything else in the account is left alone.
  */
 export const desiredStateSchema = z
-  .strictObject({
-    $schema: z.string().meta({ title: 'JSON Schema', description: 'The JSON Schema for editors; ignored by the action.' }),
-    id: z
-      .string()
-      .regex(ACCOUNT_ID_PATTERN)
-      .meta({
-        title: 'Account id (guard)',
-        description: 'The 24-character id of the account this file is for. Not changed: the run fails before any change when the live account has another id.',
-        examples: ['5fd4371e940df5a34a3888b2'],
-      }),
-    data_retention_in_days: z
-      .int()
-      .min(1)
-      .max(36_500)
-      .meta({
-        title: 'Data retention (days)',
-        description:
-          'Number of days to retain lead events. Lowering it is destructive: lead events older than the new period are permanently deleted and cannot be recovered.',
-        examples: [365],
-      }),
-    data_truncated_at: dateTime(
-      'Data truncated at',
-      'The instant before which lead data is truncated (ISO 8601 date-time with a time zone). Changing it is destructive: lead data before it may be permanently removed.',
-    ),
-    features: featuresSchema,
-    subscriptions: subscriptionsSchema,
-  })
-  .partial()
-  .meta({
-    title: 'LeadConduit account settings',
-    description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
-  });
+  .partial(
+    z.strictObject({
+      $schema: z.string().check(z.meta({ title: 'JSON Schema', description: 'The JSON Schema for editors; ignored by the action.' })),
+      id: z.string().check(
+        z.regex(ACCOUNT_ID_PATTERN),
+        z.meta({
+          title: 'Account id (guard)',
+          description:
+            'The 24-character id of the account this file is for. Not changed: the run fails before any change when the live account has another id.',
+          examples: ['5fd4371e940df5a34a3888b2'],
+        }),
+      ),
+      data_retention_in_days: z.int().check(
+        z.minimum(1),
+        z.maximum(36_500),
+        z.meta({
+          title: 'Data retention (days)',
+          description:
+            'Number of days to retain lead events. Lowering it is destructive: lead events older than the new period are permanently deleted and cannot be recovered.',
+          examples: [365],
+        }),
+      ),
+      data_truncated_at: dateTime(
+        'Data truncated at',
+        'The instant before which lead data is truncated (ISO 8601 date-time with a time zone). Changing it is destructive: lead data before it may be permanently removed.',
+      ),
+      features: featuresSchema,
+      subscriptions: subscriptionsSchema,
+    }),
+  )
+  .check(
+    z.meta({
+      title: 'LeadConduit account settings',
+      description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
+    }),
+  );
 
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 
 const liveSubscriptionSchema = z.looseObject({
-  id: z.string().nullish(),
-  state: z.string().nullish(),
-  product_offering_id: z.string().nullish(),
-  product_offering_component: z.string().nullish(),
-  created_at: z.string().nullish(),
-  updated_at: z.string().nullish(),
-  active_at: z.string().nullish(),
-  inactive_at: z.string().nullish(),
+  id: z.nullish(z.string()),
+  state: z.nullish(z.string()),
+  product_offering_id: z.nullish(z.string()),
+  product_offering_component: z.nullish(z.string()),
+  created_at: z.nullish(z.string()),
+  updated_at: z.nullish(z.string()),
+  active_at: z.nullish(z.string()),
+  inactive_at: z.nullish(z.string()),
 });
 
 /** An account as the API returns it: the fields we rely on are checked, extra fields tolerated. */
 export const liveAccountSchema = z.looseObject({
-  id: z.string().regex(ACCOUNT_ID_PATTERN),
-  name: z.string().nullish(),
-  data_retention_in_days: z.number().int().nullish(),
-  data_truncated_at: z.string().nullish(),
-  features: z.record(z.string(), z.boolean().nullable()).nullish(),
-  subscriptions: z.record(z.string(), liveSubscriptionSchema.nullable()).nullish(),
+  id: z.string().check(z.regex(ACCOUNT_ID_PATTERN)),
+  name: z.nullish(z.string()),
+  data_retention_in_days: z.nullish(z.number().check(z.int())),
+  data_truncated_at: z.nullish(z.string()),
+  features: z.nullish(z.record(z.string(), z.nullable(z.boolean()))),
+  subscriptions: z.nullish(z.record(z.string(), z.nullable(liveSubscriptionSchema))),
 });
 
 export type LiveAccount = z.infer<typeof liveAccountSchema>;

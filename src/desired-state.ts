@@ -28,9 +28,18 @@ export interface DesiredStateFile {
   text: string;
   source: JsonSource;
   state: DesiredState;
+  /** What a valid file holds that it had better not (a timestamp LeadConduit sets itself). */
+  warnings: Problem[];
 }
 
-export type ParseResult = { ok: true; desired: DesiredStateFile } | { ok: false; problems: Problem[] };
+/** A failed parse: the first problems (at most MAX_PROBLEMS), and how many there are in all. */
+export type ParseResult = { ok: true; desired: DesiredStateFile } | { ok: false; problems: Problem[]; total: number };
+
+/**
+ * Problems shown at most: a file of syntax errors can have tens of thousands, and GitHub shows only
+ * the first annotations of a step anyway. The count of the rest is always said.
+ */
+export const MAX_PROBLEMS = 50;
 
 /** A desired-state file holds a handful of settings; anything this large is a mistake. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -39,16 +48,17 @@ const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncat
 
 /**
  * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
- * returned with its line and column; nothing stops at the first.
+ * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
+ * the first. `size` is the file's size where only its start was read (a file over the limit).
  */
-export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult {
-  const fail = (problems: Problem[]): ParseResult => ({ ok: false, problems });
+export function parseDesiredState(bytes: Uint8Array, file: string, size = bytes.length): ParseResult {
+  const fail = (problems: Problem[]): ParseResult => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
   const at = (message: string, position: Position = { line: 1, column: 1 }, path = ''): Problem => ({ path, message, ...position });
 
-  if (bytes.length > MAX_FILE_BYTES) {
+  if (size > MAX_FILE_BYTES) {
     return fail([
       at(
-        `the file is ${formatBytes(bytes.length)} (${bytes.length.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`,
+        `the file is ${formatBytes(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`,
       ),
     ]);
   }
@@ -118,7 +128,8 @@ export function parseDesiredState(bytes: Uint8Array, file: string): ParseResult 
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     return fail(problems);
   }
-  return { ok: true, desired: { file, text, source, state: parsed.data as DesiredState } };
+  const state = parsed.data as DesiredState;
+  return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
 }
 
 /**
@@ -223,7 +234,6 @@ function unknownKeyMessage(objectPath: readonly string[], key: string): string {
   if (objectPath[0] === 'features') {
     return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
   }
-  if ((SUBSCRIPTION_TIMESTAMP_FIELDS as readonly string[]).includes(key)) return timestampMessage(depth === 1 ? `subscriptions.${key}` : full, key);
   if (depth === 1) {
     if ((SUBSCRIPTION_FIELDS as readonly string[]).includes(key) || (SUBSCRIPTION_READ_ONLY_FIELDS as readonly string[]).includes(key)) {
       return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
@@ -236,14 +246,31 @@ function unknownKeyMessage(objectPath: readonly string[], key: string): string {
   return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
 }
 
-/** A subscription timestamp in the file: LeadConduit sets it, so the file cannot hold it. */
-function timestampMessage(full: string, key: string): string {
-  const set = (when: string, after = '') => `"${full}" is set by LeadConduit ${when}, so it cannot be managed: remove it from the file${after}.`;
-  if (key === 'created_at') return set('when the subscription is created');
-  if (key === 'updated_at') {
-    return set('on every change of the subscription', ' (a value there would differ after the next change, and fail the check that follows every apply)');
+/**
+ * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
+ * itself, so the file is warned what managing it means.
+ */
+function timestampWarning(full: string, key: string): string {
+  if (key === 'created_at') {
+    return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
   }
-  return set("when the subscription's state changes", ' and manage "state" instead');
+  if (key === 'updated_at') {
+    return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
+  }
+  return `"${full}" is set by LeadConduit when the subscription's state changes: manage "state" instead, and remove it.`;
+}
+
+/** Warnings of a valid file: each subscription timestamp it sets. */
+function timestampWarnings(state: DesiredState, source: JsonSource): Problem[] {
+  const warnings: Problem[] = [];
+  for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
+    for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) {
+      if (subscription?.[field] === undefined) continue;
+      const path = ['subscriptions', name, field];
+      warnings.push({ path: path.join('.'), message: timestampWarning(path.join('.'), field), ...source.locate(path) });
+    }
+  }
+  return warnings;
 }
 
 function suggest(key: string, candidates: readonly string[], label: string): string {

@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { appendFile } from 'node:fs/promises';
 import type { Redactor } from './redact.js';
+import * as commands from './workflow-commands.js';
 
 export interface AnnotationProps {
   title?: string;
@@ -25,55 +25,55 @@ export class Log {
   }
 
   info(message: string): void {
-    core.info(this.scrub(message));
+    commands.info(this.scrub(message));
   }
 
   debug(message: string): void {
-    core.debug(this.scrub(message));
+    commands.debug(this.scrub(message));
   }
 
   notice(message: string, props: AnnotationProps = {}): void {
-    core.notice(this.scrub(message), this.#props(props));
+    commands.notice(this.scrub(message), this.#props(props));
   }
 
   warning(message: string, props: AnnotationProps = {}): void {
-    core.warning(this.scrub(message), this.#props(props));
+    commands.warning(this.scrub(message), this.#props(props));
   }
 
   error(message: string, props: AnnotationProps = {}): void {
-    core.error(this.scrub(message), this.#props(props));
+    commands.error(this.scrub(message), this.#props(props));
   }
 
   /** A collapsible group in the Actions log around one step ("Validate", "Apply"...). */
   async group<T>(name: string, step: () => Promise<T>): Promise<T> {
-    core.startGroup(name);
+    commands.startGroup(name);
     try {
       return await step();
     } finally {
-      core.endGroup();
+      commands.endGroup();
     }
   }
 
   setOutput(name: string, value: string): void {
-    core.setOutput(name, this.scrub(value));
+    commands.setOutput(name, this.scrub(value));
   }
 
   fail(message: string): void {
-    core.setFailed(this.scrub(message));
+    commands.setFailed(this.scrub(message));
   }
 
   /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
   async summary(markdown: string): Promise<void> {
     const text = this.scrub(markdown);
     if (!process.env.GITHUB_STEP_SUMMARY) {
-      core.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
+      commands.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
       return;
     }
-    // Appended directly: core.summary caches the file path of its first use.
+    // Appended directly: @actions/core's summary caches the file path of its first use.
     await appendFile(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  #props(props: AnnotationProps): core.AnnotationProperties {
+  #props(props: AnnotationProps): AnnotationProps {
     return props.title === undefined ? props : { ...props, title: this.scrub(props.title) };
   }
 }

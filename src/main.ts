@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { Deadline } from './deadline.js';
 import { readRunContext } from './github-context.js';
 import { describeInputs, getSettings, inputSecrets, type Mode, type Tuning } from './inputs.js';
@@ -13,6 +12,7 @@ import { countChanges } from './plan.js';
 import { createGitHubApi, type GitHubApi } from './pull-request.js';
 import { Redactor } from './redact.js';
 import { changesOutput, renderSummary } from './report.js';
+import { setSecret } from './workflow-commands.js';
 
 const MODES: Record<Mode, (run: Run) => Promise<ModeResult>> = { validate: validateMode, plan: planMode, check: checkMode, apply: applyMode };
 
@@ -21,7 +21,7 @@ const MODES: Record<Mode, (run: Run) => Promise<ModeResult>> = { validate: valid
  * Every outcome, failures included, ends with a job summary and all outputs set.
  */
 export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
-  const redactor = new Redactor(core.setSecret);
+  const redactor = new Redactor(setSecret);
   // Masked before anything else runs, so no later line can print them.
   for (const { value, kind } of inputSecrets(process.env)) redactor.add(value, kind);
   const log = new Log(redactor);

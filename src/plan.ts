@@ -1,4 +1,4 @@
-import { SUBSCRIPTION_FIELDS, WRITABLE_FIELDS, isDateTimePath, type AccountUpdate, type DesiredState, type LiveAccount } from './account-schema.js';
+import { SUBSCRIPTION_MANAGED_FIELDS, WRITABLE_FIELDS, isDateTimePath, type AccountUpdate, type DesiredState, type LiveAccount } from './account-schema.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -101,8 +101,8 @@ function destructiveWarning(path: readonly string[], before: Json, after: Json):
  *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
  *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
  *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
- *   Timestamps are never sent: the file cannot set them, and LeadConduit stamps them itself
- *   whatever a request says (see SUBSCRIPTION_TIMESTAMP_FIELDS).
+ *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
+ *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
  */
 export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, changes: readonly Change[]): AccountUpdate {
   const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -138,9 +138,9 @@ function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredSta
   const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
   for (const name of names) {
     const current = live.subscriptions?.[name] ?? undefined;
-    // Person-managed fields only: never a timestamp, never a read-only id.
+    // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
     const writable: Record<string, string> = {};
-    for (const field of SUBSCRIPTION_FIELDS) {
+    for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
       const value = current?.[field];
       if (typeof value === 'string') writable[field] = value;
     }

@@ -35,6 +35,8 @@ export interface RunReport {
   requestBody?: AccountUpdate;
   bodySent?: boolean;
   problems?: Problem[];
+  /** What a valid file holds that it had better not (each on its line). */
+  fileWarnings?: Problem[];
   /** The whole explanation of a failure or refusal: what happened, why, what to do. */
   error?: string;
   /** The verdict's one short sentence for a failure or refusal (default: the error's first clause). */
@@ -163,7 +165,8 @@ function problemList(problems: readonly Problem[], file: string, max: number): s
 }
 
 function notes(report: RunReport, max: number): string[] {
-  return report.notes.map((note) => `> ${escapeText(cut(note, max))}`);
+  const warnings = (report.fileWarnings ?? []).map((w) => `> ⚠️ ${escapeText(cut(`${report.file}:${w.line}:${w.column}: ${w.message}`, max))}`);
+  return [...warnings, ...report.notes.map((note) => `> ${escapeText(cut(note, max))}`)];
 }
 
 /** The job summary: verdict first, then account, mode, changes, the exact request, the API. */

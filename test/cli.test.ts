@@ -407,6 +407,29 @@ describe('the built command line', () => {
       expect(plan.stdout).toContain('No changes');
     });
 
+    it('--include-timestamps keeps the subscription timestamps, says what that means, and the file validates with a warning on each', async () => {
+      const run = await cli(withFake('export', '--include-timestamps'));
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('warning: the subscription timestamps were written as asked: LeadConduit sets them itself');
+      const written = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as { subscriptions: Record<string, Record<string, string>> };
+      const base = sampleAccount().subscriptions.base!;
+      expect(written.subscriptions.base).toEqual({
+        state: 'active',
+        product_offering_component: 'base',
+        created_at: base.created_at,
+        updated_at: base.updated_at,
+        active_at: base.active_at,
+      });
+      const validate = await cli(['validate']);
+      expect(validate.code).toBe(0);
+      expect(validate.stderr).toMatch(
+        new RegExp(`^warning: ${FILE}:\\d+:\\d+  "subscriptions\\.base\\.updated_at" is set by LeadConduit on every change`, 'm'),
+      );
+      const plan = await cli(withFake('plan'));
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toContain('No changes');
+    });
+
     it('refuses to overwrite without --force, before any request', async () => {
       await writeState({ features: { firehose: true } });
       const before = await readFile(join(dir, FILE), 'utf8');

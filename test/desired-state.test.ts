@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { desiredStateSchema, FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES } from '../src/account-schema.js';
+import { desiredStateSchema, FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_MANAGED_FIELDS, SUBSCRIPTION_NAMES } from '../src/account-schema.js';
 import { dateTimeProblem, MAX_FILE_BYTES, parseDesiredState, secretsInFile, type Problem } from '../src/desired-state.js';
 
 const VALID_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/valid');
@@ -39,6 +39,18 @@ describe('valid files', () => {
     'one-line-no-final-newline.json': { data_retention_in_days: 36500, features: { seller_access: true } },
     'unicode-text.json': { subscriptions: { partner: { state: 'activé', product_offering_component: 'partenaire – été 🚀' } } },
     'empty-sections.json': { features: {}, subscriptions: { pro: {} } },
+    'subscription-timestamps.json': {
+      subscriptions: {
+        pro: {
+          state: 'active',
+          product_offering_component: 'pro',
+          created_at: '2022-03-10T09:00:00Z',
+          updated_at: '2023-02-20T18:45:00Z',
+          active_at: '2022-03-10T09:00:00Z',
+          inactive_at: '2023-02-20T18:45:00Z',
+        },
+      },
+    },
   };
 
   it('every file in test/fixtures/valid has an expectation here (full.json is checked below)', async () => {
@@ -64,7 +76,25 @@ describe('valid files', () => {
     expect(Object.keys(state).sort()).toEqual(['$schema', 'data_retention_in_days', 'data_truncated_at', 'features', 'id', 'subscriptions']);
     expect(Object.keys(state.features ?? {}).sort()).toEqual([...FEATURE_NAMES].sort());
     expect(Object.keys(state.subscriptions ?? {}).sort()).toEqual([...SUBSCRIPTION_NAMES].sort());
-    for (const name of SUBSCRIPTION_NAMES) expect(Object.keys(state.subscriptions?.[name] ?? {}).sort()).toEqual([...SUBSCRIPTION_FIELDS].sort());
+    for (const name of SUBSCRIPTION_NAMES) expect(Object.keys(state.subscriptions?.[name] ?? {}).sort()).toEqual([...SUBSCRIPTION_MANAGED_FIELDS].sort());
+    expect(result.desired.warnings).toEqual([]);
+  });
+
+  it('a subscription timestamp is accepted, with a warning on its line saying LeadConduit sets it and what managing it means', async () => {
+    const result = parse(await readFile(join(VALID_DIR, 'subscription-timestamps.json'), 'utf8'));
+    if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.problems)}`);
+    expect(result.desired.warnings.map((w) => [w.path, w.line, w.column])).toEqual([
+      ['subscriptions.pro.created_at', 6, 7],
+      ['subscriptions.pro.updated_at', 7, 7],
+      ['subscriptions.pro.active_at', 8, 7],
+      ['subscriptions.pro.inactive_at', 9, 7],
+    ]);
+    expect(result.desired.warnings[1]?.message).toBe(
+      '"subscriptions.pro.updated_at" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.',
+    );
+    expect(result.desired.warnings[2]?.message).toBe(
+      '"subscriptions.pro.active_at" is set by LeadConduit when the subscription\'s state changes: manage "state" instead, and remove it.',
+    );
   });
 
   it('the CRLF and tab fixtures still hold their CRs and tabs (git or an editor must not normalise them)', async () => {
@@ -141,8 +171,8 @@ describe('did you mean', () => {
     );
     expect(only('{"partner": {}}').message).toContain('"partner" is a subscription: put it inside "subscriptions"');
     expect(only('{"subscriptions": {"state": "active"}}').message).toContain('"state" is a subscription field: put it inside a subscription');
-    expect(only('{"subscriptions": {"active_at": "2023-11-07T05:31:56Z"}}').message).toBe(
-      '"subscriptions.active_at" is set by LeadConduit when the subscription\'s state changes, so it cannot be managed: remove it from the file and manage "state" instead.',
+    expect(only('{"subscriptions": {"active_at": "2023-11-07T05:31:56Z"}}').message).toContain(
+      '"active_at" is a subscription field: put it inside a subscription',
     );
     expect(only('{"subscriptions": {"pro": {"product_offering_id": "x"}}}').message).toContain('"subscriptions.pro.product_offering_id" is read-only');
     expect(only('{"keen_write_api_key": "k-123456"}').message).toContain('It is also a secret: remove it from the repository and rotate it');

@@ -215,7 +215,15 @@ describe('buildAccountUpdate', () => {
     });
   });
 
-  it('never sends a server-maintained timestamp, whatever the live account holds', () => {
+  it('sends a timestamp only where the file sets it, and only in that subscription', () => {
+    const update = body({ subscriptions: { pro: { state: 'active', updated_at: '2031-01-01T00:00:00Z' } } });
+    expect(update.subscriptions).toEqual({
+      base: { state: 'active', product_offering_component: 'base' },
+      pro: { state: 'active', product_offering_component: 'pro', updated_at: '2031-01-01T00:00:00Z' },
+    });
+  });
+
+  it('never sends a server-maintained timestamp the file does not set, whatever the live account holds', () => {
     const account = live();
     const update = body({ data_retention_in_days: 400, features: { firehose: true }, subscriptions: { base: { state: 'inactive' } } }, account);
     const sent = JSON.stringify(update);

@@ -16,7 +16,7 @@ import {
   FEATURE_NAMES,
   READ_ONLY_FIELDS,
   SECRET_FIELDS,
-  SUBSCRIPTION_FIELDS,
+  SUBSCRIPTION_MANAGED_FIELDS,
   SUBSCRIPTION_NAMES,
   SUBSCRIPTION_READ_ONLY_FIELDS,
   SUBSCRIPTION_TIMESTAMP_FIELDS,
@@ -128,7 +128,7 @@ function writablePaths(...accounts: unknown[]): string[][] {
     for (const key of Object.keys((at(account, ['subscriptions']) as Obj | null) ?? {})) subscriptions.add(key);
   }
   for (const name of features) paths.push(['features', name]);
-  for (const name of subscriptions) for (const field of SUBSCRIPTION_FIELDS) paths.push(['subscriptions', name, field]);
+  for (const name of subscriptions) for (const field of SUBSCRIPTION_MANAGED_FIELDS) paths.push(['subscriptions', name, field]);
   return paths;
 }
 
@@ -329,7 +329,7 @@ describe('plan (pure)', () => {
       for (const value of Object.values(body.features ?? {})) expect(typeof value).toBe('boolean');
       for (const entry of Object.values((body.subscriptions ?? {}) as Record<string, Obj>)) {
         for (const [field, value] of Object.entries(entry)) {
-          expect(SUBSCRIPTION_FIELDS as readonly string[]).toContain(field);
+          expect(SUBSCRIPTION_MANAGED_FIELDS as readonly string[]).toContain(field);
           expect(typeof value).toBe('string');
         }
       }

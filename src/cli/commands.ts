@@ -39,6 +39,7 @@ export interface ExportOptions extends NetworkOptions {
   force?: boolean;
   id?: string;
   schema?: string;
+  includeTimestamps?: boolean;
 }
 
 /** One command's run: where it writes, the secrets it must not show, and its JSON result so far. */
@@ -163,7 +164,7 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   ctx.result.via = via;
 
   const schemaRef = options.schema ?? keptSchema(existing) ?? SCHEMA_URL;
-  const exported = exportAccount(live, schemaRef, file);
+  const exported = exportAccount(live, schemaRef, file, options.includeTimestamps === true);
   // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
   if (ctx.redactor.scrub(exported.text) !== exported.text) {
     throw new Error('the exported file would contain a secret (the API key or an account credential); nothing was written');
@@ -178,6 +179,11 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   Object.assign(ctx.result, { written: true, settings: exported.settings, skipped: exported.skipped, schema: schemaRef });
   if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
   for (const skip of exported.skipped) ctx.out.warn(`${skip.path} was not exported: ${skip.reason}.`);
+  if (options.includeTimestamps === true) {
+    ctx.out.warn(
+      'the subscription timestamps were written as asked: LeadConduit sets them itself, so plans will show them as drift after the next change. Remove them to stop managing them.',
+    );
+  }
   ctx.out.line(
     `${ctx.out.paint('green', '✓')} Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${printable(live.name ?? '(no name)')} (${live.id}), read with ${via}.`,
   );
@@ -205,7 +211,10 @@ async function loadDesiredState(ctx: Context, file: string): Promise<DesiredStat
     throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);
   }
   try {
-    return validateDesiredState(bytes, file, ctx.redactor);
+    const desired = validateDesiredState(bytes, file, ctx.redactor);
+    if (desired.warnings.length > 0) ctx.result.warnings = desired.warnings;
+    for (const warning of desired.warnings) ctx.out.warn(`${file}:${warning.line}:${warning.column}  ${warning.message}`);
+    return desired;
   } catch (error) {
     if (error instanceof InvalidFileError) {
       Object.assign(ctx.result, { valid: false, problems: error.problems });

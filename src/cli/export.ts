@@ -1,4 +1,4 @@
-import { FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES, type LiveAccount } from '../account-schema.js';
+import { FEATURE_NAMES, SUBSCRIPTION_MANAGED_FIELDS, SUBSCRIPTION_NAMES, SUBSCRIPTION_TIMESTAMP_FIELDS, type LiveAccount } from '../account-schema.js';
 import { parseDesiredState } from '../desired-state.js';
 import { managedSettings } from '../plan.js';
 import { formatStateFile } from '../state-files.js';
@@ -16,10 +16,11 @@ export interface Export {
  * A desired-state file holding every setting of the live account a person manages, with its id
  * as a guard: retention, truncation, features, and each subscription's state and product offering
  * component. Only those fields are picked, so no secret, read-only field or timestamp LeadConduit
- * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it;
- * what the schema would refuse is left out (and listed) so the file always validates.
+ * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it,
+ * unless `includeTimestamps` asks for them; what the schema would refuse is left out (and listed)
+ * so the file always validates.
  */
-export function exportAccount(live: LiveAccount, schemaRef: string, file: string): Export {
+export function exportAccount(live: LiveAccount, schemaRef: string, file: string, includeTimestamps = false): Export {
   const skipped: Export['skipped'] = [];
   const state: Record<string, unknown> = { $schema: schemaRef, id: live.id };
 
@@ -45,7 +46,7 @@ export function exportAccount(live: LiveAccount, schemaRef: string, file: string
       continue;
     }
     const fields: Record<string, string> = {};
-    for (const field of SUBSCRIPTION_FIELDS) {
+    for (const field of includeTimestamps ? [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] : SUBSCRIPTION_MANAGED_FIELDS) {
       const value = subscription[field];
       if (typeof value === 'string') fields[field] = value;
     }

@@ -96,11 +96,15 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
 
   networkOptions(fileArgument(program.command('export')))
     .description(
-      "Read the live account and write a desired-state file holding every setting a person manages (retention, truncation, features, each subscription's state and product offering component) and the account id. Never writes a secret, nor the timestamps LeadConduit keeps itself.",
+      "Read the live account and write a desired-state file holding every setting a person manages (retention, truncation, features, each subscription's state and product offering component) and the account id. Never writes a secret, nor (unless --include-timestamps) the timestamps LeadConduit keeps itself.",
     )
     .option('-f, --force', 'overwrite the file when it exists')
     .option('--id <account-id>', "which account to export when the API key's user has several")
     .option('--schema <ref>', `the file's "$schema" (default: ${SCHEMA_URL}, the schema released with this version; on --force, the overwritten file's own)`)
+    .option(
+      '--include-timestamps',
+      "also write each subscription's created_at, updated_at, active_at and inactive_at (LeadConduit sets them itself: a file that keeps them shows drift after the next change)",
+    )
     .addHelpText(
       'after',
       `${ENVIRONMENT_HELP}\n\nExit codes:\n  0  the file was written\n  1  failure, or the file exists and --force was not given (nothing was written)`,

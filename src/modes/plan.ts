@@ -26,7 +26,7 @@ export async function planMode(run: Run): Promise<ModeResult> {
       const note =
         'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
       log.warning(note);
-      return { outcome: 'validated', changes: [], notes: [note] };
+      return { outcome: 'validated', changes: [], notes: [note], fileWarnings: desired.warnings };
     }
     result = await planSteps(run, desired);
   } catch (error) {

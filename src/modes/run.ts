@@ -69,6 +69,9 @@ export async function loadDesiredState(run: Run): Promise<DesiredStateFile> {
     try {
       const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file);
       log.info(`${settings.file} is valid (${settings.mode} mode).`);
+      const title = `${basename(settings.file)}: set by LeadConduit`;
+      for (const warning of desired.warnings)
+        log.warning(warning.message, { file: settings.repoPath, startLine: warning.line, startColumn: warning.column, title });
       return desired;
     } catch (error) {
       if (error instanceof InvalidFileError) {
@@ -93,8 +96,8 @@ export async function readLivePlan(run: Run, desired: DesiredStateFile): Promise
 }
 
 /** The facts of a plan every summary shows. */
-export function planFacts(plan: Plan): Pick<ModeResult, 'account' | 'changes' | 'requestBody'> {
-  return { account: { id: plan.live.id, name: plan.live.name }, changes: plan.changes, requestBody: plan.body };
+export function planFacts(plan: Plan): Pick<ModeResult, 'account' | 'changes' | 'requestBody' | 'fileWarnings'> {
+  return { account: { id: plan.live.id, name: plan.live.name }, changes: plan.changes, requestBody: plan.body, fileWarnings: plan.desired.warnings };
 }
 
 /** Apply and check read the live account: without the key there is nothing they can do. */

@@ -2,6 +2,6 @@ import { loadDesiredState, type ModeResult, type Run } from './run.js';
 
 /** Validate (mode: validate): the file only; no network. */
 export async function validateMode(run: Run): Promise<ModeResult> {
-  await loadDesiredState(run);
-  return { outcome: 'validated', changes: [], notes: [] };
+  const desired = await loadDesiredState(run);
+  return { outcome: 'validated', changes: [], notes: [], fileWarnings: desired.warnings };
 }

@@ -8,7 +8,7 @@
  * "equal as an instant" and "drift", not only "everything differs".
  */
 import fc from 'fast-check';
-import { FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_NAMES, SUBSCRIPTION_TIMESTAMP_FIELDS, type DesiredState } from '../../src/account-schema.js';
+import { FEATURE_NAMES, SUBSCRIPTION_MANAGED_FIELDS, SUBSCRIPTION_NAMES, SUBSCRIPTION_TIMESTAMP_FIELDS, type DesiredState } from '../../src/account-schema.js';
 import { sampleAccount, type Account } from './sample-account.js';
 
 const HEX_DIGITS = '0123456789abcdef'.split('');
@@ -109,7 +109,7 @@ const settingStringArb = (pool: readonly string[]): fc.Arbitrary<string> =>
 export const STATE_POOL = ['active', 'inactive', 'pending', 'cancelled'] as const;
 export const COMPONENT_POOL = ['base', 'pro', 'partner', 'enterprise'] as const;
 
-const subscriptionFieldArb = (field: (typeof SUBSCRIPTION_FIELDS)[number]): fc.Arbitrary<string> => {
+const subscriptionFieldArb = (field: (typeof SUBSCRIPTION_MANAGED_FIELDS)[number]): fc.Arbitrary<string> => {
   switch (field) {
     case 'state':
       return settingStringArb(STATE_POOL);
@@ -143,7 +143,7 @@ const liveSubscriptionArb: fc.Arbitrary<Record<string, unknown>> = fc
     id: hexIdArb,
     product_offering_id: hexIdArb,
     writable: fc.record(
-      Object.fromEntries(SUBSCRIPTION_FIELDS.map((field) => [field, fc.option(subscriptionFieldArb(field), { nil: null, freq: 5 })])) as Record<
+      Object.fromEntries(SUBSCRIPTION_MANAGED_FIELDS.map((field) => [field, fc.option(subscriptionFieldArb(field), { nil: null, freq: 5 })])) as Record<
         string,
         fc.Arbitrary<string | null>
       >,
@@ -207,9 +207,12 @@ export const liveAccountArb: fc.Arbitrary<Account> = fc
 const desiredSubscriptionArb: fc.Arbitrary<Partial<Record<string, string>>> = fc.oneof(
   {
     weight: 5,
-    arbitrary: fc.record(Object.fromEntries(SUBSCRIPTION_FIELDS.map((field) => [field, subscriptionFieldArb(field)])) as Record<string, fc.Arbitrary<string>>, {
-      requiredKeys: [],
-    }),
+    arbitrary: fc.record(
+      Object.fromEntries(SUBSCRIPTION_MANAGED_FIELDS.map((field) => [field, subscriptionFieldArb(field)])) as Record<string, fc.Arbitrary<string>>,
+      {
+        requiredKeys: [],
+      },
+    ),
   },
   { weight: 1, arbitrary: fc.constant({}) },
 );
