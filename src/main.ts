@@ -33,7 +33,12 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
     const settings = getSettings(process.env, context, tuning);
     report = { mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
     deadline = new Deadline(settings.tuning.deadlineMs);
-    result = await MODES[settings.mode](services(settings, context, log, redactor, deadline));
+    const run = services(settings, context, log, redactor, deadline);
+    // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
+    // loads first is then shared by both, and the other is not set up at all (bench/README.md).
+    const callsGitHub = settings.mode === 'plan' ? context.pullRequest !== undefined : settings.mode === 'apply' && context.eventName === 'push';
+    if (callsGitHub && settings.apiKey !== '') await run.github();
+    result = await MODES[settings.mode](run);
   } catch (error) {
     result = failedResult(error, {}, log);
   } finally {
