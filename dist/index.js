@@ -9684,7 +9684,7 @@ function formatBytes(bytes) {
 /** A LeadConduit account is a few KB; this is a thousand times that. */
 const MAX_LEADCONDUIT_ANSWER_BYTES = 8 * 1024 * 1024;
 /** A page of 100 comments at GitHub's largest (65,536 characters each) stays under this. */
-const MAX_GITHUB_ANSWER_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+const MAX_GITHUB_ANSWER_BYTES = 32 * 1024 * 1024;
 class AnswerTooLargeError extends Error {
     name = 'AnswerTooLargeError';
     limitBytes;
@@ -10526,6 +10526,7 @@ class Log {
 
 
 
+
 /** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
 const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
 /**
@@ -10547,6 +10548,8 @@ class UnexpectedAnswerError extends Error {
 const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
 /** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
 function pull_request_classify(error) {
+    if (error instanceof AnswerTooLargeError)
+        return { retry: false };
     const { status, message = '', response } = (error ?? {});
     const header = (name) => {
         const value = response?.headers?.[name];
@@ -10594,7 +10597,37 @@ async function createGitHubApi(options) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
     const { owner, repo } = options;
-    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: pull_request_classify }, ({ signal }, attempt) => fn(signal, attempt));
+    const scrub = options.scrub ?? ((text) => text);
+    // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
+    // the cap is told per attempt (by its signal) and that attempt fails with it, not retried.
+    const tooLarge = new WeakMap();
+    octokit.hook.wrap('request', (request, requestOptions) => {
+        const inner = requestOptions.request?.fetch ?? fetch;
+        const signal = requestOptions.request?.signal;
+        const capped = async (input, init) => cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
+            if (signal)
+                tooLarge.set(signal, error);
+        });
+        return request({ ...requestOptions, request: { ...requestOptions.request, fetch: capped } });
+    });
+    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: pull_request_classify }, async ({ signal }, attempt) => {
+        try {
+            const result = await fn(signal, attempt);
+            const overflow = tooLarge.get(signal);
+            if (overflow)
+                throw overflow;
+            return result;
+        }
+        catch (error) {
+            const overflow = tooLarge.get(signal);
+            if (overflow)
+                throw overflow;
+            // GitHub's own message may quote a secret (a proxy echoing the token): masked raw, here.
+            if (error instanceof Error)
+                error.message = scrub(error.message);
+            throw error;
+        }
+    });
     async function listMarked(issueNumber, marker) {
         const found = [];
         for (let page = 1;; page++) {
@@ -10747,6 +10780,8 @@ function describeGitHubError(action, error, forbidden = 'Check the "permissions:
     }
     if (error instanceof DeadlineExceededError)
         return `Could not ${action}: ${error.message}. Re-run the job.`;
+    if (error instanceof AnswerTooLargeError)
+        return `Could not ${action}: GitHub's ${error.message}. Check the github-token and GITHUB_API_URL point at GitHub's API.`;
     if (error instanceof UnexpectedAnswerError)
         return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
     const { status, message, response, cause } = (error ?? {});
@@ -12711,7 +12746,17 @@ function services(settings, context, log, redactor, deadline) {
             if (!settings.githubToken || !context.repository)
                 return undefined;
             const { owner, repo } = context.repository;
-            return (github ??= createGitHubApi({ token: settings.githubToken, apiUrl: context.apiUrl, owner, repo, retry, deadline, requestTimeoutMs, debug }));
+            return (github ??= createGitHubApi({
+                token: settings.githubToken,
+                apiUrl: context.apiUrl,
+                owner,
+                repo,
+                retry,
+                deadline,
+                requestTimeoutMs,
+                debug,
+                scrub: (text) => redactor.scrub(text),
+            }));
         },
     };
 }

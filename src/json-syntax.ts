@@ -206,8 +206,8 @@ export class SyntaxMessages {
   /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
   #isSecretValue(offset: number): boolean {
     if (this.#secretKeys.length === 0) return false;
-    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
-    const head = this.text.slice(Math.max(lineStart, offset - 200), offset);
+    // The value may stand on the line after its key.
+    const head = this.text.slice(Math.max(0, offset - 200), offset);
     return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
   }
 

@@ -78,7 +78,17 @@ function services(settings: Run['settings'], context: Run['context'], log: Log, 
     github: async () => {
       if (!settings.githubToken || !context.repository) return undefined;
       const { owner, repo } = context.repository;
-      return (github ??= createGitHubApi({ token: settings.githubToken, apiUrl: context.apiUrl, owner, repo, retry, deadline, requestTimeoutMs, debug }));
+      return (github ??= createGitHubApi({
+        token: settings.githubToken,
+        apiUrl: context.apiUrl,
+        owner,
+        repo,
+        retry,
+        deadline,
+        requestTimeoutMs,
+        debug,
+        scrub: (text) => redactor.scrub(text),
+      }));
     },
   };
 }

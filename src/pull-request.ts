@@ -1,4 +1,5 @@
 import { getErrorMessage } from './errors.js';
+import { AnswerTooLargeError, MAX_GITHUB_ANSWER_BYTES, cappedResponse } from './capped-body.js';
 import { DeadlineExceededError, type Deadline } from './deadline.js';
 import { attemptsOf, retryingCall, RetryAfterTooLongError, type RetryPolicy, type RetryVerdict } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -12,6 +13,8 @@ export interface GitHubOptions {
   deadline: Deadline;
   requestTimeoutMs: number;
   debug?: (message: string) => void;
+  /** Masks secrets in GitHub's messages as they arrive, before anything quotes or cuts them. */
+  scrub?: (text: string) => string;
 }
 
 export interface IssueComment {
@@ -91,6 +94,7 @@ const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exce
 
 /** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
 function classify(error: unknown): RetryVerdict {
+  if (error instanceof AnswerTooLargeError) return { retry: false };
   const { status, message = '', response } = (error ?? {}) as OctokitError;
   const header = (name: string): string | undefined => {
     const value = response?.headers?.[name];
@@ -139,9 +143,36 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
   const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
   const { owner, repo } = options;
+  const scrub = options.scrub ?? ((text: string) => text);
+
+  // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
+  // the cap is told per attempt (by its signal) and that attempt fails with it, not retried.
+  const tooLarge = new WeakMap<AbortSignal, AnswerTooLargeError>();
+  octokit.hook.wrap('request', (request, requestOptions) => {
+    const inner = (requestOptions.request?.fetch as typeof fetch | undefined) ?? fetch;
+    const signal = requestOptions.request?.signal;
+    const capped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+      cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
+        if (signal) tooLarge.set(signal, error);
+      });
+    return request({ ...requestOptions, request: { ...requestOptions.request, fetch: capped } });
+  });
 
   const call = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> =>
-    retryingCall(`GitHub ${label}`, { ...options, classify }, ({ signal }, attempt) => fn(signal, attempt));
+    retryingCall(`GitHub ${label}`, { ...options, classify }, async ({ signal }, attempt) => {
+      try {
+        const result = await fn(signal, attempt);
+        const overflow = tooLarge.get(signal);
+        if (overflow) throw overflow;
+        return result;
+      } catch (error) {
+        const overflow = tooLarge.get(signal);
+        if (overflow) throw overflow;
+        // GitHub's own message may quote a secret (a proxy echoing the token): masked raw, here.
+        if (error instanceof Error) error.message = scrub(error.message);
+        throw error;
+      }
+    });
 
   async function listMarked(issueNumber: number, marker: string): Promise<IssueComment[]> {
     const found: IssueComment[] = [];
@@ -289,6 +320,8 @@ export function describeGitHubError(action: string, error: unknown, forbidden = 
     return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
   }
   if (error instanceof DeadlineExceededError) return `Could not ${action}: ${error.message}. Re-run the job.`;
+  if (error instanceof AnswerTooLargeError)
+    return `Could not ${action}: GitHub's ${error.message}. Check the github-token and GITHUB_API_URL point at GitHub's API.`;
   if (error instanceof UnexpectedAnswerError) return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
   const { status, message, response, cause } = (error ?? {}) as OctokitError;
   const reason = firstLine(message ?? String(error));

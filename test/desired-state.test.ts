@@ -246,6 +246,10 @@ describe('every problem at once', () => {
       '{"api_key": \'lc-FAKE-raw-5e6f7a8b\'}',
       '{"api_key" "lc-FAKE-raw-5e6f7a8b"}',
       '{"keen_read_api_key":lc-FAKE-raw-5e6f7a8b}',
+      // The value on the line after its key.
+      '{\n  "api_key":\n    lc-FAKE-raw-5e6f7a8b\n}',
+      '{\n  "api_key":\n    \'lc-FAKE-raw-5e6f7a8b\'\n}',
+      '{\n  "keen_write_api_key"\n  "lc-FAKE-raw-5e6f7a8b"\n}',
     ]) {
       const problems = problemsOf(text);
       expect(problems.length, text).toBeGreaterThan(0);
