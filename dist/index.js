@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7766);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7162);
 
 // The entry point only starts the run; run() reports every failure itself.
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -1907,7 +1907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7766:
+/***/ 7162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2199,213 +2199,8 @@ function getErrorMessage(error) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/workspace.ts
-
-
-
-/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
-function isInside(root, path) {
-    const inside = (0,external_node_path_namespaceObject.relative)(root, path);
-    return inside !== '' && inside !== '..' && !inside.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(inside);
-}
-/** The desired-state file's bytes, refusing anything that resolves outside the workspace. */
-async function readWorkspaceFile(file, filePath, workspace) {
-    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
-    let stats;
-    try {
-        stats = await (0,promises_namespaceObject.lstat)(filePath);
-    }
-    catch {
-        throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
-    }
-    if (stats.isDirectory())
-        throw new UserError(`${file} is a directory, not a file. ${hint}`);
-    const real = await (0,promises_namespaceObject.realpath)(filePath);
-    const root = await (0,promises_namespaceObject.realpath)(workspace);
-    if (!isInside(root, real)) {
-        throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
-    }
-    return (0,promises_namespaceObject.readFile)(real);
-}
-/**
- * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
- * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
- * both. Undefined outside a runner (no RUNNER_TEMP).
- */
-async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
-    if (!runnerTemp)
-        return undefined;
-    await (0,promises_namespaceObject.mkdir)(runnerTemp, { recursive: true });
-    const path = (0,external_node_path_namespaceObject.join)(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
-    await (0,promises_namespaceObject.writeFile)(path, content);
-    return path;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/retry.ts
-/**
- * The one retry policy for every network call this action makes (LeadConduit and GitHub).
- *
- * Written here rather than left to ky's or octokit's own retries because those fall short where
- * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
- * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
- * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
- * plus creating a comment, whose duplicates the comment code removes.
- */
-
-
-
-const DEFAULT_RETRY_POLICY = {
-    retries: 3,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000,
-};
-/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
-class RetryAfterTooLongError extends Error {
-    name = 'RetryAfterTooLongError';
-    waitMs;
-    lastError;
-    constructor(waitMs, limitMs, lastError) {
-        super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
-        this.waitMs = waitMs;
-        this.lastError = lastError;
-    }
-}
-async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
-    for (let attemptNumber = 1;; attemptNumber++) {
-        try {
-            return await attempt(attemptNumber);
-        }
-        catch (error) {
-            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
-            if (!verdict.retry || attemptNumber > policy.retries)
-                throw withAttempts(error, attemptNumber);
-            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
-                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
-            }
-            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
-            if (delayMs >= deadline.remainingMs())
-                throw withAttempts(error, attemptNumber);
-            onRetry?.({ attempt: attemptNumber, delayMs, error });
-            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
-            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
-        }
-    }
-}
-/** One network call of either client: each attempt under its own timeout, retried by the policy. */
-function retryingCall(label, options, attempt) {
-    return withRetry((attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
-}
-/** Full jitter: spreads retries of many jobs hit by the same outage. */
-function backoffDelay(retryNumber, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
-    return Math.round(random() * ceiling);
-}
-function withAttempts(error, attempts) {
-    if (typeof error === 'object' && error !== null)
-        error.attempts = attempts;
-    return error;
-}
-function attemptsOf(error) {
-    const attempts = error?.attempts;
-    return typeof attempts === 'number' ? attempts : 1;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-const MODES = ['auto', 'plan', 'apply', 'check', 'validate'];
-const DEFAULT_TUNING = {
-    requestTimeoutMs: 30_000,
-    deadlineMs: 10 * 60_000,
-    retry: DEFAULT_RETRY_POLICY,
-};
-const DEFAULT_FILE = 'leadconduit-account.json';
-/** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
-function readInput(env, name) {
-    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/**
- * The secrets among the inputs: masked before anything else runs, even when other inputs are
- * invalid, so that no later line (an input error quoting base-url included) can print them.
- */
-function inputSecrets(env) {
-    const { users, passwords } = credentialsIn(readInput(env, 'base-url'));
-    return [
-        ...[readInput(env, 'api-key'), readInput(env, 'github-token'), ...passwords].map((value) => ({ value, kind: 'input' })),
-        ...users.map((value) => ({ value, kind: 'field' })),
-    ];
-}
-/** What a summary can say of the run before the inputs are validated (a failed validation included). */
-function describeInputs(env) {
-    return { file: readInput(env, 'file') || DEFAULT_FILE, baseUrl: displayUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL) };
-}
-function getSettings(env, run, tuning = {}) {
-    const problems = [];
-    const bool = (name, fallback) => {
-        const raw = readInput(env, name);
-        if (raw === '')
-            return fallback;
-        if (['true', 'True', 'TRUE'].includes(raw))
-            return true;
-        if (['false', 'False', 'FALSE'].includes(raw))
-            return false;
-        problems.push(`Input "${name}" must be true or false, not "${raw}".`);
-        return fallback;
-    };
-    const requestedRaw = readInput(env, 'mode') || 'auto';
-    const requestedMode = MODES.includes(requestedRaw.toLowerCase()) ? requestedRaw.toLowerCase() : undefined;
-    if (!requestedMode)
-        problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
-    const { url: baseUrl, problem: baseUrlProblem } = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, 'Input "base-url"', 'the "api-key" input');
-    if (baseUrlProblem)
-        problems.push(baseUrlProblem);
-    const file = readInput(env, 'file') || DEFAULT_FILE;
-    const filePath = (0,external_node_path_namespaceObject.resolve)(run.workspace, file);
-    if (!isInside((0,external_node_path_namespaceObject.resolve)(run.workspace), filePath)) {
-        problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
-    }
-    const settings = {
-        apiKey: readInput(env, 'api-key'),
-        file,
-        filePath,
-        repoPath: (0,external_node_path_namespaceObject.relative)(run.workspace, filePath).split(external_node_path_namespaceObject.sep).join('/'),
-        requestedMode: requestedMode ?? 'auto',
-        mode: resolveMode(requestedMode ?? 'auto', run.eventName),
-        baseUrl,
-        githubToken: readInput(env, 'github-token'),
-        comment: bool('comment', true),
-        allowDestructive: bool('allow-destructive', false),
-        allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
-        tuning: { ...DEFAULT_TUNING, ...tuning },
-    };
-    if (problems.length === 1)
-        throw new InputError(problems[0] ?? '');
-    if (problems.length > 1)
-        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
-    return settings;
-}
-/** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
-function resolveMode(mode, eventName) {
-    if (mode !== 'auto')
-        return mode;
-    switch (eventName) {
-        case 'push':
-        case 'workflow_dispatch':
-            return 'apply';
-        case 'schedule':
-            return 'check';
-        default:
-            return 'plan';
-    }
-}
-
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -9665,6 +9460,345 @@ const userSchema = looseObject({
     accounts: array(unknown()),
 });
 
+;// CONCATENATED MODULE: ./src/json-syntax.ts
+
+/** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
+const MAX_DEPTH = 32;
+/**
+ * Every bracket outside strings, in order. A string ends at its closing quote or at a line break
+ * (JSON strings cannot hold a raw one), so an unclosed string does not swallow the rest of the file.
+ */
+function* brackets(text) {
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (inString) {
+            if (char === '\\')
+                i++;
+            else if (char === '"' || char === '\n')
+                inString = false;
+        }
+        else if (char === '"')
+            inString = true;
+        else if (char === '{' || char === '[' || char === '}' || char === ']')
+            yield { char, offset: i };
+    }
+}
+/** Where the text first nests deeper than MAX_DEPTH, if it does. */
+function findTooDeep(text) {
+    let depth = 0;
+    for (const { char, offset } of brackets(text)) {
+        if (char === '{' || char === '[') {
+            if (++depth > MAX_DEPTH)
+                return offset;
+        }
+        else
+            depth--;
+    }
+    return undefined;
+}
+/** The innermost bracket still open at the end of the text. */
+function unclosedOpener(text) {
+    const stack = [];
+    for (const bracket of brackets(text)) {
+        if (bracket.char === '{' || bracket.char === '[')
+            stack.push({ char: bracket.char, offset: bracket.offset });
+        else
+            stack.pop();
+    }
+    return stack.at(-1);
+}
+/**
+ * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
+ * A secret's value (after "api_key":) is never quoted.
+ */
+class SyntaxMessages {
+    text;
+    #root;
+    #position;
+    #secretKeys;
+    constructor(text, root, position, secretKeys) {
+        this.text = text;
+        this.#root = root;
+        this.#position = position;
+        this.#secretKeys = secretKeys;
+    }
+    position(offset) {
+        return this.#position(offset);
+    }
+    describe(errors) {
+        const problems = [];
+        // Seen spots and messages per line, so a file of tens of thousands of errors stays linear.
+        const seen = new Set();
+        let skipping = false;
+        for (const error of errors) {
+            const message = this.#message(error);
+            if (message.kind === 'structural' && skipping)
+                continue;
+            if (message.kind !== 'clean')
+                skipping = true;
+            const position = this.position(message.offset ?? error.offset);
+            // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
+            const spot = `${position.line}:${position.column}`;
+            const said = `${position.line}:${message.text}`;
+            if (seen.has(spot) || seen.has(said))
+                continue;
+            seen.add(spot).add(said);
+            problems.push({ ...position, message: message.text });
+        }
+        return problems;
+    }
+    #message(error) {
+        const code = (0,main.printParseErrorCode)(error.error);
+        const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
+        const secret = this.#isSecretValue(error.offset);
+        const shown = found.length === 0
+            ? 'the end of the file'
+            : secret
+                ? 'a secret value (not shown)'
+                : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
+                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
+                        ? found.length > 40
+                            ? `${found.slice(0, 39)}…"`
+                            : found
+                        : JSON.stringify(found.slice(0, 20));
+        const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
+        const structural = (text) => ({ text, kind: 'structural' });
+        const token = (text) => ({ text, kind: 'token' });
+        const before = this.#previousSignificant(error.offset);
+        if ((found.startsWith('}') || found.startsWith(']')) && before !== undefined && this.text[before] === ',') {
+            return clean('trailing comma: JSON allows no comma after the last item; remove it', before);
+        }
+        if (found.startsWith(',') && before !== undefined && this.text[before] === ',' && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
+            return clean('two commas in a row; remove one');
+        }
+        switch (code) {
+            case 'InvalidCommentToken':
+            case 'UnexpectedEndOfComment':
+                return clean('comments are not allowed in JSON; remove the comment');
+            case 'InvalidSymbol':
+                return token(this.#invalidSymbol(error.offset, found, shown, secret));
+            case 'InvalidNumberFormat':
+                return structural(`invalid number ${shown}`);
+            case 'PropertyNameExpected':
+                return structural(`expected a key in double quotes, found ${shown}`);
+            case 'ValueExpected':
+                return structural(`expected a value, found ${shown}`);
+            case 'ColonExpected':
+                return structural(`expected ":" after the key, found ${shown}; put a ":" between a key and its value`);
+            case 'CommaExpected':
+                // 0365: the scanner reads 0, then 365 as a second value.
+                if (/^\d/.test(found) && this.text[error.offset - 1] === '0' && !/[\d.eE+-]/.test(this.text[error.offset - 2] ?? '')) {
+                    return { ...structural(`a number must not start with 0: write ${secret ? 'it' : found} without the leading zero`), offset: error.offset - 1 };
+                }
+                if (before !== undefined && this.position(before).line < this.position(error.offset).line) {
+                    return clean(`missing comma at the end of this line (before ${shown} on line ${this.position(error.offset).line}); add ","`, before + 1);
+                }
+                return clean(`missing comma before ${shown}; add ","`);
+            case 'CloseBraceExpected':
+            case 'CloseBracketExpected': {
+                const closer = code === 'CloseBraceExpected' ? '}' : ']';
+                if (found.length > 0)
+                    return structural(`expected "${closer}" to close the ${closer === '}' ? 'object' : 'array'}, found ${shown}`);
+                const opener = unclosedOpener(this.text);
+                if (opener === undefined)
+                    return structural(`the file ends too early: a closing "${closer}" is missing`);
+                const at = this.position(opener.offset);
+                const close = opener.char === '{' ? '}' : ']';
+                const message = structural(`the file ends before the "${opener.char}" at line ${at.line}, column ${at.column} is closed; add the missing "${close}"`);
+                // Point at the end of the last line with text, where the brace goes (an annotation on the empty line after it may not show).
+                return before === undefined ? message : { ...message, offset: before + 1 };
+            }
+            case 'EndOfFileExpected': {
+                if (this.#root?.type !== 'object') {
+                    return structural(`unexpected ${shown}: the file must hold one JSON object; wrap the settings in { and }`);
+                }
+                const end = this.position(this.#root.offset + this.#root.length - 1);
+                if (found.startsWith('{')) {
+                    return structural(`a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`);
+                }
+                if (found.startsWith('}') || found.startsWith(']')) {
+                    return structural(`one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`);
+                }
+                return structural(`unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`);
+            }
+            case 'UnexpectedEndOfString':
+                return token('a string is not closed: a double quote (") is missing');
+            case 'UnexpectedEndOfNumber':
+                return structural(`a number is cut short: ${shown}`);
+            case 'InvalidUnicode':
+                return clean('invalid \\u escape in a string: it needs four hexadecimal digits');
+            case 'InvalidEscapeCharacter':
+                return clean('invalid escape in a string: a backslash must be followed by one of " \\ / b f n r t u (write a backslash itself as \\\\)');
+            case 'InvalidCharacter':
+                return clean('a control character (such as a raw tab or line break) inside a string; escape it (\\t, \\n) or remove it');
+            default:
+                return structural(`invalid JSON near ${shown}`);
+        }
+    }
+    /** A token that is no JSON at all: name the usual culprits. */
+    #invalidSymbol(offset, found, shown, secret) {
+        if (found.startsWith("'"))
+            return 'strings and keys must use double quotes ("), not single quotes';
+        if (found.startsWith('='))
+            return 'use ":" between a key and its value, not "="';
+        if (/^[\u2018\u2019\u201C\u201D]/.test(found)) {
+            return 'curly quotes (“ ” or ‘ ’) are not JSON quotes; use straight double quotes (") (curly ones come from pasting out of a document or chat)';
+        }
+        if (secret)
+            return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
+        const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
+        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
+        if (word !== undefined) {
+            if (/^[+-]?(NaN|Infinity)$/.test(word))
+                return `${word} is not a JSON value; write a number`;
+            if (/^(True|TRUE|False|FALSE)$/.test(word))
+                return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;
+            if (/^(None|undefined|Null|NULL|nil)$/.test(word))
+                return `${word} is not a JSON value; to leave a setting unmanaged, remove its key`;
+            if (/^\s*:/.test(this.text.slice(offset + word.length, offset + word.length + 50))) {
+                return `keys must be in double quotes: write "${word}", not ${word}`;
+            }
+        }
+        const plus = /^\+(\d[\d.eE+-]*)/.exec(found);
+        if (plus)
+            return `a number must not start with "+": write ${plus[1] ?? ''}`;
+        return generic;
+    }
+    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
+    #isSecretValue(offset) {
+        if (this.#secretKeys.length === 0)
+            return false;
+        // The value may stand on the line after its key.
+        const head = this.text.slice(Math.max(0, offset - 200), offset);
+        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
+    }
+    #previousSignificant(offset) {
+        for (let i = offset - 1; i >= 0; i--)
+            if (!/\s/.test(this.text[i] ?? ''))
+                return i;
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/json-source.ts
+
+
+/**
+ * A JSON text parsed into a tree that remembers where every key and value stands, so each
+ * problem can be reported at its line and column. Strict JSON: no comments, no trailing commas.
+ */
+class JsonSource {
+    text;
+    #lineStarts;
+    root;
+    syntaxProblems;
+    constructor(text, options = {}) {
+        this.text = text;
+        this.#lineStarts = [0];
+        for (let i = 0; i < text.length; i++)
+            if (text.charCodeAt(i) === 10)
+                this.#lineStarts.push(i + 1);
+        const tooDeep = findTooDeep(text);
+        if (tooDeep !== undefined) {
+            this.root = undefined;
+            this.syntaxProblems = [
+                { ...this.position(tooDeep), message: `the JSON nests deeper than ${MAX_DEPTH} levels here; a desired-state file is at most 3 levels deep` },
+            ];
+            return;
+        }
+        const errors = [];
+        this.root = (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.secretKeys ?? []).describe(errors);
+    }
+    position(offset) {
+        let low = 0;
+        let high = this.#lineStarts.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if ((this.#lineStarts[mid] ?? 0) <= offset)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return { line: low + 1, column: offset - (this.#lineStarts[low] ?? 0) + 1 };
+    }
+    value() {
+        return this.root ? (0,main.getNodeValue)(this.root) : undefined;
+    }
+    /**
+     * The node of the value at a path, or undefined. Where a key is repeated, the last one: that is
+     * the value JSON.parse (and so the validation) keeps.
+     */
+    node(path) {
+        let node = this.root;
+        for (const segment of path) {
+            if (node === undefined)
+                return undefined;
+            if (typeof segment === 'number') {
+                node = (0,main.findNodeAtLocation)(node, [segment]);
+                continue;
+            }
+            if (node.type !== 'object')
+                return undefined;
+            node = node.children?.findLast((property) => property.children?.length === 2 && property.children[0]?.value === segment)?.children?.[1];
+        }
+        return node;
+    }
+    /**
+     * Where to point for a problem at a path: the key of the property (what a reader looks for),
+     * or the nearest enclosing key that exists.
+     */
+    locate(path) {
+        for (let depth = path.length; depth > 0; depth--) {
+            const node = this.node(path.slice(0, depth));
+            if (node)
+                return this.position(node.parent?.type === 'property' ? node.parent.offset : node.offset);
+        }
+        return this.root ? this.position(this.root.offset) : { line: 1, column: 1 };
+    }
+    /** Where the key of a property in the object at `objectPath` stands (the first one, if repeated). */
+    locateKey(objectPath, key) {
+        const object = objectPath.length === 0 ? this.root : this.node(objectPath);
+        const property = object?.children?.find((child) => child.children?.[0]?.value === key);
+        return property ? this.position(property.offset) : this.locate(objectPath);
+    }
+    /** The raw text of a value, e.g. `1e3` for a number written that way. */
+    raw(node) {
+        return this.text.slice(node.offset, node.offset + node.length);
+    }
+    /** Keys that stand more than once in one object: JSON.parse would silently keep the last. */
+    duplicateKeys() {
+        const found = [];
+        const walk = (node, path) => {
+            if (node.type === 'object') {
+                const seen = new Map();
+                for (const property of node.children ?? []) {
+                    const keyNode = property.children?.[0];
+                    const valueNode = property.children?.[1];
+                    if (!keyNode || typeof keyNode.value !== 'string')
+                        continue;
+                    const key = keyNode.value;
+                    const first = seen.get(key);
+                    if (first)
+                        found.push({ path, key, first: this.position(first.offset), again: this.position(property.offset) });
+                    else
+                        seen.set(key, property);
+                    if (valueNode)
+                        walk(valueNode, [...path, key]);
+                }
+            }
+            else if (node.type === 'array') {
+                for (const [index, child] of (node.children ?? []).entries())
+                    walk(child, [...path, String(index)]);
+            }
+        };
+        if (this.root)
+            walk(this.root, []);
+        return found;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/wording.ts
 /** "1 change", "3 changes": one counting style for every message, summary and comment. */
 function plural(n, one, many = `${one}s`) {
@@ -9673,6 +9807,557 @@ function plural(n, one, many = `${one}s`) {
 /** "512 KB", "1.5 MB": sizes as a person reads them. */
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+;// CONCATENATED MODULE: ./src/desired-state.ts
+
+
+
+
+/**
+ * Problems shown at most: a file of syntax errors can have tens of thousands, and GitHub shows only
+ * the first annotations of a step anyway. The count of the rest is always said.
+ */
+const MAX_PROBLEMS = 50;
+/** A desired-state file holds a handful of settings; anything this large is a mistake. */
+const MAX_FILE_BYTES = 1024 * 1024;
+const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
+/**
+ * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
+ * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
+ * the first. `size` is the file's size where only its start was read (a file over the limit).
+ */
+function parseDesiredState(bytes, file, size = bytes.length) {
+    const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
+    const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
+    if (size > MAX_FILE_BYTES) {
+        return fail([
+            at(`the file is ${formatBytes(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
+        ]);
+    }
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+        return fail([at("the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM")]);
+    }
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
+    }
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        const lenient = new TextDecoder('utf-8').decode(bytes);
+        const offset = Math.max(0, lenient.indexOf('\uFFFD'));
+        return fail([
+            at('the file is not valid UTF-8 text: this character was saved in another encoding (such as Windows-1252 or Latin-1); save the file as UTF-8', new JsonSource(lenient).position(offset)),
+        ]);
+    }
+    if (text.trim() === '') {
+        const what = text === '' ? 'the file is empty' : 'the file holds only white space';
+        return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
+    }
+    const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
+    if (source.syntaxProblems.length > 0) {
+        // Each message says what is wrong with the JSON in words; the annotation's title names the file.
+        return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
+    }
+    const value = source.value();
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
+        return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
+    }
+    const problems = [];
+    for (const duplicate of source.duplicateKeys()) {
+        const where = [...duplicate.path, duplicate.key].join('.');
+        const { first, again } = duplicate;
+        const lines = first.line === again.line
+            ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
+            : `first at line ${first.line}, again at line ${again.line}`;
+        problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
+    }
+    const retention = source.node(['data_retention_in_days']);
+    if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
+        problems.push(at(`data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`, source.locate(['data_retention_in_days']), 'data_retention_in_days'));
+    }
+    const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+            problems.push(...describeIssue(issue, source));
+    }
+    if (problems.length > 0) {
+        problems.sort((a, b) => a.line - b.line || a.column - b.column);
+        return fail(problems);
+    }
+    const state = parsed.data;
+    return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
+}
+/**
+ * Values in the file that must be masked even though they are errors (a committed api_key).
+ * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
+ */
+function secretsInFile(text) {
+    let value;
+    try {
+        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
+    }
+    catch {
+        return []; // nested too deep for the parser: such a file holds no top-level key to mask
+    }
+    if (typeof value !== 'object' || value === null)
+        return [];
+    const record = value;
+    return SECRET_FIELDS.map((field) => record[field]).filter((v) => typeof v === 'string');
+}
+function describeIssue(issue, source) {
+    const path = issue.path.map(String);
+    const dotted = path.join('.');
+    const problem = (message, at = source.locate(path), where = dotted) => ({ path: where, message, ...at });
+    switch (issue.code) {
+        case 'unrecognized_keys':
+            return issue.keys.map((key) => problem(unknownKeyMessage(path, key), source.locateKey(path, key), [...path, key].join('.')));
+        case 'invalid_type': {
+            const input = issue.input;
+            if (input === null)
+                return [problem(`${dotted} must not be null; remove the key to leave this setting unmanaged`)];
+            if (issue.expected === 'int' || issue.expected === 'number') {
+                if (typeof input === 'number' && !Number.isFinite(input)) {
+                    const node = source.node(path);
+                    return [problem(`${dotted} must be a whole number of days from 1 to 36500, not ${node ? source.raw(node) : String(input)}`)];
+                }
+                if (typeof input === 'number')
+                    return [problem(`${dotted} must be a whole number of days, not ${String(input)}`)];
+                if (typeof input === 'string' && /^-?\d+$/.test(input.trim())) {
+                    return [problem(`${dotted} must be a number, not the string ${JSON.stringify(input)}; remove the quotes`)];
+                }
+                return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input)}`)];
+            }
+            if (issue.expected === 'boolean') {
+                if (input === 'true' || input === 'false') {
+                    return [problem(`${dotted} must be true or false, not the string ${JSON.stringify(input)}; remove the quotes`)];
+                }
+                return [problem(`${dotted} must be true or false, not ${describeValue(input)}`)];
+            }
+            if (issue.expected === 'object') {
+                const example = path[0] === 'features' ? '{"firehose": true}' : path.length === 1 ? '{"pro": {"state": "active"}}' : '{"state": "active"}';
+                return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
+            }
+            if (issue.expected === 'string' && dotted === 'id') {
+                return [
+                    problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
+                ];
+            }
+            if (issue.expected === 'string' && isDateTimePath(path)) {
+                return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
+            }
+            if (issue.expected === 'string') {
+                return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input)}`)];
+            }
+            return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input)}`)];
+        }
+        case 'invalid_format':
+            if (issue.format === 'datetime')
+                return [problem(`${dotted} ${dateTimeProblem(String(issue.input))}`)];
+            if (dotted === 'id') {
+                return [problem(`id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not ${JSON.stringify(issue.input)}`)];
+            }
+            return [problem(`${dotted} has an invalid format: ${issue.message}`)];
+        case 'too_small':
+            if (issue.origin === 'string') {
+                const example = path.at(-1) === 'state' ? '"active"' : '"pro"';
+                return [problem(`${dotted} must not be empty: write a value such as ${example}, or remove the key to leave it unmanaged`)];
+            }
+            return [problem(`${dotted} must be at least ${String(issue.minimum)}, not ${String(issue.input)}`)];
+        case 'too_big':
+            if (issue.origin === 'string')
+                return [problem(`${dotted} is too long (at most ${String(issue.maximum)} characters)`)];
+            return [problem(`${dotted} must be at most ${String(issue.maximum)}, not ${String(issue.input)}`)];
+        default:
+            return [problem(`${dotted || 'the file'}: ${issue.message}`)];
+    }
+}
+function unknownKeyMessage(objectPath, key) {
+    const full = [...objectPath, key].join('.');
+    const depth = objectPath.length;
+    if (depth === 0) {
+        if (READ_ONLY_FIELDS.includes(key)) {
+            const secret = SECRET_FIELDS.includes(key)
+                ? ' It is also a secret: remove it from the repository and rotate it, since it has been committed.'
+                : '';
+            return `"${key}" is a read-only account field: it cannot be managed through the API. Remove it from the file.${secret}`;
+        }
+        if (FEATURE_NAMES.includes(key)) {
+            return `"${key}" is a feature: put it inside "features", e.g. "features": {"${key}": true}`;
+        }
+        if (SUBSCRIPTION_NAMES.includes(key)) {
+            return `"${key}" is a subscription: put it inside "subscriptions", e.g. "subscriptions": {"${key}": {"state": "active"}}`;
+        }
+        return `unknown setting "${key}"${suggest(key, TOP_LEVEL_KEYS, 'allowed top-level keys')}`;
+    }
+    if (objectPath[0] === 'features') {
+        return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
+    }
+    if (depth === 1) {
+        if (SUBSCRIPTION_FIELDS.includes(key) || SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
+            return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
+        }
+        return `unknown subscription "${key}" in subscriptions${suggest(key, SUBSCRIPTION_NAMES, 'known subscriptions')}`;
+    }
+    if (SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
+        return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
+    }
+    return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
+}
+/**
+ * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
+ * itself, so the file is warned what managing it means.
+ */
+function timestampWarning(full, key) {
+    if (key === 'created_at') {
+        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
+    }
+    if (key === 'updated_at') {
+        return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
+    }
+    return `"${full}" is set by LeadConduit when the subscription's state changes: manage "state" instead, and remove it.`;
+}
+/** Warnings of a valid file: each subscription timestamp it sets. */
+function timestampWarnings(state, source) {
+    const warnings = [];
+    for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
+        for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) {
+            if (subscription?.[field] === undefined)
+                continue;
+            const path = ['subscriptions', name, field];
+            warnings.push({ path: path.join('.'), message: timestampWarning(path.join('.'), field), ...source.locate(path) });
+        }
+    }
+    return warnings;
+}
+function suggest(key, candidates, label) {
+    const lower = key.toLowerCase().replace(/[-\s]/g, '_');
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const distance = candidate === lower ? 0 : levenshtein(lower, candidate);
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)))
+        return `; did you mean "${best}"?`;
+    return `; ${label}: ${candidates.join(', ')}`;
+}
+function levenshtein(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+/** Why a string is not an ISO 8601 date-time with a time zone, in words, with the fix when there is one. */
+function dateTimeProblem(value) {
+    const example = 'e.g. "2023-11-07T05:31:56Z"';
+    const generic = `must be an ISO 8601 date-time such as "2023-11-07T05:31:56Z", not ${JSON.stringify(value)}`;
+    if (value.trim() !== value && value.trim() !== '')
+        return `must not have spaces around it: write ${JSON.stringify(value.trim())}`;
+    const match = /^(\d{4})-(\d{2})-(\d{2})(?:([Tt ])(\d{2}):(\d{2})(?::(\d{2})(\.\d*)?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
+    if (!match)
+        return generic;
+    const [, year = '', month = '', day = '', separator, hour, minute = '', second, fraction, zone] = match;
+    const date = new Date(0);
+    date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+    if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+        return `is not a real date: ${year}-${month}-${day} does not exist`;
+    }
+    if (hour === undefined)
+        return `needs a time and a time zone, not only a date (${example})`;
+    const time = `${hour}:${minute}${second === undefined ? '' : `:${second}`}`;
+    if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) {
+        return `is not a real time of day: ${time} (hours go up to 23, minutes and seconds up to 59)`;
+    }
+    if (zone === undefined)
+        return `has no time zone; add Z for UTC or an offset such as +02:00 (${example})`;
+    const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+    if (offset && (Number(offset[2]) > 23 || Number(offset[3] ?? 0) > 59))
+        return `has an impossible time zone offset ${zone}`;
+    const fixedZone = offset ? `${offset[1] ?? ''}${offset[2] ?? ''}:${offset[3] ?? '00'}` : 'Z';
+    const fixed = `${year}-${month}-${day}T${hour}:${minute}:${second ?? '00'}${fraction === '.' ? '' : (fraction ?? '')}${fixedZone}`;
+    if (fixed === value)
+        return generic;
+    const write = `write ${JSON.stringify(fixed)}`;
+    if (separator !== 'T')
+        return `needs a capital T between the date and the time, not ${separator === ' ' ? 'a space' : '"t"'}: ${write}`;
+    if (second === undefined)
+        return `needs seconds: ${write}`;
+    if (fraction === '.')
+        return `has a decimal point with no digits after it: ${write}`;
+    if (zone === 'z')
+        return `needs a capital Z for UTC: ${write}`;
+    return `needs its time zone offset written as ±HH:MM (${zone} is not): ${write}`;
+}
+function describeValue(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'string')
+        return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    if (typeof value === 'object')
+        return 'an object';
+    if (value === undefined)
+        return 'nothing';
+    return JSON.stringify(value) ?? typeof value;
+}
+
+;// CONCATENATED MODULE: ./src/workspace.ts
+
+
+
+
+
+/**
+ * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
+ * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
+ * blocking and checked on the open handle, so what is read is what was checked.
+ */
+async function readRegularFile(path, label, limit = MAX_FILE_BYTES) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    try {
+        const stats = await handle.stat();
+        if (stats.isDirectory())
+            throw new UserError(`${label} is a directory, not a file.`);
+        if (!stats.isFile()) {
+            const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
+            throw new UserError(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+        }
+        const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
+        let read = 0;
+        while (read < bytes.length) {
+            const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+            if (bytesRead === 0)
+                break;
+            read += bytesRead;
+        }
+        return { bytes: bytes.subarray(0, read), size: stats.size };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
+function isInside(root, path) {
+    const inside = (0,external_node_path_namespaceObject.relative)(root, path);
+    return inside !== '' && inside !== '..' && !inside.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(inside);
+}
+/** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
+async function readWorkspaceFile(file, filePath, workspace) {
+    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
+    let stats;
+    try {
+        stats = await (0,promises_namespaceObject.lstat)(filePath);
+    }
+    catch {
+        throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
+    }
+    if (stats.isDirectory())
+        throw new UserError(`${file} is a directory, not a file. ${hint}`);
+    const real = await (0,promises_namespaceObject.realpath)(filePath);
+    const root = await (0,promises_namespaceObject.realpath)(workspace);
+    if (!isInside(root, real)) {
+        throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
+    }
+    try {
+        return await readRegularFile(real, file);
+    }
+    catch (error) {
+        if (error instanceof UserError && /is a directory/.test(error.message))
+            throw new UserError(`${error.message} ${hint}`);
+        throw error;
+    }
+}
+/**
+ * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
+ * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
+ * both. Undefined outside a runner (no RUNNER_TEMP).
+ */
+async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
+    if (!runnerTemp)
+        return undefined;
+    await (0,promises_namespaceObject.mkdir)(runnerTemp, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
+    await (0,promises_namespaceObject.writeFile)(path, content);
+    return path;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * The one retry policy for every network call this action makes (LeadConduit and GitHub).
+ *
+ * Written here rather than left to ky's or octokit's own retries because those fall short where
+ * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
+ * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
+ * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
+ * plus creating a comment, whose duplicates the comment code removes.
+ */
+
+
+
+const DEFAULT_RETRY_POLICY = {
+    retries: 3,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000,
+};
+/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
+class RetryAfterTooLongError extends Error {
+    name = 'RetryAfterTooLongError';
+    waitMs;
+    lastError;
+    constructor(waitMs, limitMs, lastError) {
+        super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
+        this.waitMs = waitMs;
+        this.lastError = lastError;
+    }
+}
+async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
+    for (let attemptNumber = 1;; attemptNumber++) {
+        try {
+            return await attempt(attemptNumber);
+        }
+        catch (error) {
+            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
+            if (!verdict.retry || attemptNumber > policy.retries)
+                throw withAttempts(error, attemptNumber);
+            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
+                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
+            }
+            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
+            if (delayMs >= deadline.remainingMs())
+                throw withAttempts(error, attemptNumber);
+            onRetry?.({ attempt: attemptNumber, delayMs, error });
+            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
+            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
+        }
+    }
+}
+/** One network call of either client: each attempt under its own timeout, retried by the policy. */
+function retryingCall(label, options, attempt) {
+    return withRetry((attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
+}
+/** Full jitter: spreads retries of many jobs hit by the same outage. */
+function backoffDelay(retryNumber, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
+    return Math.round(random() * ceiling);
+}
+function withAttempts(error, attempts) {
+    if (typeof error === 'object' && error !== null)
+        error.attempts = attempts;
+    return error;
+}
+function attemptsOf(error) {
+    const attempts = error?.attempts;
+    return typeof attempts === 'number' ? attempts : 1;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+const MODES = ['auto', 'plan', 'apply', 'check', 'validate'];
+const DEFAULT_TUNING = {
+    requestTimeoutMs: 30_000,
+    deadlineMs: 10 * 60_000,
+    retry: DEFAULT_RETRY_POLICY,
+};
+const DEFAULT_FILE = 'leadconduit-account.json';
+/** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
+function readInput(env, name) {
+    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/**
+ * The secrets among the inputs: masked before anything else runs, even when other inputs are
+ * invalid, so that no later line (an input error quoting base-url included) can print them.
+ */
+function inputSecrets(env) {
+    const { users, passwords } = credentialsIn(readInput(env, 'base-url'));
+    return [
+        ...[readInput(env, 'api-key'), readInput(env, 'github-token'), ...passwords].map((value) => ({ value, kind: 'input' })),
+        ...users.map((value) => ({ value, kind: 'field' })),
+    ];
+}
+/** What a summary can say of the run before the inputs are validated (a failed validation included). */
+function describeInputs(env) {
+    return { file: readInput(env, 'file') || DEFAULT_FILE, baseUrl: displayUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL) };
+}
+function getSettings(env, run, tuning = {}) {
+    const problems = [];
+    const bool = (name, fallback) => {
+        const raw = readInput(env, name);
+        if (raw === '')
+            return fallback;
+        if (['true', 'True', 'TRUE'].includes(raw))
+            return true;
+        if (['false', 'False', 'FALSE'].includes(raw))
+            return false;
+        problems.push(`Input "${name}" must be true or false, not "${raw}".`);
+        return fallback;
+    };
+    const requestedRaw = readInput(env, 'mode') || 'auto';
+    const requestedMode = MODES.includes(requestedRaw.toLowerCase()) ? requestedRaw.toLowerCase() : undefined;
+    if (!requestedMode)
+        problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
+    const { url: baseUrl, problem: baseUrlProblem } = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, 'Input "base-url"', 'the "api-key" input');
+    if (baseUrlProblem)
+        problems.push(baseUrlProblem);
+    const file = readInput(env, 'file') || DEFAULT_FILE;
+    const filePath = (0,external_node_path_namespaceObject.resolve)(run.workspace, file);
+    if (!isInside((0,external_node_path_namespaceObject.resolve)(run.workspace), filePath)) {
+        problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
+    }
+    const settings = {
+        apiKey: readInput(env, 'api-key'),
+        file,
+        filePath,
+        repoPath: (0,external_node_path_namespaceObject.relative)(run.workspace, filePath).split(external_node_path_namespaceObject.sep).join('/'),
+        requestedMode: requestedMode ?? 'auto',
+        mode: resolveMode(requestedMode ?? 'auto', run.eventName),
+        baseUrl,
+        githubToken: readInput(env, 'github-token'),
+        comment: bool('comment', true),
+        allowDestructive: bool('allow-destructive', false),
+        allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
+        tuning: { ...DEFAULT_TUNING, ...tuning },
+    };
+    if (problems.length === 1)
+        throw new InputError(problems[0] ?? '');
+    if (problems.length > 1)
+        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+    return settings;
+}
+/** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
+function resolveMode(mode, eventName) {
+    if (mode !== 'auto')
+        return mode;
+    switch (eventName) {
+        case 'push':
+        case 'workflow_dispatch':
+            return 'apply';
+        case 'schedule':
+            return 'check';
+        default:
+            return 'plan';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/capped-body.ts
@@ -10240,6 +10925,22 @@ function networkReason(error) {
     return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
 }
 
+;// CONCATENATED MODULE: ./src/printable.ts
+/**
+ * Text as one printable line: line breaks and every other control character (C0, DEL, C1), the
+ * line and paragraph separators and the bidirectional controls shown as escapes (\n, \r, \t,
+ * \x1b, \u202e). Text from outside then cannot start a log line of its own, and cannot move the
+ * cursor, clear, recolour or retitle a terminal.
+ */
+function printable(text) {
+    // eslint-disable-next-line no-control-regex -- these are exactly the characters to show escaped
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => {
+        const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+        const code = char.charCodeAt(0);
+        return named[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    });
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "os"
@@ -10463,9 +11164,12 @@ function isDebug() {
 ;// CONCATENATED MODULE: ./src/log.ts
 
 
+
 /**
  * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
- * outputs, the job summary and the failure message.
+ * outputs, the job summary and the failure message. Every log line is one printable line (see
+ * printable.ts), and none can start a workflow command: a value from outside holding a line break
+ * and "::error::" stays data on the action's own line.
  */
 class Log {
     #redactor;
@@ -10475,20 +11179,30 @@ class Log {
     scrub(text) {
         return this.#redactor.scrub(text);
     }
-    info(message) {
-        info(this.scrub(message));
+    /** Every string of a report scrubbed, raw, before anything renders (cuts or escapes) it. */
+    scrubDeep(value) {
+        return this.#redactor.scrubDeep(value);
     }
+    /** Scrubbed, then one printable line that no workflow command can start. */
+    #line(message) {
+        return printable(this.scrub(message)).replace(/^(\s*):(?=:)/, '$1:\u200B');
+    }
+    info(message) {
+        info(this.#line(message));
+    }
+    /** Debug lines; a text of several lines (a stack trace) is logged line by line. */
     debug(message) {
-        debug(this.scrub(message));
+        for (const line of message.split('\n'))
+            debug(this.#line(line));
     }
     notice(message, props = {}) {
-        notice(this.scrub(message), this.#props(props));
+        notice(this.#line(message), this.#props(props));
     }
     warning(message, props = {}) {
-        warning(this.scrub(message), this.#props(props));
+        warning(this.#line(message), this.#props(props));
     }
     error(message, props = {}) {
-        workflow_commands_error(this.scrub(message), this.#props(props));
+        workflow_commands_error(this.#line(message), this.#props(props));
     }
     /** A collapsible group in the Actions log around one step ("Validate", "Apply"...). */
     async group(name, step) {
@@ -10504,20 +11218,20 @@ class Log {
         setOutput(name, this.scrub(value));
     }
     fail(message) {
-        setFailed(this.scrub(message));
+        setFailed(this.#line(message));
     }
     /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
     async summary(markdown) {
         const text = this.scrub(markdown);
         if (!process.env.GITHUB_STEP_SUMMARY) {
-            debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
+            this.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
             return;
         }
         // Appended directly: @actions/core's summary caches the file path of its first use.
         await (0,promises_namespaceObject.appendFile)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
     }
     #props(props) {
-        return props.title === undefined ? props : { ...props, title: this.scrub(props.title) };
+        return props.title === undefined ? props : { ...props, title: this.#line(props.title) };
     }
 }
 
@@ -11076,7 +11790,9 @@ function headline(report) {
     const file = report.file;
     switch (report.outcome) {
         case 'invalid':
-            return report.problems?.length ? `❌ Invalid: ${plural(report.problems.length, 'problem')} in ${file}` : `❌ Invalid input: ${shortReason(report)}`;
+            return report.problems?.length
+                ? `❌ Invalid: ${plural(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
+                : `❌ Invalid input: ${shortReason(report)}`;
         case 'validated':
             return `✅ Valid: ${file} passed validation; the live account was not compared`;
         case 'no-changes':
@@ -11155,28 +11871,47 @@ function facts(report, max) {
     rows.push(['LeadConduit API', `<code>${escapeMarkup(report.baseUrl)}</code>`]);
     return table(['', ''], rows);
 }
-function problemList(problems, file, max) {
-    return problems
-        .map((p) => `- ${escapeText(`${file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`)
-        .join('\n');
+function problemList(report, max) {
+    const problems = report.problems ?? [];
+    const lines = problems.map((p) => `- ${escapeText(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`);
+    const more = (report.problemCount ?? problems.length) - problems.length;
+    if (more > 0)
+        lines.push(`- …and ${plural(more, 'more problem')} not shown: fix these first, then run again.`);
+    return lines.join('\n');
 }
 function notes(report, max) {
     const warnings = (report.fileWarnings ?? []).map((w) => `> ⚠️ ${escapeText(cut(`${report.file}:${w.line}:${w.column}: ${w.message}`, max))}`);
     return [...warnings, ...report.notes.map((note) => `> ${escapeText(cut(note, max))}`)];
 }
-/** The job summary: verdict first, then account, mode, changes, the exact request, the API. */
-function renderSummary(report) {
-    const max = Number.POSITIVE_INFINITY;
+/**
+ * GitHub drops a job summary over 1 MiB. The summary stays under this many bytes whatever the file
+ * or the answers held: long values are cut, then the files are left to RUNNER_TEMP (their outputs).
+ */
+const SUMMARY_LIMIT = 1_000_000;
+/** The job summary: verdict first, then account, mode, changes, the exact request, the API; under SUMMARY_LIMIT bytes. */
+function renderSummary(report, limit = SUMMARY_LIMIT) {
+    for (const max of [Number.POSITIVE_INFINITY, 10_000, 1_000, 100]) {
+        const summary = summaryAt(report, max, max === Number.POSITIVE_INFINITY);
+        if (Buffer.byteLength(summary) <= limit)
+            return summary;
+    }
+    return `### ${escapeHeadline(cut(headline(report), 300))}\n\nThis run's report is too large for a job summary: see the run's log.\n`;
+}
+function summaryAt(report, max, withFiles) {
     const parts = [`### ${escapeHeadline(headline(report))}`, ...explanation(report, max), ...notes(report, max)];
     if (report.errorDetails?.length)
-        parts.push(report.errorDetails.map((d) => `- ${escapeText(d)}`).join('\n'));
+        parts.push(report.errorDetails.map((d) => `- ${escapeText(cut(d, max))}`).join('\n'));
     if (report.problems?.length)
-        parts.push(problemList(report.problems, report.file, max));
+        parts.push(problemList(report, max));
     if (report.mismatches?.length) {
         parts.push(`Settings that do not match the file after the update:\n\n${table(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]))}`);
     }
     parts.push(facts(report, max));
     parts.push(...changeSections(report, max));
+    if (!withFiles) {
+        parts.push('<em>Long values are cut short here, and the request body and files are left out: they are too large for a job summary.</em>');
+        return `${parts.join('\n\n')}\n`;
+    }
     if (report.requestBody && Object.keys(report.requestBody).length > 0) {
         const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
         parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
@@ -11217,7 +11952,7 @@ function commentAt(report, footer, max, withBody) {
     const parts = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
     parts.push(...explanation(report, max), ...notes(report, max));
     if (report.problems?.length)
-        parts.push(problemList(report.problems, report.file, max));
+        parts.push(problemList(report, max));
     if (report.account)
         parts.push(`Account: ${accountText(report.account, max)}`);
     parts.push(...changeSections(report, max));
@@ -11429,8 +12164,6 @@ async function writeOutcome(place, record, outcome) {
     return (await writeRecord(place, null, (markers) => withOutcome(markers, outcome))).url;
 }
 
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./src/state-files.ts
 
 /**
@@ -11461,646 +12194,6 @@ function detectFormatting(text) {
     return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
 }
 
-;// CONCATENATED MODULE: ./src/json-syntax.ts
-
-/** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
-const MAX_DEPTH = 32;
-/**
- * Every bracket outside strings, in order. A string ends at its closing quote or at a line break
- * (JSON strings cannot hold a raw one), so an unclosed string does not swallow the rest of the file.
- */
-function* brackets(text) {
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (inString) {
-            if (char === '\\')
-                i++;
-            else if (char === '"' || char === '\n')
-                inString = false;
-        }
-        else if (char === '"')
-            inString = true;
-        else if (char === '{' || char === '[' || char === '}' || char === ']')
-            yield { char, offset: i };
-    }
-}
-/** Where the text first nests deeper than MAX_DEPTH, if it does. */
-function findTooDeep(text) {
-    let depth = 0;
-    for (const { char, offset } of brackets(text)) {
-        if (char === '{' || char === '[') {
-            if (++depth > MAX_DEPTH)
-                return offset;
-        }
-        else
-            depth--;
-    }
-    return undefined;
-}
-/** The innermost bracket still open at the end of the text. */
-function unclosedOpener(text) {
-    const stack = [];
-    for (const bracket of brackets(text)) {
-        if (bracket.char === '{' || bracket.char === '[')
-            stack.push({ char: bracket.char, offset: bracket.offset });
-        else
-            stack.pop();
-    }
-    return stack.at(-1);
-}
-/**
- * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
- * A secret's value (after "api_key":) is never quoted.
- */
-class SyntaxMessages {
-    text;
-    #root;
-    #position;
-    #secretKeys;
-    constructor(text, root, position, secretKeys) {
-        this.text = text;
-        this.#root = root;
-        this.#position = position;
-        this.#secretKeys = secretKeys;
-    }
-    position(offset) {
-        return this.#position(offset);
-    }
-    describe(errors) {
-        const problems = [];
-        let skipping = false;
-        for (const error of errors) {
-            const message = this.#message(error);
-            if (message.kind === 'structural' && skipping)
-                continue;
-            if (message.kind !== 'clean')
-                skipping = true;
-            const position = this.position(message.offset ?? error.offset);
-            // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
-            if (problems.some((p) => p.line === position.line && (p.column === position.column || p.message === message.text)))
-                continue;
-            problems.push({ ...position, message: message.text });
-        }
-        return problems;
-    }
-    #message(error) {
-        const code = (0,main.printParseErrorCode)(error.error);
-        const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
-        const secret = this.#isSecretValue(error.offset);
-        const shown = found.length === 0
-            ? 'the end of the file'
-            : secret
-                ? 'a secret value (not shown)'
-                : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
-                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-                        ? found.length > 40
-                            ? `${found.slice(0, 39)}…"`
-                            : found
-                        : JSON.stringify(found.slice(0, 20));
-        const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
-        const structural = (text) => ({ text, kind: 'structural' });
-        const token = (text) => ({ text, kind: 'token' });
-        const before = this.#previousSignificant(error.offset);
-        if ((found.startsWith('}') || found.startsWith(']')) && before !== undefined && this.text[before] === ',') {
-            return clean('trailing comma: JSON allows no comma after the last item; remove it', before);
-        }
-        if (found.startsWith(',') && before !== undefined && this.text[before] === ',' && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
-            return clean('two commas in a row; remove one');
-        }
-        switch (code) {
-            case 'InvalidCommentToken':
-            case 'UnexpectedEndOfComment':
-                return clean('comments are not allowed in JSON; remove the comment');
-            case 'InvalidSymbol':
-                return token(this.#invalidSymbol(error.offset, found, shown, secret));
-            case 'InvalidNumberFormat':
-                return structural(`invalid number ${shown}`);
-            case 'PropertyNameExpected':
-                return structural(`expected a key in double quotes, found ${shown}`);
-            case 'ValueExpected':
-                return structural(`expected a value, found ${shown}`);
-            case 'ColonExpected':
-                return structural(`expected ":" after the key, found ${shown}; put a ":" between a key and its value`);
-            case 'CommaExpected':
-                // 0365: the scanner reads 0, then 365 as a second value.
-                if (/^\d/.test(found) && this.text[error.offset - 1] === '0' && !/[\d.eE+-]/.test(this.text[error.offset - 2] ?? '')) {
-                    return { ...structural(`a number must not start with 0: write ${secret ? 'it' : found} without the leading zero`), offset: error.offset - 1 };
-                }
-                if (before !== undefined && this.position(before).line < this.position(error.offset).line) {
-                    return clean(`missing comma at the end of this line (before ${shown} on line ${this.position(error.offset).line}); add ","`, before + 1);
-                }
-                return clean(`missing comma before ${shown}; add ","`);
-            case 'CloseBraceExpected':
-            case 'CloseBracketExpected': {
-                const closer = code === 'CloseBraceExpected' ? '}' : ']';
-                if (found.length > 0)
-                    return structural(`expected "${closer}" to close the ${closer === '}' ? 'object' : 'array'}, found ${shown}`);
-                const opener = unclosedOpener(this.text);
-                if (opener === undefined)
-                    return structural(`the file ends too early: a closing "${closer}" is missing`);
-                const at = this.position(opener.offset);
-                const close = opener.char === '{' ? '}' : ']';
-                const message = structural(`the file ends before the "${opener.char}" at line ${at.line}, column ${at.column} is closed; add the missing "${close}"`);
-                // Point at the end of the last line with text, where the brace goes (an annotation on the empty line after it may not show).
-                return before === undefined ? message : { ...message, offset: before + 1 };
-            }
-            case 'EndOfFileExpected': {
-                if (this.#root?.type !== 'object') {
-                    return structural(`unexpected ${shown}: the file must hold one JSON object; wrap the settings in { and }`);
-                }
-                const end = this.position(this.#root.offset + this.#root.length - 1);
-                if (found.startsWith('{')) {
-                    return structural(`a second object starts here, after the first one ended at line ${end.line}; the file must hold exactly one object, so merge the two into one`);
-                }
-                if (found.startsWith('}') || found.startsWith(']')) {
-                    return structural(`one "${found[0] ?? ''}" too many: the top-level object already ended at line ${end.line}, column ${end.column}; remove the extra one`);
-                }
-                return structural(`unexpected ${shown} after the end of the top-level object (line ${end.line}, column ${end.column}); the file must hold exactly one object`);
-            }
-            case 'UnexpectedEndOfString':
-                return token('a string is not closed: a double quote (") is missing');
-            case 'UnexpectedEndOfNumber':
-                return structural(`a number is cut short: ${shown}`);
-            case 'InvalidUnicode':
-                return clean('invalid \\u escape in a string: it needs four hexadecimal digits');
-            case 'InvalidEscapeCharacter':
-                return clean('invalid escape in a string: a backslash must be followed by one of " \\ / b f n r t u (write a backslash itself as \\\\)');
-            case 'InvalidCharacter':
-                return clean('a control character (such as a raw tab or line break) inside a string; escape it (\\t, \\n) or remove it');
-            default:
-                return structural(`invalid JSON near ${shown}`);
-        }
-    }
-    /** A token that is no JSON at all: name the usual culprits. */
-    #invalidSymbol(offset, found, shown, secret) {
-        if (found.startsWith("'"))
-            return 'strings and keys must use double quotes ("), not single quotes';
-        if (found.startsWith('='))
-            return 'use ":" between a key and its value, not "="';
-        if (/^[\u2018\u2019\u201C\u201D]/.test(found)) {
-            return 'curly quotes (“ ” or ‘ ’) are not JSON quotes; use straight double quotes (") (curly ones come from pasting out of a document or chat)';
-        }
-        if (secret)
-            return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
-        const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
-        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
-        if (word !== undefined) {
-            if (/^[+-]?(NaN|Infinity)$/.test(word))
-                return `${word} is not a JSON value; write a number`;
-            if (/^(True|TRUE|False|FALSE)$/.test(word))
-                return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;
-            if (/^(None|undefined|Null|NULL|nil)$/.test(word))
-                return `${word} is not a JSON value; to leave a setting unmanaged, remove its key`;
-            if (/^\s*:/.test(this.text.slice(offset + word.length, offset + word.length + 50))) {
-                return `keys must be in double quotes: write "${word}", not ${word}`;
-            }
-        }
-        const plus = /^\+(\d[\d.eE+-]*)/.exec(found);
-        if (plus)
-            return `a number must not start with "+": write ${plus[1] ?? ''}`;
-        return generic;
-    }
-    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
-    #isSecretValue(offset) {
-        if (this.#secretKeys.length === 0)
-            return false;
-        const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
-        const head = this.text.slice(Math.max(lineStart, offset - 200), offset);
-        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
-    }
-    #previousSignificant(offset) {
-        for (let i = offset - 1; i >= 0; i--)
-            if (!/\s/.test(this.text[i] ?? ''))
-                return i;
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/json-source.ts
-
-
-/**
- * A JSON text parsed into a tree that remembers where every key and value stands, so each
- * problem can be reported at its line and column. Strict JSON: no comments, no trailing commas.
- */
-class JsonSource {
-    text;
-    #lineStarts;
-    root;
-    syntaxProblems;
-    constructor(text, options = {}) {
-        this.text = text;
-        this.#lineStarts = [0];
-        for (let i = 0; i < text.length; i++)
-            if (text.charCodeAt(i) === 10)
-                this.#lineStarts.push(i + 1);
-        const tooDeep = findTooDeep(text);
-        if (tooDeep !== undefined) {
-            this.root = undefined;
-            this.syntaxProblems = [
-                { ...this.position(tooDeep), message: `the JSON nests deeper than ${MAX_DEPTH} levels here; a desired-state file is at most 3 levels deep` },
-            ];
-            return;
-        }
-        const errors = [];
-        this.root = (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.secretKeys ?? []).describe(errors);
-    }
-    position(offset) {
-        let low = 0;
-        let high = this.#lineStarts.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if ((this.#lineStarts[mid] ?? 0) <= offset)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        return { line: low + 1, column: offset - (this.#lineStarts[low] ?? 0) + 1 };
-    }
-    value() {
-        return this.root ? (0,main.getNodeValue)(this.root) : undefined;
-    }
-    /**
-     * The node of the value at a path, or undefined. Where a key is repeated, the last one: that is
-     * the value JSON.parse (and so the validation) keeps.
-     */
-    node(path) {
-        let node = this.root;
-        for (const segment of path) {
-            if (node === undefined)
-                return undefined;
-            if (typeof segment === 'number') {
-                node = (0,main.findNodeAtLocation)(node, [segment]);
-                continue;
-            }
-            if (node.type !== 'object')
-                return undefined;
-            node = node.children?.findLast((property) => property.children?.length === 2 && property.children[0]?.value === segment)?.children?.[1];
-        }
-        return node;
-    }
-    /**
-     * Where to point for a problem at a path: the key of the property (what a reader looks for),
-     * or the nearest enclosing key that exists.
-     */
-    locate(path) {
-        for (let depth = path.length; depth > 0; depth--) {
-            const node = this.node(path.slice(0, depth));
-            if (node)
-                return this.position(node.parent?.type === 'property' ? node.parent.offset : node.offset);
-        }
-        return this.root ? this.position(this.root.offset) : { line: 1, column: 1 };
-    }
-    /** Where the key of a property in the object at `objectPath` stands (the first one, if repeated). */
-    locateKey(objectPath, key) {
-        const object = objectPath.length === 0 ? this.root : this.node(objectPath);
-        const property = object?.children?.find((child) => child.children?.[0]?.value === key);
-        return property ? this.position(property.offset) : this.locate(objectPath);
-    }
-    /** The raw text of a value, e.g. `1e3` for a number written that way. */
-    raw(node) {
-        return this.text.slice(node.offset, node.offset + node.length);
-    }
-    /** Keys that stand more than once in one object: JSON.parse would silently keep the last. */
-    duplicateKeys() {
-        const found = [];
-        const walk = (node, path) => {
-            if (node.type === 'object') {
-                const seen = new Map();
-                for (const property of node.children ?? []) {
-                    const keyNode = property.children?.[0];
-                    const valueNode = property.children?.[1];
-                    if (!keyNode || typeof keyNode.value !== 'string')
-                        continue;
-                    const key = keyNode.value;
-                    const first = seen.get(key);
-                    if (first)
-                        found.push({ path, key, first: this.position(first.offset), again: this.position(property.offset) });
-                    else
-                        seen.set(key, property);
-                    if (valueNode)
-                        walk(valueNode, [...path, key]);
-                }
-            }
-            else if (node.type === 'array') {
-                for (const [index, child] of (node.children ?? []).entries())
-                    walk(child, [...path, String(index)]);
-            }
-        };
-        if (this.root)
-            walk(this.root, []);
-        return found;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/desired-state.ts
-
-
-
-
-/**
- * Problems shown at most: a file of syntax errors can have tens of thousands, and GitHub shows only
- * the first annotations of a step anyway. The count of the rest is always said.
- */
-const MAX_PROBLEMS = 50;
-/** A desired-state file holds a handful of settings; anything this large is a mistake. */
-const MAX_FILE_BYTES = 1024 * 1024;
-const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
-/**
- * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
- * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
- * the first. `size` is the file's size where only its start was read (a file over the limit).
- */
-function parseDesiredState(bytes, file, size = bytes.length) {
-    const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
-    const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
-    if (size > MAX_FILE_BYTES) {
-        return fail([
-            at(`the file is ${formatBytes(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
-        ]);
-    }
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-        return fail([at("the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM")]);
-    }
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-        return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
-    }
-    let text;
-    try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch {
-        const lenient = new TextDecoder('utf-8').decode(bytes);
-        const offset = Math.max(0, lenient.indexOf('\uFFFD'));
-        return fail([
-            at('the file is not valid UTF-8 text: this character was saved in another encoding (such as Windows-1252 or Latin-1); save the file as UTF-8', new JsonSource(lenient).position(offset)),
-        ]);
-    }
-    if (text.trim() === '') {
-        const what = text === '' ? 'the file is empty' : 'the file holds only white space';
-        return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
-    }
-    const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
-    if (source.syntaxProblems.length > 0) {
-        // Each message says what is wrong with the JSON in words; the annotation's title names the file.
-        return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
-    }
-    const value = source.value();
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
-        return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
-    }
-    const problems = [];
-    for (const duplicate of source.duplicateKeys()) {
-        const where = [...duplicate.path, duplicate.key].join('.');
-        const { first, again } = duplicate;
-        const lines = first.line === again.line
-            ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
-            : `first at line ${first.line}, again at line ${again.line}`;
-        problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
-    }
-    const retention = source.node(['data_retention_in_days']);
-    if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
-        problems.push(at(`data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`, source.locate(['data_retention_in_days']), 'data_retention_in_days'));
-    }
-    const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-            problems.push(...describeIssue(issue, source));
-    }
-    if (problems.length > 0) {
-        problems.sort((a, b) => a.line - b.line || a.column - b.column);
-        return fail(problems);
-    }
-    const state = parsed.data;
-    return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
-}
-/**
- * Values in the file that must be masked even though they are errors (a committed api_key).
- * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
- */
-function secretsInFile(text) {
-    let value;
-    try {
-        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
-    }
-    catch {
-        return []; // nested too deep for the parser: such a file holds no top-level key to mask
-    }
-    if (typeof value !== 'object' || value === null)
-        return [];
-    const record = value;
-    return SECRET_FIELDS.map((field) => record[field]).filter((v) => typeof v === 'string');
-}
-function describeIssue(issue, source) {
-    const path = issue.path.map(String);
-    const dotted = path.join('.');
-    const problem = (message, at = source.locate(path), where = dotted) => ({ path: where, message, ...at });
-    switch (issue.code) {
-        case 'unrecognized_keys':
-            return issue.keys.map((key) => problem(unknownKeyMessage(path, key), source.locateKey(path, key), [...path, key].join('.')));
-        case 'invalid_type': {
-            const input = issue.input;
-            if (input === null)
-                return [problem(`${dotted} must not be null; remove the key to leave this setting unmanaged`)];
-            if (issue.expected === 'int' || issue.expected === 'number') {
-                if (typeof input === 'number' && !Number.isFinite(input)) {
-                    const node = source.node(path);
-                    return [problem(`${dotted} must be a whole number of days from 1 to 36500, not ${node ? source.raw(node) : String(input)}`)];
-                }
-                if (typeof input === 'number')
-                    return [problem(`${dotted} must be a whole number of days, not ${String(input)}`)];
-                if (typeof input === 'string' && /^-?\d+$/.test(input.trim())) {
-                    return [problem(`${dotted} must be a number, not the string ${JSON.stringify(input)}; remove the quotes`)];
-                }
-                return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input)}`)];
-            }
-            if (issue.expected === 'boolean') {
-                if (input === 'true' || input === 'false') {
-                    return [problem(`${dotted} must be true or false, not the string ${JSON.stringify(input)}; remove the quotes`)];
-                }
-                return [problem(`${dotted} must be true or false, not ${describeValue(input)}`)];
-            }
-            if (issue.expected === 'object') {
-                const example = path[0] === 'features' ? '{"firehose": true}' : path.length === 1 ? '{"pro": {"state": "active"}}' : '{"state": "active"}';
-                return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
-            }
-            if (issue.expected === 'string' && dotted === 'id') {
-                return [
-                    problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
-                ];
-            }
-            if (issue.expected === 'string' && isDateTimePath(path)) {
-                return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
-            }
-            if (issue.expected === 'string') {
-                return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input)}`)];
-            }
-            return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input)}`)];
-        }
-        case 'invalid_format':
-            if (issue.format === 'datetime')
-                return [problem(`${dotted} ${dateTimeProblem(String(issue.input))}`)];
-            if (dotted === 'id') {
-                return [problem(`id must be the account's 24-character hexadecimal id (e.g. 5fd4371e940df5a34a3888b2), not ${JSON.stringify(issue.input)}`)];
-            }
-            return [problem(`${dotted} has an invalid format: ${issue.message}`)];
-        case 'too_small':
-            if (issue.origin === 'string') {
-                const example = path.at(-1) === 'state' ? '"active"' : '"pro"';
-                return [problem(`${dotted} must not be empty: write a value such as ${example}, or remove the key to leave it unmanaged`)];
-            }
-            return [problem(`${dotted} must be at least ${String(issue.minimum)}, not ${String(issue.input)}`)];
-        case 'too_big':
-            if (issue.origin === 'string')
-                return [problem(`${dotted} is too long (at most ${String(issue.maximum)} characters)`)];
-            return [problem(`${dotted} must be at most ${String(issue.maximum)}, not ${String(issue.input)}`)];
-        default:
-            return [problem(`${dotted || 'the file'}: ${issue.message}`)];
-    }
-}
-function unknownKeyMessage(objectPath, key) {
-    const full = [...objectPath, key].join('.');
-    const depth = objectPath.length;
-    if (depth === 0) {
-        if (READ_ONLY_FIELDS.includes(key)) {
-            const secret = SECRET_FIELDS.includes(key)
-                ? ' It is also a secret: remove it from the repository and rotate it, since it has been committed.'
-                : '';
-            return `"${key}" is a read-only account field: it cannot be managed through the API. Remove it from the file.${secret}`;
-        }
-        if (FEATURE_NAMES.includes(key)) {
-            return `"${key}" is a feature: put it inside "features", e.g. "features": {"${key}": true}`;
-        }
-        if (SUBSCRIPTION_NAMES.includes(key)) {
-            return `"${key}" is a subscription: put it inside "subscriptions", e.g. "subscriptions": {"${key}": {"state": "active"}}`;
-        }
-        return `unknown setting "${key}"${suggest(key, TOP_LEVEL_KEYS, 'allowed top-level keys')}`;
-    }
-    if (objectPath[0] === 'features') {
-        return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
-    }
-    if (depth === 1) {
-        if (SUBSCRIPTION_FIELDS.includes(key) || SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
-            return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
-        }
-        return `unknown subscription "${key}" in subscriptions${suggest(key, SUBSCRIPTION_NAMES, 'known subscriptions')}`;
-    }
-    if (SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
-        return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
-    }
-    return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
-}
-/**
- * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
- * itself, so the file is warned what managing it means.
- */
-function timestampWarning(full, key) {
-    if (key === 'created_at') {
-        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
-    }
-    if (key === 'updated_at') {
-        return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
-    }
-    return `"${full}" is set by LeadConduit when the subscription's state changes: manage "state" instead, and remove it.`;
-}
-/** Warnings of a valid file: each subscription timestamp it sets. */
-function timestampWarnings(state, source) {
-    const warnings = [];
-    for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
-        for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) {
-            if (subscription?.[field] === undefined)
-                continue;
-            const path = ['subscriptions', name, field];
-            warnings.push({ path: path.join('.'), message: timestampWarning(path.join('.'), field), ...source.locate(path) });
-        }
-    }
-    return warnings;
-}
-function suggest(key, candidates, label) {
-    const lower = key.toLowerCase().replace(/[-\s]/g, '_');
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const distance = candidate === lower ? 0 : levenshtein(lower, candidate);
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)))
-        return `; did you mean "${best}"?`;
-    return `; ${label}: ${candidates.join(', ')}`;
-}
-function levenshtein(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-/** Why a string is not an ISO 8601 date-time with a time zone, in words, with the fix when there is one. */
-function dateTimeProblem(value) {
-    const example = 'e.g. "2023-11-07T05:31:56Z"';
-    const generic = `must be an ISO 8601 date-time such as "2023-11-07T05:31:56Z", not ${JSON.stringify(value)}`;
-    if (value.trim() !== value && value.trim() !== '')
-        return `must not have spaces around it: write ${JSON.stringify(value.trim())}`;
-    const match = /^(\d{4})-(\d{2})-(\d{2})(?:([Tt ])(\d{2}):(\d{2})(?::(\d{2})(\.\d*)?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
-    if (!match)
-        return generic;
-    const [, year = '', month = '', day = '', separator, hour, minute = '', second, fraction, zone] = match;
-    const date = new Date(0);
-    date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-    if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
-        return `is not a real date: ${year}-${month}-${day} does not exist`;
-    }
-    if (hour === undefined)
-        return `needs a time and a time zone, not only a date (${example})`;
-    const time = `${hour}:${minute}${second === undefined ? '' : `:${second}`}`;
-    if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) {
-        return `is not a real time of day: ${time} (hours go up to 23, minutes and seconds up to 59)`;
-    }
-    if (zone === undefined)
-        return `has no time zone; add Z for UTC or an offset such as +02:00 (${example})`;
-    const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-    if (offset && (Number(offset[2]) > 23 || Number(offset[3] ?? 0) > 59))
-        return `has an impossible time zone offset ${zone}`;
-    const fixedZone = offset ? `${offset[1] ?? ''}${offset[2] ?? ''}:${offset[3] ?? '00'}` : 'Z';
-    const fixed = `${year}-${month}-${day}T${hour}:${minute}:${second ?? '00'}${fraction === '.' ? '' : (fraction ?? '')}${fixedZone}`;
-    if (fixed === value)
-        return generic;
-    const write = `write ${JSON.stringify(fixed)}`;
-    if (separator !== 'T')
-        return `needs a capital T between the date and the time, not ${separator === ' ' ? 'a space' : '"t"'}: ${write}`;
-    if (second === undefined)
-        return `needs seconds: ${write}`;
-    if (fraction === '.')
-        return `has a decimal point with no digits after it: ${write}`;
-    if (zone === 'z')
-        return `needs a capital Z for UTC: ${write}`;
-    return `needs its time zone offset written as ±HH:MM (${zone} is not): ${write}`;
-}
-function describeValue(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'string')
-        return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    if (typeof value === 'object')
-        return 'an object';
-    if (value === undefined)
-        return 'nothing';
-    return JSON.stringify(value) ?? typeof value;
-}
-
 ;// CONCATENATED MODULE: ./src/steps.ts
 
 
@@ -12109,10 +12202,13 @@ function describeValue(value) {
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
 class InvalidFileError extends UserError {
     name = 'InvalidFileError';
+    /** The first problems (see MAX_PROBLEMS); `total` counts them all. */
     problems;
-    constructor(file, problems) {
-        super(`${file} has ${plural(problems.length, 'problem')}`);
+    total;
+    constructor(file, problems, total = problems.length) {
+        super(`${file} has ${plural(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
         this.problems = problems;
+        this.total = total;
     }
 }
 /** The file's account id is not the API key's account: nothing is planned against the wrong account. */
@@ -12128,14 +12224,14 @@ class WrongAccountError extends UserError {
  * Parse and validate the file; on problems, its secrets are masked before any message could quote
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
-function validateDesiredState(bytes, file, redactor, label = file) {
-    const parsed = parseDesiredState(bytes, file);
+function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
+    const parsed = parseDesiredState(bytes, file, size);
     if (parsed.ok)
         return parsed.desired;
     // A committed api_key is still a secret.
     for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
-        redactor.add(secret);
-    throw new InvalidFileError(label, parsed.problems);
+        redactor.add(secret, 'field');
+    throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
 /** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
 async function readPlan(client, desired, file) {
@@ -12234,7 +12330,7 @@ function failedResult(error, known, log) {
     const result = { changes: [], notes: [], ...known, outcome: 'failed', failure: message };
     if (error instanceof InvalidFileError) {
         message = `${error.message} (each is annotated on its line); nothing was sent.`;
-        return { ...result, outcome: 'invalid', problems: [...error.problems], error: message, failure: message };
+        return { ...result, outcome: 'invalid', problems: [...error.problems], problemCount: error.total, error: message, failure: message };
     }
     if (error instanceof InputError)
         result.outcome = 'invalid';
@@ -12248,9 +12344,9 @@ function failedResult(error, known, log) {
 async function loadDesiredState(run) {
     const { settings, context, log, redactor } = run;
     return log.group('Validate', async () => {
-        const bytes = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);
+        const { bytes, size } = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);
         try {
-            const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file);
+            const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file, size);
             log.info(`${settings.file} is valid (${settings.mode} mode).`);
             const title = `${(0,external_node_path_namespaceObject.basename)(settings.file)}: set by LeadConduit`;
             for (const warning of desired.warnings)
@@ -12262,6 +12358,9 @@ async function loadDesiredState(run) {
                 const title = `Invalid ${(0,external_node_path_namespaceObject.basename)(settings.file)}`;
                 for (const problem of error.problems)
                     log.error(problem.message, { file: settings.repoPath, startLine: problem.line, startColumn: problem.column, title });
+                const more = error.total - error.problems.length;
+                if (more > 0)
+                    log.error(`and ${plural(more, 'more problem')} not shown: fix these first, then run again.`, { file: settings.repoPath, title });
             }
             throw error;
         }
@@ -12388,7 +12487,7 @@ function pullRequestUrl(run, number) {
 async function recordOutcome(run, place, record, result) {
     const { settings, log } = run;
     return log.group('Comment', async () => {
-        const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+        const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
         try {
             const url = await writeOutcome(place, record, log.scrub(renderOutcome(report, new Date())));
             log.info(`Wrote the outcome on the pull request: ${url}`);
@@ -12576,7 +12675,7 @@ async function comment(run, pr, result) {
     }
     const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
     const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
-    const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+    const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
     const place = {
         github,
         scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: pr.number, file: settings.repoPath },
@@ -12724,7 +12823,7 @@ async function run(tuning = {}) {
     log.setOutput('previous-state-file', outputs.previousStateFile);
     log.setOutput('drift-file', outputs.driftFile);
     try {
-        await log.summary(renderSummary({ ...report, ...result }));
+        await log.summary(renderSummary(log.scrubDeep({ ...report, ...result })));
     }
     catch (error) {
         log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);

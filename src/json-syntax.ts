@@ -73,6 +73,8 @@ export class SyntaxMessages {
 
   describe(errors: ParseError[]): SyntaxProblem[] {
     const problems: SyntaxProblem[] = [];
+    // Seen spots and messages per line, so a file of tens of thousands of errors stays linear.
+    const seen = new Set<string>();
     let skipping = false;
     for (const error of errors) {
       const message = this.#message(error);
@@ -80,7 +82,10 @@ export class SyntaxMessages {
       if (message.kind !== 'clean') skipping = true;
       const position = this.position(message.offset ?? error.offset);
       // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
-      if (problems.some((p) => p.line === position.line && (p.column === position.column || p.message === message.text))) continue;
+      const spot = `${position.line}:${position.column}`;
+      const said = `${position.line}:${message.text}`;
+      if (seen.has(spot) || seen.has(said)) continue;
+      seen.add(spot).add(said);
       problems.push({ ...position, message: message.text });
     }
     return problems;

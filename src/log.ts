@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { Redactor } from './redact.js';
+import { printable } from './printable.js';
 import * as commands from './workflow-commands.js';
 
 export interface AnnotationProps {
@@ -11,7 +12,9 @@ export interface AnnotationProps {
 
 /**
  * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
- * outputs, the job summary and the failure message.
+ * outputs, the job summary and the failure message. Every log line is one printable line (see
+ * printable.ts), and none can start a workflow command: a value from outside holding a line break
+ * and "::error::" stays data on the action's own line.
  */
 export class Log {
   readonly #redactor: Redactor;
@@ -24,24 +27,35 @@ export class Log {
     return this.#redactor.scrub(text);
   }
 
-  info(message: string): void {
-    commands.info(this.scrub(message));
+  /** Every string of a report scrubbed, raw, before anything renders (cuts or escapes) it. */
+  scrubDeep<T>(value: T): T {
+    return this.#redactor.scrubDeep(value);
   }
 
+  /** Scrubbed, then one printable line that no workflow command can start. */
+  #line(message: string): string {
+    return printable(this.scrub(message)).replace(/^(\s*):(?=:)/, '$1:\u200B');
+  }
+
+  info(message: string): void {
+    commands.info(this.#line(message));
+  }
+
+  /** Debug lines; a text of several lines (a stack trace) is logged line by line. */
   debug(message: string): void {
-    commands.debug(this.scrub(message));
+    for (const line of message.split('\n')) commands.debug(this.#line(line));
   }
 
   notice(message: string, props: AnnotationProps = {}): void {
-    commands.notice(this.scrub(message), this.#props(props));
+    commands.notice(this.#line(message), this.#props(props));
   }
 
   warning(message: string, props: AnnotationProps = {}): void {
-    commands.warning(this.scrub(message), this.#props(props));
+    commands.warning(this.#line(message), this.#props(props));
   }
 
   error(message: string, props: AnnotationProps = {}): void {
-    commands.error(this.scrub(message), this.#props(props));
+    commands.error(this.#line(message), this.#props(props));
   }
 
   /** A collapsible group in the Actions log around one step ("Validate", "Apply"...). */
@@ -59,14 +73,14 @@ export class Log {
   }
 
   fail(message: string): void {
-    commands.setFailed(this.scrub(message));
+    commands.setFailed(this.#line(message));
   }
 
   /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
   async summary(markdown: string): Promise<void> {
     const text = this.scrub(markdown);
     if (!process.env.GITHUB_STEP_SUMMARY) {
-      commands.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
+      this.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
       return;
     }
     // Appended directly: @actions/core's summary caches the file path of its first use.
@@ -74,6 +88,6 @@ export class Log {
   }
 
   #props(props: AnnotationProps): AnnotationProps {
-    return props.title === undefined ? props : { ...props, title: this.scrub(props.title) };
+    return props.title === undefined ? props : { ...props, title: this.#line(props.title) };
   }
 }

@@ -35,6 +35,8 @@ export interface RunReport {
   requestBody?: AccountUpdate;
   bodySent?: boolean;
   problems?: Problem[];
+  /** All the file's problems, where `problems` holds only the first. */
+  problemCount?: number;
   /** What a valid file holds that it had better not (each on its line). */
   fileWarnings?: Problem[];
   /** The whole explanation of a failure or refusal: what happened, why, what to do. */
@@ -71,7 +73,9 @@ export function headline(report: RunReport): string {
   const file = report.file;
   switch (report.outcome) {
     case 'invalid':
-      return report.problems?.length ? `❌ Invalid: ${plural(report.problems.length, 'problem')} in ${file}` : `❌ Invalid input: ${shortReason(report)}`;
+      return report.problems?.length
+        ? `❌ Invalid: ${plural(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
+        : `❌ Invalid input: ${shortReason(report)}`;
     case 'validated':
       return `✅ Valid: ${file} passed validation; the live account was not compared`;
     case 'no-changes':
@@ -158,10 +162,14 @@ function facts(report: RunReport, max: number): string {
   return table(['', ''], rows);
 }
 
-function problemList(problems: readonly Problem[], file: string, max: number): string {
-  return problems
-    .map((p) => `- ${escapeText(`${file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`)
-    .join('\n');
+function problemList(report: RunReport, max: number): string {
+  const problems = report.problems ?? [];
+  const lines = problems.map(
+    (p) => `- ${escapeText(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`,
+  );
+  const more = (report.problemCount ?? problems.length) - problems.length;
+  if (more > 0) lines.push(`- …and ${plural(more, 'more problem')} not shown: fix these first, then run again.`);
+  return lines.join('\n');
 }
 
 function notes(report: RunReport, max: number): string[] {
@@ -169,12 +177,25 @@ function notes(report: RunReport, max: number): string[] {
   return [...warnings, ...report.notes.map((note) => `> ${escapeText(cut(note, max))}`)];
 }
 
-/** The job summary: verdict first, then account, mode, changes, the exact request, the API. */
-export function renderSummary(report: RunReport): string {
-  const max = Number.POSITIVE_INFINITY;
+/**
+ * GitHub drops a job summary over 1 MiB. The summary stays under this many bytes whatever the file
+ * or the answers held: long values are cut, then the files are left to RUNNER_TEMP (their outputs).
+ */
+export const SUMMARY_LIMIT = 1_000_000;
+
+/** The job summary: verdict first, then account, mode, changes, the exact request, the API; under SUMMARY_LIMIT bytes. */
+export function renderSummary(report: RunReport, limit = SUMMARY_LIMIT): string {
+  for (const max of [Number.POSITIVE_INFINITY, 10_000, 1_000, 100]) {
+    const summary = summaryAt(report, max, max === Number.POSITIVE_INFINITY);
+    if (Buffer.byteLength(summary) <= limit) return summary;
+  }
+  return `### ${escapeHeadline(cut(headline(report), 300))}\n\nThis run's report is too large for a job summary: see the run's log.\n`;
+}
+
+function summaryAt(report: RunReport, max: number, withFiles: boolean): string {
   const parts: string[] = [`### ${escapeHeadline(headline(report))}`, ...explanation(report, max), ...notes(report, max)];
-  if (report.errorDetails?.length) parts.push(report.errorDetails.map((d) => `- ${escapeText(d)}`).join('\n'));
-  if (report.problems?.length) parts.push(problemList(report.problems, report.file, max));
+  if (report.errorDetails?.length) parts.push(report.errorDetails.map((d) => `- ${escapeText(cut(d, max))}`).join('\n'));
+  if (report.problems?.length) parts.push(problemList(report, max));
   if (report.mismatches?.length) {
     parts.push(
       `Settings that do not match the file after the update:\n\n${table(
@@ -185,6 +206,10 @@ export function renderSummary(report: RunReport): string {
   }
   parts.push(facts(report, max));
   parts.push(...changeSections(report, max));
+  if (!withFiles) {
+    parts.push('<em>Long values are cut short here, and the request body and files are left out: they are too large for a job summary.</em>');
+    return `${parts.join('\n\n')}\n`;
+  }
   if (report.requestBody && Object.keys(report.requestBody).length > 0) {
     const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
     parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
@@ -231,7 +256,7 @@ function commentAt(report: RunReport, footer: string, max: number, withBody: boo
   const cutShort = max !== Number.POSITIVE_INFINITY;
   const parts: string[] = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
   parts.push(...explanation(report, max), ...notes(report, max));
-  if (report.problems?.length) parts.push(problemList(report.problems, report.file, max));
+  if (report.problems?.length) parts.push(problemList(report, max));
   if (report.account) parts.push(`Account: ${accountText(report.account, max)}`);
   parts.push(...changeSections(report, max));
   if (report.outcome === 'planned') {

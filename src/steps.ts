@@ -15,10 +15,13 @@ import { plural } from './wording.js';
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
 export class InvalidFileError extends UserError {
   override name = 'InvalidFileError';
+  /** The first problems (see MAX_PROBLEMS); `total` counts them all. */
   readonly problems: readonly Problem[];
-  constructor(file: string, problems: readonly Problem[]) {
-    super(`${file} has ${plural(problems.length, 'problem')}`);
+  readonly total: number;
+  constructor(file: string, problems: readonly Problem[], total = problems.length) {
+    super(`${file} has ${plural(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
     this.problems = problems;
+    this.total = total;
   }
 }
 
@@ -38,12 +41,12 @@ export class WrongAccountError extends UserError {
  * Parse and validate the file; on problems, its secrets are masked before any message could quote
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
-export function validateDesiredState(bytes: Uint8Array, file: string, redactor: Redactor, label = file): DesiredStateFile {
-  const parsed = parseDesiredState(bytes, file);
+export function validateDesiredState(bytes: Uint8Array, file: string, redactor: Redactor, label = file, size = bytes.length): DesiredStateFile {
+  const parsed = parseDesiredState(bytes, file, size);
   if (parsed.ok) return parsed.desired;
   // A committed api_key is still a secret.
-  for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8'))) redactor.add(secret);
-  throw new InvalidFileError(label, parsed.problems);
+  for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8'))) redactor.add(secret, 'field');
+  throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
 
 /** What an apply would do: the file, the live account, the changes and the one PUT body. */

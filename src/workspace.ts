@@ -1,6 +1,41 @@
-import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { MAX_FILE_BYTES } from './desired-state.js';
 import { UserError } from './errors.js';
+
+/** The start of a file (at most MAX_FILE_BYTES + 1 bytes, enough to tell it is too large) and its size. */
+export interface FileStart {
+  bytes: Uint8Array;
+  size: number;
+}
+
+/**
+ * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
+ * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
+ * blocking and checked on the open handle, so what is read is what was checked.
+ */
+export async function readRegularFile(path: string, label: string, limit = MAX_FILE_BYTES): Promise<FileStart> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new UserError(`${label} is a directory, not a file.`);
+    if (!stats.isFile()) {
+      const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
+      throw new UserError(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+    }
+    const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
+    let read = 0;
+    while (read < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return { bytes: bytes.subarray(0, read), size: stats.size };
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
 export function isInside(root: string, path: string): boolean {
@@ -8,8 +43,8 @@ export function isInside(root: string, path: string): boolean {
   return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
 
-/** The desired-state file's bytes, refusing anything that resolves outside the workspace. */
-export async function readWorkspaceFile(file: string, filePath: string, workspace: string): Promise<Uint8Array> {
+/** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
+export async function readWorkspaceFile(file: string, filePath: string, workspace: string): Promise<FileStart> {
   const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
   let stats;
   try {
@@ -23,7 +58,12 @@ export async function readWorkspaceFile(file: string, filePath: string, workspac
   if (!isInside(root, real)) {
     throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
   }
-  return readFile(real);
+  try {
+    return await readRegularFile(real, file);
+  } catch (error) {
+    if (error instanceof UserError && /is a directory/.test(error.message)) throw new UserError(`${error.message} ${hint}`);
+    throw error;
+  }
 }
 
 /**

@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(518);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(895);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 518:
+/***/ 895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2056,309 +2056,10 @@ function isLoopback(hostname) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/workspace.ts
-
-
-
-/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
-function workspace_isInside(root, path) {
-    const inside = relative(root, path);
-    return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
-}
-/** The desired-state file's bytes, refusing anything that resolves outside the workspace. */
-async function readWorkspaceFile(file, filePath, workspace) {
-    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
-    let stats;
-    try {
-        stats = await lstat(filePath);
-    }
-    catch {
-        throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
-    }
-    if (stats.isDirectory())
-        throw new UserError(`${file} is a directory, not a file. ${hint}`);
-    const real = await realpath(filePath);
-    const root = await realpath(workspace);
-    if (!workspace_isInside(root, real)) {
-        throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
-    }
-    return readFile(real);
-}
-/**
- * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
- * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
- * both. Undefined outside a runner (no RUNNER_TEMP).
- */
-async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
-    if (!runnerTemp)
-        return undefined;
-    await mkdir(runnerTemp, { recursive: true });
-    const path = join(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
-    await writeFile(path, content);
-    return path;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/duration.ts
-/**
- * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
- * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
- */
-function formatDuration(ms, round = 'nearest') {
-    const fix = (value) => {
-        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
-        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
-    };
-    if (ms < 1_000)
-        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
-    if (ms < 600_000)
-        return `${fix(ms / 1_000)} s`;
-    return `${fix(ms / 60_000)} min`;
-}
-
-;// CONCATENATED MODULE: ./src/deadline.ts
-
-/** The whole run has a deadline; every request and every wait stays inside it. */
-class Deadline {
-    #end;
-    #controller = new AbortController();
-    #timer;
-    totalMs;
-    constructor(totalMs) {
-        this.totalMs = totalMs;
-        this.#end = Date.now() + totalMs;
-        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
-        this.#timer.unref();
-    }
-    get signal() {
-        return this.#controller.signal;
-    }
-    remainingMs() {
-        return Math.max(0, this.#end - Date.now());
-    }
-    dispose() {
-        clearTimeout(this.#timer);
-    }
-}
-class DeadlineExceededError extends Error {
-    name = 'DeadlineExceededError';
-    constructor(totalMs) {
-        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
-    }
-}
-/**
- * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
- * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
- * collect those composite signals while a request is still reading its body, and then the abort
- * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
- */
-class AttemptSignal {
-    #controller = new AbortController();
-    #timer;
-    #deadline;
-    #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
-    #timedOut = false;
-    constructor(deadline, timeoutMs) {
-        this.#deadline = deadline;
-        this.#timer = setTimeout(() => {
-            this.#timedOut = true;
-            // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
-            this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
-        }, timeoutMs);
-        if (deadline.signal.aborted)
-            this.#onDeadline();
-        else
-            deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
-    }
-    get signal() {
-        return this.#controller.signal;
-    }
-    /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
-    get timedOut() {
-        return this.#timedOut && !this.#deadline.signal.aborted;
-    }
-    dispose() {
-        clearTimeout(this.#timer);
-        this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
-    }
-}
-/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
-async function withAttemptSignal(deadline, timeoutMs, attempt) {
-    const signal = new AttemptSignal(deadline, timeoutMs);
-    try {
-        return await attempt(signal);
-    }
-    finally {
-        signal.dispose();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-/**
- * The one retry policy for every network call this action makes (LeadConduit and GitHub).
- *
- * Written here rather than left to ky's or octokit's own retries because those fall short where
- * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
- * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
- * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
- * plus creating a comment, whose duplicates the comment code removes.
- */
-
-
-
-const DEFAULT_RETRY_POLICY = {
-    retries: 3,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000,
-};
-/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
-class RetryAfterTooLongError extends Error {
-    name = 'RetryAfterTooLongError';
-    waitMs;
-    lastError;
-    constructor(waitMs, limitMs, lastError) {
-        super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
-        this.waitMs = waitMs;
-        this.lastError = lastError;
-    }
-}
-async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
-    for (let attemptNumber = 1;; attemptNumber++) {
-        try {
-            return await attempt(attemptNumber);
-        }
-        catch (error) {
-            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
-            if (!verdict.retry || attemptNumber > policy.retries)
-                throw withAttempts(error, attemptNumber);
-            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
-                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
-            }
-            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
-            if (delayMs >= deadline.remainingMs())
-                throw withAttempts(error, attemptNumber);
-            onRetry?.({ attempt: attemptNumber, delayMs, error });
-            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
-            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
-        }
-    }
-}
-/** One network call of either client: each attempt under its own timeout, retried by the policy. */
-function retryingCall(label, options, attempt) {
-    return withRetry((attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
-}
-/** Full jitter: spreads retries of many jobs hit by the same outage. */
-function backoffDelay(retryNumber, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
-    return Math.round(random() * ceiling);
-}
-function withAttempts(error, attempts) {
-    if (typeof error === 'object' && error !== null)
-        error.attempts = attempts;
-    return error;
-}
-function attemptsOf(error) {
-    const attempts = error?.attempts;
-    return typeof attempts === 'number' ? attempts : 1;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-const MODES = (/* unused pure expression or super */ null && (['auto', 'plan', 'apply', 'check', 'validate']));
-const DEFAULT_TUNING = {
-    requestTimeoutMs: 30_000,
-    deadlineMs: 10 * 60_000,
-    retry: DEFAULT_RETRY_POLICY,
-};
-const DEFAULT_FILE = 'leadconduit-account.json';
-/** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
-function readInput(env, name) {
-    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/**
- * The secrets among the inputs: masked before anything else runs, even when other inputs are
- * invalid, so that no later line (an input error quoting base-url included) can print them.
- */
-function inputSecrets(env) {
-    const { users, passwords } = credentialsIn(readInput(env, 'base-url'));
-    return [
-        ...[readInput(env, 'api-key'), readInput(env, 'github-token'), ...passwords].map((value) => ({ value, kind: 'input' })),
-        ...users.map((value) => ({ value, kind: 'field' })),
-    ];
-}
-/** What a summary can say of the run before the inputs are validated (a failed validation included). */
-function describeInputs(env) {
-    return { file: readInput(env, 'file') || DEFAULT_FILE, baseUrl: displayUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL) };
-}
-function getSettings(env, run, tuning = {}) {
-    const problems = [];
-    const bool = (name, fallback) => {
-        const raw = readInput(env, name);
-        if (raw === '')
-            return fallback;
-        if (['true', 'True', 'TRUE'].includes(raw))
-            return true;
-        if (['false', 'False', 'FALSE'].includes(raw))
-            return false;
-        problems.push(`Input "${name}" must be true or false, not "${raw}".`);
-        return fallback;
-    };
-    const requestedRaw = readInput(env, 'mode') || 'auto';
-    const requestedMode = MODES.includes(requestedRaw.toLowerCase()) ? requestedRaw.toLowerCase() : undefined;
-    if (!requestedMode)
-        problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
-    const { url: baseUrl, problem: baseUrlProblem } = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, 'Input "base-url"', 'the "api-key" input');
-    if (baseUrlProblem)
-        problems.push(baseUrlProblem);
-    const file = readInput(env, 'file') || DEFAULT_FILE;
-    const filePath = resolve(run.workspace, file);
-    if (!isInside(resolve(run.workspace), filePath)) {
-        problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
-    }
-    const settings = {
-        apiKey: readInput(env, 'api-key'),
-        file,
-        filePath,
-        repoPath: relative(run.workspace, filePath).split(sep).join('/'),
-        requestedMode: requestedMode ?? 'auto',
-        mode: resolveMode(requestedMode ?? 'auto', run.eventName),
-        baseUrl,
-        githubToken: readInput(env, 'github-token'),
-        comment: bool('comment', true),
-        allowDestructive: bool('allow-destructive', false),
-        allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
-        tuning: { ...DEFAULT_TUNING, ...tuning },
-    };
-    if (problems.length === 1)
-        throw new InputError(problems[0] ?? '');
-    if (problems.length > 1)
-        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
-    return settings;
-}
-/** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
-function resolveMode(mode, eventName) {
-    if (mode !== 'auto')
-        return mode;
-    switch (eventName) {
-        case 'push':
-        case 'workflow_dispatch':
-            return 'apply';
-        case 'schedule':
-            return 'check';
-        default:
-            return 'plan';
-    }
-}
-
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(547);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -9688,6 +9389,8 @@ class SyntaxMessages {
     }
     describe(errors) {
         const problems = [];
+        // Seen spots and messages per line, so a file of tens of thousands of errors stays linear.
+        const seen = new Set();
         let skipping = false;
         for (const error of errors) {
             const message = this.#message(error);
@@ -9697,8 +9400,11 @@ class SyntaxMessages {
                 skipping = true;
             const position = this.position(message.offset ?? error.offset);
             // The parser may report one spot twice, or one mistake repeated along a line: once is enough.
-            if (problems.some((p) => p.line === position.line && (p.column === position.column || p.message === message.text)))
+            const spot = `${position.line}:${position.column}`;
+            const said = `${position.line}:${message.text}`;
+            if (seen.has(spot) || seen.has(said))
                 continue;
+            seen.add(spot).add(said);
             problems.push({ ...position, message: message.text });
         }
         return problems;
@@ -9824,8 +9530,8 @@ class SyntaxMessages {
     #isSecretValue(offset) {
         if (this.#secretKeys.length === 0)
             return false;
-        const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
-        const head = this.text.slice(Math.max(lineStart, offset - 200), offset);
+        // The value may stand on the line after its key.
+        const head = this.text.slice(Math.max(0, offset - 200), offset);
         return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
     }
     #previousSignificant(offset) {
@@ -10270,6 +9976,345 @@ function describeValue(value) {
     return JSON.stringify(value) ?? typeof value;
 }
 
+;// CONCATENATED MODULE: ./src/workspace.ts
+
+
+
+
+
+/**
+ * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
+ * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
+ * blocking and checked on the open handle, so what is read is what was checked.
+ */
+async function readRegularFile(path, label, limit = MAX_FILE_BYTES) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+    try {
+        const stats = await handle.stat();
+        if (stats.isDirectory())
+            throw new errors_UserError(`${label} is a directory, not a file.`);
+        if (!stats.isFile()) {
+            const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
+            throw new errors_UserError(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+        }
+        const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
+        let read = 0;
+        while (read < bytes.length) {
+            const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+            if (bytesRead === 0)
+                break;
+            read += bytesRead;
+        }
+        return { bytes: bytes.subarray(0, read), size: stats.size };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
+function workspace_isInside(root, path) {
+    const inside = relative(root, path);
+    return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+}
+/** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
+async function readWorkspaceFile(file, filePath, workspace) {
+    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
+    let stats;
+    try {
+        stats = await lstat(filePath);
+    }
+    catch {
+        throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
+    }
+    if (stats.isDirectory())
+        throw new UserError(`${file} is a directory, not a file. ${hint}`);
+    const real = await realpath(filePath);
+    const root = await realpath(workspace);
+    if (!workspace_isInside(root, real)) {
+        throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
+    }
+    try {
+        return await readRegularFile(real, file);
+    }
+    catch (error) {
+        if (error instanceof UserError && /is a directory/.test(error.message))
+            throw new UserError(`${error.message} ${hint}`);
+        throw error;
+    }
+}
+/**
+ * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
+ * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
+ * both. Undefined outside a runner (no RUNNER_TEMP).
+ */
+async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
+    if (!runnerTemp)
+        return undefined;
+    await mkdir(runnerTemp, { recursive: true });
+    const path = join(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
+    await writeFile(path, content);
+    return path;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/duration.ts
+/**
+ * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
+ * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
+ */
+function formatDuration(ms, round = 'nearest') {
+    const fix = (value) => {
+        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
+        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+    };
+    if (ms < 1_000)
+        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
+    if (ms < 600_000)
+        return `${fix(ms / 1_000)} s`;
+    return `${fix(ms / 60_000)} min`;
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+
+/** The whole run has a deadline; every request and every wait stays inside it. */
+class Deadline {
+    #end;
+    #controller = new AbortController();
+    #timer;
+    totalMs;
+    constructor(totalMs) {
+        this.totalMs = totalMs;
+        this.#end = Date.now() + totalMs;
+        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
+        this.#timer.unref();
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    remainingMs() {
+        return Math.max(0, this.#end - Date.now());
+    }
+    dispose() {
+        clearTimeout(this.#timer);
+    }
+}
+class DeadlineExceededError extends Error {
+    name = 'DeadlineExceededError';
+    constructor(totalMs) {
+        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
+    }
+}
+/**
+ * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
+ * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
+ * collect those composite signals while a request is still reading its body, and then the abort
+ * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
+ */
+class AttemptSignal {
+    #controller = new AbortController();
+    #timer;
+    #deadline;
+    #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
+    #timedOut = false;
+    constructor(deadline, timeoutMs) {
+        this.#deadline = deadline;
+        this.#timer = setTimeout(() => {
+            this.#timedOut = true;
+            // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
+            this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
+        }, timeoutMs);
+        if (deadline.signal.aborted)
+            this.#onDeadline();
+        else
+            deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
+    get timedOut() {
+        return this.#timedOut && !this.#deadline.signal.aborted;
+    }
+    dispose() {
+        clearTimeout(this.#timer);
+        this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
+    }
+}
+/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
+async function withAttemptSignal(deadline, timeoutMs, attempt) {
+    const signal = new AttemptSignal(deadline, timeoutMs);
+    try {
+        return await attempt(signal);
+    }
+    finally {
+        signal.dispose();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * The one retry policy for every network call this action makes (LeadConduit and GitHub).
+ *
+ * Written here rather than left to ky's or octokit's own retries because those fall short where
+ * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
+ * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
+ * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
+ * plus creating a comment, whose duplicates the comment code removes.
+ */
+
+
+
+const DEFAULT_RETRY_POLICY = {
+    retries: 3,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000,
+};
+/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
+class RetryAfterTooLongError extends Error {
+    name = 'RetryAfterTooLongError';
+    waitMs;
+    lastError;
+    constructor(waitMs, limitMs, lastError) {
+        super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
+        this.waitMs = waitMs;
+        this.lastError = lastError;
+    }
+}
+async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
+    for (let attemptNumber = 1;; attemptNumber++) {
+        try {
+            return await attempt(attemptNumber);
+        }
+        catch (error) {
+            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
+            if (!verdict.retry || attemptNumber > policy.retries)
+                throw withAttempts(error, attemptNumber);
+            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
+                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
+            }
+            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
+            if (delayMs >= deadline.remainingMs())
+                throw withAttempts(error, attemptNumber);
+            onRetry?.({ attempt: attemptNumber, delayMs, error });
+            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
+            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
+        }
+    }
+}
+/** One network call of either client: each attempt under its own timeout, retried by the policy. */
+function retryingCall(label, options, attempt) {
+    return withRetry((attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
+}
+/** Full jitter: spreads retries of many jobs hit by the same outage. */
+function backoffDelay(retryNumber, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
+    return Math.round(random() * ceiling);
+}
+function withAttempts(error, attempts) {
+    if (typeof error === 'object' && error !== null)
+        error.attempts = attempts;
+    return error;
+}
+function attemptsOf(error) {
+    const attempts = error?.attempts;
+    return typeof attempts === 'number' ? attempts : 1;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+const MODES = (/* unused pure expression or super */ null && (['auto', 'plan', 'apply', 'check', 'validate']));
+const DEFAULT_TUNING = {
+    requestTimeoutMs: 30_000,
+    deadlineMs: 10 * 60_000,
+    retry: DEFAULT_RETRY_POLICY,
+};
+const DEFAULT_FILE = 'leadconduit-account.json';
+/** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
+function readInput(env, name) {
+    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/**
+ * The secrets among the inputs: masked before anything else runs, even when other inputs are
+ * invalid, so that no later line (an input error quoting base-url included) can print them.
+ */
+function inputSecrets(env) {
+    const { users, passwords } = credentialsIn(readInput(env, 'base-url'));
+    return [
+        ...[readInput(env, 'api-key'), readInput(env, 'github-token'), ...passwords].map((value) => ({ value, kind: 'input' })),
+        ...users.map((value) => ({ value, kind: 'field' })),
+    ];
+}
+/** What a summary can say of the run before the inputs are validated (a failed validation included). */
+function describeInputs(env) {
+    return { file: readInput(env, 'file') || DEFAULT_FILE, baseUrl: displayUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL) };
+}
+function getSettings(env, run, tuning = {}) {
+    const problems = [];
+    const bool = (name, fallback) => {
+        const raw = readInput(env, name);
+        if (raw === '')
+            return fallback;
+        if (['true', 'True', 'TRUE'].includes(raw))
+            return true;
+        if (['false', 'False', 'FALSE'].includes(raw))
+            return false;
+        problems.push(`Input "${name}" must be true or false, not "${raw}".`);
+        return fallback;
+    };
+    const requestedRaw = readInput(env, 'mode') || 'auto';
+    const requestedMode = MODES.includes(requestedRaw.toLowerCase()) ? requestedRaw.toLowerCase() : undefined;
+    if (!requestedMode)
+        problems.push(`Input "mode" must be one of ${MODES.join(', ')}, not "${requestedRaw}".`);
+    const { url: baseUrl, problem: baseUrlProblem } = checkBaseUrl(readInput(env, 'base-url') || DEFAULT_BASE_URL, 'Input "base-url"', 'the "api-key" input');
+    if (baseUrlProblem)
+        problems.push(baseUrlProblem);
+    const file = readInput(env, 'file') || DEFAULT_FILE;
+    const filePath = resolve(run.workspace, file);
+    if (!isInside(resolve(run.workspace), filePath)) {
+        problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
+    }
+    const settings = {
+        apiKey: readInput(env, 'api-key'),
+        file,
+        filePath,
+        repoPath: relative(run.workspace, filePath).split(sep).join('/'),
+        requestedMode: requestedMode ?? 'auto',
+        mode: resolveMode(requestedMode ?? 'auto', run.eventName),
+        baseUrl,
+        githubToken: readInput(env, 'github-token'),
+        comment: bool('comment', true),
+        allowDestructive: bool('allow-destructive', false),
+        allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
+        tuning: { ...DEFAULT_TUNING, ...tuning },
+    };
+    if (problems.length === 1)
+        throw new InputError(problems[0] ?? '');
+    if (problems.length > 1)
+        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+    return settings;
+}
+/** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
+function resolveMode(mode, eventName) {
+    if (mode !== 'auto')
+        return mode;
+    switch (eventName) {
+        case 'push':
+        case 'workflow_dispatch':
+            return 'apply';
+        case 'schedule':
+            return 'check';
+        default:
+            return 'plan';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 function countChanges(changes) {
@@ -10460,10 +10505,13 @@ function previousState(desired, live) {
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
 class InvalidFileError extends errors_UserError {
     name = 'InvalidFileError';
+    /** The first problems (see MAX_PROBLEMS); `total` counts them all. */
     problems;
-    constructor(file, problems) {
-        super(`${file} has ${plural(problems.length, 'problem')}`);
+    total;
+    constructor(file, problems, total = problems.length) {
+        super(`${file} has ${plural(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
         this.problems = problems;
+        this.total = total;
     }
 }
 /** The file's account id is not the API key's account: nothing is planned against the wrong account. */
@@ -10479,14 +10527,14 @@ class WrongAccountError extends errors_UserError {
  * Parse and validate the file; on problems, its secrets are masked before any message could quote
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
-function validateDesiredState(bytes, file, redactor, label = file) {
-    const parsed = parseDesiredState(bytes, file);
+function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
+    const parsed = parseDesiredState(bytes, file, size);
     if (parsed.ok)
         return parsed.desired;
     // A committed api_key is still a secret.
     for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
-        redactor.add(secret);
-    throw new InvalidFileError(label, parsed.problems);
+        redactor.add(secret, 'field');
+    throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
 /** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
 async function readPlan(client, desired, file) {
@@ -11283,7 +11331,24 @@ function parseBaseUrlOption(raw) {
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/printable.ts
+/**
+ * Text as one printable line: line breaks and every other control character (C0, DEL, C1), the
+ * line and paragraph separators and the bidirectional controls shown as escapes (\n, \r, \t,
+ * \x1b, \u202e). Text from outside then cannot start a log line of its own, and cannot move the
+ * cursor, clear, recolour or retitle a terminal.
+ */
+function printable(text) {
+    // eslint-disable-next-line no-control-regex -- these are exactly the characters to show escaped
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => {
+        const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+        const code = char.charCodeAt(0);
+        return named[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
+
 
 
 function processIo() {
@@ -11310,42 +11375,60 @@ function painter(stream, env) {
 }
 /**
  * Where a command says things. Every text passes the redactor first: the API key and any account
- * secret seen on the way can never reach the terminal, a pipe or a file.
+ * secret seen on the way can never reach the terminal, a pipe or a file. Then it is made printable
+ * (printable.ts): an escape sequence or control character from a server's answer is shown, never
+ * written raw. Styles are applied after that, so the only escape sequences written are the
+ * colours this code asks for.
  */
 class Output {
     io;
     json;
-    paint;
-    paintErr;
     #redactor;
+    #paintOut;
+    #paintErr;
     constructor(io, redactor, json) {
         this.io = io;
         this.json = json;
         this.#redactor = redactor;
-        this.paint = painter(io.stdout, io.env);
-        this.paintErr = painter(io.stderr, io.env);
+        this.#paintOut = painter(io.stdout, io.env);
+        this.#paintErr = painter(io.stderr, io.env);
     }
     scrub(text) {
         return this.#redactor.scrub(text);
     }
+    /** Text in a style, for line(), note(), warn() and error(). */
+    paint(style, text) {
+        return { style, text };
+    }
+    #render(parts, paint) {
+        return parts.map((part) => (typeof part === 'string' ? printable(this.scrub(part)) : paint(part.style, printable(this.scrub(part.text))))).join('');
+    }
     /** A line of the command's result on stdout; nothing in --json mode, where stdout is the JSON. */
-    line(text = '') {
+    line(...parts) {
         if (!this.json)
-            this.io.stdout.write(`${this.scrub(text)}\n`);
+            this.io.stdout.write(`${this.#render(parts, this.#paintOut)}\n`);
     }
     /** A line about the run (progress, notes, warnings) on stderr. */
-    note(text) {
-        this.io.stderr.write(`${this.scrub(text)}\n`);
+    note(...parts) {
+        this.io.stderr.write(`${this.#render(parts, this.#paintErr)}\n`);
     }
-    warn(text) {
-        this.note(`${this.paintErr(['bold', 'yellow'], 'warning:')} ${text}`);
+    warn(...parts) {
+        this.note(this.paint(['bold', 'yellow'], 'warning:'), ' ', ...parts);
     }
-    error(text) {
-        this.note(`${this.paintErr(['bold', 'red'], 'error:')} ${text}`);
+    error(...parts) {
+        this.note(this.paint(['bold', 'red'], 'error:'), ' ', ...parts);
     }
-    /** The one JSON object of --json mode, on stdout. */
+    /**
+     * The one JSON object of --json mode, on stdout. JSON.stringify leaves C1 controls, separators
+     * and bidirectional controls as they are: those are written as \u escapes too (still JSON).
+     */
     emit(value) {
-        this.io.stdout.write(`${this.scrub(JSON.stringify(value, null, 2))}\n`);
+        const json = this.scrub(JSON.stringify(value, null, 2)).replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        this.io.stdout.write(`${json}\n`);
+    }
+    /** A question at the terminal, printable and scrubbed like every line. */
+    question(...parts) {
+        return this.#render(parts, this.#paintErr);
     }
     /** A spinner on stderr while `work` runs, only when stderr is a terminal; otherwise quiet. */
     async progress(text, work) {
@@ -11354,7 +11437,7 @@ class Output {
             return work();
         const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
         let frame = 0;
-        const draw = () => stream.write(`\r${this.paintErr('cyan', frames[frame++ % frames.length] ?? '-')} ${this.scrub(text)}`);
+        const draw = () => stream.write(`\r${this.#render([this.paint('cyan', frames[frame++ % frames.length] ?? '-'), ' ', text], this.#paintErr)}`);
         draw();
         const timer = setInterval(draw, 80);
         timer.unref();
@@ -11367,18 +11450,29 @@ class Output {
         }
     }
 }
-/** Columns padded to their widest cell; the last column is not padded. */
+/** Columns padded to their widest cell; the last column is not padded. Cells are measured as they will print. */
 function renderTable(rows, paintCell) {
+    const shown = rows.map((row) => row.map(printable));
     const widths = [];
-    for (const row of rows)
+    for (const row of shown)
         row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
-    return rows.map((row, r) => row
-        .map((cell, c) => {
-        const padded = c === row.length - 1 ? cell : cell + ' '.repeat((widths[c] ?? 0) - [...cell].length);
-        return paintCell(r, c, padded);
-    })
-        .join('  ')
-        .trimEnd());
+    return shown.map((row, r) => {
+        const parts = [];
+        row.forEach((cell, c) => {
+            const last = c === row.length - 1;
+            if (c > 0)
+                parts.push('  ');
+            if (last) {
+                if (cell !== '')
+                    parts.push(paintCell(r, c, cell));
+                return;
+            }
+            parts.push(paintCell(r, c, cell), ' '.repeat((widths[c] ?? 0) - [...cell].length));
+        });
+        while (parts.length > 0 && typeof parts.at(-1) === 'string' && parts.at(-1).trim() === '')
+            parts.pop();
+        return parts;
+    });
 }
 /**
  * Asks a yes/no question on the terminal (stderr, so stdout stays the command's output).
@@ -11403,6 +11497,7 @@ async function terminal_confirm(io, question) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands.ts
+
 
 
 
@@ -11445,7 +11540,7 @@ async function validateCommand(ctx, file) {
     Object.assign(ctx.result, { ok: true, valid: true, settings, problems: [] });
     if (ctx.out.json)
         ctx.out.emit(ctx.result);
-    ctx.out.line(`${ctx.out.paint('green', '✓')} ${file} is valid: ${plural(settings, 'managed setting')}.`);
+    ctx.out.line(ctx.out.paint('green', '✓'), ` ${file} is valid: ${plural(settings, 'managed setting')}.`);
     return EXIT.ok;
 }
 async function planCommand(ctx, file, options) {
@@ -11492,7 +11587,7 @@ async function applyCommand(ctx, file, options) {
             ctx.result.applied = true;
             if (ctx.out.json)
                 ctx.out.emit({ ...ctx.result, ok: true });
-            ctx.out.line(`${ctx.out.paint('green', '✓')} Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
+            ctx.out.line(ctx.out.paint('green', '✓'), ` Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
             return EXIT.ok;
     }
 }
@@ -11510,8 +11605,8 @@ async function confirmApply(ctx, plan, options) {
     const { destructive } = countChanges(plan.changes);
     if (destructive > 0)
         ctx.out.warn(`${plural(destructive, 'change')} can permanently delete lead data (see the note column).`);
-    const question = `Apply ${plural(plan.changes.length, 'change')} to ${printable(plan.live.name ?? 'the account')} (${plan.live.id})? Type "yes" to apply: `;
-    return (await terminal_confirm(ctx.io, ctx.out.scrub(question))) ? undefined : refuse('Apply cancelled; nothing was sent.');
+    const question = ctx.out.question(`Apply ${plural(plan.changes.length, 'change')} to ${plan.live.name ?? 'the account'} (${plan.live.id})? Type "yes" to apply: `);
+    return (await terminal_confirm(ctx.io, question)) ? undefined : refuse('Apply cancelled; nothing was sent.');
 }
 async function exportCommand(ctx, file, options) {
     const baseUrl = baseUrlOf(ctx, options);
@@ -11565,7 +11660,7 @@ async function exportCommand(ctx, file, options) {
     if (options.includeTimestamps === true) {
         ctx.out.warn('the subscription timestamps were written as asked: LeadConduit sets them itself, so plans will show them as drift after the next change. Remove them to stop managing them.');
     }
-    ctx.out.line(`${ctx.out.paint('green', '✓')} Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${printable(live.name ?? '(no name)')} (${live.id}), read with ${via}.`);
+    ctx.out.line(ctx.out.paint('green', '✓'), ` Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${live.name ?? '(no name)'} (${live.id}), read with ${via}.`);
     ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
     return EXIT.ok;
 }
@@ -11573,11 +11668,11 @@ async function exportCommand(ctx, file, options) {
 async function loadDesiredState(ctx, file) {
     const path = (0,external_node_path_.resolve)(ctx.io.cwd, file);
     ctx.result.file = file;
-    let bytes;
+    let start;
     try {
         if ((await (0,promises_namespaceObject.lstat)(path)).isDirectory())
             throw new errors_UserError(`${file} is a directory, not a desired-state file.`);
-        bytes = await (0,promises_namespaceObject.readFile)(path);
+        start = await readRegularFile(path, file);
     }
     catch (error) {
         if (error instanceof errors_UserError)
@@ -11588,7 +11683,7 @@ async function loadDesiredState(ctx, file) {
         throw new errors_UserError(`Could not read ${file}: ${describeFsError(error)}.`);
     }
     try {
-        const desired = validateDesiredState(bytes, file, ctx.redactor);
+        const desired = validateDesiredState(start.bytes, file, ctx.redactor, file, start.size);
         if (desired.warnings.length > 0)
             ctx.result.warnings = desired.warnings;
         for (const warning of desired.warnings)
@@ -11600,7 +11695,7 @@ async function loadDesiredState(ctx, file) {
             Object.assign(ctx.result, { valid: false, problems: error.problems });
             const { out } = ctx;
             for (const problem of error.problems)
-                out.line(`${out.paint('bold', `${file}:${problem.line}:${problem.column}`)}  ${problem.message}`);
+                out.line(out.paint('bold', `${file}:${problem.line}:${problem.column}`), `  ${problem.message}`);
         }
         throw error;
     }
@@ -11626,9 +11721,9 @@ async function commands_readPlan(ctx, file, options) {
 }
 function printPlan(ctx, file, live, changes) {
     const { out } = ctx;
-    out.line(`Account ${printable(live.name ?? '(no name)')} (${live.id})`);
+    out.line(`Account ${live.name ?? '(no name)'} (${live.id})`);
     if (changes.length === 0) {
-        out.line(`${out.paint('green', '✓')} No changes: the live account matches ${file}.`);
+        out.line(out.paint('green', '✓'), ` No changes: the live account matches ${file}.`);
         return;
     }
     const rows = [
@@ -11649,7 +11744,7 @@ function printPlan(ctx, file, live, changes) {
             return out.paint('green', text);
         return out.paint(['bold', 'yellow'], text);
     })) {
-        out.line(row);
+        out.line(...row);
     }
     out.line();
     const { total, destructive } = countChanges(changes);
@@ -11679,7 +11774,7 @@ function cliClient(ctx, options, changeCount = 0) {
         retry: DEFAULT_TUNING.retry,
         deadline,
         redactor: ctx.redactor,
-        ...(options.verbose === true ? { debug: (message) => ctx.out.note(ctx.out.paintErr('dim', message)) } : {}),
+        ...(options.verbose === true ? { debug: (message) => ctx.out.note(ctx.out.paint('dim', message)) } : {}),
     });
     return {
         readAccount: (expectedId) => withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => make(deadline).readAccount(expectedId))),
@@ -11708,13 +11803,8 @@ function keptSchema(existing) {
         return undefined;
     }
 }
-/** Text from the API without control characters, so it cannot move the cursor or recolour the terminal. */
-function printable(text) {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
 function show(value) {
-    return value === null ? '(not set)' : printable(JSON.stringify(value));
+    return value === null ? '(not set)' : JSON.stringify(value);
 }
 /** A file name as it can be pasted into a shell. */
 function shellWord(text) {
@@ -11839,7 +11929,8 @@ async function execute(io, command, json, work) {
             for (const detail of error.details)
                 ctx.out.note(`  ${detail}`);
         if (!user && error instanceof Error && error.stack)
-            ctx.out.note(ctx.out.paintErr('dim', error.stack));
+            for (const line of error.stack.split('\n'))
+                ctx.out.note(ctx.out.paint('dim', line));
         return EXIT.failed;
     }
 }

@@ -13,6 +13,7 @@ import { SCHEMA_URL } from '../schema-url.js';
 import { exportAccount } from './export.js';
 import { InvalidFileError, WrongAccountError, applyPlan, readPlan as readLivePlan, validateDesiredState, type Plan, type Refusal } from '../steps.js';
 import { plural } from '../wording.js';
+import { readRegularFile, type FileStart } from '../workspace.js';
 import { parseBaseUrlOption, readApiKey } from './settings.js';
 import { Output, confirm, renderTable, type Io } from './terminal.js';
 
@@ -66,7 +67,7 @@ export async function validateCommand(ctx: Context, file: string): Promise<numbe
   const settings = managedSettings(desired.state).length;
   Object.assign(ctx.result, { ok: true, valid: true, settings, problems: [] });
   if (ctx.out.json) ctx.out.emit(ctx.result);
-  ctx.out.line(`${ctx.out.paint('green', '✓')} ${file} is valid: ${plural(settings, 'managed setting')}.`);
+  ctx.out.line(ctx.out.paint('green', '✓'), ` ${file} is valid: ${plural(settings, 'managed setting')}.`);
   return EXIT.ok;
 }
 
@@ -112,7 +113,7 @@ export async function applyCommand(ctx: Context, file: string, options: ApplyOpt
     case 'applied':
       ctx.result.applied = true;
       if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
-      ctx.out.line(`${ctx.out.paint('green', '✓')} Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
+      ctx.out.line(ctx.out.paint('green', '✓'), ` Applied ${plural(changes.length, 'change')}; the account now matches ${file}.`);
       return EXIT.ok;
   }
 }
@@ -133,8 +134,10 @@ async function confirmApply(ctx: Context, plan: Plan, options: ApplyOptions): Pr
   }
   const { destructive } = countChanges(plan.changes);
   if (destructive > 0) ctx.out.warn(`${plural(destructive, 'change')} can permanently delete lead data (see the note column).`);
-  const question = `Apply ${plural(plan.changes.length, 'change')} to ${printable(plan.live.name ?? 'the account')} (${plan.live.id})? Type "yes" to apply: `;
-  return (await confirm(ctx.io, ctx.out.scrub(question))) ? undefined : refuse('Apply cancelled; nothing was sent.');
+  const question = ctx.out.question(
+    `Apply ${plural(plan.changes.length, 'change')} to ${plan.live.name ?? 'the account'} (${plan.live.id})? Type "yes" to apply: `,
+  );
+  return (await confirm(ctx.io, question)) ? undefined : refuse('Apply cancelled; nothing was sent.');
 }
 
 export async function exportCommand(ctx: Context, file: string, options: ExportOptions): Promise<number> {
@@ -185,7 +188,8 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
     );
   }
   ctx.out.line(
-    `${ctx.out.paint('green', '✓')} Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${printable(live.name ?? '(no name)')} (${live.id}), read with ${via}.`,
+    ctx.out.paint('green', '✓'),
+    ` Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${live.name ?? '(no name)'} (${live.id}), read with ${via}.`,
   );
   ctx.out.line(
     `Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`,
@@ -197,10 +201,10 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
 async function loadDesiredState(ctx: Context, file: string): Promise<DesiredStateFile> {
   const path = resolve(ctx.io.cwd, file);
   ctx.result.file = file;
-  let bytes: Buffer;
+  let start: FileStart;
   try {
     if ((await lstat(path)).isDirectory()) throw new UserError(`${file} is a directory, not a desired-state file.`);
-    bytes = await readFile(path);
+    start = await readRegularFile(path, file);
   } catch (error) {
     if (error instanceof UserError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -211,7 +215,7 @@ async function loadDesiredState(ctx: Context, file: string): Promise<DesiredStat
     throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);
   }
   try {
-    const desired = validateDesiredState(bytes, file, ctx.redactor);
+    const desired = validateDesiredState(start.bytes, file, ctx.redactor, file, start.size);
     if (desired.warnings.length > 0) ctx.result.warnings = desired.warnings;
     for (const warning of desired.warnings) ctx.out.warn(`${file}:${warning.line}:${warning.column}  ${warning.message}`);
     return desired;
@@ -219,7 +223,7 @@ async function loadDesiredState(ctx: Context, file: string): Promise<DesiredStat
     if (error instanceof InvalidFileError) {
       Object.assign(ctx.result, { valid: false, problems: error.problems });
       const { out } = ctx;
-      for (const problem of error.problems) out.line(`${out.paint('bold', `${file}:${problem.line}:${problem.column}`)}  ${problem.message}`);
+      for (const problem of error.problems) out.line(out.paint('bold', `${file}:${problem.line}:${problem.column}`), `  ${problem.message}`);
     }
     throw error;
   }
@@ -245,9 +249,9 @@ async function readPlan(ctx: Context, file: string, options: NetworkOptions): Pr
 
 function printPlan(ctx: Context, file: string, live: LiveAccount, changes: readonly Change[]): void {
   const { out } = ctx;
-  out.line(`Account ${printable(live.name ?? '(no name)')} (${live.id})`);
+  out.line(`Account ${live.name ?? '(no name)'} (${live.id})`);
   if (changes.length === 0) {
-    out.line(`${out.paint('green', '✓')} No changes: the live account matches ${file}.`);
+    out.line(out.paint('green', '✓'), ` No changes: the live account matches ${file}.`);
     return;
   }
   const rows = [
@@ -263,7 +267,7 @@ function printPlan(ctx: Context, file: string, live: LiveAccount, changes: reado
     if (c === 2) return out.paint('green', text);
     return out.paint(['bold', 'yellow'], text);
   })) {
-    out.line(row);
+    out.line(...row);
   }
   out.line();
   const { total, destructive } = countChanges(changes);
@@ -294,7 +298,7 @@ function cliClient(ctx: Context, options: NetworkOptions, changeCount = 0): Lead
       retry: DEFAULT_TUNING.retry,
       deadline,
       redactor: ctx.redactor,
-      ...(options.verbose === true ? { debug: (message: string) => ctx.out.note(ctx.out.paintErr('dim', message)) } : {}),
+      ...(options.verbose === true ? { debug: (message: string) => ctx.out.note(ctx.out.paint('dim', message)) } : {}),
     });
   return {
     readAccount: (expectedId) =>
@@ -325,14 +329,8 @@ function keptSchema(existing: Buffer | undefined): string | undefined {
   }
 }
 
-/** Text from the API without control characters, so it cannot move the cursor or recolour the terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
 function show(value: Json): string {
-  return value === null ? '(not set)' : printable(JSON.stringify(value));
+  return value === null ? '(not set)' : JSON.stringify(value);
 }
 
 /** A file name as it can be pasted into a shell. */

@@ -138,7 +138,7 @@ async function execute(io: Io, command: string, json: boolean, work: (ctx: Conte
     // The problems of an invalid file were printed one per line already; this is their count.
     ctx.out.error(message);
     if (user && !(error instanceof InvalidFileError)) for (const detail of error.details) ctx.out.note(`  ${detail}`);
-    if (!user && error instanceof Error && error.stack) ctx.out.note(ctx.out.paintErr('dim', error.stack));
+    if (!user && error instanceof Error && error.stack) for (const line of error.stack.split('\n')) ctx.out.note(ctx.out.paint('dim', line));
     return EXIT.failed;
   }
 }

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
+import { printable } from '../printable.js';
 import type { Redactor } from '../redact.js';
 
 /** A stream the CLI writes to: process.stdout or process.stderr, or a stand-in. */
@@ -42,50 +43,83 @@ export function painter(stream: OutStream, env: NodeJS.ProcessEnv): Paint {
   return (style, text) => styleText(style, text, { validateStream: false });
 }
 
+/** A piece of text to show in a style (bold, red...), where the terminal has colours. */
+export interface Painted {
+  style: Style;
+  text: string;
+}
+
+/** What a line is made of: plain text, or text in a style. */
+export type Part = string | Painted;
+
 /**
  * Where a command says things. Every text passes the redactor first: the API key and any account
- * secret seen on the way can never reach the terminal, a pipe or a file.
+ * secret seen on the way can never reach the terminal, a pipe or a file. Then it is made printable
+ * (printable.ts): an escape sequence or control character from a server's answer is shown, never
+ * written raw. Styles are applied after that, so the only escape sequences written are the
+ * colours this code asks for.
  */
 export class Output {
   readonly io: Io;
   readonly json: boolean;
-  readonly paint: Paint;
-  readonly paintErr: Paint;
   readonly #redactor: Redactor;
+  readonly #paintOut: Paint;
+  readonly #paintErr: Paint;
 
   constructor(io: Io, redactor: Redactor, json: boolean) {
     this.io = io;
     this.json = json;
     this.#redactor = redactor;
-    this.paint = painter(io.stdout, io.env);
-    this.paintErr = painter(io.stderr, io.env);
+    this.#paintOut = painter(io.stdout, io.env);
+    this.#paintErr = painter(io.stderr, io.env);
   }
 
   scrub(text: string): string {
     return this.#redactor.scrub(text);
   }
 
+  /** Text in a style, for line(), note(), warn() and error(). */
+  paint(style: Style, text: string): Painted {
+    return { style, text };
+  }
+
+  #render(parts: readonly Part[], paint: Paint): string {
+    return parts.map((part) => (typeof part === 'string' ? printable(this.scrub(part)) : paint(part.style, printable(this.scrub(part.text))))).join('');
+  }
+
   /** A line of the command's result on stdout; nothing in --json mode, where stdout is the JSON. */
-  line(text = ''): void {
-    if (!this.json) this.io.stdout.write(`${this.scrub(text)}\n`);
+  line(...parts: Part[]): void {
+    if (!this.json) this.io.stdout.write(`${this.#render(parts, this.#paintOut)}\n`);
   }
 
   /** A line about the run (progress, notes, warnings) on stderr. */
-  note(text: string): void {
-    this.io.stderr.write(`${this.scrub(text)}\n`);
+  note(...parts: Part[]): void {
+    this.io.stderr.write(`${this.#render(parts, this.#paintErr)}\n`);
   }
 
-  warn(text: string): void {
-    this.note(`${this.paintErr(['bold', 'yellow'], 'warning:')} ${text}`);
+  warn(...parts: Part[]): void {
+    this.note(this.paint(['bold', 'yellow'], 'warning:'), ' ', ...parts);
   }
 
-  error(text: string): void {
-    this.note(`${this.paintErr(['bold', 'red'], 'error:')} ${text}`);
+  error(...parts: Part[]): void {
+    this.note(this.paint(['bold', 'red'], 'error:'), ' ', ...parts);
   }
 
-  /** The one JSON object of --json mode, on stdout. */
+  /**
+   * The one JSON object of --json mode, on stdout. JSON.stringify leaves C1 controls, separators
+   * and bidirectional controls as they are: those are written as \u escapes too (still JSON).
+   */
   emit(value: unknown): void {
-    this.io.stdout.write(`${this.scrub(JSON.stringify(value, null, 2))}\n`);
+    const json = this.scrub(JSON.stringify(value, null, 2)).replace(
+      /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    this.io.stdout.write(`${json}\n`);
+  }
+
+  /** A question at the terminal, printable and scrubbed like every line. */
+  question(...parts: Part[]): string {
+    return this.#render(parts, this.#paintErr);
   }
 
   /** A spinner on stderr while `work` runs, only when stderr is a terminal; otherwise quiet. */
@@ -94,7 +128,7 @@ export class Output {
     if (stream.isTTY !== true || this.io.env.TERM === 'dumb') return work();
     const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
     let frame = 0;
-    const draw = () => stream.write(`\r${this.paintErr('cyan', frames[frame++ % frames.length] ?? '-')} ${this.scrub(text)}`);
+    const draw = () => stream.write(`\r${this.#render([this.paint('cyan', frames[frame++ % frames.length] ?? '-'), ' ', text], this.#paintErr)}`);
     draw();
     const timer = setInterval(draw, 80);
     timer.unref();
@@ -107,19 +141,25 @@ export class Output {
   }
 }
 
-/** Columns padded to their widest cell; the last column is not padded. */
-export function renderTable(rows: readonly (readonly string[])[], paintCell: (row: number, column: number, text: string) => string): string[] {
+/** Columns padded to their widest cell; the last column is not padded. Cells are measured as they will print. */
+export function renderTable(rows: readonly (readonly string[])[], paintCell: (row: number, column: number, text: string) => Part): Part[][] {
+  const shown = rows.map((row) => row.map(printable));
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
-  return rows.map((row, r) =>
-    row
-      .map((cell, c) => {
-        const padded = c === row.length - 1 ? cell : cell + ' '.repeat((widths[c] ?? 0) - [...cell].length);
-        return paintCell(r, c, padded);
-      })
-      .join('  ')
-      .trimEnd(),
-  );
+  for (const row of shown) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return shown.map((row, r) => {
+    const parts: Part[] = [];
+    row.forEach((cell, c) => {
+      const last = c === row.length - 1;
+      if (c > 0) parts.push('  ');
+      if (last) {
+        if (cell !== '') parts.push(paintCell(r, c, cell));
+        return;
+      }
+      parts.push(paintCell(r, c, cell), ' '.repeat((widths[c] ?? 0) - [...cell].length));
+    });
+    while (parts.length > 0 && typeof parts.at(-1) === 'string' && (parts.at(-1) as string).trim() === '') parts.pop();
+    return parts;
+  });
 }
 
 /**

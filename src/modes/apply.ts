@@ -103,7 +103,7 @@ function pullRequestUrl(run: Run, number: number): string {
 async function recordOutcome(run: Run, place: RecordPlace, record: IssueComment | undefined, result: ModeResult): Promise<ModeResult> {
   const { settings, log } = run;
   return log.group('Comment', async () => {
-    const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+    const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
     try {
       const url = await writeOutcome(place, record, log.scrub(renderOutcome(report, new Date())));
       log.info(`Wrote the outcome on the pull request: ${url}`);

@@ -76,7 +76,7 @@ async function comment(run: Run, pr: PullRequest, result: ModeResult): Promise<M
   }
   const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
   const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
-  const report = { ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+  const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
   const place = {
     github,
     scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: pr.number, file: settings.repoPath },

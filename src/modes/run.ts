@@ -53,7 +53,7 @@ export function failedResult(error: unknown, known: Partial<ModeResult>, log: Lo
   const result: ModeResult = { changes: [], notes: [], ...known, outcome: 'failed', failure: message };
   if (error instanceof InvalidFileError) {
     message = `${error.message} (each is annotated on its line); nothing was sent.`;
-    return { ...result, outcome: 'invalid', problems: [...error.problems], error: message, failure: message };
+    return { ...result, outcome: 'invalid', problems: [...error.problems], problemCount: error.total, error: message, failure: message };
   }
   if (error instanceof InputError) result.outcome = 'invalid';
   if (error instanceof WrongAccountError) result.account ??= { id: error.account.id, name: error.account.name };
@@ -65,9 +65,9 @@ export function failedResult(error: unknown, known: Partial<ModeResult>, log: Lo
 export async function loadDesiredState(run: Run): Promise<DesiredStateFile> {
   const { settings, context, log, redactor } = run;
   return log.group('Validate', async () => {
-    const bytes = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);
+    const { bytes, size } = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);
     try {
-      const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file);
+      const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file, size);
       log.info(`${settings.file} is valid (${settings.mode} mode).`);
       const title = `${basename(settings.file)}: set by LeadConduit`;
       for (const warning of desired.warnings)
@@ -78,6 +78,8 @@ export async function loadDesiredState(run: Run): Promise<DesiredStateFile> {
         const title = `Invalid ${basename(settings.file)}`;
         for (const problem of error.problems)
           log.error(problem.message, { file: settings.repoPath, startLine: problem.line, startColumn: problem.column, title });
+        const more = error.total - error.problems.length;
+        if (more > 0) log.error(`and ${plural(more, 'more problem')} not shown: fix these first, then run again.`, { file: settings.repoPath, title });
       }
       throw error;
     }
