@@ -7045,7 +7045,7 @@ function _isoDuration(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -8584,7 +8584,7 @@ const ZodMiniNumber = /*@__PURE__*/ $constructor("ZodMiniNumber", (inst, def) =>
 });
 // @__NO_SIDE_EFFECTS__
 function schemas_number(params) {
-    return _number(ZodMiniNumber, params);
+    return core._number(ZodMiniNumber, params);
 }
 const ZodMiniNumberFormat = /*@__PURE__*/ $constructor("ZodMiniNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
@@ -9436,24 +9436,19 @@ const desiredStateSchema = schemas_partial(strictObject({
     title: 'LeadConduit account settings',
     description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
 }));
-const liveSubscriptionSchema = looseObject({
-    id: schemas_nullish(schemas_string()),
-    state: schemas_nullish(schemas_string()),
-    product_offering_id: schemas_nullish(schemas_string()),
-    product_offering_component: schemas_nullish(schemas_string()),
-    created_at: schemas_nullish(schemas_string()),
-    updated_at: schemas_nullish(schemas_string()),
-    active_at: schemas_nullish(schemas_string()),
-    inactive_at: schemas_nullish(schemas_string()),
-});
-/** An account as the API returns it: the fields we rely on are checked, extra fields tolerated. */
+/**
+ * An account as the API returns it. Only its shape is checked here (an id; features and
+ * subscriptions, where present, objects): a value of an odd type is kept as it is, so that what
+ * the file does not manage is planned around and sent back untouched, and a managed one is named
+ * clearly when it is compared (checkLiveValues in plan.ts).
+ */
 const liveAccountSchema = looseObject({
     id: schemas_string().check(_regex(ACCOUNT_ID_PATTERN)),
-    name: schemas_nullish(schemas_string()),
-    data_retention_in_days: schemas_nullish(schemas_number().check(schemas_int())),
-    data_truncated_at: schemas_nullish(schemas_string()),
-    features: schemas_nullish(record(schemas_string(), nullable(schemas_boolean()))),
-    subscriptions: schemas_nullish(record(schemas_string(), nullable(liveSubscriptionSchema))),
+    name: unknown(),
+    data_retention_in_days: unknown(),
+    data_truncated_at: unknown(),
+    features: schemas_nullish(record(schemas_string(), unknown())),
+    subscriptions: schemas_nullish(record(schemas_string(), nullable(record(schemas_string(), unknown())))),
 });
 /** GET /user: the account is one of `accounts`. */
 const userSchema = looseObject({
@@ -10694,12 +10689,13 @@ function createLeadConduitClient(options) {
     }
     function parseAccount(value, label) {
         registerSecrets(value, redactor);
-        const parsed = liveAccountSchema.safeParse(value);
+        const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
         if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
             throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
         }
-        return withoutSecrets(parsed.data);
+        const account = withoutSecrets(parsed.data);
+        return { ...account, id: parsed.data.id, name: typeof parsed.data.name === 'string' ? parsed.data.name : undefined };
     }
     return {
         async readAccount(expectedId) {
@@ -10761,6 +10757,38 @@ function withoutSecrets(account) {
     for (const field of SECRET_FIELDS)
         delete copy[field];
     return copy;
+}
+/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
+function describeShapeIssue(path, input) {
+    const where = path.map(String).join('.');
+    const expected = where === 'id'
+        ? "the account's 24-character hexadecimal id"
+        : where === 'features'
+            ? 'an object of feature switches'
+            : where === 'subscriptions'
+                ? 'an object of subscriptions'
+                : where.startsWith('subscriptions.')
+                    ? 'a subscription object (or null)'
+                    : path.length === 0
+                        ? 'an account object'
+                        : 'another kind of value';
+    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+}
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+function describeJsonValue(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    const shown = JSON.stringify(value) ?? String(value);
+    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+    if (typeof value === 'string')
+        return `the string ${short}`;
+    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 function classify(error) {
     if (!(error instanceof AttemptError))
@@ -11696,11 +11724,12 @@ function buildAccountUpdate(desired, live, changes) {
     }
     return body;
 }
+/** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
 function liveFeatures(live) {
     const features = {};
-    for (const [name, on] of Object.entries(live.features ?? {}))
-        if (typeof on === 'boolean')
-            features[name] = on;
+    for (const [name, value] of Object.entries(live.features ?? {}))
+        if (value !== null && value !== undefined)
+            features[name] = value;
     return features;
 }
 function overlaySubscriptions(live, desired) {
@@ -11712,7 +11741,7 @@ function overlaySubscriptions(live, desired) {
         const writable = {};
         for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
             const value = current?.[field];
-            if (typeof value === 'string')
+            if (value !== null && value !== undefined)
                 writable[field] = value;
         }
         const wanted = definedOnly(desired[name] ?? {});
@@ -11723,6 +11752,29 @@ function overlaySubscriptions(live, desired) {
         result[name] = { ...writable, ...wanted };
     }
     return result;
+}
+/** What a managed setting's live value must be, to be compared with the file's. */
+function expectedKind(path) {
+    if (path[0] === 'features')
+        return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
+    if (path[0] === 'data_retention_in_days')
+        return { test: (v) => typeof v === 'number' && Number.isInteger(v), what: 'a whole number of days is expected' };
+    return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
+}
+/**
+ * Live values of managed settings that are not of their kind (a feature that is the string "yes"):
+ * such a value cannot be compared with the file, so each is named, with what it is and what was
+ * expected. Unmanaged settings are not looked at: the plan goes on around them.
+ */
+function oddLiveValues(desired, live) {
+    const odd = [];
+    for (const { path } of managedSettings(desired)) {
+        const value = valueAt(live, path);
+        const kind = expectedKind(path);
+        if (value !== null && !kind.test(value))
+            odd.push({ path: path.join('.'), value, expected: kind.what });
+    }
+    return odd;
 }
 function definedOnly(record) {
     return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
@@ -12199,6 +12251,7 @@ function detectFormatting(text) {
 
 
 
+
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
 class InvalidFileError extends UserError {
     name = 'InvalidFileError';
@@ -12239,6 +12292,11 @@ async function readPlan(client, desired, file) {
     const expectedId = desired.state.id;
     if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
         throw new WrongAccountError(file, expectedId, live);
+    const odd = oddLiveValues(desired.state, live);
+    if (odd.length > 0) {
+        const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
+        throw new UserError(`LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`, list);
+    }
     const changes = planChanges(desired.state, live);
     return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
 }

@@ -189,38 +189,43 @@ export const desiredStateSchema = z
 
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 
-const liveSubscriptionSchema = z.looseObject({
-  id: z.nullish(z.string()),
-  state: z.nullish(z.string()),
-  product_offering_id: z.nullish(z.string()),
-  product_offering_component: z.nullish(z.string()),
-  created_at: z.nullish(z.string()),
-  updated_at: z.nullish(z.string()),
-  active_at: z.nullish(z.string()),
-  inactive_at: z.nullish(z.string()),
-});
-
-/** An account as the API returns it: the fields we rely on are checked, extra fields tolerated. */
+/**
+ * An account as the API returns it. Only its shape is checked here (an id; features and
+ * subscriptions, where present, objects): a value of an odd type is kept as it is, so that what
+ * the file does not manage is planned around and sent back untouched, and a managed one is named
+ * clearly when it is compared (checkLiveValues in plan.ts).
+ */
 export const liveAccountSchema = z.looseObject({
   id: z.string().check(z.regex(ACCOUNT_ID_PATTERN)),
-  name: z.nullish(z.string()),
-  data_retention_in_days: z.nullish(z.number().check(z.int())),
-  data_truncated_at: z.nullish(z.string()),
-  features: z.nullish(z.record(z.string(), z.nullable(z.boolean()))),
-  subscriptions: z.nullish(z.record(z.string(), z.nullable(liveSubscriptionSchema))),
+  name: z.unknown(),
+  data_retention_in_days: z.unknown(),
+  data_truncated_at: z.unknown(),
+  features: z.nullish(z.record(z.string(), z.unknown())),
+  subscriptions: z.nullish(z.record(z.string(), z.nullable(z.record(z.string(), z.unknown())))),
 });
 
-export type LiveAccount = z.infer<typeof liveAccountSchema>;
+type LiveValue = null | boolean | number | string | LiveValue[] | { [key: string]: LiveValue };
+
+/** The live account, as the plan sees it: its name as text when it has one, values as JSON. */
+export interface LiveAccount {
+  id: string;
+  name?: string | undefined;
+  data_retention_in_days?: LiveValue | undefined;
+  data_truncated_at?: LiveValue | undefined;
+  features?: Record<string, LiveValue> | null | undefined;
+  subscriptions?: Record<string, Record<string, LiveValue> | null> | null | undefined;
+  [key: string]: unknown;
+}
 
 /** GET /user: the account is one of `accounts`. */
 export const userSchema = z.looseObject({
   accounts: z.array(z.unknown()),
 });
 
-/** The body of PUT /account. */
+/** The body of PUT /account. Live values the file does not manage go back as LeadConduit sent them. */
 export interface AccountUpdate {
   data_retention_in_days?: number;
   data_truncated_at?: string;
-  features?: Record<string, boolean>;
-  subscriptions?: Record<string, Record<string, string>>;
+  features?: Record<string, LiveValue>;
+  subscriptions?: Record<string, Record<string, LiveValue>>;
 }

@@ -167,15 +167,16 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
 
   function parseAccount(value: unknown, label: string): LiveAccount {
     registerSecrets(value, redactor);
-    const parsed = liveAccountSchema.safeParse(value);
+    const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
-      const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+      const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
       throw new LeadConduitError(
         `LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`,
         label,
       );
     }
-    return withoutSecrets(parsed.data);
+    const account = withoutSecrets(parsed.data);
+    return { ...account, id: parsed.data.id, name: typeof parsed.data.name === 'string' ? parsed.data.name : undefined };
   }
 
   return {
@@ -233,10 +234,40 @@ function registerSecrets(value: unknown, redactor: Redactor): void {
   }
 }
 
-function withoutSecrets(account: LiveAccount): LiveAccount {
+function withoutSecrets(account: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...account };
   for (const field of SECRET_FIELDS) delete copy[field];
-  return copy as LiveAccount;
+  return copy;
+}
+
+/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
+function describeShapeIssue(path: readonly PropertyKey[], input: unknown): string {
+  const where = path.map(String).join('.');
+  const expected =
+    where === 'id'
+      ? "the account's 24-character hexadecimal id"
+      : where === 'features'
+        ? 'an object of feature switches'
+        : where === 'subscriptions'
+          ? 'an object of subscriptions'
+          : where.startsWith('subscriptions.')
+            ? 'a subscription object (or null)'
+            : path.length === 0
+              ? 'an account object'
+              : 'another kind of value';
+  return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+}
+
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+export function describeJsonValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const shown = JSON.stringify(value) ?? typeof value;
+  const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+  if (typeof value === 'string') return `the string ${short}`;
+  return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 
 function classify(error: unknown): RetryVerdict {

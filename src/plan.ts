@@ -127,22 +127,23 @@ export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, cha
   return body;
 }
 
-function liveFeatures(live: LiveAccount): Record<string, boolean> {
-  const features: Record<string, boolean> = {};
-  for (const [name, on] of Object.entries(live.features ?? {})) if (typeof on === 'boolean') features[name] = on;
+/** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
+function liveFeatures(live: LiveAccount): Record<string, Json> {
+  const features: Record<string, Json> = {};
+  for (const [name, value] of Object.entries(live.features ?? {})) if (value !== null && value !== undefined) features[name] = value;
   return features;
 }
 
-function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredState['subscriptions']>): Record<string, Record<string, string>> {
-  const result: Record<string, Record<string, string>> = {};
+function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredState['subscriptions']>): Record<string, Record<string, Json>> {
+  const result: Record<string, Record<string, Json>> = {};
   const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
   for (const name of names) {
     const current = live.subscriptions?.[name] ?? undefined;
     // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
-    const writable: Record<string, string> = {};
+    const writable: Record<string, Json> = {};
     for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
       const value = current?.[field];
-      if (typeof value === 'string') writable[field] = value;
+      if (value !== null && value !== undefined) writable[field] = value;
     }
     const wanted = definedOnly(desired[name as keyof typeof desired] ?? {});
     // A subscription the account does not have is sent only when the file sets one of its fields:
@@ -151,6 +152,28 @@ function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredSta
     result[name] = { ...writable, ...wanted };
   }
   return result;
+}
+
+/** What a managed setting's live value must be, to be compared with the file's. */
+function expectedKind(path: readonly string[]): { test: (value: Json) => boolean; what: string } {
+  if (path[0] === 'features') return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
+  if (path[0] === 'data_retention_in_days') return { test: (v) => typeof v === 'number' && Number.isInteger(v), what: 'a whole number of days is expected' };
+  return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
+}
+
+/**
+ * Live values of managed settings that are not of their kind (a feature that is the string "yes"):
+ * such a value cannot be compared with the file, so each is named, with what it is and what was
+ * expected. Unmanaged settings are not looked at: the plan goes on around them.
+ */
+export function oddLiveValues(desired: DesiredState, live: LiveAccount): Array<{ path: string; value: Json; expected: string }> {
+  const odd: Array<{ path: string; value: Json; expected: string }> = [];
+  for (const { path } of managedSettings(desired)) {
+    const value = valueAt(live, path);
+    const kind = expectedKind(path);
+    if (value !== null && !kind.test(value)) odd.push({ path: path.join('.'), value, expected: kind.what });
+  }
+  return odd;
 }
 
 function definedOnly<T>(record: Record<string, T | undefined>): Record<string, T> {

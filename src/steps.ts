@@ -7,8 +7,8 @@
 import type { AccountUpdate, LiveAccount } from './account-schema.js';
 import { parseDesiredState, secretsInFile, type DesiredStateFile, type Problem } from './desired-state.js';
 import { UserError } from './errors.js';
-import type { LeadConduitClient } from './leadconduit.js';
-import { buildAccountUpdate, planChanges, verifyAccount, type Change, type Mismatch } from './plan.js';
+import { describeJsonValue, type LeadConduitClient } from './leadconduit.js';
+import { buildAccountUpdate, oddLiveValues, planChanges, verifyAccount, type Change, type Mismatch } from './plan.js';
 import type { Redactor } from './redact.js';
 import { plural } from './wording.js';
 
@@ -65,6 +65,14 @@ export async function readPlan(client: LeadConduitClient, desired: DesiredStateF
   const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
   const expectedId = desired.state.id;
   if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase()) throw new WrongAccountError(file, expectedId, live);
+  const odd = oddLiveValues(desired.state, live);
+  if (odd.length > 0) {
+    const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
+    throw new UserError(
+      `LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`,
+      list,
+    );
+  }
   const changes = planChanges(desired.state, live);
   return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
 }

@@ -6906,7 +6906,7 @@ function _isoDuration(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -8445,7 +8445,7 @@ const ZodMiniNumber = /*@__PURE__*/ $constructor("ZodMiniNumber", (inst, def) =>
 });
 // @__NO_SIDE_EFFECTS__
 function schemas_number(params) {
-    return _number(ZodMiniNumber, params);
+    return core._number(ZodMiniNumber, params);
 }
 const ZodMiniNumberFormat = /*@__PURE__*/ $constructor("ZodMiniNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
@@ -9297,24 +9297,19 @@ const desiredStateSchema = schemas_partial(strictObject({
     title: 'LeadConduit account settings',
     description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
 }));
-const liveSubscriptionSchema = looseObject({
-    id: schemas_nullish(schemas_string()),
-    state: schemas_nullish(schemas_string()),
-    product_offering_id: schemas_nullish(schemas_string()),
-    product_offering_component: schemas_nullish(schemas_string()),
-    created_at: schemas_nullish(schemas_string()),
-    updated_at: schemas_nullish(schemas_string()),
-    active_at: schemas_nullish(schemas_string()),
-    inactive_at: schemas_nullish(schemas_string()),
-});
-/** An account as the API returns it: the fields we rely on are checked, extra fields tolerated. */
+/**
+ * An account as the API returns it. Only its shape is checked here (an id; features and
+ * subscriptions, where present, objects): a value of an odd type is kept as it is, so that what
+ * the file does not manage is planned around and sent back untouched, and a managed one is named
+ * clearly when it is compared (checkLiveValues in plan.ts).
+ */
 const liveAccountSchema = looseObject({
     id: schemas_string().check(_regex(ACCOUNT_ID_PATTERN)),
-    name: schemas_nullish(schemas_string()),
-    data_retention_in_days: schemas_nullish(schemas_number().check(schemas_int())),
-    data_truncated_at: schemas_nullish(schemas_string()),
-    features: schemas_nullish(record(schemas_string(), nullable(schemas_boolean()))),
-    subscriptions: schemas_nullish(record(schemas_string(), nullable(liveSubscriptionSchema))),
+    name: unknown(),
+    data_retention_in_days: unknown(),
+    data_truncated_at: unknown(),
+    features: schemas_nullish(record(schemas_string(), unknown())),
+    subscriptions: schemas_nullish(record(schemas_string(), nullable(record(schemas_string(), unknown())))),
 });
 /** GET /user: the account is one of `accounts`. */
 const userSchema = looseObject({
@@ -10315,300 +10310,6 @@ function resolveMode(mode, eventName) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
-
-function countChanges(changes) {
-    return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
-}
-/** Every leaf setting the file manages, in file order. */
-function managedSettings(desired) {
-    const settings = [];
-    const walk = (value, path) => {
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-            for (const [key, child] of Object.entries(value))
-                walk(child, [...path, key]);
-        }
-        else if (value !== undefined) {
-            settings.push({ path, value: value });
-        }
-    };
-    for (const [key, value] of Object.entries(desired)) {
-        if (key === '$schema' || key === 'id')
-            continue;
-        walk(value, [key]);
-    }
-    return settings;
-}
-function valueAt(root, path) {
-    let current = root;
-    for (const key of path) {
-        if (typeof current !== 'object' || current === null)
-            return null;
-        current = current[key];
-    }
-    return current === undefined ? null : current;
-}
-/** Equal as settings: date-times compare as instants, so "…56Z" equals "…56.000Z". */
-function sameValue(path, a, b) {
-    if (a === b)
-        return true;
-    if (isDateTimePath(path) && typeof a === 'string' && typeof b === 'string') {
-        const left = Date.parse(a);
-        return !Number.isNaN(left) && left === Date.parse(b);
-    }
-    return false;
-}
-/** desired + live -> the changes an apply would make, in file order. */
-function planChanges(desired, live) {
-    const changes = [];
-    for (const { path, value } of managedSettings(desired)) {
-        const before = valueAt(live, path);
-        if (sameValue(path, before, value))
-            continue;
-        const warning = destructiveWarning(path, before, value);
-        changes.push({ path: path.join('.'), before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
-    }
-    return changes;
-}
-function destructiveWarning(path, before, after) {
-    const key = path.join('.');
-    if (key === 'data_retention_in_days' && typeof after === 'number') {
-        if (typeof before !== 'number') {
-            return `sets a retention period of ${after} days where none was set: lead events older than ${after} days are permanently deleted`;
-        }
-        if (after < before) {
-            return `lowers data retention from ${before} to ${after} days: lead events older than ${after} days are permanently deleted`;
-        }
-    }
-    if (key === 'data_truncated_at') {
-        return 'moves the data truncation point: lead data before it can be permanently removed';
-    }
-    return undefined;
-}
-/**
- * The body of the one PUT /account: only the top-level fields with a change.
- *
- * The reference does not say whether LeadConduit merges a nested object into the old one or
- * replaces it, so a changed nested object is sent whole, right under either:
- * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
- * - `subscriptions`: every subscription the account has, each with only its person-managed fields
- *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
- *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
- *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
- *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
- *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
- */
-function buildAccountUpdate(desired, live, changes) {
-    const changed = new Set(changes.map((change) => change.path.split('.')[0]));
-    const body = {};
-    for (const field of WRITABLE_FIELDS) {
-        if (!changed.has(field))
-            continue;
-        switch (field) {
-            case 'data_retention_in_days':
-                if (desired.data_retention_in_days !== undefined)
-                    body.data_retention_in_days = desired.data_retention_in_days;
-                break;
-            case 'data_truncated_at':
-                if (desired.data_truncated_at !== undefined)
-                    body.data_truncated_at = desired.data_truncated_at;
-                break;
-            case 'features':
-                body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
-                break;
-            case 'subscriptions':
-                body.subscriptions = overlaySubscriptions(live, desired.subscriptions ?? {});
-                break;
-        }
-    }
-    return body;
-}
-function liveFeatures(live) {
-    const features = {};
-    for (const [name, on] of Object.entries(live.features ?? {}))
-        if (typeof on === 'boolean')
-            features[name] = on;
-    return features;
-}
-function overlaySubscriptions(live, desired) {
-    const result = {};
-    const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
-    for (const name of names) {
-        const current = live.subscriptions?.[name] ?? undefined;
-        // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
-        const writable = {};
-        for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
-            const value = current?.[field];
-            if (typeof value === 'string')
-                writable[field] = value;
-        }
-        const wanted = definedOnly(desired[name] ?? {});
-        // A subscription the account does not have is sent only when the file sets one of its fields:
-        // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
-        if (!current && Object.keys(wanted).length === 0)
-            continue;
-        result[name] = { ...writable, ...wanted };
-    }
-    return result;
-}
-function definedOnly(record) {
-    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
-}
-/** After the PUT: every managed setting must now equal the file. */
-function verifyAccount(desired, account) {
-    const mismatches = [];
-    for (const { path, value } of managedSettings(desired)) {
-        const actual = valueAt(account, path);
-        if (!sameValue(path, actual, value))
-            mismatches.push({ path: path.join('.'), expected: value, actual });
-    }
-    return mismatches;
-}
-/**
- * Three-way plan: a change the pull request makes (the file's value differs from the base
- * branch's) versus a live edit outside the file that any apply would revert.
- */
-function classifyChanges(changes, base) {
-    return changes.map((change) => {
-        const path = change.path.split('.');
-        const baseValue = base === undefined ? null : valueAt(base, path);
-        const unchangedByPr = base !== undefined && baseValue !== null && sameValue(path, baseValue, change.after);
-        return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
-    });
-}
-/** The managed settings as they are live: a desired-state file that would put them back. */
-function previousState(desired, live) {
-    const result = {};
-    if (desired.$schema !== undefined)
-        result.$schema = desired.$schema;
-    if (desired.id !== undefined)
-        result.id = desired.id;
-    for (const { path } of managedSettings(desired)) {
-        const value = valueAt(live, path);
-        if (value === null)
-            continue; // not set live: nothing to put back
-        let target = result;
-        for (const key of path.slice(0, -1)) {
-            target[key] ??= {};
-            target = target[key];
-        }
-        target[path[path.length - 1] ?? ''] = value;
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/steps.ts
-
-
-
-
-/** The file has problems; each adapter shows them its way. Nothing was read or sent. */
-class InvalidFileError extends errors_UserError {
-    name = 'InvalidFileError';
-    /** The first problems (see MAX_PROBLEMS); `total` counts them all. */
-    problems;
-    total;
-    constructor(file, problems, total = problems.length) {
-        super(`${file} has ${plural(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
-        this.problems = problems;
-        this.total = total;
-    }
-}
-/** The file's account id is not the API key's account: nothing is planned against the wrong account. */
-class WrongAccountError extends errors_UserError {
-    name = 'WrongAccountError';
-    account;
-    constructor(file, expectedId, account) {
-        super(`${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`);
-        this.account = account;
-    }
-}
-/**
- * Parse and validate the file; on problems, its secrets are masked before any message could quote
- * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
- */
-function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
-    const parsed = parseDesiredState(bytes, file, size);
-    if (parsed.ok)
-        return parsed.desired;
-    // A committed api_key is still a secret.
-    for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
-        redactor.add(secret, 'field');
-    throw new InvalidFileError(label, parsed.problems, parsed.total);
-}
-/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
-async function readPlan(client, desired, file) {
-    const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
-    const expectedId = desired.state.id;
-    if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
-        throw new WrongAccountError(file, expectedId, live);
-    const changes = planChanges(desired.state, live);
-    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
-}
-/**
- * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
- * then the one PUT /account and the read-after-write check of every managed setting. A failed PUT
- * throws the client's error: the update may or may not have been applied.
- */
-async function applyPlan(plan, options) {
-    const step = options.step ?? ((_name, work) => work());
-    const sent = await step('Apply', async () => {
-        const refusal = accountRefusal(plan) ?? destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
-        if (refusal)
-            return { refusal };
-        for (const guard of options.guards ?? []) {
-            const refused = await guard();
-            if (refused)
-                return { refusal: refused };
-        }
-        await options.beforeSend?.();
-        return { after: await options.client.updateAccount(plan.body) };
-    });
-    if ('refusal' in sent)
-        return { status: 'refused', refusal: sent.refusal };
-    const { after } = sent;
-    if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
-        return {
-            status: 'wrong-account',
-            after,
-            message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
-        };
-    }
-    const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
-    if (mismatches.length === 0)
-        return { status: 'applied', after };
-    return {
-        status: 'mismatched',
-        after,
-        mismatches,
-        message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
-    };
-}
-/**
- * PUT /account changes the API key's own account. Read through GET /user with several accounts,
- * the planned account (the file's id) cannot be known to be that one: the guards would judge one
- * account while the PUT changes another. Refused before anything is sent.
- */
-function accountRefusal(plan) {
-    if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
-        return undefined;
-    return {
-        guard: 'account',
-        reason: `the API key's user has ${plan.userAccounts} accounts`,
-        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
-    };
-}
-function destructiveRefusal(changes, allowed, hint) {
-    const destructive = changes.filter((c) => c.destructive);
-    if (destructive.length === 0 || allowed)
-        return undefined;
-    return {
-        guard: 'destructive',
-        reason: `${plural(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
-        message: `Refusing to apply ${plural(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/capped-body.ts
 /**
  * Answers are read up to a cap, far above anything real, and no further: a hostile or broken
@@ -10943,12 +10644,13 @@ function createLeadConduitClient(options) {
     }
     function parseAccount(value, label) {
         registerSecrets(value, redactor);
-        const parsed = liveAccountSchema.safeParse(value);
+        const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
         if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
             throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
         }
-        return withoutSecrets(parsed.data);
+        const account = withoutSecrets(parsed.data);
+        return { ...account, id: parsed.data.id, name: typeof parsed.data.name === 'string' ? parsed.data.name : undefined };
     }
     return {
         async readAccount(expectedId) {
@@ -11010,6 +10712,38 @@ function withoutSecrets(account) {
     for (const field of SECRET_FIELDS)
         delete copy[field];
     return copy;
+}
+/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
+function describeShapeIssue(path, input) {
+    const where = path.map(String).join('.');
+    const expected = where === 'id'
+        ? "the account's 24-character hexadecimal id"
+        : where === 'features'
+            ? 'an object of feature switches'
+            : where === 'subscriptions'
+                ? 'an object of subscriptions'
+                : where.startsWith('subscriptions.')
+                    ? 'a subscription object (or null)'
+                    : path.length === 0
+                        ? 'an account object'
+                        : 'another kind of value';
+    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+}
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+function describeJsonValue(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    const shown = JSON.stringify(value) ?? String(value);
+    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+    if (typeof value === 'string')
+        return `the string ${short}`;
+    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 function classify(error) {
     if (!(error instanceof AttemptError))
@@ -11174,6 +10908,330 @@ function networkReason(error) {
     return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
 }
 
+;// CONCATENATED MODULE: ./src/plan.ts
+
+function countChanges(changes) {
+    return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
+}
+/** Every leaf setting the file manages, in file order. */
+function managedSettings(desired) {
+    const settings = [];
+    const walk = (value, path) => {
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+            for (const [key, child] of Object.entries(value))
+                walk(child, [...path, key]);
+        }
+        else if (value !== undefined) {
+            settings.push({ path, value: value });
+        }
+    };
+    for (const [key, value] of Object.entries(desired)) {
+        if (key === '$schema' || key === 'id')
+            continue;
+        walk(value, [key]);
+    }
+    return settings;
+}
+function valueAt(root, path) {
+    let current = root;
+    for (const key of path) {
+        if (typeof current !== 'object' || current === null)
+            return null;
+        current = current[key];
+    }
+    return current === undefined ? null : current;
+}
+/** Equal as settings: date-times compare as instants, so "…56Z" equals "…56.000Z". */
+function sameValue(path, a, b) {
+    if (a === b)
+        return true;
+    if (isDateTimePath(path) && typeof a === 'string' && typeof b === 'string') {
+        const left = Date.parse(a);
+        return !Number.isNaN(left) && left === Date.parse(b);
+    }
+    return false;
+}
+/** desired + live -> the changes an apply would make, in file order. */
+function planChanges(desired, live) {
+    const changes = [];
+    for (const { path, value } of managedSettings(desired)) {
+        const before = valueAt(live, path);
+        if (sameValue(path, before, value))
+            continue;
+        const warning = destructiveWarning(path, before, value);
+        changes.push({ path: path.join('.'), before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
+    }
+    return changes;
+}
+function destructiveWarning(path, before, after) {
+    const key = path.join('.');
+    if (key === 'data_retention_in_days' && typeof after === 'number') {
+        if (typeof before !== 'number') {
+            return `sets a retention period of ${after} days where none was set: lead events older than ${after} days are permanently deleted`;
+        }
+        if (after < before) {
+            return `lowers data retention from ${before} to ${after} days: lead events older than ${after} days are permanently deleted`;
+        }
+    }
+    if (key === 'data_truncated_at') {
+        return 'moves the data truncation point: lead data before it can be permanently removed';
+    }
+    return undefined;
+}
+/**
+ * The body of the one PUT /account: only the top-level fields with a change.
+ *
+ * The reference does not say whether LeadConduit merges a nested object into the old one or
+ * replaces it, so a changed nested object is sent whole, right under either:
+ * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
+ * - `subscriptions`: every subscription the account has, each with only its person-managed fields
+ *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
+ *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
+ *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
+ *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
+ *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
+ */
+function buildAccountUpdate(desired, live, changes) {
+    const changed = new Set(changes.map((change) => change.path.split('.')[0]));
+    const body = {};
+    for (const field of WRITABLE_FIELDS) {
+        if (!changed.has(field))
+            continue;
+        switch (field) {
+            case 'data_retention_in_days':
+                if (desired.data_retention_in_days !== undefined)
+                    body.data_retention_in_days = desired.data_retention_in_days;
+                break;
+            case 'data_truncated_at':
+                if (desired.data_truncated_at !== undefined)
+                    body.data_truncated_at = desired.data_truncated_at;
+                break;
+            case 'features':
+                body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
+                break;
+            case 'subscriptions':
+                body.subscriptions = overlaySubscriptions(live, desired.subscriptions ?? {});
+                break;
+        }
+    }
+    return body;
+}
+/** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
+function liveFeatures(live) {
+    const features = {};
+    for (const [name, value] of Object.entries(live.features ?? {}))
+        if (value !== null && value !== undefined)
+            features[name] = value;
+    return features;
+}
+function overlaySubscriptions(live, desired) {
+    const result = {};
+    const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
+    for (const name of names) {
+        const current = live.subscriptions?.[name] ?? undefined;
+        // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
+        const writable = {};
+        for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
+            const value = current?.[field];
+            if (value !== null && value !== undefined)
+                writable[field] = value;
+        }
+        const wanted = definedOnly(desired[name] ?? {});
+        // A subscription the account does not have is sent only when the file sets one of its fields:
+        // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
+        if (!current && Object.keys(wanted).length === 0)
+            continue;
+        result[name] = { ...writable, ...wanted };
+    }
+    return result;
+}
+/** What a managed setting's live value must be, to be compared with the file's. */
+function expectedKind(path) {
+    if (path[0] === 'features')
+        return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
+    if (path[0] === 'data_retention_in_days')
+        return { test: (v) => typeof v === 'number' && Number.isInteger(v), what: 'a whole number of days is expected' };
+    return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
+}
+/**
+ * Live values of managed settings that are not of their kind (a feature that is the string "yes"):
+ * such a value cannot be compared with the file, so each is named, with what it is and what was
+ * expected. Unmanaged settings are not looked at: the plan goes on around them.
+ */
+function oddLiveValues(desired, live) {
+    const odd = [];
+    for (const { path } of managedSettings(desired)) {
+        const value = valueAt(live, path);
+        const kind = expectedKind(path);
+        if (value !== null && !kind.test(value))
+            odd.push({ path: path.join('.'), value, expected: kind.what });
+    }
+    return odd;
+}
+function definedOnly(record) {
+    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+/** After the PUT: every managed setting must now equal the file. */
+function verifyAccount(desired, account) {
+    const mismatches = [];
+    for (const { path, value } of managedSettings(desired)) {
+        const actual = valueAt(account, path);
+        if (!sameValue(path, actual, value))
+            mismatches.push({ path: path.join('.'), expected: value, actual });
+    }
+    return mismatches;
+}
+/**
+ * Three-way plan: a change the pull request makes (the file's value differs from the base
+ * branch's) versus a live edit outside the file that any apply would revert.
+ */
+function classifyChanges(changes, base) {
+    return changes.map((change) => {
+        const path = change.path.split('.');
+        const baseValue = base === undefined ? null : valueAt(base, path);
+        const unchangedByPr = base !== undefined && baseValue !== null && sameValue(path, baseValue, change.after);
+        return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
+    });
+}
+/** The managed settings as they are live: a desired-state file that would put them back. */
+function previousState(desired, live) {
+    const result = {};
+    if (desired.$schema !== undefined)
+        result.$schema = desired.$schema;
+    if (desired.id !== undefined)
+        result.id = desired.id;
+    for (const { path } of managedSettings(desired)) {
+        const value = valueAt(live, path);
+        if (value === null)
+            continue; // not set live: nothing to put back
+        let target = result;
+        for (const key of path.slice(0, -1)) {
+            target[key] ??= {};
+            target = target[key];
+        }
+        target[path[path.length - 1] ?? ''] = value;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/steps.ts
+
+
+
+
+
+/** The file has problems; each adapter shows them its way. Nothing was read or sent. */
+class InvalidFileError extends errors_UserError {
+    name = 'InvalidFileError';
+    /** The first problems (see MAX_PROBLEMS); `total` counts them all. */
+    problems;
+    total;
+    constructor(file, problems, total = problems.length) {
+        super(`${file} has ${plural(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
+        this.problems = problems;
+        this.total = total;
+    }
+}
+/** The file's account id is not the API key's account: nothing is planned against the wrong account. */
+class WrongAccountError extends errors_UserError {
+    name = 'WrongAccountError';
+    account;
+    constructor(file, expectedId, account) {
+        super(`${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`);
+        this.account = account;
+    }
+}
+/**
+ * Parse and validate the file; on problems, its secrets are masked before any message could quote
+ * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
+ */
+function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
+    const parsed = parseDesiredState(bytes, file, size);
+    if (parsed.ok)
+        return parsed.desired;
+    // A committed api_key is still a secret.
+    for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
+        redactor.add(secret, 'field');
+    throw new InvalidFileError(label, parsed.problems, parsed.total);
+}
+/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
+async function readPlan(client, desired, file) {
+    const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
+    const expectedId = desired.state.id;
+    if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
+        throw new WrongAccountError(file, expectedId, live);
+    const odd = oddLiveValues(desired.state, live);
+    if (odd.length > 0) {
+        const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
+        throw new errors_UserError(`LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`, list);
+    }
+    const changes = planChanges(desired.state, live);
+    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
+}
+/**
+ * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
+ * then the one PUT /account and the read-after-write check of every managed setting. A failed PUT
+ * throws the client's error: the update may or may not have been applied.
+ */
+async function applyPlan(plan, options) {
+    const step = options.step ?? ((_name, work) => work());
+    const sent = await step('Apply', async () => {
+        const refusal = accountRefusal(plan) ?? destructiveRefusal(plan.changes, options.allowDestructive, options.allowDestructiveHint);
+        if (refusal)
+            return { refusal };
+        for (const guard of options.guards ?? []) {
+            const refused = await guard();
+            if (refused)
+                return { refusal: refused };
+        }
+        await options.beforeSend?.();
+        return { after: await options.client.updateAccount(plan.body) };
+    });
+    if ('refusal' in sent)
+        return { status: 'refused', refusal: sent.refusal };
+    const { after } = sent;
+    if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
+        return {
+            status: 'wrong-account',
+            after,
+            message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
+        };
+    }
+    const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
+    if (mismatches.length === 0)
+        return { status: 'applied', after };
+    return {
+        status: 'mismatched',
+        after,
+        mismatches,
+        message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    };
+}
+/**
+ * PUT /account changes the API key's own account. Read through GET /user with several accounts,
+ * the planned account (the file's id) cannot be known to be that one: the guards would judge one
+ * account while the PUT changes another. Refused before anything is sent.
+ */
+function accountRefusal(plan) {
+    if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
+        return undefined;
+    return {
+        guard: 'account',
+        reason: `the API key's user has ${plan.userAccounts} accounts`,
+        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
+    };
+}
+function destructiveRefusal(changes, allowed, hint) {
+    const destructive = changes.filter((c) => c.destructive);
+    if (destructive.length === 0 || allowed)
+        return undefined;
+    return {
+        guard: 'destructive',
+        reason: `${plural(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
+        message: `Refusing to apply ${plural(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/schema-url.ts
 
 /**
@@ -11240,14 +11298,17 @@ function detectFormatting(text) {
 function exportAccount(live, schemaRef, file, includeTimestamps = false) {
     const skipped = [];
     const state = { $schema: schemaRef, id: live.id };
-    if (typeof live.data_retention_in_days === 'number')
+    // Values are copied as they are; one of an odd kind is then left out, and listed, by the
+    // schema check below (with the schema's own words for what is wrong with it).
+    const present = (value) => value !== null && value !== undefined;
+    if (present(live.data_retention_in_days))
         state.data_retention_in_days = live.data_retention_in_days;
-    if (typeof live.data_truncated_at === 'string')
+    if (present(live.data_truncated_at))
         state.data_truncated_at = live.data_truncated_at;
     const features = {};
     for (const name of FEATURE_NAMES) {
         const on = live.features?.[name];
-        if (typeof on === 'boolean')
+        if (present(on))
             features[name] = on;
     }
     for (const name of Object.keys(live.features ?? {})) {
@@ -11267,7 +11328,7 @@ function exportAccount(live, schemaRef, file, includeTimestamps = false) {
         const fields = {};
         for (const field of includeTimestamps ? [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] : SUBSCRIPTION_MANAGED_FIELDS) {
             const value = subscription[field];
-            if (typeof value === 'string')
+            if (present(value))
                 fields[field] = value;
         }
         if (Object.keys(fields).length > 0)

@@ -24,13 +24,16 @@ export function exportAccount(live: LiveAccount, schemaRef: string, file: string
   const skipped: Export['skipped'] = [];
   const state: Record<string, unknown> = { $schema: schemaRef, id: live.id };
 
-  if (typeof live.data_retention_in_days === 'number') state.data_retention_in_days = live.data_retention_in_days;
-  if (typeof live.data_truncated_at === 'string') state.data_truncated_at = live.data_truncated_at;
+  // Values are copied as they are; one of an odd kind is then left out, and listed, by the
+  // schema check below (with the schema's own words for what is wrong with it).
+  const present = (value: unknown) => value !== null && value !== undefined;
+  if (present(live.data_retention_in_days)) state.data_retention_in_days = live.data_retention_in_days;
+  if (present(live.data_truncated_at)) state.data_truncated_at = live.data_truncated_at;
 
-  const features: Record<string, boolean> = {};
+  const features: Record<string, unknown> = {};
   for (const name of FEATURE_NAMES) {
     const on = live.features?.[name];
-    if (typeof on === 'boolean') features[name] = on;
+    if (present(on)) features[name] = on;
   }
   for (const name of Object.keys(live.features ?? {})) {
     if (!(FEATURE_NAMES as readonly string[]).includes(name))
@@ -38,17 +41,17 @@ export function exportAccount(live: LiveAccount, schemaRef: string, file: string
   }
   if (Object.keys(features).length > 0) state.features = features;
 
-  const subscriptions: Record<string, Record<string, string>> = {};
+  const subscriptions: Record<string, Record<string, unknown>> = {};
   for (const [name, subscription] of Object.entries(live.subscriptions ?? {})) {
     if (!subscription) continue;
     if (!(SUBSCRIPTION_NAMES as readonly string[]).includes(name)) {
       skipped.push({ path: `subscriptions.${name}`, reason: 'a subscription this version of the schema does not know' });
       continue;
     }
-    const fields: Record<string, string> = {};
+    const fields: Record<string, unknown> = {};
     for (const field of includeTimestamps ? [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] : SUBSCRIPTION_MANAGED_FIELDS) {
       const value = subscription[field];
-      if (typeof value === 'string') fields[field] = value;
+      if (present(value)) fields[field] = value;
     }
     if (Object.keys(fields).length > 0) subscriptions[name] = fields;
   }
