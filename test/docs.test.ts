@@ -58,3 +58,46 @@ describe('action.yml keeps the contract other tooling relies on', () => {
     expect(Object.keys(action.outputs)).toEqual(['changed', 'change-count', 'changes', 'applied', 'comment-url', 'previous-state-file', 'drift-file']);
   });
 });
+
+describe('the example workflows queue the applies of a file', () => {
+  /** A README code block without the indentation of the list item it stands in. */
+  const dedent = (text: string) => {
+    const indent = Math.min(
+      ...text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => /^ */.exec(line)?.[0].length ?? 0),
+    );
+    return text.replace(new RegExp(`^ {${indent}}`, 'gm'), '');
+  };
+  const readmeBlocks = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => dedent(m[1] ?? ''));
+  // Fragments (a few steps, a permissions block) are not workflows; a whole workflow must parse.
+  const workflows = [...readmeBlocks, read('.github/workflows/example.yml')]
+    .filter((text) => /^jobs:/m.test(text))
+    .map((text) => parse(text) as Record<string, unknown>);
+
+  /** Whether a workflow can run an apply: on push, or on a manual run (a jobs-only fragment goes with the quick start's triggers). */
+  const applies = (workflow: Record<string, unknown>) => {
+    const on = workflow.on as Record<string, unknown> | undefined;
+    return on === undefined || 'push' in on || 'workflow_dispatch' in on;
+  };
+
+  it('finds the workflows to check in README.md and .github/workflows/example.yml', () => {
+    expect(workflows.filter(applies).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(
+    workflows.filter(applies).map((w, i) => [`${i + 1}. ${String(w.name ?? JSON.stringify(w.on ?? Object.keys(w.jobs as object)))}`.slice(0, 60), w] as const),
+  )('%s: one concurrency group per file for its applies, never cancelled', (_name, workflow) => {
+    for (const job of Object.values(workflow.jobs as Record<string, Record<string, unknown>>)) {
+      const concurrency = (job.concurrency ?? workflow.concurrency) as { group?: string; 'cancel-in-progress'?: unknown } | string | undefined;
+      expect(concurrency, 'a concurrency group').toBeDefined();
+      const group = typeof concurrency === 'string' ? concurrency : (concurrency?.group ?? '');
+      const cancel = typeof concurrency === 'string' ? false : concurrency?.['cancel-in-progress'];
+      // The group names the file (or the matrix's file), and does not tell a push from a manual run.
+      expect(group).toMatch(/leadconduit-account\.json|matrix\.file/);
+      expect(group).not.toMatch(/-\$\{\{ github\.event_name \}\}/);
+      expect([false, undefined, "${{ github.event_name == 'pull_request' }}"]).toContain(cancel);
+    }
+  });
+});
