@@ -1,5 +1,6 @@
 import { getErrorMessage } from './errors.js';
 import { AnswerTooLargeError, MAX_GITHUB_ANSWER_BYTES, cappedResponse } from './capped-body.js';
+import { formatBytes } from './wording.js';
 import { DeadlineExceededError, type Deadline } from './deadline.js';
 import { attemptsOf, retryingCall, RetryAfterTooLongError, type RetryPolicy, type RetryVerdict } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -320,8 +321,9 @@ export function describeGitHubError(action: string, error: unknown, forbidden = 
     return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
   }
   if (error instanceof DeadlineExceededError) return `Could not ${action}: ${error.message}. Re-run the job.`;
-  if (error instanceof AnswerTooLargeError)
-    return `Could not ${action}: GitHub's ${error.message}. Check the github-token and GITHUB_API_URL point at GitHub's API.`;
+  if (error instanceof AnswerTooLargeError) {
+    return `Could not ${action}: GitHub's answer was larger than ${formatBytes(error.limitBytes)}; it was not read further. Check that GITHUB_API_URL is GitHub's API.`;
+  }
   if (error instanceof UnexpectedAnswerError) return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
   const { status, message, response, cause } = (error ?? {}) as OctokitError;
   const reason = firstLine(message ?? String(error));

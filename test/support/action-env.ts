@@ -33,6 +33,8 @@ export interface ActionSetup {
   env?: Record<string, string>;
   /** GITHUB_SHA */
   sha?: string;
+  /** Runs on the workspace after the file is written, before the action (a link, a FIFO...). */
+  prepare?: (workspace: string) => Promise<void>;
 }
 
 export interface ActionRun {
@@ -86,6 +88,7 @@ export async function prepare(setup: ActionSetup): Promise<{ env: Record<string,
     await mkdir(dirname(join(workspace, fileName)), { recursive: true });
     await writeFile(join(workspace, fileName), content);
   }
+  await setup.prepare?.(workspace);
   const event = setup.event ?? 'pull_request';
   const payload = setup.payload ?? (event.startsWith('pull_request') ? pullRequestPayload() : {});
   const eventPath = join(temp, 'event.json');

@@ -24,7 +24,13 @@ export type Fault =
   /** 200 JSON {"hello":"world"}. */
   | { kind: 'not-an-account' }
   /** A redirect (default 302) to `location`. */
-  | { kind: 'redirect'; location: string; status?: 301 | 302 | 307 | 308 };
+  | { kind: 'redirect'; location: string; status?: 301 | 302 | 307 | 308 }
+  /**
+   * An answer of `bytes` bytes (default 200, JSON), streamed in chunks as the client reads, so that
+   * gigabytes cost the fake nothing; it stops when the client goes away. `declared` sends the
+   * content-length up front.
+   */
+  | { kind: 'flood'; bytes: number; status?: number; declared?: boolean };
 
 export type FaultKind = Fault['kind'];
 
@@ -340,6 +346,27 @@ export abstract class HttpFake<R extends string> implements AsyncDisposable {
       case 'redirect':
         this.send(res, fault.status ?? 302, '', { location: fault.location });
         return;
+      case 'flood': {
+        res.writeHead(fault.status ?? 200, {
+          ...this.baseHeaders(),
+          'content-type': this.jsonContentType,
+          ...(fault.declared ? { 'content-length': String(fault.bytes) } : {}),
+        });
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        res.write('{"id": "');
+        let left = fault.bytes - 8;
+        const pump = () => {
+          while (left > 0 && !res.destroyed) {
+            const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+            left -= piece.length;
+            if (!res.write(piece)) return void res.once('drain', pump);
+          }
+          if (!res.destroyed) res.end();
+        };
+        res.on('close', () => (left = 0));
+        pump();
+        return;
+      }
     }
   }
 }
