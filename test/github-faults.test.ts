@@ -29,7 +29,8 @@ async function fake(): Promise<FaultyGitHub> {
   return gh;
 }
 
-async function api(apiUrl: string, retry: Partial<RetryPolicy> = {}, requestTimeoutMs = 300): Promise<GitHubApi> {
+/** A GitHub client; its request timeout is generous unless a test waits one out (a busy machine must not time out a normal answer). */
+async function api(apiUrl: string, retry: Partial<RetryPolicy> = {}, requestTimeoutMs = 2_000): Promise<GitHubApi> {
   const deadline = new Deadline(20_000);
   open.push(deadline);
   return createGitHubApi({ token: DEFAULT_GITHUB_TOKEN, apiUrl, owner: 'acme', repo: 'settings', retry: { ...POLICY, ...retry }, deadline, requestTimeoutMs });
@@ -241,7 +242,7 @@ describe('retry classification of octokit errors', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     open.push({ close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
-    const found = await (await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {}, 150)).findComment(PR, MARKER);
+    const found = await (await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {}, 500)).findComment(PR, MARKER);
     expect(found).toBeUndefined();
     expect(calls).toBe(2);
   });

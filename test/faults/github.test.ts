@@ -28,7 +28,7 @@ import {
   redacted,
   retryGap,
   served,
-  TUNING,
+  tuningFor,
   type Case,
   type Expected,
   type GhCall,
@@ -187,7 +187,7 @@ async function runGitHubCase(c: Case): Promise<void> {
   inject(gh, route, fault, c.times);
   const expected = expectGitHub(c);
 
-  const run = await runInProcess({ file: DESIRED, leadconduitUrl: lc.url, githubUrl }, TUNING);
+  const run = await runInProcess({ file: DESIRED, leadconduitUrl: lc.url, githubUrl }, tuningFor(c));
   try {
     // A GitHub failure never fails a plan, never touches the account, and the summary is written.
     expect(commandLines(run.stdout, 'error')).toEqual([]);

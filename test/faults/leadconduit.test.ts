@@ -18,7 +18,6 @@ import {
   RETRY_AFTER_MIN_MS,
   SAID,
   TIMEOUT,
-  TUNING,
   assertMessage,
   assertNoSecrets,
   caseName,
@@ -29,6 +28,7 @@ import {
   redacted,
   retryGap,
   served,
+  tuningFor,
   type Case,
   type Expected,
   type LcCall,
@@ -196,7 +196,7 @@ async function runLeadConduitCase(c: Case): Promise<void> {
     const gh = await track(new FaultyGitHub().listen());
     Object.assign(setup, { event: 'push', githubUrl: gh.url });
   }
-  const run = await runInProcess(setup, TUNING);
+  const run = await runInProcess(setup, tuningFor(c));
   try {
     const puts = lc.requests.filter((r) => r.method === 'PUT');
     const failedGet = expected.outcome === 'failed' && call !== 'PUT /account';

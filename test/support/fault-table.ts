@@ -10,6 +10,7 @@
  *   - a GitHub failure is a warning: the plan still succeeds and the summary is still written.
  */
 import { expect } from 'vitest';
+import type { Tuning } from '../../src/inputs.js';
 import { FAST_TUNING, type ActionRun } from './action-env.js';
 import { DEFAULT_GITHUB_TOKEN } from './fake-github.js';
 import type { FakeLeadConduit, LeadConduitRoute } from './fake-leadconduit.js';
@@ -21,12 +22,18 @@ export const FILE_NAME = 'leadconduit-account.json';
 export const DESIRED = { id: SAMPLE_ACCOUNT_ID, data_retention_in_days: 400, features: { firehose: true } };
 export const ORIGINAL = sampleAccount();
 /**
- * FAST_TUNING with a shorter request timeout: 28 cases hang or stall on purpose, and each waits
- * out the timeout once or four times. Still far above a loopback answer, even on a busy machine.
+ * The request timeout of the 28 cases that hang or stall on purpose, each waiting it out once or
+ * four times: short, to keep the suite fast, yet far above a loopback answer. Every other case
+ * keeps FAST_TUNING's, so a slow moment of a busy machine cannot time out a normal answer there.
  */
-export const TUNING = { ...FAST_TUNING, requestTimeoutMs: 150 };
-export const TIMEOUT = `${TUNING.requestTimeoutMs} ms`;
-export const MAX_WAIT_S = Math.round((TUNING.retry?.maxRetryAfterMs ?? 0) / 1000);
+const HANG_TIMEOUT_MS = 150;
+export const TIMEOUT = `${HANG_TIMEOUT_MS} ms`;
+export const MAX_WAIT_S = Math.round((FAST_TUNING.retry?.maxRetryAfterMs ?? 0) / 1000);
+
+/** The tuning a case runs with. */
+export function tuningFor(c: Case): Partial<Tuning> {
+  return c.fault.hangs === true ? { ...FAST_TUNING, requestTimeoutMs: HANG_TIMEOUT_MS } : FAST_TUNING;
+}
 
 export type LcCall = 'GET /account' | 'GET /user' | 'PUT /account';
 export type GhCall = 'read base file' | 'list comments' | 'create comment' | 'update comment';
@@ -84,6 +91,8 @@ export interface FaultDef {
   /** Which side it applies to. */
   on: 'both' | 'leadconduit' | 'github';
   make: (ctx: { redirectTo: string; persistent: boolean; put: boolean }) => Fault | Custom;
+  /** Leaves the request unanswered until its timeout. */
+  hangs?: true;
 }
 
 /** A Retry-After in seconds: ten times FAST_TUNING's longest backoff, so honouring it shows. */
@@ -99,8 +108,8 @@ export const FAULTS: FaultDef[] = [
   { name: 'connection refused', retryable: true, on: 'both', make: () => 'refused' },
   { name: 'connection reset', retryable: true, on: 'both', make: () => ({ kind: 'reset' }) },
   { name: 'reset mid-body', retryable: true, on: 'both', make: () => ({ kind: 'reset-mid-body' }) },
-  { name: 'hang past the timeout', retryable: true, on: 'both', make: () => ({ kind: 'hang' }) },
-  { name: 'stall mid-body', retryable: true, on: 'both', make: () => 'stall' },
+  { name: 'hang past the timeout', retryable: true, on: 'both', make: () => ({ kind: 'hang' }), hangs: true },
+  { name: 'stall mid-body', retryable: true, on: 'both', make: () => 'stall', hangs: true },
   ...([500, 502, 503, 504] as const).map((status): FaultDef => ({
     name: String(status) as FaultName,
     retryable: true,
