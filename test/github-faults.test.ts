@@ -1,7 +1,7 @@
 /**
  * The GitHub calls on their own (createGitHubApi against the fake): retry classification of
  * octokit's errors, the sticky comment never duplicated, answers cut short, and the wording of
- * the warnings. The whole-action view is in test/faults/github.test.ts.
+ * the warnings. The whole-action view is in test/faults/github-*.test.ts.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
