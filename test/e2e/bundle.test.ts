@@ -6,7 +6,7 @@
  *     and RUNNER_* variables;
  *   - the command line as a shell starts it, answering exactly as runCli does in-process (where
  *     test/cli.test.ts tests it in full), and on a real terminal;
- *   - two plans of the same pull request at once, which need a process each.
+ *   - two plans of the same pull request at once, each in a process of its own (or one here).
  * They are in one file so that, after a change to the sources, the build (about 30 s of CPU) is
  * made once, on one worker, while the other files run on the others.
  */
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshBuild } from '../../scripts/fresh-build.js';
 import { commentMarker, readPlanMarker } from '../../src/reviewed-plan.js';
-import { PR_NUMBER, runDist, type ActionSetup } from '../support/action-env.js';
+import { PR_NUMBER, runDist, runInProcess, type ActionSetup } from '../support/action-env.js';
 import { runCliChild, runCliInProcess, type CliOptions, type CliRun } from '../support/cli-run.js';
 import { useFakes } from '../support/e2e.js';
 import type { FakeGitHub, GitHubComment } from '../support/fake-github.js';
@@ -129,26 +129,18 @@ describe('the built command line', () => {
     expect((await readFile(join(bundle, 'cli.js'), 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
-  it('validate: exit 0 on a valid file, 1 with each problem of an invalid one', async () => {
+  it('validate: exit 0 on a valid file, with no network and no API key', async () => {
     await writeState({ id: SAMPLE_ACCOUNT_ID, data_retention_in_days: 365, features: { firehose: true } });
     expect(await sameAsInProcess(['validate'], { apiKey: null })).toEqual({ code: 0, stdout: `✓ ${FILE} is valid: 2 managed settings.\n`, stderr: '' });
-    await writeState('{\n  "data_retention_in_days": "365",\n  "featurez": {}\n}\n');
-    const invalid = await sameAsInProcess(['validate', '--json']);
-    expect(invalid.code).toBe(1);
-    expect(JSON.parse(invalid.stdout)).toMatchObject({ command: 'validate', ok: false, valid: false, problems: [{ line: 2 }, { line: 3 }] });
     expect(lc.requests).toHaveLength(0);
   });
 
-  it('plan: exit 2 and the table when the account differs, one GET; a rejected key is one line', async () => {
+  it('plan: exit 2 and the table when the account differs, after one GET', async () => {
     await writeState({ data_retention_in_days: 30, features: { firehose: true } });
     const run = await sameAsInProcess(withFake('plan'));
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('Plan: 2 changes, 1 destructive.');
     expect(routes()).toEqual(['GET /account']);
-    const rejected = await sameAsInProcess(withFake('plan'), { apiKey: 'wrong-key-0123456789' });
-    expect(rejected.code).toBe(1);
-    expect(rejected.stderr).toContain('error: LeadConduit rejected the API key (401 Unauthorized) on GET /account: Unauthorized.');
-    expect(`${rejected.stdout}\n${rejected.stderr}`).not.toMatch(/^\s+at /m);
   });
 
   it('apply: refuses without --yes and without a terminal; --yes sends one PUT and verifies', async () => {
@@ -164,12 +156,9 @@ describe('the built command line', () => {
     for (const secret of [TEST_API_KEY, ...SECRET_VALUES]) expect(`${applied.stdout}${applied.stderr}`).not.toContain(secret);
   });
 
-  it('--version, help and a wrong option', async () => {
+  it('--version and help', async () => {
     expect((await sameAsInProcess(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect((await sameAsInProcess(['plan', '--help'])).stdout).toMatch(/^Usage: leadconduit-account plan \[options\] \[file\]\n/);
-    const wrong = await sameAsInProcess(['plan', '--api-key', 'x']);
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain("error: unknown option '--api-key'");
   });
 
   // A real terminal through util-linux `script`: the spinner and the confirmation prompt.
@@ -217,7 +206,7 @@ describe('the built command line', () => {
 
 // Two plans of the same pull request at once (a re-run while the last run is still going, or two
 // pushes in quick succession) must end with exactly one sticky plan comment. Two in-process runs
-// would share process.env, so each is the built action in a process of its own.
+// would share process.env, so at least one is the built action in a process of its own.
 describe('two plans of the same pull request at once', () => {
   const MARKER = commentMarker('leadconduit-account.json');
   const DESIRED = { data_retention_in_days: 400, features: { firehose: true } };
@@ -241,13 +230,16 @@ describe('two plans of the same pull request at once', () => {
     return { file: DESIRED, leadconduitUrl: lc.url, githubUrl: gh.url, event: 'pull_request' };
   }
 
-  /** Two plans of the same PR, each a child process, started together. */
-  async function twoPlans(gh: FakeGitHub) {
+  /**
+   * Two plans of the same PR started together: both the built action in a child process, or,
+   * where gates make them meet at one step whatever their pace, one of them in this process.
+   */
+  async function twoPlans(gh: FakeGitHub, where: 'two processes' | 'one here' = 'one here') {
     const action = join(bundle, 'index.js');
-    const runs = await Promise.all([runDist(setup(gh), action), runDist(setup(gh), action)]);
+    const runs = await Promise.all([where === 'one here' ? runInProcess(setup(gh)) : runDist(setup(gh), action), runDist(setup(gh), action)]);
     for (const run of runs) {
       cleanups.push(run.cleanup);
-      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.exitCode, `${run.stdout}\n${'stderr' in run ? run.stderr : ''}`).toBe(0);
       expect(run.stdout).not.toMatch(/::warning::Could not comment/);
     }
     return runs;
@@ -268,7 +260,7 @@ describe('two plans of the same pull request at once', () => {
 
   it('end with exactly one plan comment', async () => {
     const gh = await fakes();
-    const runs = await twoPlans(gh);
+    const runs = await twoPlans(gh, 'two processes');
     expectOnePlanComment(gh, runs);
     // Whichever way the runs interleaved, every comment created beyond the one kept was deleted.
     expect(gh.count('POST comment') - gh.count('DELETE comment')).toBeLessThanOrEqual(1);
