@@ -59,19 +59,4 @@ describe('the JSON Schema agrees with the action', () => {
     }
     expect(validate(value), `${c.name}: ${c.problems.map((p) => String(p.message)).join('; ')}`).toBe(TEXT_ONLY.has(c.name));
   });
-
-  it('has invalid fixtures of both kinds: text that is not JSON, and JSON the schema refuses', async () => {
-    const kinds = await Promise.all(
-      INVALID_CASES.map(async (c) => {
-        try {
-          JSON.parse((await caseBytes(c)).toString('utf8'));
-          return 'json';
-        } catch {
-          return 'not json';
-        }
-      }),
-    );
-    expect(kinds.filter((kind) => kind === 'not json').length).toBeGreaterThanOrEqual(30);
-    expect(kinds.filter((kind) => kind === 'json').length).toBeGreaterThanOrEqual(50);
-  });
 });
