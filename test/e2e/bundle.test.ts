@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshBuild } from '../../scripts/fresh-build.js';
+import { DEFAULT_TUNING } from '../../src/inputs.js';
 import { commentMarker, readPlanMarker } from '../../src/reviewed-plan.js';
 import { PR_NUMBER, runDist, runInProcess, type ActionSetup } from '../support/action-env.js';
 import { runCliChild, runCliInProcess, type CliOptions, type CliRun } from '../support/cli-run.js';
@@ -236,7 +237,10 @@ describe('two plans of the same pull request at once', () => {
    */
   async function twoPlans(gh: FakeGitHub, where: 'two processes' | 'one here' = 'one here') {
     const action = join(bundle, 'index.js');
-    const runs = await Promise.all([where === 'one here' ? runInProcess(setup(gh)) : runDist(setup(gh), action), runDist(setup(gh), action)]);
+    // The run here gets the built action's timings: a gate may hold its request until the other
+    // process, slower to start, gets there.
+    const here = () => runInProcess(setup(gh), DEFAULT_TUNING);
+    const runs = await Promise.all([where === 'one here' ? here() : runDist(setup(gh), action), runDist(setup(gh), action)]);
     for (const run of runs) {
       cleanups.push(run.cleanup);
       expect(run.exitCode, `${run.stdout}\n${'stderr' in run ? run.stderr : ''}`).toBe(0);
