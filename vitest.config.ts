@@ -16,5 +16,7 @@ export default defineConfig({
     // worker per file cost about 20 s of CPU in all. Nothing in the tests relies on a fresh
     // module state: every test that swaps process.env, process.stdout or fetch puts it back.
     isolate: false,
+    // A test that checks nothing cannot fail: every test must make at least one assertion.
+    expect: { requireAssertions: true },
   },
 });
