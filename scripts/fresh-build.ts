@@ -22,7 +22,7 @@ const CACHE = join(ROOT, 'node_modules/.cache/fresh-build');
 const KEEP = 3;
 
 /** A hash of every file the build reads. */
-export function sourcesKey(): string {
+function sourcesKey(): string {
   const hash = createHash('sha256');
   const srcDir = join(ROOT, 'src');
   const sources = readdirSync(srcDir, { recursive: true, withFileTypes: true })

@@ -1,5 +1,5 @@
 /**
- * The fault-injection table shared by test/faults/leadconduit.test.ts and github.test.ts: every
+ * The fault-injection table shared by test/faults/*.test.ts: every
  * way a network call goes wrong, each injected once (the retry recovers) and, when retryable,
  * persistently (the run fails with the right one-line message), with the helpers that check the
  * invariants every case must keep whatever happens:
