@@ -1,8 +1,8 @@
 /**
- * The fault-injection table shared by test/faults/*.test.ts: every
- * way a network call goes wrong, each injected once (the retry recovers) and, when retryable,
- * persistently (the run fails with the right one-line message), with the helpers that check the
- * invariants every case must keep whatever happens:
+ * The fault-injection table shared by the files in test/faults: every way a network call goes
+ * wrong, each injected once (the retry recovers) and, when retryable, persistently (the run
+ * fails with the right one-line message), with the helpers that check the invariants every case
+ * must keep whatever happens:
  *   - the account is never half-changed: no PUT after a failed GET, at most one distinct PUT
  *     body (a retry resends the same body), the final account unchanged or fully matching the file;
  *   - no secret (API key, its Basic header, the account's own keys, the GitHub token) in stdout,
