@@ -9444,9 +9444,9 @@ const desiredStateSchema = schemas_partial(strictObject({
  */
 const liveAccountSchema = looseObject({
     id: schemas_string().check(_regex(ACCOUNT_ID_PATTERN)),
-    name: unknown(),
-    data_retention_in_days: unknown(),
-    data_truncated_at: unknown(),
+    name: optional(unknown()),
+    data_retention_in_days: optional(unknown()),
+    data_truncated_at: optional(unknown()),
     features: schemas_nullish(record(schemas_string(), unknown())),
     subscriptions: schemas_nullish(record(schemas_string(), nullable(record(schemas_string(), unknown())))),
 });
@@ -10784,7 +10784,7 @@ function describeJsonValue(value) {
         return 'a list';
     if (typeof value === 'object')
         return 'an object';
-    const shown = JSON.stringify(value) ?? String(value);
+    const shown = JSON.stringify(value) ?? typeof value;
     const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
     if (typeof value === 'string')
         return `the string ${short}`;
@@ -11269,6 +11269,7 @@ class Log {
 
 
 
+
 /** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
 const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
 /**
@@ -11509,6 +11510,13 @@ function isContentsAnswer(answer) {
         return true;
     return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
 }
+/** GitHub refused for want of permission (a 403 that is not a rate limit): a fix in the workflow. */
+function isPermissionDenied(error) {
+    if (error instanceof RetryAfterTooLongError)
+        return false;
+    const { status, message, response } = (error ?? {});
+    return status === 403 && !RATE_LIMIT_MESSAGE.test(message ?? '') && response?.headers?.['retry-after'] === undefined;
+}
 /**
  * A GitHub failure as one line: what failed, GitHub's answer, what to do. `forbidden` is what to do
  * about a 403 for this call (which permission the job needs).
@@ -11522,8 +11530,9 @@ function describeGitHubError(action, error, forbidden = 'Check the "permissions:
     }
     if (error instanceof DeadlineExceededError)
         return `Could not ${action}: ${error.message}. Re-run the job.`;
-    if (error instanceof AnswerTooLargeError)
-        return `Could not ${action}: GitHub's ${error.message}. Check the github-token and GITHUB_API_URL point at GitHub's API.`;
+    if (error instanceof AnswerTooLargeError) {
+        return `Could not ${action}: GitHub's answer was larger than ${formatBytes(error.limitBytes)}; it was not read further. Check that GITHUB_API_URL is GitHub's API.`;
+    }
     if (error instanceof UnexpectedAnswerError)
         return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
     const { status, message, response, cause } = (error ?? {});
@@ -12751,7 +12760,7 @@ async function comment(run, pr, result) {
             log.warning(warning);
             return { ...result, notes: [...result.notes, warning] };
         }
-        const fix = forbidden(error)
+        const fix = isPermissionDenied(error)
             ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
             : '';
         const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
@@ -12761,9 +12770,6 @@ async function comment(run, pr, result) {
         }
         return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
     }
-}
-function forbidden(error) {
-    return error?.status === 403;
 }
 function plan_ignoredNote(comment) {
     return `Ignored a comment by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not edited, and it is not read as a plan.`;

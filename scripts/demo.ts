@@ -10,6 +10,7 @@ import { startFakeLeadConduit } from '../test/support/fake-leadconduit.js';
 
 const rule = (title: string) => `\n${'━'.repeat(8)} ${title} ${'━'.repeat(Math.max(4, 70 - title.length))}\n`;
 
+const DIST = join(ROOT, 'dist/index.js');
 const leadconduit = await startFakeLeadConduit();
 const github = await startFakeGitHub();
 try {
@@ -17,7 +18,7 @@ try {
   console.log(rule('examples/leadconduit-account.json (the desired state)'));
   console.log(file);
 
-  const plan = await runDist({ file, event: 'pull_request', leadconduitUrl: leadconduit.url, githubUrl: github.url });
+  const plan = await runDist({ file, event: 'pull_request', leadconduitUrl: leadconduit.url, githubUrl: github.url }, DIST);
   console.log(rule('pull_request: the action log'));
   console.log(
     plan.stdout
@@ -39,7 +40,7 @@ try {
   console.log(plan.outputs);
   await plan.cleanup();
 
-  const apply = await runDist({ file, event: 'push', leadconduitUrl: leadconduit.url, githubUrl: github.url, inputs: { 'allow-destructive': 'true' } });
+  const apply = await runDist({ file, event: 'push', leadconduitUrl: leadconduit.url, githubUrl: github.url, inputs: { 'allow-destructive': 'true' } }, DIST);
   console.log(rule('push to main (allow-destructive: true): the job summary'));
   console.log(apply.summary);
   console.log(rule('what reached the fake LeadConduit'));

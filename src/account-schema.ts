@@ -197,9 +197,9 @@ export type DesiredState = z.infer<typeof desiredStateSchema>;
  */
 export const liveAccountSchema = z.looseObject({
   id: z.string().check(z.regex(ACCOUNT_ID_PATTERN)),
-  name: z.unknown(),
-  data_retention_in_days: z.unknown(),
-  data_truncated_at: z.unknown(),
+  name: z.optional(z.unknown()),
+  data_retention_in_days: z.optional(z.unknown()),
+  data_truncated_at: z.optional(z.unknown()),
   features: z.nullish(z.record(z.string(), z.unknown())),
   subscriptions: z.nullish(z.record(z.string(), z.nullable(z.record(z.string(), z.unknown())))),
 });

@@ -309,6 +309,13 @@ function isContentsAnswer(answer: unknown): answer is unknown[] | { type: string
   return typeof answer === 'object' && answer !== null && typeof (answer as { type?: unknown }).type === 'string';
 }
 
+/** GitHub refused for want of permission (a 403 that is not a rate limit): a fix in the workflow. */
+export function isPermissionDenied(error: unknown): boolean {
+  if (error instanceof RetryAfterTooLongError) return false;
+  const { status, message, response } = (error ?? {}) as OctokitError;
+  return status === 403 && !RATE_LIMIT_MESSAGE.test(message ?? '') && response?.headers?.['retry-after'] === undefined;
+}
+
 /**
  * A GitHub failure as one line: what failed, GitHub's answer, what to do. `forbidden` is what to do
  * about a 403 for this call (which permission the job needs).

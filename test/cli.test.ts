@@ -1,36 +1,21 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDesiredState } from '../src/desired-state.js';
 import { SCHEMA_URL } from '../src/schema-url.js';
+import { runCliInProcess, type CliOptions, type CliRun } from './support/cli-run.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
 import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from './support/sample-account.js';
 
-// The built command line (`npm run build` first), run as a user runs it: `node dist/cli.js`,
-// in a folder of its own, against the fake LeadConduit on 127.0.0.1.
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli.js');
+// The command line as a user runs it: runCli in this process, in a folder of its own, with only
+// PATH, HOME and the API key in its environment, against the fake LeadConduit on 127.0.0.1.
+// test/e2e/bundle.test.ts runs the built cli.js (made from the current sources) the same way in
+// a child process, on a terminal too, and checks it answers exactly as runCli does here.
 const FILE = 'leadconduit-account.json';
 const ESC = String.fromCharCode(27);
 const ANSI = new RegExp(`${ESC}\\[`);
 const ANSI_CODES = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-interface CliOptions {
-  env?: Record<string, string>;
-  /** What stdin holds; without it stdin is closed at once (not a terminal either way). */
-  input?: string;
-  apiKey?: string | null;
-}
 
 let lc: FakeLeadConduit;
 let dir: string;
@@ -45,23 +30,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** node dist/cli.js <args> in `dir`, with only PATH, HOME and what the test gives in its environment. */
-async function cli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
-  const apiKey = options.apiKey === undefined ? TEST_API_KEY : options.apiKey;
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    ...(apiKey === null ? {} : { LEADCONDUIT_API_KEY: apiKey }),
-    ...options.env,
-  };
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end(options.input ?? '');
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? -1)));
-  return { code, stdout, stderr };
+/** leadconduit-account <args> in `dir`. */
+function cli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  return runCliInProcess(dir, args, options);
 }
 
 const withFake = (...args: string[]) => [...args, '--base-url', lc.url];
@@ -82,12 +53,7 @@ function expectNoStack(run: CliRun): void {
   expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at /m);
 }
 
-describe('the built command line', () => {
-  it('exists (npm run build) and is a node script', async () => {
-    expect(existsSync(CLI)).toBe(true);
-    expect((await readFile(CLI, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
-  });
-
+describe('the command line', () => {
   describe('validate', () => {
     it('accepts a valid file without the network or an API key', async () => {
       await writeState({ id: SAMPLE_ACCOUNT_ID, data_retention_in_days: 365, features: { firehose: true } });
@@ -506,48 +472,6 @@ describe('the built command line', () => {
       expectNoStack(wrong);
       const version = await cli(['--version']);
       expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
-    });
-  });
-
-  // A real terminal through util-linux `script`: the spinner and the confirmation prompt.
-  const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
-  describe.skipIf(!hasScript)('on a terminal', () => {
-    async function onTerminal(args: readonly string[], input: string): Promise<CliRun> {
-      const command = [process.execPath, CLI, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-      return runScript(command, input);
-    }
-
-    async function runScript(command: string, input: string): Promise<CliRun> {
-      const child = spawn('script', ['-qefc', command, '/dev/null'], {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'xterm', LEADCONDUIT_API_KEY: TEST_API_KEY },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString('utf8');
-        if (stdout.includes('Type "yes" to apply')) child.stdin.end(input);
-      });
-      const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? -1)));
-      return { code, stdout, stderr: '' };
-    }
-
-    it('asks before applying; "yes" applies', async () => {
-      await writeState({ features: { firehose: true } });
-      const run = await onTerminal(withFake('apply'), 'yes\n');
-      expect(run.stdout).toContain('Reading the account from'); // the spinner, on a terminal only
-      expect(run.stdout).toContain('Apply 1 change to Acme, Inc. (5fd4371e940df5a34a3888b2)? Type "yes" to apply:');
-      expect(run.code).toBe(0);
-      expect(lc.account.features.firehose).toBe(true);
-      expect(lc.count('PUT /account')).toBe(1);
-    });
-
-    it('anything else cancels, nothing sent', async () => {
-      await writeState({ features: { firehose: true } });
-      const run = await onTerminal(withFake('apply'), 'no\n');
-      expect(run.code).toBe(1);
-      expect(run.stdout).toContain('Apply cancelled; nothing was sent.');
-      expect(lc.count('PUT /account')).toBe(0);
     });
   });
 });

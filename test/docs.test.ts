@@ -87,7 +87,9 @@ describe('the example workflows queue the applies of a file', () => {
   });
 
   it.each(
-    workflows.filter(applies).map((w, i) => [`${i + 1}. ${String(w.name ?? JSON.stringify(w.on ?? Object.keys(w.jobs as object)))}`.slice(0, 60), w] as const),
+    workflows
+      .filter(applies)
+      .map((w, i) => [`${i + 1}. ${typeof w.name === 'string' ? w.name : JSON.stringify(w.on ?? Object.keys(w.jobs as object))}`.slice(0, 60), w] as const),
   )('%s: one concurrency group per file for its applies, never cancelled', (_name, workflow) => {
     for (const job of Object.values(workflow.jobs as Record<string, Record<string, unknown>>)) {
       const concurrency = (job.concurrency ?? workflow.concurrency) as { group?: string; 'cancel-in-progress'?: unknown } | string | undefined;

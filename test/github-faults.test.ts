@@ -1,7 +1,7 @@
 /**
  * The GitHub calls on their own (createGitHubApi against the fake): retry classification of
  * octokit's errors, the sticky comment never duplicated, answers cut short, and the wording of
- * the warnings. The whole-action view is in faults.test.ts.
+ * the warnings. The whole-action view is in test/faults/github-*.test.ts.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,42 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubApi, describeGitHubError, type GitHubApi } from '../src/pull-request.js';
 import { Deadline } from '../src/deadline.js';
 import { RetryAfterTooLongError, attemptsOf, type RetryPolicy } from '../src/retry.js';
-import { DEFAULT_GITHUB_TOKEN, FakeGitHub, type GitHubRoute } from './support/fake-github.js';
-import type { FakeRequest, RouteMatch } from './support/http-fake.js';
+import { DEFAULT_GITHUB_TOKEN, type FakeGitHub } from './support/fake-github.js';
+import { FaultyGitHub, closedPort } from './support/faulty-fakes.js';
 
 const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
 const MARKER = '<!-- leadconduit-account-action:comment file=leadconduit-account.json -->';
 const PR = 7;
 /** In these tests every comment with the marker counts as the action's own (signatures are tested in plan-comment tests). */
 const QUERY = { marker: MARKER, isOurs: (c: { body: string }) => c.body.startsWith(MARKER) };
-
-/** The fake, plus: comments created although the answer is lost, and comments of a concurrent run. */
-class Fake extends FakeGitHub {
-  createdThenFail = 0;
-  /** Before creating, another run creates its own comment (older, so it is the one kept). */
-  concurrentCreate = false;
-  deleteFails = 0;
-
-  protected override handle(match: RouteMatch<GitHubRoute>, request: FakeRequest): void | Promise<void> {
-    const body = String((request.json as { body?: unknown } | undefined)?.body);
-    if (match.route === 'POST comment' && this.concurrentCreate) {
-      this.concurrentCreate = false;
-      this.addComment(PR, `${MARKER}\nthe other run's plan`);
-    }
-    if (match.route === 'POST comment' && this.createdThenFail > 0) {
-      this.createdThenFail--;
-      this.addComment(PR, body);
-      this.sendJson(request.res, 502, { message: 'Server Error' });
-      return;
-    }
-    if (match.route === 'DELETE comment' && this.deleteFails > 0) {
-      this.deleteFails--;
-      this.sendJson(request.res, 500, { message: 'Server Error' });
-      return;
-    }
-    return super.handle(match, request);
-  }
-}
 
 const open: Array<{ close(): Promise<void> } | Deadline> = [];
 afterEach(async () => {
@@ -54,13 +26,14 @@ afterEach(async () => {
   }
 });
 
-async function fake(): Promise<Fake> {
-  const gh = await new Fake().listen();
+async function fake(): Promise<FaultyGitHub> {
+  const gh = await new FaultyGitHub().listen();
   open.push(gh);
   return gh;
 }
 
-async function api(apiUrl: string, retry: Partial<RetryPolicy> = {}, requestTimeoutMs = 300): Promise<GitHubApi> {
+/** A GitHub client; its request timeout is generous unless a test waits one out (a busy machine must not time out a normal answer). */
+async function api(apiUrl: string, retry: Partial<RetryPolicy> = {}, requestTimeoutMs = 2_000): Promise<GitHubApi> {
   const deadline = new Deadline(20_000);
   open.push(deadline);
   return createGitHubApi({ token: DEFAULT_GITHUB_TOKEN, apiUrl, owner: 'acme', repo: 'settings', retry: { ...POLICY, ...retry }, deadline, requestTimeoutMs });
@@ -129,7 +102,7 @@ describe('the sticky comment is never duplicated', () => {
 
   it('of two runs creating at once, the oldest comment is kept with the newest plan', async () => {
     const gh = await fake();
-    gh.concurrentCreate = true;
+    gh.concurrentCreate = `${MARKER}\nthe other run's plan`;
     const { comment, created } = await (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nmy plan`);
     expect(marked(gh)).toHaveLength(1);
     expect(marked(gh)[0]?.id).toBe(1);
@@ -141,7 +114,7 @@ describe('the sticky comment is never duplicated', () => {
 
   it('a duplicate that cannot be deleted does not turn a posted plan into a failure', async () => {
     const gh = await fake();
-    gh.concurrentCreate = true;
+    gh.concurrentCreate = `${MARKER}\nthe other run's plan`;
     gh.deleteFails = 10;
     const { comment } = await (await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nmy plan`);
     expect(comment.body).toBe(`${MARKER}\nmy plan`);
@@ -244,10 +217,7 @@ describe('retry classification of octokit errors', () => {
   });
 
   it('a refused connection (octokit: status 500, no response) is retried, and worded as unreachable', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await closedPort();
     const error = await rejection((await api(`http://127.0.0.1:${port}`)).markedComments(PR, MARKER));
     expect(attemptsOf(error)).toBe(4);
     expect(describeGitHubError('comment on the pull request', error)).toBe(

@@ -42,12 +42,20 @@ describe('the JSON Schema agrees with the action', () => {
   });
 
   it.each(INVALID_CASES.map((c) => [c.name, c] as const))('invalid/%s fails the JSON Schema too (or is not JSON at all)', async (_name, c) => {
-    const text = (await caseBytes(c)).toString('utf8');
+    const bytes = await caseBytes(c);
     let value: unknown;
     try {
-      value = JSON.parse(text);
-    } catch {
-      return; // not JSON: an editor flags it before any schema, as the action does
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      // Not JSON: an editor flags the text before any schema applies, and so does the action:
+      // every problem it reports is about the text (path ''), none about a setting.
+      expect(error).toBeInstanceOf(SyntaxError);
+      const parsed = parseDesiredState(bytes, c.name);
+      expect(parsed.ok).toBe(false);
+      const problems = parsed.ok ? [] : parsed.problems;
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems.map((p) => p.path)).toEqual(problems.map(() => ''));
+      return;
     }
     expect(validate(value), `${c.name}: ${c.problems.map((p) => String(p.message)).join('; ')}`).toBe(TEXT_ONLY.has(c.name));
   });

@@ -9305,9 +9305,9 @@ const desiredStateSchema = schemas_partial(strictObject({
  */
 const liveAccountSchema = looseObject({
     id: schemas_string().check(_regex(ACCOUNT_ID_PATTERN)),
-    name: unknown(),
-    data_retention_in_days: unknown(),
-    data_truncated_at: unknown(),
+    name: optional(unknown()),
+    data_retention_in_days: optional(unknown()),
+    data_truncated_at: optional(unknown()),
     features: schemas_nullish(record(schemas_string(), unknown())),
     subscriptions: schemas_nullish(record(schemas_string(), nullable(record(schemas_string(), unknown())))),
 });
@@ -10739,7 +10739,7 @@ function describeJsonValue(value) {
         return 'a list';
     if (typeof value === 'object')
         return 'an object';
-    const shown = JSON.stringify(value) ?? String(value);
+    const shown = JSON.stringify(value) ?? typeof value;
     const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
     if (typeof value === 'string')
         return `the string ${short}`;

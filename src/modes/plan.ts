@@ -2,7 +2,7 @@ import { parseDesiredState, type DesiredStateFile } from '../desired-state.js';
 import type { RunContext } from '../github-context.js';
 import { writeRecord, type IgnoredComment } from '../plan-comment.js';
 import { classifyChanges, type Change } from '../plan.js';
-import { describeGitHubError, type GitHubApi } from '../pull-request.js';
+import { describeGitHubError, isPermissionDenied, type GitHubApi } from '../pull-request.js';
 import { renderComment } from '../report.js';
 import { signingKey } from '../reviewed-plan.js';
 import type { Plan } from '../steps.js';
@@ -93,7 +93,7 @@ async function comment(run: Run, pr: PullRequest, result: ModeResult): Promise<M
       log.warning(warning);
       return { ...result, notes: [...result.notes, warning] };
     }
-    const fix = forbidden(error)
+    const fix = isPermissionDenied(error)
       ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
       : '';
     const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
@@ -103,10 +103,6 @@ async function comment(run: Run, pr: PullRequest, result: ModeResult): Promise<M
     }
     return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
   }
-}
-
-function forbidden(error: unknown): boolean {
-  return (error as { status?: unknown } | undefined)?.status === 403;
 }
 
 function ignoredNote(comment: IgnoredComment): string {

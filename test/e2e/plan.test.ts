@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_SHA, PR_NUMBER, forkPayload, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
+import { MARKER, ownRecordBody, recordedChanges } from '../support/records.js';
 import { SECRET_VALUES, TEST_API_KEY, sampleAccount } from '../support/sample-account.js';
 
 const fakes = useFakes();
@@ -253,5 +254,32 @@ describe('payload shapes', () => {
     expect(merge.exitCode).toBe(0);
     expect(merge.summary).toContain('| Mode | <code>plan</code> |');
     expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+});
+
+describe('a pre-existing duplicate plan comment', () => {
+  it('keeps and updates the oldest, deletes the stale duplicate, creates nothing and leaves other comments alone', async () => {
+    const gh = fakes.gh;
+    const human = gh.addComment(PR_NUMBER, 'LGTM once the plan is green', { login: 'octo-reviewer' });
+    const oldest = gh.addComment(PR_NUMBER, ownRecordBody([], 'stale plan A'));
+    const newer = gh.addComment(PR_NUMBER, ownRecordBody([], 'stale plan B'));
+
+    for (let i = 0; i < 2; i++) {
+      const run = await plan({ file: { data_retention_in_days: 400, features: { firehose: true } } });
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.outputs['comment-url']).toBe(oldest.html_url);
+    }
+
+    expect(gh.count('POST comment')).toBe(0);
+    const comments = gh.commentsOf(PR_NUMBER);
+    const kept = comments.find((c) => c.id === oldest.id);
+    expect(kept?.body).not.toContain('stale plan A');
+    expect(recordedChanges(kept?.body ?? '')?.map((c) => c.path)).toEqual(['data_retention_in_days', 'features.firehose']);
+    expect(comments.find((c) => c.id === human.id)?.body).toBe('LGTM once the plan is green');
+    // Only the oldest is written to; the newer duplicate, a stale plan, is deleted.
+    const patched = gh.requests.filter((r) => r.route === 'PATCH comment').map((r) => r.path);
+    expect(new Set(patched)).toEqual(new Set([`/repos/acme/settings/issues/comments/${oldest.id}`]));
+    expect(comments.find((c) => c.id === newer.id)).toBeUndefined();
+    expect(comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Runs the action the way the Actions runner does: a workspace with the desired-state file, an
  * event payload, INPUT_* variables (hyphens kept), GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files.
- * `runInProcess` calls run() from src; `runDist` starts the built dist/index.js as a child process.
+ * `runInProcess` calls run() from src; `runDist` starts a bundle of the action as a child process
+ * (in tests, the build of the current sources: test/support/bundle.ts); `runSources` starts src in
+ * a child process of its own.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -182,10 +184,22 @@ export async function runInProcess(setup: ActionSetup, tuning: Partial<Tuning> =
   return collect(prepared, stdout, exitCode);
 }
 
-/** The built action, as the runner starts it: `node dist/index.js` with the runner's environment. */
-export async function runDist(setup: ActionSetup): Promise<ActionRun & { stderr: string }> {
+/**
+ * A bundle of the action, as the runner starts it: `node <entry>` with the runner's environment.
+ * Tests pass the build of the current sources (test/support/bundle.ts), never dist/ itself.
+ */
+export function runDist(setup: ActionSetup, entry: string): Promise<ActionRun & { stderr: string }> {
+  return runNode(setup, [entry]);
+}
+
+/** The sources, run by Node itself (type stripping, .js imports mapped to .ts) in a process of their own. */
+export function runSources(setup: ActionSetup): Promise<ActionRun & { stderr: string }> {
+  return runNode(setup, ['--import', join(ROOT, 'scripts/register-ts.mjs'), join(ROOT, 'src/index.ts')]);
+}
+
+async function runNode(setup: ActionSetup, args: readonly string[]): Promise<ActionRun & { stderr: string }> {
   const prepared = await prepare(setup);
-  const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], {
+  const child = spawn(process.execPath, args, {
     cwd: prepared.workspace,
     env: { PATH: process.env.PATH ?? '', ...prepared.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,9 +27,9 @@ export function useFakes() {
       cleanups.push(run.cleanup);
       return run;
     },
-    /** The built dist/index.js as a child process, against the fakes. */
-    async runDist(setup: Partial<ActionSetup>): Promise<Awaited<ReturnType<typeof runDist>>> {
-      const run = await runDist({ leadconduitUrl: fakes.lc.url, githubUrl: fakes.gh.url, ...setup });
+    /** A bundle of the action (`entry`) as a child process, against the fakes. */
+    async runDist(setup: Partial<ActionSetup>, entry: string): Promise<Awaited<ReturnType<typeof runDist>>> {
+      const run = await runDist({ leadconduitUrl: fakes.lc.url, githubUrl: fakes.gh.url, ...setup }, entry);
       cleanups.push(run.cleanup);
       return run;
     },

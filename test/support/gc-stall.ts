@@ -18,7 +18,8 @@ const started = Date.now();
 const client = createLeadConduitClient({
   baseUrl: `http://127.0.0.1:${port}`,
   apiKey: 'gc-test-key-123',
-  requestTimeoutMs: 200,
+  // Long enough that a busy machine still sees the headers in time: it is the body that stalls.
+  requestTimeoutMs: 500,
   retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterMs: 1000 },
   deadline: new Deadline(10_000),
   redactor: new Redactor(() => {}),

@@ -48,6 +48,8 @@ export interface RecordedRequest {
   route?: string;
   /** The fault the request was answered with, if any. */
   fault?: FaultKind;
+  /** When the request had arrived in full (Date.now()). */
+  at: number;
 }
 
 export interface RouteMatch<R extends string> {
@@ -274,6 +276,7 @@ export abstract class HttpFake<R extends string> implements AsyncDisposable {
       query: new URLSearchParams(query),
       headers: flattenHeaders(req.headers),
       body,
+      at: Date.now(),
     };
     if (hasJson) recorded.json = json;
     const match = this.match(method, path);
