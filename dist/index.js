@@ -2120,6 +2120,8 @@ function checkBaseUrl(raw, name, keyGoes) {
  * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
  */
 const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+/** "user:password@" anywhere in text that is no URL at all (a value pasted with a typo in its scheme). */
+const LOOSE_USERINFO = /(^|[\s"'(])([^\s"'()/@:?#]+):([^\s"'()/@?#]+)@/;
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any
  * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
@@ -2133,6 +2135,11 @@ function credentialsIn(rawUrl) {
         users.add(decode(user));
         if (password.length > 0)
             passwords.add(decode(password.join(':')));
+    }
+    const loose = LOOSE_USERINFO.exec(rawUrl);
+    if (loose) {
+        users.add(decode(loose[2] ?? ''));
+        passwords.add(decode(loose[3] ?? ''));
     }
     try {
         const url = new URL(rawUrl);
@@ -2156,7 +2163,7 @@ function decode(part) {
 }
 /** The URL as it may be shown: without user name or password. */
 function displayUrl(rawUrl) {
-    return rawUrl.replace(USERINFO, '$1');
+    return rawUrl.replace(USERINFO, '$1').replace(LOOSE_USERINFO, '$1');
 }
 function isLoopback(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -11338,21 +11345,19 @@ function listOf(data, call) {
 async function createGitHubApi(options) {
     // Loaded here, not at start-up: validation and most applies never talk to GitHub.
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+    // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
+    // the cap is told per attempt (by its signal) and that attempt fails with it, not retried. The
+    // capped fetch wraps the one @actions/github sets up (it honours the runner's proxy settings).
+    const tooLarge = new WeakMap();
+    const defaults = getOctokit(options.token, { baseUrl: options.apiUrl }).request.endpoint.DEFAULTS.request;
+    const inner = defaults?.fetch ?? fetch;
+    const capped = async (input, init) => cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
+        if (init?.signal)
+            tooLarge.set(init.signal, error);
+    });
+    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl, request: { ...defaults, fetch: capped } });
     const { owner, repo } = options;
     const scrub = options.scrub ?? ((text) => text);
-    // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
-    // the cap is told per attempt (by its signal) and that attempt fails with it, not retried.
-    const tooLarge = new WeakMap();
-    octokit.hook.wrap('request', (request, requestOptions) => {
-        const inner = requestOptions.request?.fetch ?? fetch;
-        const signal = requestOptions.request?.signal;
-        const capped = async (input, init) => cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
-            if (signal)
-                tooLarge.set(signal, error);
-        });
-        return request({ ...requestOptions, request: { ...requestOptions.request, fetch: capped } });
-    });
     const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: pull_request_classify }, async ({ signal }, attempt) => {
         try {
             const result = await fn(signal, attempt);

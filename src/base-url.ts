@@ -34,6 +34,8 @@ export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url:
  * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
  */
 const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+/** "user:password@" anywhere in text that is no URL at all (a value pasted with a typo in its scheme). */
+const LOOSE_USERINFO = /(^|[\s"'(])([^\s"'()/@:?#]+):([^\s"'()/@?#]+)@/;
 
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any
@@ -47,6 +49,11 @@ export function credentialsIn(rawUrl: string): { users: string[]; passwords: str
     const [user = '', ...password] = userinfo.split(':');
     users.add(decode(user));
     if (password.length > 0) passwords.add(decode(password.join(':')));
+  }
+  const loose = LOOSE_USERINFO.exec(rawUrl);
+  if (loose) {
+    users.add(decode(loose[2] ?? ''));
+    passwords.add(decode(loose[3] ?? ''));
   }
   try {
     const url = new URL(rawUrl);
@@ -70,7 +77,7 @@ function decode(part: string): string {
 
 /** The URL as it may be shown: without user name or password. */
 export function displayUrl(rawUrl: string): string {
-  return rawUrl.replace(USERINFO, '$1');
+  return rawUrl.replace(USERINFO, '$1').replace(LOOSE_USERINFO, '$1');
 }
 
 export function isLoopback(hostname: string): boolean {

@@ -142,22 +142,19 @@ function listOf(data: unknown, call: string): unknown[] {
 export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi> {
   // Loaded here, not at start-up: validation and most applies never talk to GitHub.
   const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl });
+  // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
+  // the cap is told per attempt (by its signal) and that attempt fails with it, not retried. The
+  // capped fetch wraps the one @actions/github sets up (it honours the runner's proxy settings).
+  const tooLarge = new WeakMap<AbortSignal, AnswerTooLargeError>();
+  const defaults = getOctokit(options.token, { baseUrl: options.apiUrl }).request.endpoint.DEFAULTS.request;
+  const inner = (defaults?.fetch as typeof fetch | undefined) ?? fetch;
+  const capped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
+      if (init?.signal) tooLarge.set(init.signal, error);
+    });
+  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl, request: { ...defaults, fetch: capped } });
   const { owner, repo } = options;
   const scrub = options.scrub ?? ((text: string) => text);
-
-  // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
-  // the cap is told per attempt (by its signal) and that attempt fails with it, not retried.
-  const tooLarge = new WeakMap<AbortSignal, AnswerTooLargeError>();
-  octokit.hook.wrap('request', (request, requestOptions) => {
-    const inner = (requestOptions.request?.fetch as typeof fetch | undefined) ?? fetch;
-    const signal = requestOptions.request?.signal;
-    const capped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-      cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
-        if (signal) tooLarge.set(signal, error);
-      });
-    return request({ ...requestOptions, request: { ...requestOptions.request, fetch: capped } });
-  });
 
   const call = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> =>
     retryingCall(`GitHub ${label}`, { ...options, classify }, async ({ signal }, attempt) => {

@@ -144,41 +144,45 @@ describe("README.md's command lines", () => {
     }
   });
 
-  it('run as written: the command line in the installed package (offline ones with no key and no request, the others against the fake LeadConduit), the demo in the clone', async () => {
-    const lines = readmeCommandLines();
-    const ran: string[] = [];
-    for (const line of lines) {
-      const clone = IN_CLONE[line];
-      if (clone) {
-        if (clone.run === undefined) continue;
-        const run = await sh(clone.run, ROOT);
-        expect(run.status, `${clone.run}\n${run.stderr}`).toBe(0);
-        expect(run.stdout).toMatch(clone.expect ?? /./);
-        ran.push(clone.run);
-        continue;
+  it(
+    'run as written: the command line in the installed package (offline ones with no key and no request, the others against the fake LeadConduit), the demo in the clone',
+    { timeout: 120_000 },
+    async () => {
+      const lines = readmeCommandLines();
+      const ran: string[] = [];
+      for (const line of lines) {
+        const clone = IN_CLONE[line];
+        if (clone) {
+          if (clone.run === undefined) continue;
+          const run = await sh(clone.run, ROOT);
+          expect(run.status, `${clone.run}\n${run.stderr}`).toBe(0);
+          expect(run.stdout).toMatch(clone.expect ?? /./);
+          ran.push(clone.run);
+          continue;
+        }
+        if (line === 'export LEADCONDUIT_API_KEY=...') continue; // the environment below holds it
+        if (line.startsWith('npm install ')) {
+          // Done above from the packed tarball, as GitHub serves the tagged commit's files.
+          expect(line).toBe(`npm install --save-dev github:${repository}#v${major}`);
+          continue;
+        }
+        const cli = CLI_LINE.exec(line);
+        expect(cli, `a README command line this test neither runs nor explains: ${line}`).not.toBeNull();
+        const command = (cli?.[1] ?? '').split(' ')[0] ?? '';
+        const requests = lc.requests.length;
+        const run = OFFLINE.has(command) ? await sh(line, project) : await sh(`${line} --base-url ${lc.url}`, project, { LEADCONDUIT_API_KEY: TEST_API_KEY });
+        const output = `${run.stdout}${run.stderr}`;
+        expect(run.status, `${line}\n${output}`).toBe(0);
+        expect(output).not.toMatch(/\n\s+at /); // no stack trace
+        for (const secret of [TEST_API_KEY, ...SECRET_VALUES]) expect(output).not.toContain(secret);
+        if (OFFLINE.has(command)) expect(lc.requests.length, `${line} reached LeadConduit`).toBe(requests);
+        ran.push(command);
       }
-      if (line === 'export LEADCONDUIT_API_KEY=...') continue; // the environment below holds it
-      if (line.startsWith('npm install ')) {
-        // Done above from the packed tarball, as GitHub serves the tagged commit's files.
-        expect(line).toBe(`npm install --save-dev github:${repository}#v${major}`);
-        continue;
-      }
-      const cli = CLI_LINE.exec(line);
-      expect(cli, `a README command line this test neither runs nor explains: ${line}`).not.toBeNull();
-      const command = (cli?.[1] ?? '').split(' ')[0] ?? '';
-      const requests = lc.requests.length;
-      const run = OFFLINE.has(command) ? await sh(line, project) : await sh(`${line} --base-url ${lc.url}`, project, { LEADCONDUIT_API_KEY: TEST_API_KEY });
-      const output = `${run.stdout}${run.stderr}`;
-      expect(run.status, `${line}\n${output}`).toBe(0);
-      expect(output).not.toMatch(/\n\s+at /); // no stack trace
-      for (const secret of [TEST_API_KEY, ...SECRET_VALUES]) expect(output).not.toContain(secret);
-      if (OFFLINE.has(command)) expect(lc.requests.length, `${line} reached LeadConduit`).toBe(requests);
-      ran.push(command);
-    }
-    // The quick tour: export writes the file, validate accepts it, plan and apply find nothing to do.
-    expect(ran).toEqual(['export', 'validate', 'plan', 'apply', 'npm run demo']);
-    expect(lc.count('PUT /account')).toBe(0);
-  });
+      // The quick tour: export writes the file, validate accepts it, plan and apply find nothing to do.
+      expect(ran).toEqual(['export', 'validate', 'plan', 'apply', 'npm run demo']);
+      expect(lc.count('PUT /account')).toBe(0);
+    },
+  );
 
   it('say which commands take --base-url, as the command line has it', async () => {
     const claim = /`(\w+)`, `(\w+)` and `(\w+)` also take `--base-url URL`/.exec(README);

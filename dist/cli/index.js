@@ -2009,6 +2009,8 @@ function base_url_checkBaseUrl(raw, name, keyGoes) {
  * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
  */
 const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+/** "user:password@" anywhere in text that is no URL at all (a value pasted with a typo in its scheme). */
+const LOOSE_USERINFO = /(^|[\s"'(])([^\s"'()/@:?#]+):([^\s"'()/@?#]+)@/;
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any
  * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
@@ -2022,6 +2024,11 @@ function base_url_credentialsIn(rawUrl) {
         users.add(decode(user));
         if (password.length > 0)
             passwords.add(decode(password.join(':')));
+    }
+    const loose = LOOSE_USERINFO.exec(rawUrl);
+    if (loose) {
+        users.add(decode(loose[2] ?? ''));
+        passwords.add(decode(loose[3] ?? ''));
     }
     try {
         const url = new URL(rawUrl);
@@ -2045,7 +2052,7 @@ function decode(part) {
 }
 /** The URL as it may be shown: without user name or password. */
 function base_url_displayUrl(rawUrl) {
-    return rawUrl.replace(USERINFO, '$1');
+    return rawUrl.replace(USERINFO, '$1').replace(LOOSE_USERINFO, '$1');
 }
 function isLoopback(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();

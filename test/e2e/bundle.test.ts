@@ -14,12 +14,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshBuild } from '../../scripts/fresh-build.js';
 import { DEFAULT_TUNING } from '../../src/inputs.js';
 import { commentMarker } from '../../src/reviewed-plan.js';
-import { PR_NUMBER, runDist, runInProcess, type ActionSetup } from '../support/action-env.js';
+import { PR_NUMBER, ROOT, runDist, runInProcess, type ActionSetup } from '../support/action-env.js';
 import { runCliChild, runCliInProcess, type CliOptions, type CliRun } from '../support/cli-run.js';
 import { useFakes } from '../support/e2e.js';
 import { ownRecordBody, recordedChanges } from '../support/records.js';
@@ -37,6 +37,23 @@ beforeAll(async () => {
 describe('the built dist/index.js run as the Actions runner runs it', () => {
   const fakes = useFakes();
   const runAction = (setup: Partial<ActionSetup>) => fakes.runDist(setup, join(bundle, 'index.js'));
+
+  it('a hostile 3 GB answer, streamed, ends with a clear message after 8 MB, the process under 200 MB of memory', { timeout: 60_000 }, async () => {
+    fakes.lc.inject('GET /account', { kind: 'flood', bytes: 3 * 1024 * 1024 * 1024 }, 10);
+    const rssFile = join(await mkdtemp(join(tmpdir(), 'lc-rss-')), 'max-rss');
+    const run = await runAction({
+      event: 'pull_request',
+      file: { data_retention_in_days: 400 },
+      env: { NODE_OPTIONS: `--import=${join(ROOT, 'test/support/max-rss.mjs')}`, MAX_RSS_FILE: rssFile },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("::error::LeadConduit's answer to GET /account was too large: the answer was larger than 8.0 MB; it was not read further.");
+    expect(fakes.lc.count('GET /account')).toBe(1);
+    const maxRssMb = Number(await readFile(rssFile, 'utf8')) / 1024;
+    await rm(dirname(rssFile), { recursive: true, force: true });
+    expect(maxRssMb).toBeGreaterThan(10);
+    expect(maxRssMb).toBeLessThan(200);
+  });
 
   it('exists (npm run build), built from the current sources', () => {
     expect(existsSync(join(bundle, 'index.js'))).toBe(true);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect } from 'vitest';
-import { runDist, runInProcess, type ActionRun, type ActionSetup } from './action-env.js';
+import type { Tuning } from '../../src/inputs.js';
+import { FAST_TUNING, runDist, runInProcess, type ActionRun, type ActionSetup } from './action-env.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
 import { startFakeLeadConduit, type FakeLeadConduit, type FakeLeadConduitOptions } from './fake-leadconduit.js';
 
@@ -22,8 +23,8 @@ export function useFakes() {
       return (fakes.gh = await startFakeGitHub(options));
     },
     /** The action in this process, against the fakes. */
-    async run(setup: Partial<ActionSetup>): Promise<ActionRun> {
-      const run = await runInProcess({ leadconduitUrl: fakes.lc.url, githubUrl: fakes.gh.url, ...setup });
+    async run(setup: Partial<ActionSetup>, tuning: Partial<Tuning> = FAST_TUNING): Promise<ActionRun> {
+      const run = await runInProcess({ leadconduitUrl: fakes.lc.url, githubUrl: fakes.gh.url, ...setup }, tuning);
       cleanups.push(run.cleanup);
       return run;
     },

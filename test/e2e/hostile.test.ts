@@ -1,0 +1,237 @@
+/**
+ * Answers that are odd, compromised or huge, tried as an attacker would: nothing leaks, nothing
+ * injects, nothing hangs. Each test is a reproduction of a defect found by trying it.
+ */
+import { mkdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { FAST_TUNING, PR_NUMBER, ROOT, type ActionRun } from '../support/action-env.js';
+import { useFakes } from '../support/e2e.js';
+import { mkfifo } from '../support/fifo.js';
+import { DEFAULT_GITHUB_TOKEN } from '../support/fake-github.js';
+import { SECRET_VALUES, TEST_API_KEY, sampleAccount } from '../support/sample-account.js';
+
+const fakes = useFakes();
+
+const DESIRED = { data_retention_in_days: 400, features: { firehose: true } };
+const plan = (setup: Parameters<typeof fakes.run>[0] = {}) => fakes.run({ event: 'pull_request', file: DESIRED, ...setup });
+
+/** The workflow commands this action means to write; any other line starting with "::" was injected. */
+const OWN_COMMANDS = /^::(add-mask|debug|notice|warning|error|group|endgroup)(::| )/;
+
+function expectNoInjectedCommand(stdout: string): void {
+  for (const line of stdout.split('\n')) {
+    if (!/^\s*::/.test(line)) continue;
+    expect(line, 'a line that starts a workflow command').toMatch(OWN_COMMANDS);
+    expect(line).not.toMatch(/^::(stop-commands|add-mask::(?!QVBJO|lc-test|ghs_fake|acct-secret|keen-))/);
+  }
+  // A raw carriage return or escape is never written.
+  // eslint-disable-next-line no-control-regex
+  expect(stdout).not.toMatch(/[\r\u001b\u0007\u009b]/);
+}
+
+/** Every 8-character piece of a secret: none may appear, whole or cut. */
+function expectNoSecretPiece(text: string, secrets: readonly string[]): void {
+  for (const secret of secrets) {
+    for (let i = 0; i + 8 <= secret.length; i++) expect(text, `a piece of ${secret.slice(0, 4)}…`).not.toContain(secret.slice(i, i + 8));
+  }
+}
+
+const ALL_SECRETS = [TEST_API_KEY, ...SECRET_VALUES, DEFAULT_GITHUB_TOKEN];
+
+/** Every channel a reader sees: the log (less the ::add-mask:: lines the runner consumes), the summary, the outputs, the comments. */
+function everything(run: ActionRun): string {
+  return `${run.everything}\n${fakes.gh.comments.map((c) => c.body).join('\n')}`;
+}
+
+describe('workflow-command injection through the log', () => {
+  it.each([
+    ['a line break and ::error', 'Acme\n::error file=.github/workflows/deploy.yml,line=1,title=Security::Rotate your secrets at https://evil.example'],
+    ['::stop-commands', 'Acme\n::stop-commands::tok\n::error::now unguarded'],
+    ['CR LF and ::add-mask', 'Acme\r\n::add-mask::Acme'],
+    ['an escaped line break', 'Acme%0A::error::x'],
+    ['a terminal escape', 'Acme\u001b[2J\u001b]0;pwned\u0007'],
+  ])("an account name with %s stays data on the action's own line", async (_what, name) => {
+    fakes.lc.account = sampleAccount({ name });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    expectNoInjectedCommand(run.stdout);
+    const readLine = run.stdout.split('\n').find((line) => line.startsWith('Read account '));
+    expect(readLine).toContain('Acme');
+    expect(readLine).toMatch(/\\n|\\r|%0A|\\x1b/);
+  });
+
+  it('the command line never writes an escape sequence from a server: clear-screen and window-title are shown escaped', async () => {
+    fakes.lc.account = sampleAccount({ name: 'Acme\u001b[2J\u001b]0;pwned\u0007\u009b31m' });
+    const written = { out: '', err: '' };
+    const io = {
+      stdout: { write: (text: string) => (written.out += text), isTTY: false },
+      stderr: { write: (text: string) => (written.err += text), isTTY: false },
+      stdin: process.stdin,
+      env: { LEADCONDUIT_API_KEY: TEST_API_KEY, NO_COLOR: '1' },
+      cwd: ROOT,
+    };
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED, inputs: { mode: 'validate' } });
+    const code = await runCli(['plan', join(run.workspace, 'leadconduit-account.json'), '--base-url', fakes.lc.url], io);
+    expect(code).toBe(2);
+    // eslint-disable-next-line no-control-regex
+    expect(`${written.out}${written.err}`).not.toMatch(/[\u001b\u0007\u009b\r]/);
+    expect(written.out).toContain('Account Acme\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m');
+  });
+});
+
+describe('no pings or links from outside text', () => {
+  it('an account name full of mentions, references and links neither mentions, cross-references nor links', async () => {
+    fakes.lc.account = sampleAccount({ name: '@octocat @acme/admins #1 GH-2 acme/settings#3 https://evil.example/login www.evil.example' });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    const comment = fakes.gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
+    const accountLine = comment.split('\n').find((line) => line.startsWith('Account:')) ?? '';
+    const summaryRow = run.summary.split('\n').find((line) => line.startsWith('| Account |')) ?? '';
+    for (const text of [accountLine, summaryRow]) {
+      expect(text).toContain('octocat');
+      expect(text).not.toMatch(/@(?!\u200D)\w/);
+      expect(text).not.toMatch(/#(?!\u200D)\d/);
+      expect(text).not.toMatch(/GH-\d/);
+      expect(text).not.toMatch(/https?:\/\//);
+      expect(text).not.toMatch(/www\./);
+    }
+  });
+});
+
+describe('redaction happens on the raw text, before anything cuts or escapes it', () => {
+  it.each([
+    ['a 400 whose message is long, then the key', 400, { message: `${'x'.repeat(290)} ${TEST_API_KEY}` }, undefined],
+    [
+      'a 500 HTML page whose title holds the key after 70 characters',
+      500,
+      `<!DOCTYPE html><html><head><title>${'y'.repeat(70)} ${TEST_API_KEY}</title></head></html>`,
+      'text/html',
+    ],
+    ['a 200 text body quoting the key', 200, `bad key: ${TEST_API_KEY} rest`, 'text/plain'],
+    [
+      'a 500 with account secrets in a JSON body, before any account was read',
+      500,
+      { error: 'x', account: { api_key: 'raw-acct-key-123456789', keen_read_api_key: 'raw-keen-key-987654321' } },
+      undefined,
+    ],
+  ])('%s: no piece of a secret anywhere', async (_what, status, body, type) => {
+    fakes.lc.inject('GET /account', { kind: 'status', status, body, ...(type ? { headers: { 'content-type': type } } : {}) }, 10);
+    const run = await plan();
+    expect(run.exitCode).toBe(1);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+    expectNoSecretPiece(everything(run), [...ALL_SECRETS, 'raw-acct-key-123456789', 'raw-keen-key-987654321']);
+  });
+
+  it('a GitHub message quoting the token is masked before it is escaped (no ghs&#95;fake... in the summary)', async () => {
+    fakes.gh.inject('GET comments', { kind: 'status', status: 500, body: { message: 'proxy rejected token ghs_fake_token_123' } }, 10);
+    const run = await plan();
+    expect(run.exitCode).toBe(1);
+    expect(run.summary).toContain('proxy rejected token &#42;&#42;&#42;');
+    expect(run.summary).not.toMatch(/ghs(&#95;|_)fake/);
+    expectNoSecretPiece(everything(run), ALL_SECRETS);
+  });
+
+  it.each([['https:leaky:hunter2secret@leadconduit.invalid'], ['https:\\\\leaky:hunter2secret@leadconduit.invalid'], ['not a url leaky:hunter2secret@x']])(
+    'a password in a base-url written as %s is masked and never quoted',
+    async (baseUrl) => {
+      const run = await plan({ inputs: { 'base-url': baseUrl } });
+      expect(run.exitCode).toBe(1);
+      expect(everything(run)).not.toContain('hunter2secret');
+      expect(fakes.lc.requests).toEqual([]);
+    },
+  );
+
+  it('a short API key is masked where it stands, and so is its Basic credential', async () => {
+    await fakes.restartLeadConduit({ apiKey: 'k9z' });
+    const basic = Buffer.from('API:k9z').toString('base64');
+    fakes.lc.inject('GET /account', { kind: 'status', status: 401, body: { message: `rejected Basic ${basic} (key k9z)` } }, 10);
+    const run = await plan({ inputs: { 'api-key': 'k9z' } });
+    expect(run.exitCode).toBe(1);
+    expect(everything(run)).not.toContain(basic);
+    expect(everything(run)).not.toContain('key k9z');
+  });
+
+  it('an account secret of "true" does not turn the changed and applied outputs into ***', async () => {
+    fakes.lc.account = sampleAccount({ keen_read_api_key: 'true', keen_write_api_key: 'false' });
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ changed: 'true', applied: 'true' });
+  });
+});
+
+describe('limits on what comes in', () => {
+  it.each([
+    ['100 MB with its length declared', 100 * 1024 * 1024, true],
+    ['100 MB streamed', 100 * 1024 * 1024, false],
+  ])('a LeadConduit answer of %s ends at once with a clear message, not retried', async (_what, bytes, declared) => {
+    fakes.lc.inject('GET /account', { kind: 'flood', bytes, declared }, 10);
+    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::LeadConduit's answer to GET \/account was too large: the answer was larger than 8\.0 MB; it was not read further/);
+    expect(fakes.lc.count('GET /account')).toBe(1);
+  });
+
+  it('a GitHub answer of 100 MB ends at once with a clear message, not retried', async () => {
+    fakes.gh.inject('GET comments', { kind: 'flood', bytes: 100 * 1024 * 1024 }, 10);
+    // Time enough to read up to the cap on a busy machine: the cap, not a timeout, must end it.
+    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("Could not comment on the pull request: GitHub's answer was larger than 32.0 MB; it was not read further.");
+    expect(fakes.gh.count('GET comments')).toBe(1);
+  });
+
+  it('a desired-state file that is a named pipe (FIFO) is refused at once: no read that waits forever', async () => {
+    const run = await plan({
+      file: undefined,
+      prepare: async (workspace) => mkfifo(join(workspace, 'leadconduit-account.json')),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::leadconduit-account.json is a named pipe (FIFO), not a regular file');
+    expect(run.stdout).not.toContain('Unexpected error');
+  });
+
+  it('a desired-state file that is a link to a folder is "a directory", not a bug', async () => {
+    const run = await plan({
+      file: undefined,
+      prepare: async (workspace) => {
+        await mkdir(join(workspace, 'config'));
+        await symlink(join(workspace, 'config'), join(workspace, 'leadconduit-account.json'));
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::leadconduit-account.json is a directory, not a file.');
+    expect(run.stdout).not.toContain('Unexpected error');
+    expect(run.stdout).not.toContain('EISDIR');
+  });
+
+  it('a 1 MB file full of syntax errors: the first 50 annotated, the rest counted, the summary under 1 MiB', async () => {
+    // One missing comma a line: tens of thousands of problems, each on its own line.
+    const text = `{\n${'"a": 1 "b": 2,\n'.repeat(Math.floor((1024 * 1024 - 10) / 15))}"c": 3\n}`;
+    const run = await plan({ file: text });
+    expect(run.exitCode).toBe(1);
+    const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::error title=Invalid'));
+    expect(annotations.length).toBe(51);
+    expect(annotations.at(-1)).toMatch(/and [\d,]+ more problems not shown: fix these first, then run again\./);
+    expect(Buffer.byteLength(run.summary)).toBeLessThan(1024 * 1024);
+    expect(run.summary).toMatch(/^### ❌ Invalid: \d{4,} problems in leadconduit-account\.json/);
+  });
+
+  it('a live feature of an odd kind the file manages is named with what it is and what was expected; nothing is sent', async () => {
+    fakes.lc.account = sampleAccount({ features: { ...sampleAccount().features, firehose: 'yes' as unknown as boolean } });
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('features.firehose is the string "yes", where a feature is true or false');
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it('a live feature of an odd kind the file does not manage: the plan goes on, and the PUT sends it back as it was', async () => {
+    fakes.lc.account = sampleAccount({ features: { ...sampleAccount().features, buyer_access: 'legacy' as unknown as boolean } });
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });
+    expect(run.exitCode).toBe(0);
+    const sent = fakes.lc.requests.find((r) => r.method === 'PUT')?.json as { features?: Record<string, unknown> };
+    expect(sent.features?.buyer_access).toBe('legacy');
+    expect(sent.features?.firehose).toBe(true);
+  });
+});
