@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7162);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3699);
 
 // The entry point only starts the run; run() reports every failure itself.
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -1907,7 +1907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7162:
+/***/ 3699:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9810,6 +9810,22 @@ function plural(n, one, many = `${one}s`) {
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+function describeJsonValue(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    const shown = JSON.stringify(value) ?? typeof value;
+    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+    if (typeof value === 'string')
+        return `the string ${short}`;
+    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
+}
 
 ;// CONCATENATED MODULE: ./src/desired-state.ts
 
@@ -10435,6 +10451,256 @@ function cappedResponse(response, limit, onTooLarge) {
     return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
+;// CONCATENATED MODULE: ./src/answer-text.ts
+/**
+ * What an answer said, in a few words for a message: LeadConduit's own message from an error body,
+ * what an unreadable body looks like, a network failure by its code, what is wrong with an
+ * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
+ */
+
+/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
+function describeShapeIssue(path, input) {
+    const where = path.map(String).join('.');
+    const expected = where === 'id'
+        ? "the account's 24-character hexadecimal id"
+        : where === 'features'
+            ? 'an object of feature switches'
+            : where === 'subscriptions'
+                ? 'an object of subscriptions'
+                : where.startsWith('subscriptions.')
+                    ? 'a subscription object (or null)'
+                    : path.length === 0
+                        ? 'an account object'
+                        : 'another kind of value';
+    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+}
+/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
+function describeErrorBody(text, contentType) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return '';
+    try {
+        const json = JSON.parse(trimmed);
+        const message = pickMessage(json);
+        if (message)
+            return truncate(message);
+    }
+    catch {
+        // not JSON: fall through
+    }
+    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
+    }
+    return truncate(trimmed.replace(/\s+/g, ' '));
+}
+function pickMessage(json) {
+    if (typeof json === 'string')
+        return json;
+    if (typeof json !== 'object' || json === null)
+        return undefined;
+    const record = json;
+    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
+        const value = record[key];
+        if (typeof value === 'string' && value.trim() !== '')
+            return value.trim();
+        if (Array.isArray(value)) {
+            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
+            if (parts.length > 0)
+                return parts.join('; ');
+        }
+        if (typeof value === 'object' && value !== null) {
+            const nested = pickMessage(value);
+            if (nested)
+                return nested;
+        }
+    }
+    return undefined;
+}
+function describeBody(text, contentType) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
+        return 'it is an HTML page';
+    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
+    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
+    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
+}
+function endsEarly(text) {
+    try {
+        JSON.parse(text);
+        return false;
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
+    }
+}
+function truncate(text, max = 300) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+function networkReason(error) {
+    const codes = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        EAI_AGAIN: 'DNS lookup failed',
+        ETIMEDOUT: 'connection timed out',
+        EPIPE: 'connection closed',
+        UND_ERR_SOCKET: 'connection closed by the server',
+        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
+    };
+    let current = error;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const code = current.code;
+        if (typeof code === 'string')
+            return codes[code] ? `${codes[code]} (${code})` : code;
+        current = current.cause;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
+}
+
+;// CONCATENATED MODULE: ./src/leadconduit-errors.ts
+/**
+ * What went wrong talking to LeadConduit, in one line a person can act on: which call, what
+ * happened, what it means, what to do, worded for where it is read (the action or the terminal).
+ */
+
+
+
+const ACTION_WORDING = {
+    apiKey: 'the api-key secret',
+    apiKeyShort: 'the api-key',
+    baseUrl: 'base-url',
+    network: "the runner's network",
+    again: 're-run the job',
+};
+const CLI_WORDING = {
+    apiKey: 'LEADCONDUIT_API_KEY',
+    apiKeyShort: 'LEADCONDUIT_API_KEY',
+    baseUrl: '--base-url',
+    network: 'your network',
+    again: 'run the command again',
+};
+/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
+class LeadConduitError extends UserError {
+    name = 'LeadConduitError';
+    call;
+    status;
+    constructor(message, call, status) {
+        super(message);
+        this.call = call;
+        this.status = status;
+    }
+}
+/** One failed attempt, before retries are decided. */
+class AttemptError extends Error {
+    kind;
+    status;
+    retryAfterMs;
+    /** A network failure or timeout while the answer's body was arriving (the request was received). */
+    reading = false;
+    constructor(kind, message, status, retryAfterMs) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const STATUS_TEXT = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+};
+function classify(error) {
+    if (!(error instanceof AttemptError))
+        return { retry: false };
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return { retry: true };
+    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
+        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
+    }
+    return { retry: false };
+}
+/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
+const maybeApplied = (w) => `The update may or may not have been applied: ${w.again}, which reads the account again and sends only what still differs.`;
+/** One line: which call, what happened, what it means, what to do. */
+function toLeadConduitError(error, label, method, baseUrl, redactor, w) {
+    const attempts = attemptsOf(error);
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
+    const unknownOutcome = method === 'PUT' ? ` ${maybeApplied(w)}` : '';
+    if (error instanceof RetryAfterTooLongError) {
+        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
+        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
+        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; ${w.again} later.`, label, last?.status);
+    }
+    if (error instanceof DeadlineExceededError) {
+        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; ${w.again} later.${unknownOutcome}`, label);
+    }
+    if (!(error instanceof AttemptError)) {
+        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
+    }
+    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
+    switch (error.kind) {
+        case 'deadline':
+            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; ${w.again} later.${unknownOutcome}`, label);
+        case 'timeout':
+            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and ${w.again}.${unknownOutcome}`, label);
+        case 'network':
+            if (error.reading) {
+                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and ${w.network}, then ${w.again}.${unknownOutcome}`, label);
+            }
+            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check ${w.baseUrl} and ${w.network}.${unknownOutcome}`, label);
+        case 'redirect':
+            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set ${w.baseUrl} to the API's own address (${baseUrl} is redirected).`, label, error.status);
+        case 'too-large':
+            return new LeadConduitError(`LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that ${w.baseUrl} (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`, label, error.status);
+        case 'bad-body':
+            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that ${w.baseUrl} (${baseUrl}) points at LeadConduit's API, or ${w.again}.${unknownOutcome}`, label, error.status);
+        case 'http': {
+            const status = error.status ?? 0;
+            const name = statusName(status);
+            if (status === 401 || status === 403) {
+                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`, label, status);
+            }
+            if (status === 404 || status === 405) {
+                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`, label, status);
+            }
+            if ((status === 400 || status === 422) && method === 'PUT') {
+                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
+            }
+            if (status === 429) {
+                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
+            }
+            if (status >= 500) {
+                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`, label, status);
+            }
+            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`, label, status);
+        }
+    }
+}
+function statusName(status) {
+    if (status === undefined)
+        return 'an error';
+    const text = STATUS_TEXT[status];
+    return text ? `${status} ${text}` : String(status);
+}
+
 ;// CONCATENATED MODULE: ./src/redact.ts
 const MASK = '***';
 /** A field whose name says it holds a credential: its value is masked wherever it is seen. */
@@ -10570,49 +10836,10 @@ function parseHttpDate(text) {
 
 
 
-/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
-class LeadConduitError extends UserError {
-    name = 'LeadConduitError';
-    call;
-    status;
-    constructor(message, call, status) {
-        super(message);
-        this.call = call;
-        this.status = status;
-    }
-}
-/** One failed attempt, before retries are decided. */
-class AttemptError extends Error {
-    kind;
-    status;
-    retryAfterMs;
-    /** A network failure or timeout while the answer's body was arriving (the request was received). */
-    reading = false;
-    constructor(kind, message, status, retryAfterMs) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-};
+
 function createLeadConduitClient(options) {
     const { redactor, deadline } = options;
+    const wording = options.wording ?? ACTION_WORDING;
     redactor.add(options.apiKey);
     // A trailing slash makes "account" resolve under any path the base URL has.
     const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
@@ -10688,10 +10915,10 @@ function createLeadConduitClient(options) {
     async function call(method, path, body) {
         const label = `${method} /${path}`;
         try {
-            return await retryingCall(label, { ...options, classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
+            return await retryingCall(label, { ...options, classify: classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
         }
         catch (error) {
-            throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
+            throw toLeadConduitError(error, label, method, options.baseUrl, redactor, wording);
         }
     }
     function parseAccount(value, label) {
@@ -10699,7 +10926,7 @@ function createLeadConduitClient(options) {
         const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
         if (!parsed.success) {
             const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
-            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
+            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${maybeApplied(wording)}` : ''}`, label);
         }
         const account = withoutSecrets(parsed.data);
         return { ...account, id: parsed.data.id, name: typeof parsed.data.name === 'string' ? parsed.data.name : undefined };
@@ -10718,7 +10945,7 @@ function createLeadConduitClient(options) {
             registerSecrets(user, redactor);
             const parsedUser = userSchema.safeParse(user);
             if (!parsedUser.success) {
-                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
+                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
             }
             const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
             return { account: chooseAccount(accounts, expectedId), via: 'GET /user', userAccounts: accounts.length };
@@ -10764,200 +10991,6 @@ function withoutSecrets(account) {
     for (const field of SECRET_FIELDS)
         delete copy[field];
     return copy;
-}
-/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
-function describeShapeIssue(path, input) {
-    const where = path.map(String).join('.');
-    const expected = where === 'id'
-        ? "the account's 24-character hexadecimal id"
-        : where === 'features'
-            ? 'an object of feature switches'
-            : where === 'subscriptions'
-                ? 'an object of subscriptions'
-                : where.startsWith('subscriptions.')
-                    ? 'a subscription object (or null)'
-                    : path.length === 0
-                        ? 'an account object'
-                        : 'another kind of value';
-    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
-}
-/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
-function describeJsonValue(value) {
-    if (value === undefined)
-        return 'missing';
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'an object';
-    const shown = JSON.stringify(value) ?? typeof value;
-    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
-    if (typeof value === 'string')
-        return `the string ${short}`;
-    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
-}
-function classify(error) {
-    if (!(error instanceof AttemptError))
-        return { retry: false };
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return { retry: true };
-    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
-        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
-    }
-    return { retry: false };
-}
-/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
-const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
-/** One line: which call, what happened, what it means, what to do. */
-function toLeadConduitError(error, label, method, baseUrl, redactor) {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
-    const unknownOutcome = method === 'PUT' ? ` ${MAYBE_APPLIED}` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
-        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
-        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
-    }
-    if (error instanceof DeadlineExceededError) {
-        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-    }
-    if (!(error instanceof AttemptError)) {
-        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
-    }
-    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
-    switch (error.kind) {
-        case 'deadline':
-            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-        case 'timeout':
-            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
-        case 'network':
-            if (error.reading) {
-                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and the runner's network, then re-run the job.${unknownOutcome}`, label);
-            }
-            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
-        case 'redirect':
-            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
-        case 'too-large':
-            return new LeadConduitError(`LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that base-url (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`, label, error.status);
-        case 'bad-body':
-            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
-        case 'http': {
-            const status = error.status ?? 0;
-            const name = statusName(status);
-            if (status === 401 || status === 403) {
-                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check the api-key secret: it must be a current LeadConduit API key with access to this account.`, label, status);
-            }
-            if (status === 404 || status === 405) {
-                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
-            }
-            if ((status === 400 || status === 422) && method === 'PUT') {
-                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
-            }
-            if (status === 429) {
-                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
-            }
-            if (status >= 500) {
-                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
-            }
-            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
-        }
-    }
-}
-function statusName(status) {
-    if (status === undefined)
-        return 'an error';
-    const text = STATUS_TEXT[status];
-    return text ? `${status} ${text}` : String(status);
-}
-/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
-function describeErrorBody(text, contentType) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return '';
-    try {
-        const json = JSON.parse(trimmed);
-        const message = pickMessage(json);
-        if (message)
-            return truncate(message);
-    }
-    catch {
-        // not JSON: fall through
-    }
-    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
-    }
-    return truncate(trimmed.replace(/\s+/g, ' '));
-}
-function pickMessage(json) {
-    if (typeof json === 'string')
-        return json;
-    if (typeof json !== 'object' || json === null)
-        return undefined;
-    const record = json;
-    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
-        const value = record[key];
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
-        if (Array.isArray(value)) {
-            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
-            if (parts.length > 0)
-                return parts.join('; ');
-        }
-        if (typeof value === 'object' && value !== null) {
-            const nested = pickMessage(value);
-            if (nested)
-                return nested;
-        }
-    }
-    return undefined;
-}
-function describeBody(text, contentType) {
-    if (text.trim() === '')
-        return 'it is empty';
-    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
-        return 'it is an HTML page';
-    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
-    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
-    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
-}
-function endsEarly(text) {
-    try {
-        JSON.parse(text);
-        return false;
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
-    }
-}
-function truncate(text, max = 300) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-function networkReason(error) {
-    const codes = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        ENOTFOUND: 'host not found',
-        EAI_AGAIN: 'DNS lookup failed',
-        ETIMEDOUT: 'connection timed out',
-        EPIPE: 'connection closed',
-        UND_ERR_SOCKET: 'connection closed by the server',
-        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
-    };
-    let current = error;
-    for (let depth = 0; depth < 5 && current; depth++) {
-        const code = current.code;
-        if (typeof code === 'string')
-            return codes[code] ? `${codes[code]} (${code})` : code;
-        current = current.cause;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
 }
 
 ;// CONCATENATED MODULE: ./src/printable.ts
@@ -12261,7 +12294,6 @@ function detectFormatting(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps.ts
-
 
 
 

@@ -7,10 +7,10 @@
 import type { AccountUpdate, LiveAccount } from './account-schema.js';
 import { parseDesiredState, secretsInFile, type DesiredStateFile, type Problem } from './desired-state.js';
 import { UserError } from './errors.js';
-import { describeJsonValue, type LeadConduitClient } from './leadconduit.js';
+import type { LeadConduitClient } from './leadconduit.js';
 import { buildAccountUpdate, oddLiveValues, planChanges, verifyAccount, type Change, type Mismatch } from './plan.js';
 import type { Redactor } from './redact.js';
-import { plural } from './wording.js';
+import { describeJsonValue, plural } from './wording.js';
 
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
 export class InvalidFileError extends UserError {

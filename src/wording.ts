@@ -7,3 +7,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
+
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+export function describeJsonValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const shown = JSON.stringify(value) ?? typeof value;
+  const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+  if (typeof value === 'string') return `the string ${short}`;
+  return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
+}

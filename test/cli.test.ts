@@ -132,7 +132,12 @@ describe('the command line', () => {
       expect(lines[header + 1]).toMatch(/^data_retention_in_days\s+365\s+30\s+⚠ destructive: lowers data retention from 365 to 30 days/);
       expect(lines[header + 2]).toMatch(/^features\.firehose\s+false\s+true$/);
       expect(run.stdout).toContain('Plan: 2 changes, 1 destructive.');
-      expect(run.stdout).toContain('Apply them with: leadconduit-account apply --allow-destructive');
+      expect(run.stdout).toContain('Apply them with: leadconduit-account apply\n');
+      // --allow-destructive only with what it deletes.
+      expect(run.stdout).toContain(
+        '1 change is destructive (data_retention_in_days: lowers data retention from 365 to 30 days: lead events older than 30 days are permanently deleted). The apply refuses it unless you add --allow-destructive: add it only if that data may be lost.',
+      );
+      expect(run.stdout).not.toContain('apply --allow-destructive');
       expect(routes()).toEqual(['GET /account']);
       expectNoSecrets(run.stdout, run.stderr);
     });
@@ -188,12 +193,13 @@ describe('the command line', () => {
       expect(lc.requests).toHaveLength(0);
     });
 
-    it("a rejected API key: the action's message, the key never shown", async () => {
+    it("a rejected API key: said in the command line's terms (LEADCONDUIT_API_KEY, --base-url), the key never shown", async () => {
       await writeState({ features: { firehose: true } });
       const run = await cli(withFake('plan'), { apiKey: 'wrong-key-0123456789' });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('error: LeadConduit rejected the API key (401 Unauthorized) on GET /account: Unauthorized.');
-      expect(run.stderr).toContain('reads the API key from LEADCONDUIT_API_KEY');
+      expect(run.stderr).toContain('Check LEADCONDUIT_API_KEY: it must be a current LeadConduit API key with access to this account.');
+      expect(run.stderr).not.toMatch(/api-key secret|runner's network|re-run the job/);
       expect(run.stderr).not.toContain('wrong-key-0123456789');
       expectNoStack(run);
     });

@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(895);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 895:
+/***/ 75:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9671,6 +9671,22 @@ function plural(n, one, many = `${one}s`) {
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+function describeJsonValue(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    const shown = JSON.stringify(value) ?? typeof value;
+    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+    if (typeof value === 'string')
+        return `the string ${short}`;
+    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
+}
 
 ;// CONCATENATED MODULE: ./src/desired-state.ts
 
@@ -10317,604 +10333,6 @@ function resolveMode(mode, eventName) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/capped-body.ts
-/**
- * Answers are read up to a cap, far above anything real, and no further: a hostile or broken
- * server streaming gigabytes must end in a clear message, not in a runner out of memory.
- */
-
-/** A LeadConduit account is a few KB; this is a thousand times that. */
-const MAX_LEADCONDUIT_ANSWER_BYTES = 8 * 1024 * 1024;
-/** A page of 100 comments at GitHub's largest (65,536 characters each) stays under this. */
-const MAX_GITHUB_ANSWER_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
-class AnswerTooLargeError extends Error {
-    name = 'AnswerTooLargeError';
-    limitBytes;
-    constructor(limitBytes) {
-        super(`the answer was larger than ${formatBytes(limitBytes)}; it was not read further`);
-        this.limitBytes = limitBytes;
-    }
-}
-/** The body as text, or AnswerTooLargeError as soon as it passes `limit` bytes (the rest is never read). */
-async function readCapped(response, limit) {
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > limit) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new AnswerTooLargeError(limit);
-    }
-    if (!response.body)
-        return '';
-    const reader = response.body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = (await reader.read());
-        if (done || value === undefined)
-            break;
-        size += value.byteLength;
-        if (size > limit) {
-            await reader.cancel().catch(() => undefined);
-            throw new AnswerTooLargeError(limit);
-        }
-        chunks.push(value);
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks));
-}
-/**
- * The same response with a body that errors once it passes `limit` bytes, for a client that
- * reads bodies itself (octokit); `onTooLarge` hears of it even where that client swallows the error.
- */
-function cappedResponse(response, limit, onTooLarge) {
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > limit) {
-        const error = new AnswerTooLargeError(limit);
-        onTooLarge(error);
-        void response.body?.cancel().catch(() => undefined);
-        throw error;
-    }
-    if (!response.body)
-        return response;
-    let size = 0;
-    const counted = response.body.pipeThrough(new TransformStream({
-        transform(chunk, controller) {
-            size += chunk.byteLength;
-            if (size > limit) {
-                const error = new AnswerTooLargeError(limit);
-                onTooLarge(error);
-                controller.error(error);
-                return;
-            }
-            controller.enqueue(chunk);
-        },
-    }));
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
-}
-
-;// CONCATENATED MODULE: ./src/redact.ts
-const MASK = '***';
-/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
-const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
-const MIN_INPUT = 3;
-const MIN_FIELD = 8;
-const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
-/**
- * Holds every secret seen during the run. Each one is registered with the runner (so its log
- * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
- * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
- * cut or escaped: a cut or escaped secret no longer matches.
- */
-class Redactor {
-    #secrets = new Set();
-    #register;
-    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
-    constructor(register) {
-        this.#register = register;
-    }
-    add(secret, kind = 'input') {
-        if (typeof secret !== 'string')
-            return;
-        const value = secret.trim();
-        if (value === '')
-            return;
-        // The Basic credential made from it is long and distinctive whatever the key's length.
-        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
-        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
-            return;
-        this.#remember(value);
-        // The same secret as it would appear inside a JSON string or a URL.
-        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
-            this.#secrets.add(variant);
-    }
-    #remember(value) {
-        if (this.#secrets.has(value))
-            return;
-        this.#secrets.add(value);
-        this.#register(value);
-    }
-    scrub(text) {
-        if (this.#secrets.size === 0 || text.length === 0)
-            return text;
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
-        }
-        return result;
-    }
-    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
-    scrubDeep(value) {
-        if (typeof value === 'string')
-            return this.scrub(value);
-        if (Array.isArray(value))
-            return value.map((item) => this.scrubDeep(item));
-        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
-        }
-        return value;
-    }
-    /**
-     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
-     * registered and masked by field, before anything reads the text.
-     */
-    maskSecretFields(text) {
-        let json;
-        try {
-            json = JSON.parse(text);
-        }
-        catch {
-            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
-        }
-        const walk = (value) => {
-            if (Array.isArray(value))
-                return value.map(walk);
-            if (typeof value !== 'object' || value === null)
-                return value;
-            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
-                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
-                    return [key, walk(child)];
-                this.add(String(child), 'field');
-                return [key, MASK];
-            }));
-        };
-        return this.scrub(JSON.stringify(walk(json)));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/retry-after.ts
-/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const date = parseHttpDate(text);
-    if (date === undefined)
-        return undefined;
-    return Math.max(0, date - now);
-}
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = '\\d{2}:\\d{2}:\\d{2}';
-/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
-const HTTP_DATE = [
-    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
-];
-/**
- * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
- * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
- */
-function parseHttpDate(text) {
-    const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
-    if (form < 0)
-        return undefined;
-    // asctime has no zone; it is GMT, not the runner's local time.
-    const date = Date.parse(form === 2 ? `${text} GMT` : text);
-    return Number.isNaN(date) ? undefined : date;
-}
-
-;// CONCATENATED MODULE: ./src/leadconduit.ts
-
-
-
-
-
-
-
-
-/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
-class LeadConduitError extends errors_UserError {
-    name = 'LeadConduitError';
-    call;
-    status;
-    constructor(message, call, status) {
-        super(message);
-        this.call = call;
-        this.status = status;
-    }
-}
-/** One failed attempt, before retries are decided. */
-class AttemptError extends Error {
-    kind;
-    status;
-    retryAfterMs;
-    /** A network failure or timeout while the answer's body was arriving (the request was received). */
-    reading = false;
-    constructor(kind, message, status, retryAfterMs) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-};
-function createLeadConduitClient(options) {
-    const { redactor, deadline } = options;
-    redactor.add(options.apiKey);
-    // A trailing slash makes "account" resolve under any path the base URL has.
-    const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-    // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
-    let api;
-    const loadApi = async () => (api ??= (await __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.bind(__nccwpck_require__, 586))).default.create({
-        baseUrl,
-        headers: {
-            authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
-            accept: 'application/json',
-            'user-agent': 'leadconduit-account-action',
-        },
-        retry: 0, // retries are ours (withRetry), so the body read is retried too
-        timeout: false, // our signal bounds the whole attempt, body included
-        throwHttpErrors: false,
-        // Never follow a redirect: it could carry the API key to another host.
-        redirect: 'manual',
-    }));
-    async function attempt(attemptSignal, method, path, body) {
-        const { signal } = attemptSignal;
-        const started = performance.now();
-        // ky links our signal to the request through signals Node may garbage-collect once the
-        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
-        // Holding the request until the body is read keeps that link alive.
-        const pinned = {};
-        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
-        const failed = (error, reading) => {
-            if (deadline.signal.aborted)
-                return new AttemptError('deadline', String(deadline.signal.reason.message));
-            const attemptError = attemptSignal.timedOut
-                ? new AttemptError('timeout', reading
-                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
-                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
-                : new AttemptError('network', networkReason(error));
-            attemptError.reading = reading;
-            return attemptError;
-        };
-        let response;
-        try {
-            response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
-        }
-        catch (error) {
-            throw failed(error, false);
-        }
-        let text;
-        try {
-            text = await readCapped(response, MAX_LEADCONDUIT_ANSWER_BYTES);
-        }
-        catch (error) {
-            if (error instanceof AnswerTooLargeError)
-                throw new AttemptError('too-large', error.message, response.status);
-            throw failed(error, true);
-        }
-        finally {
-            delete pinned.request;
-        }
-        options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
-        if (response.status >= 300 && response.status < 400) {
-            throw new AttemptError('redirect', redactor.scrub(response.headers.get('location') ?? 'an unnamed location'), response.status);
-        }
-        // Whatever is quoted from an answer that is not an account is scrubbed first, on the raw text
-        // (credential fields by name), and only then cut.
-        if (!response.ok) {
-            throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
-        }
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(redactor.maskSecretFields(text), response.headers.get('content-type'))})`, response.status);
-        }
-    }
-    async function call(method, path, body) {
-        const label = `${method} /${path}`;
-        try {
-            return await retryingCall(label, { ...options, classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
-        }
-        catch (error) {
-            throw toLeadConduitError(error, label, method, options.baseUrl, redactor);
-        }
-    }
-    function parseAccount(value, label) {
-        registerSecrets(value, redactor);
-        const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
-        if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
-            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that base-url (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${MAYBE_APPLIED}` : ''}`, label);
-        }
-        const account = withoutSecrets(parsed.data);
-        return { ...account, id: parsed.data.id, name: typeof parsed.data.name === 'string' ? parsed.data.name : undefined };
-    }
-    return {
-        async readAccount(expectedId) {
-            try {
-                return { account: parseAccount(await call('GET', 'account'), 'GET /account'), via: 'GET /account' };
-            }
-            catch (error) {
-                if (!(error instanceof LeadConduitError) || (error.status !== 404 && error.status !== 405))
-                    throw error;
-                options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
-            }
-            const user = await call('GET', 'user');
-            registerSecrets(user, redactor);
-            const parsedUser = userSchema.safeParse(user);
-            if (!parsedUser.success) {
-                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that base-url (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
-            }
-            const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
-            return { account: chooseAccount(accounts, expectedId), via: 'GET /user', userAccounts: accounts.length };
-        },
-        async updateAccount(body) {
-            return parseAccount(await call('PUT', 'account', body), 'PUT /account');
-        },
-    };
-}
-function chooseAccount(accounts, expectedId) {
-    const list = accounts.map((a) => `${a.id} (${a.name ?? 'no name'})`).join(', ');
-    if (expectedId !== undefined) {
-        const match = accounts.find((a) => a.id.toLowerCase() === expectedId.toLowerCase());
-        if (match)
-            return match;
-        throw new LeadConduitError(`The API key's user has no account with id ${expectedId} (the "id" in the file); its accounts: ${list || 'none'}.`, 'GET /user');
-    }
-    const [only, ...others] = accounts;
-    if (only && others.length === 0)
-        return only;
-    if (!only)
-        throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
-    throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
-}
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
-function registerSecrets(value, redactor) {
-    if (typeof value !== 'object' || value === null)
-        return;
-    if (Array.isArray(value)) {
-        for (const item of value)
-            registerSecrets(item, redactor);
-        return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-        if (SECRET_FIELDS.includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string'))
-            redactor.add(child, 'field');
-        else if (typeof child === 'object')
-            registerSecrets(child, redactor);
-    }
-}
-function withoutSecrets(account) {
-    const copy = { ...account };
-    for (const field of SECRET_FIELDS)
-        delete copy[field];
-    return copy;
-}
-/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
-function describeShapeIssue(path, input) {
-    const where = path.map(String).join('.');
-    const expected = where === 'id'
-        ? "the account's 24-character hexadecimal id"
-        : where === 'features'
-            ? 'an object of feature switches'
-            : where === 'subscriptions'
-                ? 'an object of subscriptions'
-                : where.startsWith('subscriptions.')
-                    ? 'a subscription object (or null)'
-                    : path.length === 0
-                        ? 'an account object'
-                        : 'another kind of value';
-    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
-}
-/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
-function describeJsonValue(value) {
-    if (value === undefined)
-        return 'missing';
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'an object';
-    const shown = JSON.stringify(value) ?? typeof value;
-    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
-    if (typeof value === 'string')
-        return `the string ${short}`;
-    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
-}
-function classify(error) {
-    if (!(error instanceof AttemptError))
-        return { retry: false };
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return { retry: true };
-    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
-        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
-    }
-    return { retry: false };
-}
-/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
-const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
-/** One line: which call, what happened, what it means, what to do. */
-function toLeadConduitError(error, label, method, baseUrl, redactor) {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
-    const unknownOutcome = method === 'PUT' ? ` ${MAYBE_APPLIED}` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
-        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
-        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; re-run the job later.`, label, last?.status);
-    }
-    if (error instanceof DeadlineExceededError) {
-        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-    }
-    if (!(error instanceof AttemptError)) {
-        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
-    }
-    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
-    switch (error.kind) {
-        case 'deadline':
-            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; re-run the job later.${unknownOutcome}`, label);
-        case 'timeout':
-            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and re-run the job.${unknownOutcome}`, label);
-        case 'network':
-            if (error.reading) {
-                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and the runner's network, then re-run the job.${unknownOutcome}`, label);
-            }
-            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check base-url and the runner's network.${unknownOutcome}`, label);
-        case 'redirect':
-            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set base-url to the API's own address (${baseUrl} is redirected).`, label, error.status);
-        case 'too-large':
-            return new LeadConduitError(`LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that base-url (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`, label, error.status);
-        case 'bad-body':
-            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that base-url (${baseUrl}) points at LeadConduit's API, or re-run the job.${unknownOutcome}`, label, error.status);
-        case 'http': {
-            const status = error.status ?? 0;
-            const name = statusName(status);
-            if (status === 401 || status === 403) {
-                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check the api-key secret: it must be a current LeadConduit API key with access to this account.`, label, status);
-            }
-            if (status === 404 || status === 405) {
-                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check base-url (${baseUrl}): it must be LeadConduit's API address.`, label, status);
-            }
-            if ((status === 400 || status === 422) && method === 'PUT') {
-                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
-            }
-            if (status === 429) {
-                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
-            }
-            if (status >= 500) {
-                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; re-run the job later.${unknownOutcome}`, label, status);
-            }
-            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check base-url (${baseUrl}) and the api-key, then re-run the job.`, label, status);
-        }
-    }
-}
-function statusName(status) {
-    if (status === undefined)
-        return 'an error';
-    const text = STATUS_TEXT[status];
-    return text ? `${status} ${text}` : String(status);
-}
-/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
-function describeErrorBody(text, contentType) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return '';
-    try {
-        const json = JSON.parse(trimmed);
-        const message = pickMessage(json);
-        if (message)
-            return truncate(message);
-    }
-    catch {
-        // not JSON: fall through
-    }
-    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
-    }
-    return truncate(trimmed.replace(/\s+/g, ' '));
-}
-function pickMessage(json) {
-    if (typeof json === 'string')
-        return json;
-    if (typeof json !== 'object' || json === null)
-        return undefined;
-    const record = json;
-    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
-        const value = record[key];
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
-        if (Array.isArray(value)) {
-            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
-            if (parts.length > 0)
-                return parts.join('; ');
-        }
-        if (typeof value === 'object' && value !== null) {
-            const nested = pickMessage(value);
-            if (nested)
-                return nested;
-        }
-    }
-    return undefined;
-}
-function describeBody(text, contentType) {
-    if (text.trim() === '')
-        return 'it is empty';
-    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
-        return 'it is an HTML page';
-    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
-    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
-    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
-}
-function endsEarly(text) {
-    try {
-        JSON.parse(text);
-        return false;
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
-    }
-}
-function truncate(text, max = 300) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-function networkReason(error) {
-    const codes = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        ENOTFOUND: 'host not found',
-        EAI_AGAIN: 'DNS lookup failed',
-        ETIMEDOUT: 'connection timed out',
-        EPIPE: 'connection closed',
-        UND_ERR_SOCKET: 'connection closed by the server',
-        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
-    };
-    let current = error;
-    for (let depth = 0; depth < 5 && current; depth++) {
-        const code = current.code;
-        if (typeof code === 'string')
-            return codes[code] ? `${codes[code]} (${code})` : code;
-        current = current.cause;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
-}
-
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 function countChanges(changes) {
@@ -11126,7 +10544,6 @@ function previousState(desired, live) {
 
 
 
-
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
 class InvalidFileError extends errors_UserError {
     name = 'InvalidFileError';
@@ -11257,6 +10674,621 @@ function schemaUrl(repositoryUrl, version) {
     // A test checks package.json's URL parses; were it not to, the URL shows it rather than guessing.
     const repository = githubRepository(repositoryUrl) ?? 'package.json-repository-is-not-on-github';
     return `https://raw.githubusercontent.com/${repository}/v${version.split('.')[0] ?? ''}/schema/leadconduit-account.schema.json`;
+}
+
+;// CONCATENATED MODULE: ./src/capped-body.ts
+/**
+ * Answers are read up to a cap, far above anything real, and no further: a hostile or broken
+ * server streaming gigabytes must end in a clear message, not in a runner out of memory.
+ */
+
+/** A LeadConduit account is a few KB; this is a thousand times that. */
+const MAX_LEADCONDUIT_ANSWER_BYTES = 8 * 1024 * 1024;
+/** A page of 100 comments at GitHub's largest (65,536 characters each) stays under this. */
+const MAX_GITHUB_ANSWER_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+class AnswerTooLargeError extends Error {
+    name = 'AnswerTooLargeError';
+    limitBytes;
+    constructor(limitBytes) {
+        super(`the answer was larger than ${formatBytes(limitBytes)}; it was not read further`);
+        this.limitBytes = limitBytes;
+    }
+}
+/** The body as text, or AnswerTooLargeError as soon as it passes `limit` bytes (the rest is never read). */
+async function readCapped(response, limit) {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new AnswerTooLargeError(limit);
+    }
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = (await reader.read());
+        if (done || value === undefined)
+            break;
+        size += value.byteLength;
+        if (size > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new AnswerTooLargeError(limit);
+        }
+        chunks.push(value);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+}
+/**
+ * The same response with a body that errors once it passes `limit` bytes, for a client that
+ * reads bodies itself (octokit); `onTooLarge` hears of it even where that client swallows the error.
+ */
+function cappedResponse(response, limit, onTooLarge) {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+        const error = new AnswerTooLargeError(limit);
+        onTooLarge(error);
+        void response.body?.cancel().catch(() => undefined);
+        throw error;
+    }
+    if (!response.body)
+        return response;
+    let size = 0;
+    const counted = response.body.pipeThrough(new TransformStream({
+        transform(chunk, controller) {
+            size += chunk.byteLength;
+            if (size > limit) {
+                const error = new AnswerTooLargeError(limit);
+                onTooLarge(error);
+                controller.error(error);
+                return;
+            }
+            controller.enqueue(chunk);
+        },
+    }));
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+;// CONCATENATED MODULE: ./src/answer-text.ts
+/**
+ * What an answer said, in a few words for a message: LeadConduit's own message from an error body,
+ * what an unreadable body looks like, a network failure by its code, what is wrong with an
+ * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
+ */
+
+/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
+function describeShapeIssue(path, input) {
+    const where = path.map(String).join('.');
+    const expected = where === 'id'
+        ? "the account's 24-character hexadecimal id"
+        : where === 'features'
+            ? 'an object of feature switches'
+            : where === 'subscriptions'
+                ? 'an object of subscriptions'
+                : where.startsWith('subscriptions.')
+                    ? 'a subscription object (or null)'
+                    : path.length === 0
+                        ? 'an account object'
+                        : 'another kind of value';
+    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+}
+/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
+function describeErrorBody(text, contentType) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return '';
+    try {
+        const json = JSON.parse(trimmed);
+        const message = pickMessage(json);
+        if (message)
+            return truncate(message);
+    }
+    catch {
+        // not JSON: fall through
+    }
+    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
+    }
+    return truncate(trimmed.replace(/\s+/g, ' '));
+}
+function pickMessage(json) {
+    if (typeof json === 'string')
+        return json;
+    if (typeof json !== 'object' || json === null)
+        return undefined;
+    const record = json;
+    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
+        const value = record[key];
+        if (typeof value === 'string' && value.trim() !== '')
+            return value.trim();
+        if (Array.isArray(value)) {
+            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
+            if (parts.length > 0)
+                return parts.join('; ');
+        }
+        if (typeof value === 'object' && value !== null) {
+            const nested = pickMessage(value);
+            if (nested)
+                return nested;
+        }
+    }
+    return undefined;
+}
+function describeBody(text, contentType) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
+        return 'it is an HTML page';
+    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
+    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
+    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
+}
+function endsEarly(text) {
+    try {
+        JSON.parse(text);
+        return false;
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
+    }
+}
+function truncate(text, max = 300) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+function networkReason(error) {
+    const codes = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        EAI_AGAIN: 'DNS lookup failed',
+        ETIMEDOUT: 'connection timed out',
+        EPIPE: 'connection closed',
+        UND_ERR_SOCKET: 'connection closed by the server',
+        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
+    };
+    let current = error;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const code = current.code;
+        if (typeof code === 'string')
+            return codes[code] ? `${codes[code]} (${code})` : code;
+        current = current.cause;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
+}
+
+;// CONCATENATED MODULE: ./src/leadconduit-errors.ts
+/**
+ * What went wrong talking to LeadConduit, in one line a person can act on: which call, what
+ * happened, what it means, what to do, worded for where it is read (the action or the terminal).
+ */
+
+
+
+const ACTION_WORDING = {
+    apiKey: 'the api-key secret',
+    apiKeyShort: 'the api-key',
+    baseUrl: 'base-url',
+    network: "the runner's network",
+    again: 're-run the job',
+};
+const CLI_WORDING = {
+    apiKey: 'LEADCONDUIT_API_KEY',
+    apiKeyShort: 'LEADCONDUIT_API_KEY',
+    baseUrl: '--base-url',
+    network: 'your network',
+    again: 'run the command again',
+};
+/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
+class LeadConduitError extends errors_UserError {
+    name = 'LeadConduitError';
+    call;
+    status;
+    constructor(message, call, status) {
+        super(message);
+        this.call = call;
+        this.status = status;
+    }
+}
+/** One failed attempt, before retries are decided. */
+class AttemptError extends Error {
+    kind;
+    status;
+    retryAfterMs;
+    /** A network failure or timeout while the answer's body was arriving (the request was received). */
+    reading = false;
+    constructor(kind, message, status, retryAfterMs) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const STATUS_TEXT = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+};
+function classify(error) {
+    if (!(error instanceof AttemptError))
+        return { retry: false };
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return { retry: true };
+    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
+        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
+    }
+    return { retry: false };
+}
+/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
+const maybeApplied = (w) => `The update may or may not have been applied: ${w.again}, which reads the account again and sends only what still differs.`;
+/** One line: which call, what happened, what it means, what to do. */
+function toLeadConduitError(error, label, method, baseUrl, redactor, w) {
+    const attempts = attemptsOf(error);
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
+    const unknownOutcome = method === 'PUT' ? ` ${maybeApplied(w)}` : '';
+    if (error instanceof RetryAfterTooLongError) {
+        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
+        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
+        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; ${w.again} later.`, label, last?.status);
+    }
+    if (error instanceof DeadlineExceededError) {
+        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; ${w.again} later.${unknownOutcome}`, label);
+    }
+    if (!(error instanceof AttemptError)) {
+        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
+    }
+    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
+    switch (error.kind) {
+        case 'deadline':
+            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; ${w.again} later.${unknownOutcome}`, label);
+        case 'timeout':
+            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and ${w.again}.${unknownOutcome}`, label);
+        case 'network':
+            if (error.reading) {
+                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and ${w.network}, then ${w.again}.${unknownOutcome}`, label);
+            }
+            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check ${w.baseUrl} and ${w.network}.${unknownOutcome}`, label);
+        case 'redirect':
+            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set ${w.baseUrl} to the API's own address (${baseUrl} is redirected).`, label, error.status);
+        case 'too-large':
+            return new LeadConduitError(`LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that ${w.baseUrl} (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`, label, error.status);
+        case 'bad-body':
+            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that ${w.baseUrl} (${baseUrl}) points at LeadConduit's API, or ${w.again}.${unknownOutcome}`, label, error.status);
+        case 'http': {
+            const status = error.status ?? 0;
+            const name = statusName(status);
+            if (status === 401 || status === 403) {
+                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`, label, status);
+            }
+            if (status === 404 || status === 405) {
+                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`, label, status);
+            }
+            if ((status === 400 || status === 422) && method === 'PUT') {
+                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
+            }
+            if (status === 429) {
+                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
+            }
+            if (status >= 500) {
+                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`, label, status);
+            }
+            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`, label, status);
+        }
+    }
+}
+function statusName(status) {
+    if (status === undefined)
+        return 'an error';
+    const text = STATUS_TEXT[status];
+    return text ? `${status} ${text}` : String(status);
+}
+
+;// CONCATENATED MODULE: ./src/redact.ts
+const MASK = '***';
+/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
+const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
+const MIN_INPUT = 3;
+const MIN_FIELD = 8;
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
+/**
+ * Holds every secret seen during the run. Each one is registered with the runner (so its log
+ * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
+ * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
+ * cut or escaped: a cut or escaped secret no longer matches.
+ */
+class Redactor {
+    #secrets = new Set();
+    #register;
+    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
+    constructor(register) {
+        this.#register = register;
+    }
+    add(secret, kind = 'input') {
+        if (typeof secret !== 'string')
+            return;
+        const value = secret.trim();
+        if (value === '')
+            return;
+        // The Basic credential made from it is long and distinctive whatever the key's length.
+        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
+        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
+            return;
+        this.#remember(value);
+        // The same secret as it would appear inside a JSON string or a URL.
+        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
+            this.#secrets.add(variant);
+    }
+    #remember(value) {
+        if (this.#secrets.has(value))
+            return;
+        this.#secrets.add(value);
+        this.#register(value);
+    }
+    scrub(text) {
+        if (this.#secrets.size === 0 || text.length === 0)
+            return text;
+        let result = text;
+        // Longest first, so a secret that contains another is replaced whole.
+        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(MASK);
+        }
+        return result;
+    }
+    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
+    scrubDeep(value) {
+        if (typeof value === 'string')
+            return this.scrub(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.scrubDeep(item));
+        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
+        }
+        return value;
+    }
+    /**
+     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
+     * registered and masked by field, before anything reads the text.
+     */
+    maskSecretFields(text) {
+        let json;
+        try {
+            json = JSON.parse(text);
+        }
+        catch {
+            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
+        }
+        const walk = (value) => {
+            if (Array.isArray(value))
+                return value.map(walk);
+            if (typeof value !== 'object' || value === null)
+                return value;
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
+                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
+                    return [key, walk(child)];
+                this.add(String(child), 'field');
+                return [key, MASK];
+            }));
+        };
+        return this.scrub(JSON.stringify(walk(json)));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retry-after.ts
+/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const date = parseHttpDate(text);
+    if (date === undefined)
+        return undefined;
+    return Math.max(0, date - now);
+}
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
+const HTTP_DATE = [
+    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
+    new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
+    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
+];
+/**
+ * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
+ * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
+ */
+function parseHttpDate(text) {
+    const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
+    if (form < 0)
+        return undefined;
+    // asctime has no zone; it is GMT, not the runner's local time.
+    const date = Date.parse(form === 2 ? `${text} GMT` : text);
+    return Number.isNaN(date) ? undefined : date;
+}
+
+;// CONCATENATED MODULE: ./src/leadconduit.ts
+
+
+
+
+
+
+
+
+
+function createLeadConduitClient(options) {
+    const { redactor, deadline } = options;
+    const wording = options.wording ?? ACTION_WORDING;
+    redactor.add(options.apiKey);
+    // A trailing slash makes "account" resolve under any path the base URL has.
+    const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
+    let api;
+    const loadApi = async () => (api ??= (await __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.bind(__nccwpck_require__, 586))).default.create({
+        baseUrl,
+        headers: {
+            authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
+            accept: 'application/json',
+            'user-agent': 'leadconduit-account-action',
+        },
+        retry: 0, // retries are ours (withRetry), so the body read is retried too
+        timeout: false, // our signal bounds the whole attempt, body included
+        throwHttpErrors: false,
+        // Never follow a redirect: it could carry the API key to another host.
+        redirect: 'manual',
+    }));
+    async function attempt(attemptSignal, method, path, body) {
+        const { signal } = attemptSignal;
+        const started = performance.now();
+        // ky links our signal to the request through signals Node may garbage-collect once the
+        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
+        // Holding the request until the body is read keeps that link alive.
+        const pinned = {};
+        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
+        const failed = (error, reading) => {
+            if (deadline.signal.aborted)
+                return new AttemptError('deadline', String(deadline.signal.reason.message));
+            const attemptError = attemptSignal.timedOut
+                ? new AttemptError('timeout', reading
+                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
+                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
+                : new AttemptError('network', networkReason(error));
+            attemptError.reading = reading;
+            return attemptError;
+        };
+        let response;
+        try {
+            response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
+        }
+        catch (error) {
+            throw failed(error, false);
+        }
+        let text;
+        try {
+            text = await readCapped(response, MAX_LEADCONDUIT_ANSWER_BYTES);
+        }
+        catch (error) {
+            if (error instanceof AnswerTooLargeError)
+                throw new AttemptError('too-large', error.message, response.status);
+            throw failed(error, true);
+        }
+        finally {
+            delete pinned.request;
+        }
+        options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
+        if (response.status >= 300 && response.status < 400) {
+            throw new AttemptError('redirect', redactor.scrub(response.headers.get('location') ?? 'an unnamed location'), response.status);
+        }
+        // Whatever is quoted from an answer that is not an account is scrubbed first, on the raw text
+        // (credential fields by name), and only then cut.
+        if (!response.ok) {
+            throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+        }
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(redactor.maskSecretFields(text), response.headers.get('content-type'))})`, response.status);
+        }
+    }
+    async function call(method, path, body) {
+        const label = `${method} /${path}`;
+        try {
+            return await retryingCall(label, { ...options, classify: classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
+        }
+        catch (error) {
+            throw toLeadConduitError(error, label, method, options.baseUrl, redactor, wording);
+        }
+    }
+    function parseAccount(value, label) {
+        registerSecrets(value, redactor);
+        const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
+        if (!parsed.success) {
+            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
+            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${maybeApplied(wording)}` : ''}`, label);
+        }
+        const account = withoutSecrets(parsed.data);
+        return { ...account, id: parsed.data.id, name: typeof parsed.data.name === 'string' ? parsed.data.name : undefined };
+    }
+    return {
+        async readAccount(expectedId) {
+            try {
+                return { account: parseAccount(await call('GET', 'account'), 'GET /account'), via: 'GET /account' };
+            }
+            catch (error) {
+                if (!(error instanceof LeadConduitError) || (error.status !== 404 && error.status !== 405))
+                    throw error;
+                options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
+            }
+            const user = await call('GET', 'user');
+            registerSecrets(user, redactor);
+            const parsedUser = userSchema.safeParse(user);
+            if (!parsedUser.success) {
+                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
+            }
+            const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
+            return { account: chooseAccount(accounts, expectedId), via: 'GET /user', userAccounts: accounts.length };
+        },
+        async updateAccount(body) {
+            return parseAccount(await call('PUT', 'account', body), 'PUT /account');
+        },
+    };
+}
+function chooseAccount(accounts, expectedId) {
+    const list = accounts.map((a) => `${a.id} (${a.name ?? 'no name'})`).join(', ');
+    if (expectedId !== undefined) {
+        const match = accounts.find((a) => a.id.toLowerCase() === expectedId.toLowerCase());
+        if (match)
+            return match;
+        throw new LeadConduitError(`The API key's user has no account with id ${expectedId} (the "id" in the file); its accounts: ${list || 'none'}.`, 'GET /user');
+    }
+    const [only, ...others] = accounts;
+    if (only && others.length === 0)
+        return only;
+    if (!only)
+        throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
+    throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
+}
+/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
+function registerSecrets(value, redactor) {
+    if (typeof value !== 'object' || value === null)
+        return;
+    if (Array.isArray(value)) {
+        for (const item of value)
+            registerSecrets(item, redactor);
+        return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+        if (SECRET_FIELDS.includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string'))
+            redactor.add(child, 'field');
+        else if (typeof child === 'object')
+            registerSecrets(child, redactor);
+    }
+}
+function withoutSecrets(account) {
+    const copy = { ...account };
+    for (const field of SECRET_FIELDS)
+        delete copy[field];
+    return copy;
 }
 
 ;// CONCATENATED MODULE: ./src/state-files.ts
@@ -11582,6 +11614,7 @@ async function terminal_confirm(io, question) {
 
 
 
+
 const CLI_NAME = 'leadconduit-account';
 /** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
 const EXIT = { ok: 0, failed: 1, changes: 2 };
@@ -11618,9 +11651,14 @@ async function planCommand(ctx, file, options) {
     printPlan(ctx, file, live, changes);
     if (changes.length === 0)
         return EXIT.ok;
-    const { destructive } = countChanges(changes);
-    const again = `${CLI_NAME} apply${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}${destructive > 0 ? ' --allow-destructive' : ''}`;
-    ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${again}`);
+    const apply = `${CLI_NAME} apply${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`;
+    ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${apply}`);
+    // --allow-destructive is named only with what it would delete, never as a plain suggestion.
+    const destructive = changes.filter((c) => c.destructive);
+    if (destructive.length > 0) {
+        const what = destructive.map((c) => `${c.path}: ${c.warning ?? 'cannot be undone'}`).join('; ');
+        ctx.out.line(`${plural(destructive.length, 'change is', 'changes are')} destructive (${what}). The apply refuses ${destructive.length === 1 ? 'it' : 'them'} unless you add --allow-destructive: add it only if that data may be lost.`);
+    }
     return EXIT.changes;
 }
 async function applyCommand(ctx, file, options) {
@@ -11842,6 +11880,7 @@ function cliClient(ctx, options, changeCount = 0) {
         retry: DEFAULT_TUNING.retry,
         deadline,
         redactor: ctx.redactor,
+        wording: CLI_WORDING,
         ...(options.verbose === true ? { debug: (message) => ctx.out.note(ctx.out.paint('dim', message)) } : {}),
     });
     return {
@@ -11892,7 +11931,6 @@ function describeFsError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/program.ts
-
 
 
 
@@ -11985,9 +12023,6 @@ async function execute(io, command, json, work) {
         let message = user ? error.message : `Unexpected error (a bug in ${CLI_NAME}, please report it): ${getErrorMessage(error)}`;
         if (error instanceof InvalidFileError)
             message += `${command === 'validate' ? '' : '; nothing was sent'}.`;
-        if (error instanceof LeadConduitError && (error.status === 401 || error.status === 403)) {
-            message += ` (${CLI_NAME} reads the API key from ${API_KEY_VARIABLE}.)`;
-        }
         if (json) {
             ctx.out.emit({ ...ctx.result, ok: false, error: message, ...(user && error.details.length > 0 ? { details: error.details } : {}) });
         }

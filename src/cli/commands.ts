@@ -6,6 +6,7 @@ import type { DesiredStateFile } from '../desired-state.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_FILE, DEFAULT_TUNING } from '../inputs.js';
 import { createLeadConduitClient, type LeadConduitClient } from '../leadconduit.js';
+import { CLI_WORDING } from '../leadconduit-errors.js';
 import { countChanges, managedSettings, previousState, type Change, type Json } from '../plan.js';
 import { Redactor } from '../redact.js';
 import { Deadline } from '../deadline.js';
@@ -76,9 +77,16 @@ export async function planCommand(ctx: Context, file: string, options: NetworkOp
   if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
   printPlan(ctx, file, live, changes);
   if (changes.length === 0) return EXIT.ok;
-  const { destructive } = countChanges(changes);
-  const again = `${CLI_NAME} apply${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}${destructive > 0 ? ' --allow-destructive' : ''}`;
-  ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${again}`);
+  const apply = `${CLI_NAME} apply${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`;
+  ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${apply}`);
+  // --allow-destructive is named only with what it would delete, never as a plain suggestion.
+  const destructive = changes.filter((c) => c.destructive);
+  if (destructive.length > 0) {
+    const what = destructive.map((c) => `${c.path}: ${c.warning ?? 'cannot be undone'}`).join('; ');
+    ctx.out.line(
+      `${plural(destructive.length, 'change is', 'changes are')} destructive (${what}). The apply refuses ${destructive.length === 1 ? 'it' : 'them'} unless you add --allow-destructive: add it only if that data may be lost.`,
+    );
+  }
   return EXIT.changes;
 }
 
@@ -298,6 +306,7 @@ function cliClient(ctx: Context, options: NetworkOptions, changeCount = 0): Lead
       retry: DEFAULT_TUNING.retry,
       deadline,
       redactor: ctx.redactor,
+      wording: CLI_WORDING,
       ...(options.verbose === true ? { debug: (message: string) => ctx.out.note(ctx.out.paint('dim', message)) } : {}),
     });
   return {

@@ -4,7 +4,6 @@ import { UserError, getErrorMessage } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../base-url.js';
 import { DEFAULT_FILE } from '../inputs.js';
 import { InvalidFileError } from '../steps.js';
-import { LeadConduitError } from '../leadconduit.js';
 import { SCHEMA_URL } from '../schema-url.js';
 import {
   CLI_NAME,
@@ -129,9 +128,6 @@ async function execute(io: Io, command: string, json: boolean, work: (ctx: Conte
     const user = error instanceof UserError;
     let message = user ? error.message : `Unexpected error (a bug in ${CLI_NAME}, please report it): ${getErrorMessage(error)}`;
     if (error instanceof InvalidFileError) message += `${command === 'validate' ? '' : '; nothing was sent'}.`;
-    if (error instanceof LeadConduitError && (error.status === 401 || error.status === 403)) {
-      message += ` (${CLI_NAME} reads the API key from ${API_KEY_VARIABLE}.)`;
-    }
     if (json) {
       ctx.out.emit({ ...ctx.result, ok: false, error: message, ...(user && error.details.length > 0 ? { details: error.details } : {}) });
     }
