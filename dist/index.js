@@ -9826,6 +9826,11 @@ function describeJsonValue(value) {
         return `the string ${short}`;
     return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
+/** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
+function formatTime(date) {
+    const iso = date.toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
 
 ;// CONCATENATED MODULE: ./src/desired-state.ts
 
@@ -11947,7 +11952,7 @@ function changeSections(report, max) {
     const fromPr = report.changes.filter((c) => c.source !== 'drift');
     const sections = [];
     if (drift.length > 0) {
-        sections.push(`#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${escapeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`);
+        sections.push(`#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${codeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`);
     }
     if (fromPr.length > 0)
         sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied, max)}`);
@@ -11956,6 +11961,7 @@ function changeSections(report, max) {
 function accountText(account, max) {
     return `${escapeText(cut(account.name ?? 'no name', max))} (${codeText(account.id)})`;
 }
+/** The run's facts as a list: the account, the mode, the file, what triggered it, the API. */
 function facts(report, max) {
     const rows = [];
     if (report.account)
@@ -11968,7 +11974,19 @@ function facts(report, max) {
         rows.push(['Triggered by', `${escapeText(cut(t.actor || 'unknown', max))} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
     }
     rows.push(['LeadConduit API', `<code>${escapeMarkup(report.baseUrl)}</code>`]);
-    return table(['', ''], rows);
+    return rows.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
+}
+/** What merging a plan does, said where the plan is shown. */
+function mergeNote(report) {
+    if (report.outcome !== 'planned')
+        return undefined;
+    const { total, destructive } = countChanges(report.changes);
+    if (destructive === 0)
+        return 'Merging applies these changes.';
+    const allow = 'unless the workflow sets <code>allow-destructive: true</code>';
+    if (destructive === total)
+        return `⚠️ Merging applies nothing as it stands: the apply refuses ${total === 1 ? 'this destructive change' : `these ${total} destructive changes`} ${allow}.`;
+    return `Merging applies these changes, except ⚠️ ${destructive === 1 ? 'the destructive one' : `the ${destructive} destructive ones`}: the apply refuses ${destructive === 1 ? 'it' : 'them'} ${allow}.`;
 }
 function problemList(report, max) {
     const problems = report.problems ?? [];
@@ -12007,12 +12025,15 @@ function summaryAt(report, max, withFiles) {
     }
     parts.push(facts(report, max));
     parts.push(...changeSections(report, max));
+    const merging = mergeNote(report);
+    if (merging)
+        parts.push(merging);
     if (!withFiles) {
         parts.push('<em>Long values are cut short here, and the request body and files are left out: they are too large for a job summary.</em>');
         return `${parts.join('\n\n')}\n`;
     }
     if (report.requestBody && Object.keys(report.requestBody).length > 0) {
-        const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
+        const label = report.bodySent ? 'The request sent: PUT /account' : 'The request the apply will send: PUT /account';
         parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
     }
     if (report.previousState) {
@@ -12055,14 +12076,11 @@ function commentAt(report, footer, max, withBody) {
     if (report.account)
         parts.push(`Account: ${accountText(report.account, max)}`);
     parts.push(...changeSections(report, max));
-    if (report.outcome === 'planned') {
-        const { destructive } = countChanges(report.changes);
-        parts.push(destructive > 0
-            ? `Merging applies these changes. ⚠️ ${plural(destructive, 'change is', 'changes are')} destructive: the apply refuses ${destructive === 1 ? 'it' : 'them'} unless the workflow sets <code>allow-destructive: true</code>.`
-            : 'Merging applies these changes.');
-    }
+    const merging = mergeNote(report);
+    if (merging)
+        parts.push(merging);
     if (withBody && report.requestBody && Object.keys(report.requestBody).length > 0) {
-        parts.push(details('The request apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
+        parts.push(details('The request the apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
     }
     if (cutShort)
         parts.push('<em>Long values are cut short here; the job summary of the run below shows them whole.</em>');
@@ -12076,7 +12094,7 @@ const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
  * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
  */
 function renderOutcome(report, when) {
-    const time = when.toISOString().replace(/\.\d+Z$/, 'Z');
+    const time = formatTime(when);
     const commit = report.trigger ? ` from commit ${codeText(report.trigger.commit.slice(0, 12))}` : '';
     const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
     const max = 1_500;
@@ -12778,7 +12796,7 @@ async function comment(run, pr, result) {
         return result;
     }
     const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
-    const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
+    const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${formatTime(new Date())}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
     const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
     const place = {
         github,

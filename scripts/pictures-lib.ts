@@ -39,6 +39,8 @@ const MERGE_SHA = 'a7e1c3f5b9d2e4a6c8f0b1d3e5a7c9f2b4d6e8a0';
 /** Every time of the run shown in the Markdown (the comment's "updated ..."), fixed. */
 export const FIXED_TIME = '2025-06-02T14:05:09Z';
 const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g;
+/** A time as a comment shows it (src/wording.ts formatTime). */
+const SHOWN_TIME = /\b(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC\b/g;
 
 /**
  * What varies from run to run, made fixed: the fakes' port (shown as the LeadConduit API in the
@@ -51,11 +53,13 @@ export function normalise(markdown: string, fakeUrls: readonly string[], started
     const origin = url.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     text = text.replace(new RegExp(`${origin}(?!\\d)`, 'g'), DEFAULT_BASE_URL);
   }
-  return text.replace(ISO_TIME, (stamp) => {
-    const time = Date.parse(stamp);
-    // The footer drops milliseconds: a stamp may read up to a second before the run started.
-    return time >= startedMs - 1_000 && time <= endedMs + 1_000 ? FIXED_TIME : stamp;
-  });
+  const during = (time: number, slack: number) => time >= startedMs - slack && time <= endedMs + slack;
+  return text
+    .replace(ISO_TIME, (stamp) => (during(Date.parse(stamp), 1_000) ? FIXED_TIME : stamp))
+    .replace(SHOWN_TIME, (stamp, day: string, minute: string) =>
+      // Shown to the minute: a stamp may read up to a minute before the run started.
+      during(Date.parse(`${day}T${minute}:00Z`), 60_000) ? `${FIXED_TIME.slice(0, 10)} ${FIXED_TIME.slice(11, 16)} UTC` : stamp,
+    );
 }
 
 /** The plan comment and job summary the action writes for EXAMPLE_FILE on a pull request. */

@@ -3,7 +3,7 @@ import type { Problem } from './desired-state.js';
 import type { Mode } from './inputs.js';
 import { codeText, details, escapeMarkup, escapeText, fenced, table } from './markdown.js';
 import { countChanges, type Change, type Json, type Mismatch } from './plan.js';
-import { plural } from './wording.js';
+import { formatTime, plural } from './wording.js';
 
 export type Outcome =
   | 'invalid' // the file (or the inputs) are wrong; nothing was read or sent
@@ -137,7 +137,7 @@ function changeSections(report: RunReport, max: number): string[] {
   const sections: string[] = [];
   if (drift.length > 0) {
     sections.push(
-      `#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${escapeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`,
+      `#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${codeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`,
     );
   }
   if (fromPr.length > 0) sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied, max)}`);
@@ -148,8 +148,9 @@ function accountText(account: NonNullable<RunReport['account']>, max: number): s
   return `${escapeText(cut(account.name ?? 'no name', max))} (${codeText(account.id)})`;
 }
 
+/** The run's facts as a list: the account, the mode, the file, what triggered it, the API. */
 function facts(report: RunReport, max: number): string {
-  const rows: string[][] = [];
+  const rows: Array<[string, string]> = [];
   if (report.account) rows.push(['Account', accountText(report.account, max)]);
   rows.push(['Mode', `${codeText(report.mode)}`], ['File', `${codeText(report.file)}`]);
   if (report.trigger) {
@@ -159,7 +160,18 @@ function facts(report: RunReport, max: number): string {
     rows.push(['Triggered by', `${escapeText(cut(t.actor || 'unknown', max))} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
   }
   rows.push(['LeadConduit API', `<code>${escapeMarkup(report.baseUrl)}</code>`]);
-  return table(['', ''], rows);
+  return rows.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
+}
+
+/** What merging a plan does, said where the plan is shown. */
+function mergeNote(report: RunReport): string | undefined {
+  if (report.outcome !== 'planned') return undefined;
+  const { total, destructive } = countChanges(report.changes);
+  if (destructive === 0) return 'Merging applies these changes.';
+  const allow = 'unless the workflow sets <code>allow-destructive: true</code>';
+  if (destructive === total)
+    return `⚠️ Merging applies nothing as it stands: the apply refuses ${total === 1 ? 'this destructive change' : `these ${total} destructive changes`} ${allow}.`;
+  return `Merging applies these changes, except ⚠️ ${destructive === 1 ? 'the destructive one' : `the ${destructive} destructive ones`}: the apply refuses ${destructive === 1 ? 'it' : 'them'} ${allow}.`;
 }
 
 function problemList(report: RunReport, max: number): string {
@@ -206,12 +218,14 @@ function summaryAt(report: RunReport, max: number, withFiles: boolean): string {
   }
   parts.push(facts(report, max));
   parts.push(...changeSections(report, max));
+  const merging = mergeNote(report);
+  if (merging) parts.push(merging);
   if (!withFiles) {
     parts.push('<em>Long values are cut short here, and the request body and files are left out: they are too large for a job summary.</em>');
     return `${parts.join('\n\n')}\n`;
   }
   if (report.requestBody && Object.keys(report.requestBody).length > 0) {
-    const label = report.bodySent ? 'The request sent: PUT /account' : 'The request apply will send: PUT /account';
+    const label = report.bodySent ? 'The request sent: PUT /account' : 'The request the apply will send: PUT /account';
     parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
   }
   if (report.previousState) {
@@ -259,16 +273,10 @@ function commentAt(report: RunReport, footer: string, max: number, withBody: boo
   if (report.problems?.length) parts.push(problemList(report, max));
   if (report.account) parts.push(`Account: ${accountText(report.account, max)}`);
   parts.push(...changeSections(report, max));
-  if (report.outcome === 'planned') {
-    const { destructive } = countChanges(report.changes);
-    parts.push(
-      destructive > 0
-        ? `Merging applies these changes. ⚠️ ${plural(destructive, 'change is', 'changes are')} destructive: the apply refuses ${destructive === 1 ? 'it' : 'them'} unless the workflow sets <code>allow-destructive: true</code>.`
-        : 'Merging applies these changes.',
-    );
-  }
+  const merging = mergeNote(report);
+  if (merging) parts.push(merging);
   if (withBody && report.requestBody && Object.keys(report.requestBody).length > 0) {
-    parts.push(details('The request apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
+    parts.push(details('The request the apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
   }
   if (cutShort) parts.push('<em>Long values are cut short here; the job summary of the run below shows them whole.</em>');
   parts.push(`<sub>${footer}</sub>`);
@@ -283,7 +291,7 @@ const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
  * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
  */
 export function renderOutcome(report: RunReport, when: Date): string {
-  const time = when.toISOString().replace(/\.\d+Z$/, 'Z');
+  const time = formatTime(when);
   const commit = report.trigger ? ` from commit ${codeText(report.trigger.commit.slice(0, 12))}` : '';
   const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
   const max = 1_500;

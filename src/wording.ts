@@ -19,3 +19,9 @@ export function describeJsonValue(value: unknown): string {
   if (typeof value === 'string') return `the string ${short}`;
   return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
+
+/** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
+export function formatTime(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}

@@ -55,7 +55,7 @@ describe('the README pictures of the plan comment and the job summary', () => {
       expect(markdown).not.toMatch(/127\.0\.0\.1|localhost/);
       for (const secret of [TEST_API_KEY, ...SECRET_VALUES]) expect(markdown).not.toContain(secret);
     }
-    expect(read(markdownPath('comment'))).toContain(`updated ${FIXED_TIME}`);
+    expect(read(markdownPath('comment'))).toContain(`updated ${FIXED_TIME.slice(0, 10)} ${FIXED_TIME.slice(11, 16)} UTC`);
   });
 
   it('are in the README, each next to a link to its Markdown', () => {
@@ -71,9 +71,9 @@ describe('making the pictures', () => {
   it("fixes what varies from run to run (the fakes' address, the times of the run), and only that", () => {
     const started = Date.parse('2031-01-02T03:04:05.600Z');
     const text =
-      'API <code>http://127.0.0.1:4711</code> · updated 2031-01-02T03:04:05Z · done 2031-01-02T03:04:06.250Z · truncated 2023-11-07T05:31:56Z · http://127.0.0.1:47110';
+      'API <code>http://127.0.0.1:4711</code> · updated 2031-01-02T03:04:05Z · done 2031-01-02T03:04:06.250Z · at 2031-01-02 03:04 UTC · truncated 2023-11-07T05:31:56Z · at 2023-11-07 05:31 UTC · http://127.0.0.1:47110';
     expect(normalise(text, ['http://127.0.0.1:4711/'], started, started + 500)).toBe(
-      `API <code>https://app.leadconduit.com</code> · updated ${FIXED_TIME} · done ${FIXED_TIME} · truncated 2023-11-07T05:31:56Z · http://127.0.0.1:47110`,
+      `API <code>https://app.leadconduit.com</code> · updated ${FIXED_TIME} · done ${FIXED_TIME} · at ${FIXED_TIME.slice(0, 10)} ${FIXED_TIME.slice(11, 16)} UTC · truncated 2023-11-07T05:31:56Z · at 2023-11-07 05:31 UTC · http://127.0.0.1:47110`,
     );
   });
 

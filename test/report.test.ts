@@ -96,15 +96,19 @@ describe('the job summary', () => {
     const summary = renderSummary(report({ requestBody: { data_retention_in_days: 30, features: { firehose: true } } }));
     const lines = summary.split('\n');
     expect(lines[0]).toBe('### 📝 Plan: 2 changes, 1 destructive ⚠️');
-    expect(summary).toContain('| Account | Acme, Inc. (<code>5fd4371e940df5a34a3888b2</code>) |');
-    expect(summary).toContain('| LeadConduit API | <code>https://app.leadconduit.com</code> |');
+    expect(summary).toContain('- **Account:** Acme, Inc. (<code>5fd4371e940df5a34a3888b2</code>)');
+    expect(summary).toContain('- **LeadConduit API:** <code>https://app.leadconduit.com</code>');
     expect(summary).toContain('| Setting | Live | Desired | Note |');
     expect(summary).toContain(
       '| <code>data&#95;retention&#95;in&#95;days</code> | <code>365</code> | <code>30</code> | ⚠️ **Destructive:** lowers data retention from 365 to 30 days: lead events older than 30 days are permanently deleted |',
     );
     expect(summary).toContain('| <code>features.firehose</code> | <code>false</code> | <code>true</code> |  |');
-    expect(summary).toContain('<details><summary>The request apply will send: PUT /account</summary>\n\n```json\n{\n  "data_retention_in_days": 30,');
-    expect(summary.indexOf('| Account |')).toBeLessThan(summary.indexOf('| Setting |'));
+    expect(summary).toContain('<details><summary>The request the apply will send: PUT /account</summary>\n\n```json\n{\n  "data_retention_in_days": 30,');
+    expect(summary.indexOf('- **Account:**')).toBeLessThan(summary.indexOf('| Setting |'));
+    // The summary says what merging does, as the comment does.
+    expect(summary).toContain(
+      'Merging applies these changes, except ⚠️ the destructive one: the apply refuses it unless the workflow sets <code>allow-destructive: true</code>.',
+    );
     expect(summary.indexOf('| Setting |')).toBeLessThan(summary.indexOf('<details>'));
   });
 
@@ -148,7 +152,7 @@ describe('the job summary', () => {
         trigger: { actor: 'octo', event: 'push', commit: 'a'.repeat(40), pullRequest: { number: 7, url: 'https://github.com/o/r/pull/7' } },
       }),
     );
-    expect(summary).toContain('| Triggered by | octo (push, commit <code>aaaaaaaaaaaa</code>, pull request [#7](https://github.com/o/r/pull/7)) |');
+    expect(summary).toContain('- **Triggered by:** octo (push, commit <code>aaaaaaaaaaaa</code>, pull request [#7](https://github.com/o/r/pull/7))');
     expect(summary).toContain('<details><summary>Roll back: the managed settings as they were before this apply</summary>');
     expect(summary).toContain('```json\n{\n  "data_retention_in_days": 365\n}\n```');
   });
@@ -178,7 +182,7 @@ describe('the PR comment', () => {
     const comment = renderComment(report(), 'footer');
     expect(comment).toContain('**📝 Plan: 2 changes, 1 destructive ⚠️**');
     expect(comment).toContain(
-      'Merging applies these changes. ⚠️ 1 change is destructive: the apply refuses it unless the workflow sets <code>allow-destructive: true</code>.',
+      'Merging applies these changes, except ⚠️ the destructive one: the apply refuses it unless the workflow sets <code>allow-destructive: true</code>.',
     );
     expect(comment.endsWith('<sub>footer</sub>')).toBe(true);
   });
@@ -288,7 +292,7 @@ describe('the apply outcome on the merged pull request', () => {
 
   it('says applied, when, from which commit, with the run', () => {
     expect(renderOutcome(report({ outcome: 'applied', mode: 'apply', trigger }), when)).toBe(
-      '### ✅ Applied to LeadConduit\n\n2 changes were applied at 2026-11-28T10:00:00Z from commit <code>dddddddddddd</code> ([run](https://github.com/acme/settings/actions/runs/1)); the account now matches <code>leadconduit-account.json</code>.',
+      '### ✅ Applied to LeadConduit\n\n2 changes were applied at 2026-11-28 10:00 UTC from commit <code>dddddddddddd</code> ([run](https://github.com/acme/settings/actions/runs/1)); the account now matches <code>leadconduit-account.json</code>.',
     );
   });
 

@@ -9687,6 +9687,11 @@ function describeJsonValue(value) {
         return `the string ${short}`;
     return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
+/** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
+function formatTime(date) {
+    const iso = date.toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
 
 ;// CONCATENATED MODULE: ./src/desired-state.ts
 

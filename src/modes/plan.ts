@@ -6,7 +6,7 @@ import { describeGitHubError, isPermissionDenied, type GitHubApi } from '../pull
 import { renderComment } from '../report.js';
 import { signingKey } from '../reviewed-plan.js';
 import type { Plan } from '../steps.js';
-import { plural } from '../wording.js';
+import { formatTime, plural } from '../wording.js';
 import { failedResult, loadDesiredState, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
 
 type PullRequest = NonNullable<RunContext['pullRequest']>;
@@ -75,7 +75,7 @@ async function comment(run: Run, pr: PullRequest, result: ModeResult): Promise<M
     return result;
   }
   const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
-  const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
+  const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${formatTime(new Date())}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
   const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
   const place = {
     github,

@@ -176,7 +176,7 @@ describe('rollback', () => {
     expect(run.summary).toContain('Roll back: the managed settings as they were before this apply');
     expect(run.summary).toContain('To undo this apply, commit this as <code>leadconduit-account.json</code>');
     expect(run.summary).toMatch(
-      /\| Triggered by \| octo-ops \(push, commit <code>dddddddddddd<\/code>.*\[run\]\(https:\/\/github.com\/acme\/settings\/actions\/runs\/4242\)\)/,
+      /- \*\*Triggered by:\*\* octo-ops \(push, commit <code>dddddddddddd<\/code>.*\[run\]\(https:\/\/github.com\/acme\/settings\/actions\/runs\/4242\)\)/,
     );
   });
 });

@@ -88,7 +88,7 @@ describe('no pings or links from outside text', () => {
     expect(run.exitCode).toBe(0);
     const comment = fakes.gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
     const accountLine = comment.split('\n').find((line) => line.startsWith('Account:')) ?? '';
-    const summaryRow = run.summary.split('\n').find((line) => line.startsWith('| Account |')) ?? '';
+    const summaryRow = run.summary.split('\n').find((line) => line.startsWith('- **Account:**')) ?? '';
     for (const text of [accountLine, summaryRow]) {
       expect(text).toContain('octocat');
       expect(text).not.toMatch(/@(?!\u200D)\w/);

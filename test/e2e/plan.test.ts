@@ -37,9 +37,9 @@ describe('plan on a pull request', () => {
     const run = await plan({ file: DESIRED });
     const lines = run.summary.split('\n');
     expect(lines[0]).toBe('### 📝 Plan: 3 changes, 1 destructive ⚠️');
-    expect(run.summary).toContain('| Account | Acme, Inc. (<code>5fd4371e940df5a34a3888b2</code>) |');
-    expect(run.summary).toContain('| Mode | <code>plan</code> |');
-    expect(run.summary).toContain('<details><summary>The request apply will send: PUT /account</summary>');
+    expect(run.summary).toContain('- **Account:** Acme, Inc. (<code>5fd4371e940df5a34a3888b2</code>)');
+    expect(run.summary).toContain('- **Mode:** <code>plan</code>');
+    expect(run.summary).toContain('<details><summary>The request the apply will send: PUT /account</summary>');
     expect(run.summary).toContain('"firehose": true');
     expect(run.summary).toContain(`<code>http://127.0.0.1:${new URL(fakes.lc.url).port}</code>`);
     expect(run.summary.indexOf('Plan')).toBeLessThan(run.summary.indexOf('Account'));
@@ -252,7 +252,7 @@ describe('payload shapes', () => {
     expect(fakes.lc.count('PUT /account')).toBe(0);
     const merge = await plan({ file: DESIRED, event: 'merge_group', payload: {} });
     expect(merge.exitCode).toBe(0);
-    expect(merge.summary).toContain('| Mode | <code>plan</code> |');
+    expect(merge.summary).toContain('- **Mode:** <code>plan</code>');
     expect(fakes.lc.count('PUT /account')).toBe(0);
   });
 });

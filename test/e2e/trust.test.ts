@@ -219,7 +219,7 @@ describe('the apply writes its outcome on the merged pull request', () => {
     const body = comments()[0]?.body ?? '';
     expect(comments()).toHaveLength(1);
     expect(body).toMatch(
-      /### ✅ Applied to LeadConduit\n\n2 changes were applied at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ from commit <code>dddddddddddd<\/code> \(\[run\]\(https:\/\/github.com\/acme\/settings\/actions\/runs\/4242\)\)/,
+      /### ✅ Applied to LeadConduit\n\n2 changes were applied at \d{4}-\d\d-\d\d \d\d:\d\d UTC from commit <code>dddddddddddd<\/code> \(\[run\]\(https:\/\/github.com\/acme\/settings\/actions\/runs\/4242\)\)/,
     );
     expect(body.indexOf('Applied to LeadConduit')).toBeLessThan(body.indexOf('LeadConduit account plan for'));
     expect(recordedChanges(body)?.map((c) => c.path)).toEqual(PLANNED_PATHS);
