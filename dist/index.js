@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3699);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2294);
 
 // The entry point only starts the run; run() reports every failure itself.
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -1907,7 +1907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3699:
+/***/ 2294:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11308,15 +11308,16 @@ class Log {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pull-request.ts
+;// CONCATENATED MODULE: ./src/github-errors.ts
+/**
+ * GitHub's failures: which are retried (a 5xx, a rate limit, an answer cut short), and each in one
+ * line a person can act on (what failed, GitHub's answer, what to do).
+ */
 
 
 
 
 
-
-/** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
-const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
 /**
  * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
  * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
@@ -11335,7 +11336,7 @@ class UnexpectedAnswerError extends Error {
 }
 const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
 /** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
-function pull_request_classify(error) {
+function github_errors_classify(error) {
     if (error instanceof AnswerTooLargeError)
         return { retry: false };
     const { status, message = '', response } = (error ?? {});
@@ -11366,192 +11367,6 @@ function mightHaveCreated(error) {
     const cause = error instanceof RetryAfterTooLongError ? error.lastError : error;
     const { status } = (cause ?? {});
     return status === undefined || status >= 500 || status === 408;
-}
-function commentOf(data, call) {
-    const c = data;
-    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
-        throw new UnexpectedAnswerError(call, data);
-    }
-    const login = c.user?.login;
-    return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url, author: typeof login === 'string' ? login : '' };
-}
-function listOf(data, call) {
-    if (!Array.isArray(data))
-        throw new UnexpectedAnswerError(call, data);
-    return data;
-}
-async function createGitHubApi(options) {
-    // Loaded here, not at start-up: validation and most applies never talk to GitHub.
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
-    // the cap is told per attempt (by its signal) and that attempt fails with it, not retried. The
-    // capped fetch wraps the one @actions/github sets up (it honours the runner's proxy settings).
-    const tooLarge = new WeakMap();
-    const defaults = getOctokit(options.token, { baseUrl: options.apiUrl }).request.endpoint.DEFAULTS.request;
-    const inner = defaults?.fetch ?? fetch;
-    const capped = async (input, init) => cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
-        if (init?.signal)
-            tooLarge.set(init.signal, error);
-    });
-    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl, request: { ...defaults, fetch: capped } });
-    const { owner, repo } = options;
-    const scrub = options.scrub ?? ((text) => text);
-    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: pull_request_classify }, async ({ signal }, attempt) => {
-        try {
-            const result = await fn(signal, attempt);
-            const overflow = tooLarge.get(signal);
-            if (overflow)
-                throw overflow;
-            return result;
-        }
-        catch (error) {
-            const overflow = tooLarge.get(signal);
-            if (overflow)
-                throw overflow;
-            // GitHub's own message may quote a secret (a proxy echoing the token): masked raw, here.
-            if (error instanceof Error)
-                error.message = scrub(error.message);
-            throw error;
-        }
-    });
-    async function listMarked(issueNumber, marker) {
-        const found = [];
-        for (let page = 1;; page++) {
-            const label = `list comments of #${issueNumber} (page ${page})`;
-            // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
-            const comments = await call(label, async (signal) => {
-                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
-                return listOf(data, label).map((item) => commentOf(item, label));
-            });
-            found.push(...comments.filter((comment) => comment.body.startsWith(marker)));
-            if (comments.length < 100)
-                return found.sort((a, b) => a.id - b.id);
-        }
-    }
-    async function update(id, body) {
-        const label = `update comment ${id}`;
-        return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
-    }
-    return {
-        markedComments: listMarked,
-        updateComment: update,
-        async upsertComment(issueNumber, { marker, isOurs }, render) {
-            // Every page is read: an earlier race may have left duplicates, which go now.
-            const marked = await listMarked(issueNumber, marker);
-            const foreign = marked.filter((c) => !isOurs(c));
-            const [existing, ...stale] = marked.filter(isOurs);
-            if (existing) {
-                const comment = await update(existing.id, render(existing.author));
-                for (const duplicate of stale)
-                    await deleteQuietly(duplicate.id);
-                return { comment, created: false, foreign };
-            }
-            // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
-            // made, a cut connection) may still have created it. Look before posting again, and look
-            // again after, whatever the outcome. A comment this run posted is known by its exact body.
-            const body = render(DEFAULT_TOKEN_LOGIN);
-            const mineOrOurs = (c) => c.body === body || isOurs(c);
-            const label = `create comment on #${issueNumber}`;
-            let mine;
-            let createError;
-            try {
-                mine = await call(label, async (signal, attempt) => {
-                    if (attempt > 1) {
-                        const made = (await listMarked(issueNumber, marker)).find(mineOrOurs);
-                        if (made)
-                            return made;
-                    }
-                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
-                });
-            }
-            catch (error) {
-                // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
-                if (!mightHaveCreated(error))
-                    throw error;
-                createError = error;
-            }
-            // Another token than the default writes as another login: the record is signed again for it.
-            if (mine && mine.body === body && mine.author !== DEFAULT_TOKEN_LOGIN && mine.author !== '')
-                mine = await update(mine.id, render(mine.author));
-            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
-            let all;
-            try {
-                all = (await listMarked(issueNumber, marker)).filter(mineOrOurs);
-            }
-            catch (error) {
-                if (mine) {
-                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
-                    return { comment: mine, created: true, foreign };
-                }
-                throw createError ?? error;
-            }
-            const [oldest, ...duplicates] = all;
-            if (!oldest) {
-                if (mine)
-                    return { comment: mine, created: true, foreign };
-                throw createError;
-            }
-            for (const duplicate of duplicates)
-                await deleteQuietly(duplicate.id);
-            const wanted = render(oldest.author);
-            const ours = oldest.id === mine?.id || oldest.body === body || oldest.body === wanted;
-            return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created: ours, foreign };
-        },
-        async readFile(path, ref) {
-            const label = `read ${path} at ${ref.slice(0, 12)}`;
-            try {
-                const data = await call(label, async (signal) => {
-                    const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data;
-                    if (!isContentsAnswer(answer))
-                        throw new UnexpectedAnswerError(label, answer);
-                    return answer;
-                });
-                if (Array.isArray(data))
-                    return undefined; // a directory
-                const { type, content } = data;
-                return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
-            }
-            catch (error) {
-                if (error.status === 404)
-                    return undefined;
-                throw error;
-            }
-        },
-        async pullRequestsForCommit(sha) {
-            const label = `list pull requests of commit ${sha.slice(0, 12)}`;
-            return call(label, async (signal) => {
-                const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
-                return listOf(data, label).map((item) => {
-                    const pr = item;
-                    if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number')
-                        throw new UnexpectedAnswerError(label, data);
-                    return {
-                        number: pr.number,
-                        url: typeof pr.html_url === 'string' ? pr.html_url : '',
-                        mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
-                        merged: Boolean(pr.merged_at),
-                    };
-                });
-            });
-        },
-    };
-    async function deleteQuietly(id) {
-        try {
-            await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
-        }
-        catch (error) {
-            // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
-            // posted all the same; a leftover duplicate is not worth failing the comment for.
-            if (error.status !== 404)
-                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
-        }
-    }
-}
-/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
-function isContentsAnswer(answer) {
-    if (Array.isArray(answer))
-        return true;
-    return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
 }
 /** GitHub refused for want of permission (a 403 that is not a rate limit): a fix in the workflow. */
 function isPermissionDenied(error) {
@@ -12879,6 +12694,201 @@ function annotateChanges(run, desired, changes) {
 async function validateMode(run) {
     const desired = await loadDesiredState(run);
     return { outcome: 'validated', changes: [], notes: [], fileWarnings: desired.warnings };
+}
+
+;// CONCATENATED MODULE: ./src/pull-request.ts
+/** The GitHub calls this action makes (octokit, loaded on the first one): comments, a file, the pull request of a commit. */
+
+
+
+
+/** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
+const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
+function commentOf(data, call) {
+    const c = data;
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
+        throw new UnexpectedAnswerError(call, data);
+    }
+    const login = c.user?.login;
+    return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url, author: typeof login === 'string' ? login : '' };
+}
+function listOf(data, call) {
+    if (!Array.isArray(data))
+        throw new UnexpectedAnswerError(call, data);
+    return data;
+}
+async function createGitHubApi(options) {
+    // Loaded here, not at start-up: validation and most applies never talk to GitHub.
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
+    // the cap is told per attempt (by its signal) and that attempt fails with it, not retried. The
+    // capped fetch wraps the one @actions/github sets up (it honours the runner's proxy settings).
+    const tooLarge = new WeakMap();
+    const defaults = getOctokit(options.token, { baseUrl: options.apiUrl }).request.endpoint.DEFAULTS.request;
+    const inner = defaults?.fetch ?? fetch;
+    const capped = async (input, init) => cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
+        if (init?.signal)
+            tooLarge.set(init.signal, error);
+    });
+    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl, request: { ...defaults, fetch: capped } });
+    const { owner, repo } = options;
+    const scrub = options.scrub ?? ((text) => text);
+    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: github_errors_classify }, async ({ signal }, attempt) => {
+        try {
+            const result = await fn(signal, attempt);
+            const overflow = tooLarge.get(signal);
+            if (overflow)
+                throw overflow;
+            return result;
+        }
+        catch (error) {
+            const overflow = tooLarge.get(signal);
+            if (overflow)
+                throw overflow;
+            // GitHub's own message may quote a secret (a proxy echoing the token): masked raw, here.
+            if (error instanceof Error)
+                error.message = scrub(error.message);
+            throw error;
+        }
+    });
+    async function listMarked(issueNumber, marker) {
+        const found = [];
+        for (let page = 1;; page++) {
+            const label = `list comments of #${issueNumber} (page ${page})`;
+            // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
+            const comments = await call(label, async (signal) => {
+                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
+                return listOf(data, label).map((item) => commentOf(item, label));
+            });
+            found.push(...comments.filter((comment) => comment.body.startsWith(marker)));
+            if (comments.length < 100)
+                return found.sort((a, b) => a.id - b.id);
+        }
+    }
+    async function update(id, body) {
+        const label = `update comment ${id}`;
+        return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
+    }
+    return {
+        markedComments: listMarked,
+        updateComment: update,
+        async upsertComment(issueNumber, { marker, isOurs }, render) {
+            // Every page is read: an earlier race may have left duplicates, which go now.
+            const marked = await listMarked(issueNumber, marker);
+            const foreign = marked.filter((c) => !isOurs(c));
+            const [existing, ...stale] = marked.filter(isOurs);
+            if (existing) {
+                const comment = await update(existing.id, render(existing.author));
+                for (const duplicate of stale)
+                    await deleteQuietly(duplicate.id);
+                return { comment, created: false, foreign };
+            }
+            // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
+            // made, a cut connection) may still have created it. Look before posting again, and look
+            // again after, whatever the outcome. A comment this run posted is known by its exact body.
+            const body = render(DEFAULT_TOKEN_LOGIN);
+            const mineOrOurs = (c) => c.body === body || isOurs(c);
+            const label = `create comment on #${issueNumber}`;
+            let mine;
+            let createError;
+            try {
+                mine = await call(label, async (signal, attempt) => {
+                    if (attempt > 1) {
+                        const made = (await listMarked(issueNumber, marker)).find(mineOrOurs);
+                        if (made)
+                            return made;
+                    }
+                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
+                });
+            }
+            catch (error) {
+                // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
+                if (!mightHaveCreated(error))
+                    throw error;
+                createError = error;
+            }
+            // Another token than the default writes as another login: the record is signed again for it.
+            if (mine && mine.body === body && mine.author !== DEFAULT_TOKEN_LOGIN && mine.author !== '')
+                mine = await update(mine.id, render(mine.author));
+            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
+            let all;
+            try {
+                all = (await listMarked(issueNumber, marker)).filter(mineOrOurs);
+            }
+            catch (error) {
+                if (mine) {
+                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
+                    return { comment: mine, created: true, foreign };
+                }
+                throw createError ?? error;
+            }
+            const [oldest, ...duplicates] = all;
+            if (!oldest) {
+                if (mine)
+                    return { comment: mine, created: true, foreign };
+                throw createError;
+            }
+            for (const duplicate of duplicates)
+                await deleteQuietly(duplicate.id);
+            const wanted = render(oldest.author);
+            const ours = oldest.id === mine?.id || oldest.body === body || oldest.body === wanted;
+            return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created: ours, foreign };
+        },
+        async readFile(path, ref) {
+            const label = `read ${path} at ${ref.slice(0, 12)}`;
+            try {
+                const data = await call(label, async (signal) => {
+                    const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data;
+                    if (!isContentsAnswer(answer))
+                        throw new UnexpectedAnswerError(label, answer);
+                    return answer;
+                });
+                if (Array.isArray(data))
+                    return undefined; // a directory
+                const { type, content } = data;
+                return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
+            }
+            catch (error) {
+                if (error.status === 404)
+                    return undefined;
+                throw error;
+            }
+        },
+        async pullRequestsForCommit(sha) {
+            const label = `list pull requests of commit ${sha.slice(0, 12)}`;
+            return call(label, async (signal) => {
+                const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
+                return listOf(data, label).map((item) => {
+                    const pr = item;
+                    if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number')
+                        throw new UnexpectedAnswerError(label, data);
+                    return {
+                        number: pr.number,
+                        url: typeof pr.html_url === 'string' ? pr.html_url : '',
+                        mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
+                        merged: Boolean(pr.merged_at),
+                    };
+                });
+            });
+        },
+    };
+    async function deleteQuietly(id) {
+        try {
+            await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
+        }
+        catch (error) {
+            // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
+            // posted all the same; a leftover duplicate is not worth failing the comment for.
+            if (error.status !== 404)
+                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
+        }
+    }
+}
+/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
+function isContentsAnswer(answer) {
+    if (Array.isArray(answer))
+        return true;
+    return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -6,7 +6,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHubApi, describeGitHubError, type GitHubApi } from '../src/pull-request.js';
+import { describeGitHubError } from '../src/github-errors.js';
+import { createGitHubApi, type GitHubApi } from '../src/pull-request.js';
 import { Deadline } from '../src/deadline.js';
 import { RetryAfterTooLongError, attemptsOf, type RetryPolicy } from '../src/retry.js';
 import { DEFAULT_GITHUB_TOKEN, type FakeGitHub } from './support/fake-github.js';

@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(677);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 75:
+/***/ 677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11296,122 +11296,6 @@ function withoutSecrets(account) {
     return copy;
 }
 
-;// CONCATENATED MODULE: ./src/state-files.ts
-
-/**
- * The desired-state file with the live values of the drifted settings written in, keeping the
- * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
- */
-function fileWithLiveValues(text, drift) {
-    const formattingOptions = detectFormatting(text);
-    let result = text;
-    for (const change of drift) {
-        // A setting not set live cannot be written as a value; the file keeps it.
-        if (change.before === null)
-            continue;
-        const edits = modify(result, change.path.split('.'), change.before, { formattingOptions });
-        result = applyEdits(result, edits);
-    }
-    return result;
-}
-/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
-function formatStateFile(value) {
-    return `${JSON.stringify(value, null, 2)}\n`;
-}
-function detectFormatting(text) {
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const indented = /^([ \t]+)\S/m.exec(text)?.[1];
-    if (indented?.startsWith('\t'))
-        return { insertSpaces: false, tabSize: 1, eol };
-    return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
-}
-
-;// CONCATENATED MODULE: ./src/cli/export.ts
-
-
-
-
-/**
- * A desired-state file holding every setting of the live account a person manages, with its id
- * as a guard: retention, truncation, features, and each subscription's state and product offering
- * component. Only those fields are picked, so no secret, read-only field or timestamp LeadConduit
- * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it,
- * unless `includeTimestamps` asks for them; what the schema would refuse is left out (and listed)
- * so the file always validates.
- */
-function exportAccount(live, schemaRef, file, includeTimestamps = false) {
-    const skipped = [];
-    const state = { $schema: schemaRef, id: live.id };
-    // Values are copied as they are; one of an odd kind is then left out, and listed, by the
-    // schema check below (with the schema's own words for what is wrong with it).
-    const present = (value) => value !== null && value !== undefined;
-    if (present(live.data_retention_in_days))
-        state.data_retention_in_days = live.data_retention_in_days;
-    if (present(live.data_truncated_at))
-        state.data_truncated_at = live.data_truncated_at;
-    const features = {};
-    for (const name of FEATURE_NAMES) {
-        const on = live.features?.[name];
-        if (present(on))
-            features[name] = on;
-    }
-    for (const name of Object.keys(live.features ?? {})) {
-        if (!FEATURE_NAMES.includes(name))
-            skipped.push({ path: `features.${name}`, reason: 'a feature this version of the schema does not know' });
-    }
-    if (Object.keys(features).length > 0)
-        state.features = features;
-    const subscriptions = {};
-    for (const [name, subscription] of Object.entries(live.subscriptions ?? {})) {
-        if (!subscription)
-            continue;
-        if (!SUBSCRIPTION_NAMES.includes(name)) {
-            skipped.push({ path: `subscriptions.${name}`, reason: 'a subscription this version of the schema does not know' });
-            continue;
-        }
-        const fields = {};
-        for (const field of includeTimestamps ? [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] : SUBSCRIPTION_MANAGED_FIELDS) {
-            const value = subscription[field];
-            if (present(value))
-                fields[field] = value;
-        }
-        if (Object.keys(fields).length > 0)
-            subscriptions[name] = fields;
-    }
-    if (Object.keys(subscriptions).length > 0)
-        state.subscriptions = subscriptions;
-    // The schema has the last word: a live value it refuses (say a date-time without a time zone)
-    // is left out rather than written into a file that would not validate.
-    for (let round = 0;; round++) {
-        const parsed = parseDesiredState(Buffer.from(formatStateFile(state)), file);
-        if (parsed.ok)
-            return { text: parsed.desired.text, settings: managedSettings(parsed.desired.state).length, skipped };
-        const removable = parsed.problems.filter((problem) => problem.path !== '' && problem.path !== 'id' && problem.path !== '$schema');
-        if (round >= 3 || removable.length !== parsed.problems.length) {
-            throw new Error(`the exported file does not validate: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-        }
-        for (const problem of removable) {
-            removePath(state, problem.path.split('.'));
-            skipped.push({ path: problem.path, reason: problem.message });
-        }
-    }
-}
-function removePath(root, path) {
-    const [head, ...rest] = path;
-    if (head === undefined)
-        return;
-    if (rest.length === 0) {
-        delete root[head];
-        return;
-    }
-    const child = root[head];
-    if (typeof child !== 'object' || child === null)
-        return;
-    removePath(child, rest);
-    if (Object.keys(child).length === 0)
-        delete root[head];
-}
-
 ;// CONCATENATED MODULE: ./src/cli/settings.ts
 
 
@@ -11601,10 +11485,12 @@ async function terminal_confirm(io, question) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli/commands.ts
-
-
-
+;// CONCATENATED MODULE: ./src/cli/context.ts
+/**
+ * What every command of the command line shares: its options, the run's context (where it writes,
+ * the secrets it must not show, its JSON result), and the steps around the shared core: the file
+ * read and validated, the plan read, the LeadConduit client in the command line's terms.
+ */
 
 
 
@@ -11640,6 +11526,127 @@ class Context {
         this.result = { command };
     }
 }
+/** The file, validated; its problems printed one per line as file:line:column  message. */
+async function loadDesiredState(ctx, file) {
+    const path = (0,external_node_path_.resolve)(ctx.io.cwd, file);
+    ctx.result.file = file;
+    let start;
+    try {
+        if ((await (0,promises_namespaceObject.lstat)(path)).isDirectory())
+            throw new errors_UserError(`${file} is a directory, not a desired-state file.`);
+        start = await readRegularFile(path, file);
+    }
+    catch (error) {
+        if (error instanceof errors_UserError)
+            throw error;
+        if (error.code === 'ENOENT') {
+            throw new errors_UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+        }
+        throw new errors_UserError(`Could not read ${file}: ${describeFsError(error)}.`);
+    }
+    try {
+        const desired = validateDesiredState(start.bytes, file, ctx.redactor, file, start.size);
+        if (desired.warnings.length > 0)
+            ctx.result.warnings = desired.warnings;
+        for (const warning of desired.warnings)
+            ctx.out.warn(`${file}:${warning.line}:${warning.column}  ${warning.message}`);
+        return desired;
+    }
+    catch (error) {
+        if (error instanceof InvalidFileError) {
+            Object.assign(ctx.result, { valid: false, problems: error.problems });
+            const { out } = ctx;
+            for (const problem of error.problems)
+                out.line(out.paint('bold', `${file}:${problem.line}:${problem.column}`), `  ${problem.message}`);
+        }
+        throw error;
+    }
+}
+async function context_readPlan(ctx, file, options) {
+    const baseUrl = baseUrlOf(ctx, options);
+    Object.assign(ctx.result, { file, baseUrl });
+    const desired = await loadDesiredState(ctx, file);
+    ctx.redactor.add(readApiKey(ctx.io.env, ctx.command));
+    let plan;
+    try {
+        plan = await readPlan(cliClient(ctx, options), desired, file);
+    }
+    catch (error) {
+        if (error instanceof WrongAccountError)
+            ctx.result.account = { id: error.account.id, name: error.account.name ?? null };
+        throw error;
+    }
+    Object.assign(ctx.result, { account: { id: plan.live.id, name: plan.live.name ?? null }, via: plan.via });
+    const { total, destructive } = countChanges(plan.changes);
+    Object.assign(ctx.result, { changed: total > 0, changeCount: total, destructiveCount: destructive, changes: plan.changes });
+    return plan;
+}
+/** --base-url, checked; a user name or password in it is masked before any message can quote it. */
+function baseUrlOf(ctx, options) {
+    const { users, passwords } = base_url_credentialsIn(options.baseUrl ?? '');
+    for (const password of passwords)
+        ctx.redactor.add(password);
+    for (const user of users)
+        ctx.redactor.add(user, 'field');
+    return parseBaseUrlOption(options.baseUrl);
+}
+/**
+ * The LeadConduit client as the CLI uses it: each call under its own deadline (time spent at the
+ * prompt does not count), with a spinner while it waits, and --verbose request lines on stderr.
+ */
+function cliClient(ctx, options, changeCount = 0) {
+    const baseUrl = baseUrlOf(ctx, options);
+    const apiKey = readApiKey(ctx.io.env, ctx.command);
+    const make = (deadline) => createLeadConduitClient({
+        baseUrl,
+        apiKey,
+        requestTimeoutMs: DEFAULT_TUNING.requestTimeoutMs,
+        retry: DEFAULT_TUNING.retry,
+        deadline,
+        redactor: ctx.redactor,
+        wording: CLI_WORDING,
+        ...(options.verbose === true ? { debug: (message) => ctx.out.note(ctx.out.paint('dim', message)) } : {}),
+    });
+    return {
+        readAccount: (expectedId) => withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => make(deadline).readAccount(expectedId))),
+        updateAccount: (body) => withDeadline((deadline) => ctx.out.progress(`Applying ${plural(changeCount, 'change')} (PUT /account)…`, () => make(deadline).updateAccount(body))),
+    };
+}
+/** Each network step has the action's overall deadline; the time spent at a prompt does not count. */
+async function withDeadline(work) {
+    const deadline = new Deadline(DEFAULT_TUNING.deadlineMs);
+    try {
+        return await work(deadline);
+    }
+    finally {
+        deadline.dispose();
+    }
+}
+/** A file name as it can be pasted into a shell. */
+function shellWord(text) {
+    return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+function describeFsError(error) {
+    const code = error.code;
+    const reasons = {
+        EACCES: 'permission denied',
+        EPERM: 'operation not permitted',
+        ENOENT: 'its folder does not exist',
+        ENOTDIR: 'a part of the path is not a folder',
+        EISDIR: 'it is a directory',
+        EROFS: 'the file system is read-only',
+    };
+    return (code && reasons[code]) ?? (error instanceof Error ? error.message : String(error));
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands.ts
+
+
+
+
+
+
+
 async function validateCommand(ctx, file) {
     const desired = await loadDesiredState(ctx, file);
     const settings = managedSettings(desired.state).length;
@@ -11650,7 +11657,7 @@ async function validateCommand(ctx, file) {
     return EXIT.ok;
 }
 async function planCommand(ctx, file, options) {
-    const { live, changes } = await commands_readPlan(ctx, file, options);
+    const { live, changes } = await context_readPlan(ctx, file, options);
     if (ctx.out.json)
         ctx.out.emit({ ...ctx.result, ok: true });
     printPlan(ctx, file, live, changes);
@@ -11667,7 +11674,7 @@ async function planCommand(ctx, file, options) {
     return EXIT.changes;
 }
 async function applyCommand(ctx, file, options) {
-    const plan = await commands_readPlan(ctx, file, options);
+    const plan = await context_readPlan(ctx, file, options);
     const { live, changes } = plan;
     ctx.result.applied = false;
     printPlan(ctx, file, live, changes);
@@ -11719,6 +11726,170 @@ async function confirmApply(ctx, plan, options) {
     const question = ctx.out.question(`Apply ${plural(plan.changes.length, 'change')} to ${plan.live.name ?? 'the account'} (${plan.live.id})? Type "yes" to apply: `);
     return (await terminal_confirm(ctx.io, question)) ? undefined : refuse('Apply cancelled; nothing was sent.');
 }
+function printPlan(ctx, file, live, changes) {
+    const { out } = ctx;
+    out.line(`Account ${live.name ?? '(no name)'} (${live.id})`);
+    if (changes.length === 0) {
+        out.line(out.paint('green', '✓'), ` No changes: the live account matches ${file}.`);
+        return;
+    }
+    const rows = [
+        ['SETTING', 'LIVE', 'DESIRED', 'NOTE'],
+        ...changes.map((c) => [c.path, show(c.before), show(c.after), c.destructive ? `⚠ destructive: ${c.warning ?? ''}` : '']),
+    ];
+    out.line();
+    for (const row of renderTable(rows, (r, c, text) => {
+        if (text.trim() === '')
+            return text;
+        if (r === 0)
+            return out.paint('dim', text);
+        if (c === 0)
+            return out.paint('bold', text);
+        if (c === 1)
+            return out.paint('red', text);
+        if (c === 2)
+            return out.paint('green', text);
+        return out.paint(['bold', 'yellow'], text);
+    })) {
+        out.line(...row);
+    }
+    out.line();
+    const { total, destructive } = countChanges(changes);
+    const counts = `Plan: ${plural(total, 'change')}, ${destructive} destructive`;
+    out.line(destructive > 0 ? out.paint(['bold', 'yellow'], `${counts}.`) : `${counts}.`);
+}
+function show(value) {
+    return value === null ? '(not set)' : JSON.stringify(value);
+}
+
+;// CONCATENATED MODULE: ./src/state-files.ts
+
+/**
+ * The desired-state file with the live values of the drifted settings written in, keeping the
+ * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
+ */
+function fileWithLiveValues(text, drift) {
+    const formattingOptions = detectFormatting(text);
+    let result = text;
+    for (const change of drift) {
+        // A setting not set live cannot be written as a value; the file keeps it.
+        if (change.before === null)
+            continue;
+        const edits = modify(result, change.path.split('.'), change.before, { formattingOptions });
+        result = applyEdits(result, edits);
+    }
+    return result;
+}
+/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
+function formatStateFile(value) {
+    return `${JSON.stringify(value, null, 2)}\n`;
+}
+function detectFormatting(text) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const indented = /^([ \t]+)\S/m.exec(text)?.[1];
+    if (indented?.startsWith('\t'))
+        return { insertSpaces: false, tabSize: 1, eol };
+    return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
+}
+
+;// CONCATENATED MODULE: ./src/cli/export.ts
+
+
+
+
+/**
+ * A desired-state file holding every setting of the live account a person manages, with its id
+ * as a guard: retention, truncation, features, and each subscription's state and product offering
+ * component. Only those fields are picked, so no secret, read-only field or timestamp LeadConduit
+ * keeps itself (a subscription's created_at, updated_at, active_at, inactive_at) can enter it,
+ * unless `includeTimestamps` asks for them; what the schema would refuse is left out (and listed)
+ * so the file always validates.
+ */
+function exportAccount(live, schemaRef, file, includeTimestamps = false) {
+    const skipped = [];
+    const state = { $schema: schemaRef, id: live.id };
+    // Values are copied as they are; one of an odd kind is then left out, and listed, by the
+    // schema check below (with the schema's own words for what is wrong with it).
+    const present = (value) => value !== null && value !== undefined;
+    if (present(live.data_retention_in_days))
+        state.data_retention_in_days = live.data_retention_in_days;
+    if (present(live.data_truncated_at))
+        state.data_truncated_at = live.data_truncated_at;
+    const features = {};
+    for (const name of FEATURE_NAMES) {
+        const on = live.features?.[name];
+        if (present(on))
+            features[name] = on;
+    }
+    for (const name of Object.keys(live.features ?? {})) {
+        if (!FEATURE_NAMES.includes(name))
+            skipped.push({ path: `features.${name}`, reason: 'a feature this version of the schema does not know' });
+    }
+    if (Object.keys(features).length > 0)
+        state.features = features;
+    const subscriptions = {};
+    for (const [name, subscription] of Object.entries(live.subscriptions ?? {})) {
+        if (!subscription)
+            continue;
+        if (!SUBSCRIPTION_NAMES.includes(name)) {
+            skipped.push({ path: `subscriptions.${name}`, reason: 'a subscription this version of the schema does not know' });
+            continue;
+        }
+        const fields = {};
+        for (const field of includeTimestamps ? [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] : SUBSCRIPTION_MANAGED_FIELDS) {
+            const value = subscription[field];
+            if (present(value))
+                fields[field] = value;
+        }
+        if (Object.keys(fields).length > 0)
+            subscriptions[name] = fields;
+    }
+    if (Object.keys(subscriptions).length > 0)
+        state.subscriptions = subscriptions;
+    // The schema has the last word: a live value it refuses (say a date-time without a time zone)
+    // is left out rather than written into a file that would not validate.
+    for (let round = 0;; round++) {
+        const parsed = parseDesiredState(Buffer.from(formatStateFile(state)), file);
+        if (parsed.ok)
+            return { text: parsed.desired.text, settings: managedSettings(parsed.desired.state).length, skipped };
+        const removable = parsed.problems.filter((problem) => problem.path !== '' && problem.path !== 'id' && problem.path !== '$schema');
+        if (round >= 3 || removable.length !== parsed.problems.length) {
+            throw new Error(`the exported file does not validate: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+        }
+        for (const problem of removable) {
+            removePath(state, problem.path.split('.'));
+            skipped.push({ path: problem.path, reason: problem.message });
+        }
+    }
+}
+function removePath(root, path) {
+    const [head, ...rest] = path;
+    if (head === undefined)
+        return;
+    if (rest.length === 0) {
+        delete root[head];
+        return;
+    }
+    const child = root[head];
+    if (typeof child !== 'object' || child === null)
+        return;
+    removePath(child, rest);
+    if (Object.keys(child).length === 0)
+        delete root[head];
+}
+
+;// CONCATENATED MODULE: ./src/cli/export-command.ts
+/** leadconduit-account export: the live account's settings as a desired-state file, never a secret. */
+
+
+
+
+
+
+
+
+
+
 async function exportCommand(ctx, file, options) {
     const baseUrl = baseUrlOf(ctx, options);
     if (options.id !== undefined && !ACCOUNT_ID_PATTERN.test(options.id)) {
@@ -11775,134 +11946,6 @@ async function exportCommand(ctx, file, options) {
     ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
     return EXIT.ok;
 }
-/** The file, validated; its problems printed one per line as file:line:column  message. */
-async function loadDesiredState(ctx, file) {
-    const path = (0,external_node_path_.resolve)(ctx.io.cwd, file);
-    ctx.result.file = file;
-    let start;
-    try {
-        if ((await (0,promises_namespaceObject.lstat)(path)).isDirectory())
-            throw new errors_UserError(`${file} is a directory, not a desired-state file.`);
-        start = await readRegularFile(path, file);
-    }
-    catch (error) {
-        if (error instanceof errors_UserError)
-            throw error;
-        if (error.code === 'ENOENT') {
-            throw new errors_UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
-        }
-        throw new errors_UserError(`Could not read ${file}: ${describeFsError(error)}.`);
-    }
-    try {
-        const desired = validateDesiredState(start.bytes, file, ctx.redactor, file, start.size);
-        if (desired.warnings.length > 0)
-            ctx.result.warnings = desired.warnings;
-        for (const warning of desired.warnings)
-            ctx.out.warn(`${file}:${warning.line}:${warning.column}  ${warning.message}`);
-        return desired;
-    }
-    catch (error) {
-        if (error instanceof InvalidFileError) {
-            Object.assign(ctx.result, { valid: false, problems: error.problems });
-            const { out } = ctx;
-            for (const problem of error.problems)
-                out.line(out.paint('bold', `${file}:${problem.line}:${problem.column}`), `  ${problem.message}`);
-        }
-        throw error;
-    }
-}
-async function commands_readPlan(ctx, file, options) {
-    const baseUrl = baseUrlOf(ctx, options);
-    Object.assign(ctx.result, { file, baseUrl });
-    const desired = await loadDesiredState(ctx, file);
-    ctx.redactor.add(readApiKey(ctx.io.env, ctx.command));
-    let plan;
-    try {
-        plan = await readPlan(cliClient(ctx, options), desired, file);
-    }
-    catch (error) {
-        if (error instanceof WrongAccountError)
-            ctx.result.account = { id: error.account.id, name: error.account.name ?? null };
-        throw error;
-    }
-    Object.assign(ctx.result, { account: { id: plan.live.id, name: plan.live.name ?? null }, via: plan.via });
-    const { total, destructive } = countChanges(plan.changes);
-    Object.assign(ctx.result, { changed: total > 0, changeCount: total, destructiveCount: destructive, changes: plan.changes });
-    return plan;
-}
-function printPlan(ctx, file, live, changes) {
-    const { out } = ctx;
-    out.line(`Account ${live.name ?? '(no name)'} (${live.id})`);
-    if (changes.length === 0) {
-        out.line(out.paint('green', '✓'), ` No changes: the live account matches ${file}.`);
-        return;
-    }
-    const rows = [
-        ['SETTING', 'LIVE', 'DESIRED', 'NOTE'],
-        ...changes.map((c) => [c.path, show(c.before), show(c.after), c.destructive ? `⚠ destructive: ${c.warning ?? ''}` : '']),
-    ];
-    out.line();
-    for (const row of renderTable(rows, (r, c, text) => {
-        if (text.trim() === '')
-            return text;
-        if (r === 0)
-            return out.paint('dim', text);
-        if (c === 0)
-            return out.paint('bold', text);
-        if (c === 1)
-            return out.paint('red', text);
-        if (c === 2)
-            return out.paint('green', text);
-        return out.paint(['bold', 'yellow'], text);
-    })) {
-        out.line(...row);
-    }
-    out.line();
-    const { total, destructive } = countChanges(changes);
-    const counts = `Plan: ${plural(total, 'change')}, ${destructive} destructive`;
-    out.line(destructive > 0 ? out.paint(['bold', 'yellow'], `${counts}.`) : `${counts}.`);
-}
-/** --base-url, checked; a user name or password in it is masked before any message can quote it. */
-function baseUrlOf(ctx, options) {
-    const { users, passwords } = base_url_credentialsIn(options.baseUrl ?? '');
-    for (const password of passwords)
-        ctx.redactor.add(password);
-    for (const user of users)
-        ctx.redactor.add(user, 'field');
-    return parseBaseUrlOption(options.baseUrl);
-}
-/**
- * The LeadConduit client as the CLI uses it: each call under its own deadline (time spent at the
- * prompt does not count), with a spinner while it waits, and --verbose request lines on stderr.
- */
-function cliClient(ctx, options, changeCount = 0) {
-    const baseUrl = baseUrlOf(ctx, options);
-    const apiKey = readApiKey(ctx.io.env, ctx.command);
-    const make = (deadline) => createLeadConduitClient({
-        baseUrl,
-        apiKey,
-        requestTimeoutMs: DEFAULT_TUNING.requestTimeoutMs,
-        retry: DEFAULT_TUNING.retry,
-        deadline,
-        redactor: ctx.redactor,
-        wording: CLI_WORDING,
-        ...(options.verbose === true ? { debug: (message) => ctx.out.note(ctx.out.paint('dim', message)) } : {}),
-    });
-    return {
-        readAccount: (expectedId) => withDeadline((deadline) => ctx.out.progress(`Reading the account from ${baseUrl}…`, () => make(deadline).readAccount(expectedId))),
-        updateAccount: (body) => withDeadline((deadline) => ctx.out.progress(`Applying ${plural(changeCount, 'change')} (PUT /account)…`, () => make(deadline).updateAccount(body))),
-    };
-}
-/** Each network step has the action's overall deadline; the time spent at a prompt does not count. */
-async function withDeadline(work) {
-    const deadline = new Deadline(DEFAULT_TUNING.deadlineMs);
-    try {
-        return await work(deadline);
-    }
-    finally {
-        deadline.dispose();
-    }
-}
 /** The "$schema" of the file being overwritten, kept when it has one. */
 function keptSchema(existing) {
     if (existing === undefined)
@@ -11915,27 +11958,10 @@ function keptSchema(existing) {
         return undefined;
     }
 }
-function show(value) {
-    return value === null ? '(not set)' : JSON.stringify(value);
-}
-/** A file name as it can be pasted into a shell. */
-function shellWord(text) {
-    return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-function describeFsError(error) {
-    const code = error.code;
-    const reasons = {
-        EACCES: 'permission denied',
-        EPERM: 'operation not permitted',
-        ENOENT: 'its folder does not exist',
-        ENOTDIR: 'a part of the path is not a folder',
-        EISDIR: 'it is a directory',
-        EROFS: 'the file system is read-only',
-    };
-    return (code && reasons[code]) ?? (error instanceof Error ? error.message : String(error));
-}
 
 ;// CONCATENATED MODULE: ./src/cli/program.ts
+
+
 
 
 

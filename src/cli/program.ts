@@ -5,19 +5,9 @@ import { DEFAULT_BASE_URL } from '../base-url.js';
 import { DEFAULT_FILE } from '../inputs.js';
 import { InvalidFileError } from '../steps.js';
 import { SCHEMA_URL } from '../schema-url.js';
-import {
-  CLI_NAME,
-  Context,
-  EXIT,
-  applyCommand,
-  exportCommand,
-  planCommand,
-  validateCommand,
-  type ApplyOptions,
-  type CommonOptions,
-  type ExportOptions,
-  type NetworkOptions,
-} from './commands.js';
+import { applyCommand, planCommand, validateCommand } from './commands.js';
+import { CLI_NAME, Context, EXIT, type ApplyOptions, type CommonOptions, type ExportOptions, type NetworkOptions } from './context.js';
+import { exportCommand } from './export-command.js';
 import { API_KEY_VARIABLE } from './settings.js';
 import { painter, processIo, type Io } from './terminal.js';
 

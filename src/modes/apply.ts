@@ -1,5 +1,5 @@
 import type { IssueComment } from '../pull-request.js';
-import { describeGitHubError } from '../pull-request.js';
+import { describeGitHubError } from '../github-errors.js';
 import { mergedPullRequest, readReviewedPlan, writeOutcome, type IgnoredComment, type RecordPlace } from '../plan-comment.js';
 import { previousState } from '../plan.js';
 import { renderOutcome, type TriggerInfo } from '../report.js';
