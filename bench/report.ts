@@ -51,6 +51,15 @@ export function formatResults(r: BenchResults): string {
     if (f.loadedBytes && f.httpCalls.leadconduit.total + f.httpCalls.github.total > 0) lines.push(`  ${name.padEnd(11)} ${byRoute(f.httpCalls)}`);
   lines.push(`  first plan on a PR (creates the comment): ${byRoute(r.firstPlanHttpCalls)}`);
 
+  lines.push(
+    '',
+    'Hostile answers (a plan whose server answers far too much; each run must fail with a clear error):',
+    table([
+      ['answer', 'runs', 'median ms', 'x plan', 'CPU ms', 'max RSS MB (highest)'],
+      ...Object.values(r.hostile).map((h) => [h.label, h.runs, h.medianMs, ratio(h.planRatio), h.cpuMs, h.maxRssMB]),
+    ]),
+  );
+
   const kbList = (files: Record<string, number>) =>
     Object.entries(files)
       .map(([f, b]) => `${f} ${kb(b)} KB`)

@@ -13,7 +13,7 @@ import { bundleFiles, bytesByPackage } from './bundle.js';
 import { resourcePreload, runChild, type Usage } from './child.js';
 import { buildFloors } from './floors.js';
 import { profileScenario, type Profile } from './profile.js';
-import { setUpScenarios, type HttpCalls, type Scenario, type ScenarioName } from './scenarios.js';
+import { setUpScenarios, type HostileName, type HostileScenario, type HttpCalls, type Scenario, type ScenarioName } from './scenarios.js';
 import { median, quantile, round1, round2 } from './stats.js';
 import { judge, type Target } from './targets.js';
 
@@ -55,6 +55,21 @@ export interface ScenarioFigures {
   httpCalls: HttpCalls;
 }
 
+/** A plan against a hostile answer (scenarios.ts), which must fail with a clear error. */
+export interface HostileFigures {
+  label: string;
+  runs: number;
+  medianMs: number;
+  /** median / the normal plan's median */
+  planRatio: number;
+  cpuMs: number;
+  /** The highest maxRSS of its runs. */
+  maxRssMB: number;
+}
+
+/** The runs of each hostile scenario: enough for a median, few because they are slow. */
+const HOSTILE_RUNS = 5;
+
 export interface BenchResults {
   date: string;
   node: string;
@@ -71,6 +86,7 @@ export interface BenchResults {
   scenarios: Record<ScenarioName, ScenarioFigures>;
   /** The first plan on a PR also creates the comment. */
   firstPlanHttpCalls: HttpCalls;
+  hostile: Record<HostileName, HostileFigures>;
   /** The action's build: its files and bytes; index.js is what the runner loads. */
   build: { files: Record<string, number>; entrySha256: string };
   /** Bytes by package of each file of the build that a mode loaded. */
@@ -123,7 +139,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   writeFileSync(preload, resourcePreload(usageFile));
 
   /** One run: reset the fakes, start node, check it did its job. */
-  const measure = async (scenario: Scenario, nodeArgs: string[] = []): Promise<Measured> => {
+  const measure = async (scenario: Scenario | HostileScenario, nodeArgs: string[] = []): Promise<Measured> => {
     scenario.reset();
     if (scenario.env.GITHUB_OUTPUT) writeFileSync(scenario.env.GITHUB_OUTPUT, '');
     if (scenario.env.GITHUB_STEP_SUMMARY) writeFileSync(scenario.env.GITHUB_STEP_SUMMARY, '');
@@ -133,7 +149,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const fakesMs = timer.ms();
     const calls = bench.calls();
     const outputs = scenario.env.GITHUB_OUTPUT ? parseOutputs(readFileSync(scenario.env.GITHUB_OUTPUT, 'utf8')) : {};
-    const why = run.code === 0 ? scenario.check(outputs, calls) : `exit code ${run.code}`;
+    const exitCode = scenario.exitCode ?? 0;
+    const why = run.code === exitCode ? scenario.check(outputs, calls, run.stdout) : `exit code ${run.code}, not ${exitCode}`;
     if (why) throw new Error(`bench: ${scenario.label} did not do its job (${why})\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
     const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as Usage;
     const files = usage.files.map((url) => fileURLToPath(url)).filter((path) => scenario.bundleDir !== undefined && path.startsWith(`${scenario.bundleDir}/`));
@@ -189,6 +206,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     };
     const figures = Object.fromEntries(scenarios.map((s) => [s.name, figuresOf(s)])) as Record<ScenarioName, ScenarioFigures>;
 
+    // The hostile answers after the rounds, a few runs each: they are slow, and only their order of
+    // magnitude (time against a normal plan, peak memory) matters.
+    const hostileRuns = Math.min(options.runs, HOSTILE_RUNS);
+    const hostile = {} as Record<HostileName, HostileFigures>;
+    for (const scenario of bench.hostile) {
+      progress(`  hostile answer: ${scenario.label}`);
+      const runs: Measured[] = [];
+      for (let i = 0; i < hostileRuns; i++) runs.push(await measure(scenario));
+      const ms = median(runs.map((r) => r.ms));
+      hostile[scenario.name] = {
+        label: scenario.label,
+        runs: runs.length,
+        medianMs: round1(ms),
+        planRatio: round2(ms / figures.plan.medianMs),
+        cpuMs: round1(median(runs.map((r) => r.cpuMs))),
+        maxRssMB: round1(Math.max(...runs.map((r) => r.rssKb)) / 1024),
+      };
+    }
+
     const loadedByAction = [...new Set(['index.js', ...figures.validate.loadedFiles, ...figures.plan.loadedFiles, ...figures.apply.loadedFiles])];
     const results: BenchResults = {
       date: new Date().toISOString(),
@@ -209,6 +245,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       },
       scenarios: figures,
       firstPlanHttpCalls,
+      hostile,
       build: {
         files: bundleFiles(dist),
         entrySha256: createHash('sha256')
@@ -217,7 +254,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           .slice(0, 16),
       },
       bytesByPackage: Object.fromEntries(loadedByAction.map((file) => [file, bytesByPackage(join(dist, file), root)])),
-      targets: judge(figures),
+      targets: judge(figures, hostile),
     };
     if (options.profile) {
       results.profile = {};

@@ -34,8 +34,17 @@ export interface Scenario {
   bundleDir?: string;
   /** Puts the fakes in the state the run starts from. */
   reset(): void;
+  /** The exit code of a run that did its job (0 unless said). */
+  exitCode?: number;
   /** Why the run did not do its job, or undefined when it did. */
-  check(outputs: Record<string, string>, calls: HttpCalls): string | undefined;
+  check(outputs: Record<string, string>, calls: HttpCalls, stdout: string): string | undefined;
+}
+
+export type HostileName = 'lc-declared-100mb' | 'lc-streamed-3gb' | 'gh-streamed-100mb';
+
+/** A plan against a server answering far too much: measured apart, a few runs, for its time and memory. */
+export interface HostileScenario extends Omit<Scenario, 'name'> {
+  name: HostileName;
 }
 
 const FILE = 'leadconduit-account.json';
@@ -45,6 +54,8 @@ const BASE_FILE = `${JSON.stringify({ id: SAMPLE_ACCOUNT_ID, data_retention_in_d
 
 export interface Bench {
   scenarios: Scenario[];
+  /** Plans against hostile answers; each must end in a clear error, having read only up to the limit. */
+  hostile: HostileScenario[];
   /** The requests the fakes received since the last reset. */
   calls(): HttpCalls;
   /** Runs one plan on the PR with no plan comment yet: it creates the comment that later plans update. Returns its calls. */
@@ -79,6 +90,8 @@ export async function setUpScenarios(
   const calls = (): HttpCalls => ({ leadconduit: countCalls(lc), github: countCalls(gh) });
   const reset = (withComment: boolean): void => {
     lc.account = sampleAccount();
+    lc.clearFaults();
+    gh.clearFaults();
     lc.requests.length = 0;
     gh.requests.length = 0;
     gh.comments.splice(0);
@@ -179,8 +192,30 @@ export async function setUpScenarios(
   const plan = scenarios.find((s) => s.name === 'plan');
   if (!plan) throw new Error('bench: no plan scenario');
 
+  const MB = 1024 * 1024;
+  /** A plan whose `fake` answers `route` with `bytes` of JSON; the run must fail saying where it stopped reading. */
+  const hostilePlan = (name: HostileName, label: string, inject: () => void): HostileScenario => ({
+    ...plan,
+    name,
+    label,
+    floor: 'plan',
+    exitCode: 1,
+    reset() {
+      reset(true);
+      inject();
+    },
+    check: (_, _calls, stdout) =>
+      /::error::.*larger than \d+(\.\d)? MB; it was not read further/.test(stdout) ? undefined : 'no error saying the answer was too large',
+  });
+  const hostile = [
+    hostilePlan('lc-declared-100mb', 'LeadConduit: 100 MB, declared', () => lc.inject('GET /account', { kind: 'flood', bytes: 100 * MB, declared: true }, 1)),
+    hostilePlan('lc-streamed-3gb', 'LeadConduit: 3 GB, streamed', () => lc.inject('GET /account', { kind: 'flood', bytes: 3 * 1024 * MB }, 1)),
+    hostilePlan('gh-streamed-100mb', 'GitHub comments: 100 MB, streamed', () => gh.inject('GET comments', { kind: 'flood', bytes: 100 * MB }, 1)),
+  ];
+
   return {
     scenarios,
+    hostile,
     calls,
     async firstPlan(runOnce) {
       planComment = undefined;

@@ -1,6 +1,6 @@
 // The targets of issue 12, judged on one run's figures. Time targets are ratios to a floor timed in
 // the same run; the others are counts.
-import type { HttpCalls, ScenarioName } from './scenarios.js';
+import type { HostileName, HttpCalls, ScenarioName } from './scenarios.js';
 import { KB, kb } from './stats.js';
 
 export interface Target {
@@ -20,7 +20,10 @@ export interface Judged {
 
 const routes = (c: HttpCalls['leadconduit']) => JSON.stringify(c.byRoute);
 
-export function judge(s: Record<ScenarioName, Judged>): Target[] {
+/** A hostile answer may cost the limit it is read up to (8 or 32 MB) and some, never the answer. */
+const HOSTILE_MAX_RSS_MB = 200;
+
+export function judge(s: Record<ScenarioName, Judged>, hostile: Record<HostileName, { label: string; maxRssMB: number }>): Target[] {
   const ratio = (name: ScenarioName) => `${s[name].ratio?.toFixed(2)}x (CPU ${s[name].cpuRatio?.toFixed(2)}x)`;
   const { validate, plan, apply } = s;
   return [
@@ -49,5 +52,11 @@ export function judge(s: Record<ScenarioName, Judged>): Target[] {
         apply.httpCalls.leadconduit.byRoute['PUT /account'] === 1,
       timing: false,
     },
+    ...Object.values(hostile).map((h) => ({
+      target: `a hostile answer (${h.label}): a clear error, at most ${HOSTILE_MAX_RSS_MB} MB of memory`,
+      value: `${h.maxRssMB} MB`,
+      ok: h.maxRssMB <= HOSTILE_MAX_RSS_MB,
+      timing: false,
+    })),
   ];
 }

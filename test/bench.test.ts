@@ -43,7 +43,11 @@ describe('npm run bench, one run of each scenario', () => {
     // What the runner loads at start is dist/index.js alone; ky and octokit come later, in chunks.
     expect(s.validate.loadedFiles).toEqual(['index.js']);
     expect(s.plan.loadedFiles.length).toBeGreaterThan(1);
-    // Every target that is not a time: the bytes at start and the call counts.
+    // Each hostile answer ended the plan with a clear error (the bench checks each run's output).
+    expect(Object.keys(results.hostile)).toEqual(['lc-declared-100mb', 'lc-streamed-3gb', 'gh-streamed-100mb']);
+    for (const h of Object.values(results.hostile)) expect(h.maxRssMB).toBeGreaterThan(10);
+
+    // Every target that is not a time: the bytes at start, the call counts, the memory a hostile answer costs.
     expect(results.targets.filter((t) => !t.timing && !t.ok)).toEqual([]);
   });
 });

@@ -202,6 +202,11 @@ export abstract class HttpFake<R extends string> implements AsyncDisposable {
     this.#faults.set(route, queue);
   }
 
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
   /** Faults still queued for `route`. */
   pendingFaults(route: R): number {
     return this.#faults.get(route)?.length ?? 0;
