@@ -1893,321 +1893,29 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /***/ }),
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2294);
-
-// The entry point only starts the run; run() reports every failure itself.
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2294:
+/***/ 5456:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  K7: () => (/* binding */ FEATURE_NAMES),
+  O6: () => (/* binding */ READ_ONLY_FIELDS),
+  x1: () => (/* binding */ SECRET_FIELDS),
+  UV: () => (/* binding */ SUBSCRIPTION_FIELDS),
+  EI: () => (/* binding */ SUBSCRIPTION_MANAGED_FIELDS),
+  DE: () => (/* binding */ SUBSCRIPTION_NAMES),
+  gh: () => (/* binding */ SUBSCRIPTION_READ_ONLY_FIELDS),
+  fl: () => (/* binding */ SUBSCRIPTION_TIMESTAMP_FIELDS),
+  rU: () => (/* binding */ WRITABLE_FIELDS),
+  HZ: () => (/* binding */ desiredStateSchema),
+  jI: () => (/* binding */ isDateTimePath),
+  Rg: () => (/* binding */ liveAccountSchema),
+  vJ: () => (/* binding */ userSchema)
 });
 
-;// CONCATENATED MODULE: ./src/duration.ts
-/**
- * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
- * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
- */
-function formatDuration(ms, round = 'nearest') {
-    const fix = (value) => {
-        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
-        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
-    };
-    if (ms < 1_000)
-        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
-    if (ms < 600_000)
-        return `${fix(ms / 1_000)} s`;
-    return `${fix(ms / 60_000)} min`;
-}
+// UNUSED EXPORTS: ACCOUNT_ID_PATTERN
 
-;// CONCATENATED MODULE: ./src/deadline.ts
-
-/** The whole run has a deadline; every request and every wait stays inside it. */
-class Deadline {
-    #end;
-    #controller = new AbortController();
-    #timer;
-    totalMs;
-    constructor(totalMs) {
-        this.totalMs = totalMs;
-        this.#end = Date.now() + totalMs;
-        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
-        this.#timer.unref();
-    }
-    get signal() {
-        return this.#controller.signal;
-    }
-    remainingMs() {
-        return Math.max(0, this.#end - Date.now());
-    }
-    dispose() {
-        clearTimeout(this.#timer);
-    }
-}
-class DeadlineExceededError extends Error {
-    name = 'DeadlineExceededError';
-    constructor(totalMs) {
-        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
-    }
-}
-/**
- * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
- * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
- * collect those composite signals while a request is still reading its body, and then the abort
- * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
- */
-class AttemptSignal {
-    #controller = new AbortController();
-    #timer;
-    #deadline;
-    #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
-    #timedOut = false;
-    constructor(deadline, timeoutMs) {
-        this.#deadline = deadline;
-        this.#timer = setTimeout(() => {
-            this.#timedOut = true;
-            // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
-            this.#controller.abort(new DOMException(`no answer within ${formatDuration(timeoutMs)}`, 'TimeoutError'));
-        }, timeoutMs);
-        if (deadline.signal.aborted)
-            this.#onDeadline();
-        else
-            deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
-    }
-    get signal() {
-        return this.#controller.signal;
-    }
-    /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
-    get timedOut() {
-        return this.#timedOut && !this.#deadline.signal.aborted;
-    }
-    dispose() {
-        clearTimeout(this.#timer);
-        this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
-    }
-}
-/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
-async function withAttemptSignal(deadline, timeoutMs, attempt) {
-    const signal = new AttemptSignal(deadline, timeoutMs);
-    try {
-        return await attempt(signal);
-    }
-    finally {
-        signal.dispose();
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github-context.ts
-
-/**
- * Read from the environment the runner sets. Deliberately not @actions/github's `context`: that
- * module loads octokit, which a validation or an apply without a pull request does not need.
- */
-function readRunContext(env = process.env) {
-    const payload = readPayload(env.GITHUB_EVENT_PATH);
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
-    const pr = (payload.pull_request ?? undefined);
-    const issue = payload.issue;
-    const number = typeof pr?.number === 'number' ? pr.number : typeof payload.number === 'number' && pr ? payload.number : undefined;
-    const repository = owner && repo ? { owner, repo } : undefined;
-    return {
-        eventName: env.GITHUB_EVENT_NAME ?? '',
-        repository,
-        sha: env.GITHUB_SHA ?? '',
-        ref: env.GITHUB_REF ?? '',
-        actor: env.GITHUB_ACTOR ?? '',
-        serverUrl,
-        apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
-        runUrl: repository && env.GITHUB_RUN_ID ? `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        runnerTemp: env.RUNNER_TEMP || undefined,
-        pullRequest: number !== undefined && issue === undefined
-            ? {
-                number,
-                baseSha: stringAt(pr, 'base', 'sha'),
-                headSha: stringAt(pr, 'head', 'sha'),
-                url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
-                fromFork: isFromFork(pr),
-            }
-            : undefined,
-    };
-}
-function readPayload(path) {
-    if (!path)
-        return {};
-    try {
-        const value = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
-        return typeof value === 'object' && value !== null ? value : {};
-    }
-    catch {
-        return {};
-    }
-}
-function stringAt(record, key, field) {
-    const child = record?.[key];
-    const value = child?.[field];
-    return typeof value === 'string' ? value : undefined;
-}
-/** The head repository differs from the base one, or is gone (a deleted fork answers null). */
-function isFromFork(pr) {
-    const head = pr?.head;
-    const base = pr?.base;
-    if (!head || !('repo' in head))
-        return false;
-    const headRepo = head.repo;
-    if (headRepo === null)
-        return true;
-    if (headRepo.fork === true)
-        return true;
-    const headName = stringAt(head, 'repo', 'full_name');
-    const baseName = stringAt(base, 'repo', 'full_name');
-    return headName !== undefined && baseName !== undefined && headName.toLowerCase() !== baseName.toLowerCase();
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/base-url.ts
-/** LeadConduit's API, unless the base-url input or --base-url says otherwise. */
-const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
-/**
- * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
- * API key never crosses a network in clear text. `name` is how the setting is called where it was
- * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
- */
-function checkBaseUrl(raw, name, keyGoes) {
-    // Messages quote what was given, but never a user name or password in it.
-    const shown = displayUrl(raw);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
-        return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${shown}".` };
-    }
-    const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
-    const credentials = credentialsIn(raw);
-    if (url.username || url.password || credentials.users.length + credentials.passwords.length > 0) {
-        return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
-    }
-    if (url.search || url.hash)
-        return result(`${name} must not have a query or fragment ("${shown}").`);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        return result(`${name} must use https:// (got "${shown}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return result(`${name} must be an https:// URL, not "${shown}".`);
-    return result();
-}
-/**
- * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
- * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
- */
-const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
-/** "user:password@" anywhere in text that is no URL at all (a value pasted with a typo in its scheme). */
-const LOOSE_USERINFO = /(^|[\s"'(])([^\s"'()/@:?#]+):([^\s"'()/@?#]+)@/;
-/**
- * A URL's user names and passwords, however malformed the rest: they must be masked before any
- * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
- */
-function credentialsIn(rawUrl) {
-    const users = new Set();
-    const passwords = new Set();
-    const userinfo = USERINFO.exec(rawUrl)?.[2];
-    if (userinfo) {
-        const [user = '', ...password] = userinfo.split(':');
-        users.add(decode(user));
-        if (password.length > 0)
-            passwords.add(decode(password.join(':')));
-    }
-    const loose = LOOSE_USERINFO.exec(rawUrl);
-    if (loose) {
-        users.add(decode(loose[2] ?? ''));
-        passwords.add(decode(loose[3] ?? ''));
-    }
-    try {
-        const url = new URL(rawUrl);
-        users.add(decode(url.username));
-        passwords.add(decode(url.password));
-    }
-    catch {
-        // not a URL at all: what the pattern found is all there is
-    }
-    users.delete('');
-    passwords.delete('');
-    return { users: [...users], passwords: [...passwords] };
-}
-function decode(part) {
-    try {
-        return decodeURIComponent(part);
-    }
-    catch {
-        return part;
-    }
-}
-/** The URL as it may be shown: without user name or password. */
-function displayUrl(rawUrl) {
-    return rawUrl.replace(USERINFO, '$1').replace(LOOSE_USERINFO, '$1');
-}
-function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
-        return true;
-    return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
- * without a stack trace. Anything else that is thrown is a bug and is reported as one.
- */
-class UserError extends Error {
-    name = 'UserError';
-    /** Extra lines (one per problem) shown under the message in the summary. */
-    details;
-    constructor(message, details = []) {
-        super(message);
-        this.details = details;
-    }
-}
-/** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
-class InputError extends UserError {
-    name = 'InputError';
-}
-/** A message for any thrown value, so a non-Error still fails the step with words. */
-function getErrorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -8241,7 +7949,7 @@ const _decode = (_Err) => {
     };
     return fn;
 };
-const parse_decode = /* @__PURE__*/ _decode($ZodRealError);
+const decode = /* @__PURE__*/ _decode($ZodRealError);
 const _encodeAsync = (_Err) => {
     const parseAsync = _parseAsync(_Err);
     const fn = async (schema, value, _ctx, _params) => {
@@ -9462,6 +9170,115 @@ const userSchema = looseObject({
     accounts: array(unknown()),
 });
 
+
+/***/ }),
+
+/***/ 6683:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ Deadline),
+/* harmony export */   Kt: () => (/* binding */ DeadlineExceededError),
+/* harmony export */   sE: () => (/* binding */ withAttemptSignal)
+/* harmony export */ });
+/* unused harmony export AttemptSignal */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
+
+/** The whole run has a deadline; every request and every wait stays inside it. */
+class Deadline {
+    #end;
+    #controller = new AbortController();
+    #timer;
+    totalMs;
+    constructor(totalMs) {
+        this.totalMs = totalMs;
+        this.#end = Date.now() + totalMs;
+        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
+        this.#timer.unref();
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    remainingMs() {
+        return Math.max(0, this.#end - Date.now());
+    }
+    dispose() {
+        clearTimeout(this.#timer);
+    }
+}
+class DeadlineExceededError extends Error {
+    name = 'DeadlineExceededError';
+    constructor(totalMs) {
+        super(`the run's overall deadline of ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(totalMs)} passed`);
+    }
+}
+/**
+ * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
+ * AbortController with a timer and a listener, not AbortSignal.timeout/any: Node can garbage-
+ * collect those composite signals while a request is still reading its body, and then the abort
+ * never arrives and the read hangs forever (seen with forced GC). Call dispose() when done.
+ */
+class AttemptSignal {
+    #controller = new AbortController();
+    #timer;
+    #deadline;
+    #onDeadline = () => this.#controller.abort(this.#deadline.signal.reason);
+    #timedOut = false;
+    constructor(deadline, timeoutMs) {
+        this.#deadline = deadline;
+        this.#timer = setTimeout(() => {
+            this.#timedOut = true;
+            // The same reason AbortSignal.timeout gives, so callers tell a timeout from other aborts.
+            this.#controller.abort(new DOMException(`no answer within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(timeoutMs)}`, 'TimeoutError'));
+        }, timeoutMs);
+        if (deadline.signal.aborted)
+            this.#onDeadline();
+        else
+            deadline.signal.addEventListener('abort', this.#onDeadline, { once: true });
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    /** Whether this attempt's own timeout (not the run's deadline) stopped it. */
+    get timedOut() {
+        return this.#timedOut && !this.#deadline.signal.aborted;
+    }
+    dispose() {
+        clearTimeout(this.#timer);
+        this.#deadline.signal.removeEventListener('abort', this.#onDeadline);
+    }
+}
+/** Runs one attempt under its own AttemptSignal, disposed whatever the outcome. */
+async function withAttemptSignal(deadline, timeoutMs, attempt) {
+    const signal = new AttemptSignal(deadline, timeoutMs);
+    try {
+        return await attempt(signal);
+    }
+    finally {
+        signal.dispose();
+    }
+}
+
+
+/***/ }),
+
+/***/ 154:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  gZ: () => (/* binding */ MAX_FILE_BYTES),
+  BH: () => (/* binding */ parseDesiredState),
+  HI: () => (/* binding */ secretsInFile)
+});
+
+// UNUSED EXPORTS: MAX_PROBLEMS, dateTimeProblem
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+// EXTERNAL MODULE: ./src/account-schema.ts + 13 modules
+var account_schema = __nccwpck_require__(5456);
 ;// CONCATENATED MODULE: ./src/json-syntax.ts
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
@@ -9801,37 +9618,8 @@ class JsonSource {
     }
 }
 
-;// CONCATENATED MODULE: ./src/wording.ts
-/** "1 change", "3 changes": one counting style for every message, summary and comment. */
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-/** "512 KB", "1.5 MB": sizes as a person reads them. */
-function formatBytes(bytes) {
-    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-}
-/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
-function describeJsonValue(value) {
-    if (value === undefined)
-        return 'missing';
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'an object';
-    const shown = JSON.stringify(value) ?? typeof value;
-    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
-    if (typeof value === 'string')
-        return `the string ${short}`;
-    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
-}
-/** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
-function formatTime(date) {
-    const iso = date.toISOString();
-    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
+// EXTERNAL MODULE: ./src/wording.ts
+var wording = __nccwpck_require__(3395);
 ;// CONCATENATED MODULE: ./src/desired-state.ts
 
 
@@ -9855,7 +9643,7 @@ function parseDesiredState(bytes, file, size = bytes.length) {
     const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
     if (size > MAX_FILE_BYTES) {
         return fail([
-            at(`the file is ${formatBytes(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
+            at(`the file is ${(0,wording/* formatBytes */.z3)(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${(0,wording/* formatBytes */.z3)(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
         ]);
     }
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
@@ -9879,7 +9667,7 @@ function parseDesiredState(bytes, file, size = bytes.length) {
         const what = text === '' ? 'the file is empty' : 'the file holds only white space';
         return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
     }
-    const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
+    const source = new JsonSource(text, { secretKeys: account_schema/* SECRET_FIELDS */.x1 });
     if (source.syntaxProblems.length > 0) {
         // Each message says what is wrong with the JSON in words; the annotation's title names the file.
         return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
@@ -9902,7 +9690,7 @@ function parseDesiredState(bytes, file, size = bytes.length) {
     if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
         problems.push(at(`data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`, source.locate(['data_retention_in_days']), 'data_retention_in_days'));
     }
-    const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
+    const parsed = account_schema/* desiredStateSchema */.HZ.safeParse(value, { reportInput: true });
     if (!parsed.success) {
         for (const issue of parsed.error.issues)
             problems.push(...describeIssue(issue, source));
@@ -9929,7 +9717,7 @@ function secretsInFile(text) {
     if (typeof value !== 'object' || value === null)
         return [];
     const record = value;
-    return SECRET_FIELDS.map((field) => record[field]).filter((v) => typeof v === 'string');
+    return account_schema/* SECRET_FIELDS */.x1.map((field) => record[field]).filter((v) => typeof v === 'string');
 }
 function describeIssue(issue, source) {
     const path = issue.path.map(String);
@@ -9969,7 +9757,7 @@ function describeIssue(issue, source) {
                     problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
                 ];
             }
-            if (issue.expected === 'string' && isDateTimePath(path)) {
+            if (issue.expected === 'string' && (0,account_schema/* isDateTimePath */.jI)(path)) {
                 return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
             }
             if (issue.expected === 'string') {
@@ -10002,33 +9790,33 @@ function unknownKeyMessage(objectPath, key) {
     const full = [...objectPath, key].join('.');
     const depth = objectPath.length;
     if (depth === 0) {
-        if (READ_ONLY_FIELDS.includes(key)) {
-            const secret = SECRET_FIELDS.includes(key)
+        if (account_schema/* READ_ONLY_FIELDS */.O6.includes(key)) {
+            const secret = account_schema/* SECRET_FIELDS */.x1.includes(key)
                 ? ' It is also a secret: remove it from the repository and rotate it, since it has been committed.'
                 : '';
             return `"${key}" is a read-only account field: it cannot be managed through the API. Remove it from the file.${secret}`;
         }
-        if (FEATURE_NAMES.includes(key)) {
+        if (account_schema/* FEATURE_NAMES */.K7.includes(key)) {
             return `"${key}" is a feature: put it inside "features", e.g. "features": {"${key}": true}`;
         }
-        if (SUBSCRIPTION_NAMES.includes(key)) {
+        if (account_schema/* SUBSCRIPTION_NAMES */.DE.includes(key)) {
             return `"${key}" is a subscription: put it inside "subscriptions", e.g. "subscriptions": {"${key}": {"state": "active"}}`;
         }
         return `unknown setting "${key}"${suggest(key, TOP_LEVEL_KEYS, 'allowed top-level keys')}`;
     }
     if (objectPath[0] === 'features') {
-        return `unknown feature "${key}" in features${suggest(key, FEATURE_NAMES, 'known features')}`;
+        return `unknown feature "${key}" in features${suggest(key, account_schema/* FEATURE_NAMES */.K7, 'known features')}`;
     }
     if (depth === 1) {
-        if (SUBSCRIPTION_FIELDS.includes(key) || SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
-            return `"${key}" is a subscription field: put it inside a subscription (${SUBSCRIPTION_NAMES.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
+        if (account_schema/* SUBSCRIPTION_FIELDS */.UV.includes(key) || account_schema/* SUBSCRIPTION_READ_ONLY_FIELDS */.gh.includes(key)) {
+            return `"${key}" is a subscription field: put it inside a subscription (${account_schema/* SUBSCRIPTION_NAMES */.DE.join(', ')}), e.g. "subscriptions": {"pro": {"${key}": ...}}`;
         }
-        return `unknown subscription "${key}" in subscriptions${suggest(key, SUBSCRIPTION_NAMES, 'known subscriptions')}`;
+        return `unknown subscription "${key}" in subscriptions${suggest(key, account_schema/* SUBSCRIPTION_NAMES */.DE, 'known subscriptions')}`;
     }
-    if (SUBSCRIPTION_READ_ONLY_FIELDS.includes(key)) {
+    if (account_schema/* SUBSCRIPTION_READ_ONLY_FIELDS */.gh.includes(key)) {
         return `"${full}" is read-only: it cannot be managed through the API. Remove it from the file.`;
     }
-    return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
+    return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, account_schema/* SUBSCRIPTION_FIELDS */.UV, 'allowed fields')}`;
 }
 /**
  * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
@@ -10047,7 +9835,7 @@ function timestampWarning(full, key) {
 function timestampWarnings(state, source) {
     const warnings = [];
     for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
-        for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) {
+        for (const field of account_schema/* SUBSCRIPTION_TIMESTAMP_FIELDS */.fl) {
             if (subscription?.[field] === undefined)
                 continue;
             const path = ['subscriptions', name, field];
@@ -10138,159 +9926,267 @@ function describeValue(value) {
     return JSON.stringify(value) ?? typeof value;
 }
 
-;// CONCATENATED MODULE: ./src/workspace.ts
 
+/***/ }),
 
+/***/ 7607:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
 /**
- * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
- * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
- * blocking and checked on the open handle, so what is read is what was checked.
+ * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
+ * "0 s"; `up` rounds up (a wait asked for is never shown shorter than it is).
  */
-async function readRegularFile(path, label, limit = MAX_FILE_BYTES) {
-    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
-    try {
-        const stats = await handle.stat();
-        if (stats.isDirectory())
-            throw new UserError(`${label} is a directory, not a file.`);
-        if (!stats.isFile()) {
-            const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
-            throw new UserError(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
-        }
-        const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
-        let read = 0;
-        while (read < bytes.length) {
-            const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
-            if (bytesRead === 0)
-                break;
-            read += bytesRead;
-        }
-        return { bytes: bytes.subarray(0, read), size: stats.size };
-    }
-    finally {
-        await handle.close();
+function formatDuration(ms, round = 'nearest') {
+    const fix = (value) => {
+        const tenths = round === 'up' ? Math.ceil(value * 10) / 10 : Math.round(value * 10) / 10;
+        return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+    };
+    if (ms < 1_000)
+        return `${round === 'up' ? Math.ceil(ms) : Math.round(ms)} ms`;
+    if (ms < 600_000)
+        return `${fix(ms / 1_000)} s`;
+    return `${fix(ms / 60_000)} min`;
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   u1: () => (/* binding */ getErrorMessage),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+/**
+ * A problem the user can fix (bad input, bad file, an API refusal). Its message is shown as is,
+ * without a stack trace. Anything else that is thrown is a bug and is reported as one.
+ */
+class UserError extends Error {
+    name = 'UserError';
+    /** Extra lines (one per problem) shown under the message in the summary. */
+    details;
+    constructor(message, details = []) {
+        super(message);
+        this.details = details;
     }
 }
-/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
-function isInside(root, path) {
-    const inside = (0,external_node_path_namespaceObject.relative)(root, path);
-    return inside !== '' && inside !== '..' && !inside.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(inside);
+/** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
+class InputError extends UserError {
+    name = 'InputError';
 }
-/** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
-async function readWorkspaceFile(file, filePath, workspace) {
-    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
-    let stats;
+/** A message for any thrown value, so a non-Error still fails the step with words. */
+function getErrorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
     try {
-        stats = await (0,promises_namespaceObject.lstat)(filePath);
+        return JSON.stringify(error);
     }
     catch {
-        throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
+        return String(error);
     }
-    if (stats.isDirectory())
-        throw new UserError(`${file} is a directory, not a file. ${hint}`);
-    const real = await (0,promises_namespaceObject.realpath)(filePath);
-    const root = await (0,promises_namespaceObject.realpath)(workspace);
-    if (!isInside(root, real)) {
-        throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8507);
+
+// The entry point only starts the run; run() reports every failure itself.
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 8507:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/github-context.ts
+
+/**
+ * Read from the environment the runner sets. Deliberately not @actions/github's `context`: that
+ * module loads octokit, which a validation or an apply without a pull request does not need.
+ */
+function readRunContext(env = process.env) {
+    const payload = readPayload(env.GITHUB_EVENT_PATH);
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
+    const pr = (payload.pull_request ?? undefined);
+    const issue = payload.issue;
+    const number = typeof pr?.number === 'number' ? pr.number : typeof payload.number === 'number' && pr ? payload.number : undefined;
+    const repository = owner && repo ? { owner, repo } : undefined;
+    return {
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        repository,
+        sha: env.GITHUB_SHA ?? '',
+        ref: env.GITHUB_REF ?? '',
+        actor: env.GITHUB_ACTOR ?? '',
+        serverUrl,
+        apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
+        runUrl: repository && env.GITHUB_RUN_ID ? `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || undefined,
+        pullRequest: number !== undefined && issue === undefined
+            ? {
+                number,
+                baseSha: stringAt(pr, 'base', 'sha'),
+                headSha: stringAt(pr, 'head', 'sha'),
+                url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
+                fromFork: isFromFork(pr),
+            }
+            : undefined,
+    };
+}
+function readPayload(path) {
+    if (!path)
+        return {};
+    try {
+        const value = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+        return typeof value === 'object' && value !== null ? value : {};
+    }
+    catch {
+        return {};
+    }
+}
+function stringAt(record, key, field) {
+    const child = record?.[key];
+    const value = child?.[field];
+    return typeof value === 'string' ? value : undefined;
+}
+/** The head repository differs from the base one, or is gone (a deleted fork answers null). */
+function isFromFork(pr) {
+    const head = pr?.head;
+    const base = pr?.base;
+    if (!head || !('repo' in head))
+        return false;
+    const headRepo = head.repo;
+    if (headRepo === null)
+        return true;
+    if (headRepo.fork === true)
+        return true;
+    const headName = stringAt(head, 'repo', 'full_name');
+    const baseName = stringAt(base, 'repo', 'full_name');
+    return headName !== undefined && baseName !== undefined && headName.toLowerCase() !== baseName.toLowerCase();
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/base-url.ts
+/** LeadConduit's API, unless the base-url input or --base-url says otherwise. */
+const DEFAULT_BASE_URL = 'https://app.leadconduit.com';
+/**
+ * The base URL rule shared by the action and the CLI: https only, except on this machine, so the
+ * API key never crosses a network in clear text. `name` is how the setting is called where it was
+ * given (`Input "base-url"`, `--base-url`); `keyGoes` where the API key belongs instead.
+ */
+function checkBaseUrl(raw, name, keyGoes) {
+    // Messages quote what was given, but never a user name or password in it.
+    const shown = displayUrl(raw);
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        const hint = /^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? '' : ' starting with https://';
+        return { url: DEFAULT_BASE_URL, problem: `${name} must be a URL${hint} such as ${DEFAULT_BASE_URL}, not "${shown}".` };
+    }
+    const result = (problem) => ({ url: url.href.replace(/\/$/, ''), ...(problem ? { problem } : {}) });
+    const credentials = credentialsIn(raw);
+    if (url.username || url.password || credentials.users.length + credentials.passwords.length > 0) {
+        return result(`${name} must not contain a user name or password; the API key goes in ${keyGoes}.`);
+    }
+    if (url.search || url.hash)
+        return result(`${name} must not have a query or fragment ("${shown}").`);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        return result(`${name} must use https:// (got "${shown}"): the API key must not travel in clear text. Plain http:// is allowed only for localhost.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return result(`${name} must be an https:// URL, not "${shown}".`);
+    return result();
+}
+/**
+ * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
+ * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
+ */
+const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+/** "user:password@" anywhere in text that is no URL at all (a value pasted with a typo in its scheme). */
+const LOOSE_USERINFO = /(^|[\s"'(])([^\s"'()/@:?#]+):([^\s"'()/@?#]+)@/;
+/**
+ * A URL's user names and passwords, however malformed the rest: they must be masked before any
+ * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
+ */
+function credentialsIn(rawUrl) {
+    const users = new Set();
+    const passwords = new Set();
+    const userinfo = USERINFO.exec(rawUrl)?.[2];
+    if (userinfo) {
+        const [user = '', ...password] = userinfo.split(':');
+        users.add(decode(user));
+        if (password.length > 0)
+            passwords.add(decode(password.join(':')));
+    }
+    const loose = LOOSE_USERINFO.exec(rawUrl);
+    if (loose) {
+        users.add(decode(loose[2] ?? ''));
+        passwords.add(decode(loose[3] ?? ''));
     }
     try {
-        return await readRegularFile(real, file);
+        const url = new URL(rawUrl);
+        users.add(decode(url.username));
+        passwords.add(decode(url.password));
     }
-    catch (error) {
-        if (error instanceof UserError && /is a directory/.test(error.message))
-            throw new UserError(`${error.message} ${hint}`);
-        throw error;
+    catch {
+        // not a URL at all: what the pattern found is all there is
     }
+    users.delete('');
+    passwords.delete('');
+    return { users: [...users], passwords: [...passwords] };
 }
-/**
- * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
- * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
- * both. Undefined outside a runner (no RUNNER_TEMP).
- */
-async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
-    if (!runnerTemp)
-        return undefined;
-    await (0,promises_namespaceObject.mkdir)(runnerTemp, { recursive: true });
-    const path = (0,external_node_path_namespaceObject.join)(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
-    await (0,promises_namespaceObject.writeFile)(path, content);
-    return path;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/retry.ts
-/**
- * The one retry policy for every network call this action makes (LeadConduit and GitHub).
- *
- * Written here rather than left to ky's or octokit's own retries because those fall short where
- * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
- * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
- * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
- * plus creating a comment, whose duplicates the comment code removes.
- */
-
-
-
-const DEFAULT_RETRY_POLICY = {
-    retries: 3,
-    baseDelayMs: 1_000,
-    maxDelayMs: 15_000,
-    maxRetryAfterMs: 60_000,
-};
-/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
-class RetryAfterTooLongError extends Error {
-    name = 'RetryAfterTooLongError';
-    waitMs;
-    lastError;
-    constructor(waitMs, limitMs, lastError) {
-        super(`the server asked to wait ${formatDuration(waitMs, 'up')} before retrying, longer than the ${formatDuration(limitMs)} this action waits`);
-        this.waitMs = waitMs;
-        this.lastError = lastError;
+function decode(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        return part;
     }
 }
-async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
-    for (let attemptNumber = 1;; attemptNumber++) {
-        try {
-            return await attempt(attemptNumber);
-        }
-        catch (error) {
-            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
-            if (!verdict.retry || attemptNumber > policy.retries)
-                throw withAttempts(error, attemptNumber);
-            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
-                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
-            }
-            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
-            if (delayMs >= deadline.remainingMs())
-                throw withAttempts(error, attemptNumber);
-            onRetry?.({ attempt: attemptNumber, delayMs, error });
-            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
-            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
-        }
-    }
+/** The URL as it may be shown: without user name or password. */
+function displayUrl(rawUrl) {
+    return rawUrl.replace(USERINFO, '$1').replace(LOOSE_USERINFO, '$1');
 }
-/** One network call of either client: each attempt under its own timeout, retried by the policy. */
-function retryingCall(label, options, attempt) {
-    return withRetry((attemptNumber) => withAttemptSignal(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
-}
-/** Full jitter: spreads retries of many jobs hit by the same outage. */
-function backoffDelay(retryNumber, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
-    return Math.round(random() * ceiling);
-}
-function withAttempts(error, attempts) {
-    if (typeof error === 'object' && error !== null)
-        error.attempts = attempts;
-    return error;
-}
-function attemptsOf(error) {
-    const attempts = error?.attempts;
-    return typeof attempts === 'number' ? attempts : 1;
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
+        return true;
+    return /^127(\.\d{1,3}){3}$/.test(host) && host.split('.').every((octet) => Number(octet) <= 255);
 }
 
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/workspace.ts
+var workspace = __nccwpck_require__(3338);
+// EXTERNAL MODULE: ./src/retry.ts + 1 modules
+var retry = __nccwpck_require__(7820);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -10301,7 +10197,7 @@ const MODES = ['auto', 'plan', 'apply', 'check', 'validate'];
 const DEFAULT_TUNING = {
     requestTimeoutMs: 30_000,
     deadlineMs: 10 * 60_000,
-    retry: DEFAULT_RETRY_POLICY,
+    retry: retry/* DEFAULT_RETRY_POLICY */.cO,
 };
 const DEFAULT_FILE = 'leadconduit-account.json';
 /** The value of an input as the runner passes it: INPUT_<NAME>, spaces as underscores, hyphens kept. */
@@ -10344,15 +10240,15 @@ function getSettings(env, run, tuning = {}) {
     if (baseUrlProblem)
         problems.push(baseUrlProblem);
     const file = readInput(env, 'file') || DEFAULT_FILE;
-    const filePath = (0,external_node_path_namespaceObject.resolve)(run.workspace, file);
-    if (!isInside((0,external_node_path_namespaceObject.resolve)(run.workspace), filePath)) {
+    const filePath = (0,external_node_path_.resolve)(run.workspace, file);
+    if (!(0,workspace/* isInside */.FK)((0,external_node_path_.resolve)(run.workspace), filePath)) {
         problems.push(`Input "file" (${file}) must name a file inside the workspace (${run.workspace}); use a path relative to the repository root.`);
     }
     const settings = {
         apiKey: readInput(env, 'api-key'),
         file,
         filePath,
-        repoPath: (0,external_node_path_namespaceObject.relative)(run.workspace, filePath).split(external_node_path_namespaceObject.sep).join('/'),
+        repoPath: (0,external_node_path_.relative)(run.workspace, filePath).split(external_node_path_.sep).join('/'),
         requestedMode: requestedMode ?? 'auto',
         mode: resolveMode(requestedMode ?? 'auto', run.eventName),
         baseUrl,
@@ -10363,9 +10259,9 @@ function getSettings(env, run, tuning = {}) {
         tuning: { ...DEFAULT_TUNING, ...tuning },
     };
     if (problems.length === 1)
-        throw new InputError(problems[0] ?? '');
+        throw new errors/* InputError */.dz(problems[0] ?? '');
     if (problems.length > 1)
-        throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+        throw new errors/* InputError */.dz(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
     return settings;
 }
 /** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
@@ -10383,621 +10279,8 @@ function resolveMode(mode, eventName) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/capped-body.ts
-/**
- * Answers are read up to a cap, far above anything real, and no further: a hostile or broken
- * server streaming gigabytes must end in a clear message, not in a runner out of memory.
- */
-
-/** A LeadConduit account is a few KB; this is a thousand times that. */
-const MAX_LEADCONDUIT_ANSWER_BYTES = 8 * 1024 * 1024;
-/** A page of 100 comments at GitHub's largest (65,536 characters each) stays under this. */
-const MAX_GITHUB_ANSWER_BYTES = 32 * 1024 * 1024;
-class AnswerTooLargeError extends Error {
-    name = 'AnswerTooLargeError';
-    limitBytes;
-    constructor(limitBytes) {
-        super(`the answer was larger than ${formatBytes(limitBytes)}; it was not read further`);
-        this.limitBytes = limitBytes;
-    }
-}
-/** The body as text, or AnswerTooLargeError as soon as it passes `limit` bytes (the rest is never read). */
-async function readCapped(response, limit) {
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > limit) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new AnswerTooLargeError(limit);
-    }
-    if (!response.body)
-        return '';
-    const reader = response.body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = (await reader.read());
-        if (done || value === undefined)
-            break;
-        size += value.byteLength;
-        if (size > limit) {
-            await reader.cancel().catch(() => undefined);
-            throw new AnswerTooLargeError(limit);
-        }
-        chunks.push(value);
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks));
-}
-/**
- * The same response with a body that errors once it passes `limit` bytes, for a client that
- * reads bodies itself (octokit); `onTooLarge` hears of it even where that client swallows the error.
- */
-function cappedResponse(response, limit, onTooLarge) {
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > limit) {
-        const error = new AnswerTooLargeError(limit);
-        onTooLarge(error);
-        void response.body?.cancel().catch(() => undefined);
-        throw error;
-    }
-    if (!response.body)
-        return response;
-    let size = 0;
-    const counted = response.body.pipeThrough(new TransformStream({
-        transform(chunk, controller) {
-            size += chunk.byteLength;
-            if (size > limit) {
-                const error = new AnswerTooLargeError(limit);
-                onTooLarge(error);
-                controller.error(error);
-                return;
-            }
-            controller.enqueue(chunk);
-        },
-    }));
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
-}
-
-;// CONCATENATED MODULE: ./src/answer-text.ts
-/**
- * What an answer said, in a few words for a message: LeadConduit's own message from an error body,
- * what an unreadable body looks like, a network failure by its code, what is wrong with an
- * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
- */
-
-/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
-function describeShapeIssue(path, input) {
-    const where = path.map(String).join('.');
-    const expected = where === 'id'
-        ? "the account's 24-character hexadecimal id"
-        : where === 'features'
-            ? 'an object of feature switches'
-            : where === 'subscriptions'
-                ? 'an object of subscriptions'
-                : where.startsWith('subscriptions.')
-                    ? 'a subscription object (or null)'
-                    : path.length === 0
-                        ? 'an account object'
-                        : 'another kind of value';
-    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
-}
-/** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
-function describeErrorBody(text, contentType) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return '';
-    try {
-        const json = JSON.parse(trimmed);
-        const message = pickMessage(json);
-        if (message)
-            return truncate(message);
-    }
-    catch {
-        // not JSON: fall through
-    }
-    if (/html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${truncate(title, 80)}"` : ''}, not LeadConduit's JSON`;
-    }
-    return truncate(trimmed.replace(/\s+/g, ' '));
-}
-function pickMessage(json) {
-    if (typeof json === 'string')
-        return json;
-    if (typeof json !== 'object' || json === null)
-        return undefined;
-    const record = json;
-    for (const key of ['message', 'error', 'error_description', 'detail', 'errors']) {
-        const value = record[key];
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
-        if (Array.isArray(value)) {
-            const parts = value.map((item) => (typeof item === 'string' ? item : pickMessage(item))).filter(Boolean);
-            if (parts.length > 0)
-                return parts.join('; ');
-        }
-        if (typeof value === 'object' && value !== null) {
-            const nested = pickMessage(value);
-            if (nested)
-                return nested;
-        }
-    }
-    return undefined;
-}
-function describeBody(text, contentType) {
-    if (text.trim() === '')
-        return 'it is empty';
-    if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(text))
-        return 'it is an HTML page';
-    // JSON that stops before its end was cut short on the way (a proxy, a dropped connection).
-    const cutShort = /^\s*[[{]/.test(text) && endsEarly(text);
-    return `it starts with ${JSON.stringify(text.slice(0, 30))}${cutShort ? ' and is cut short' : ''}`;
-}
-function endsEarly(text) {
-    try {
-        JSON.parse(text);
-        return false;
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        return /end of (JSON )?(input|data)|Unterminated/i.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
-    }
-}
-function truncate(text, max = 300) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-function networkReason(error) {
-    const codes = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        ENOTFOUND: 'host not found',
-        EAI_AGAIN: 'DNS lookup failed',
-        ETIMEDOUT: 'connection timed out',
-        EPIPE: 'connection closed',
-        UND_ERR_SOCKET: 'connection closed by the server',
-        CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-        DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
-    };
-    let current = error;
-    for (let depth = 0; depth < 5 && current; depth++) {
-        const code = current.code;
-        if (typeof code === 'string')
-            return codes[code] ? `${codes[code]} (${code})` : code;
-        current = current.cause;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return /terminated/i.test(message) ? 'the connection closed before the whole answer arrived' : message;
-}
-
-;// CONCATENATED MODULE: ./src/leadconduit-errors.ts
-/**
- * What went wrong talking to LeadConduit, in one line a person can act on: which call, what
- * happened, what it means, what to do, worded for where it is read (the action or the terminal).
- */
-
-
-
-const ACTION_WORDING = {
-    apiKey: 'the api-key secret',
-    apiKeyShort: 'the api-key',
-    baseUrl: 'base-url',
-    network: "the runner's network",
-    again: 're-run the job',
-};
-const CLI_WORDING = {
-    apiKey: 'LEADCONDUIT_API_KEY',
-    apiKeyShort: 'LEADCONDUIT_API_KEY',
-    baseUrl: '--base-url',
-    network: 'your network',
-    again: 'run the command again',
-};
-/** A LeadConduit call that failed for good (after any retries), with a message for the user. */
-class LeadConduitError extends UserError {
-    name = 'LeadConduitError';
-    call;
-    status;
-    constructor(message, call, status) {
-        super(message);
-        this.call = call;
-        this.status = status;
-    }
-}
-/** One failed attempt, before retries are decided. */
-class AttemptError extends Error {
-    kind;
-    status;
-    retryAfterMs;
-    /** A network failure or timeout while the answer's body was arriving (the request was received). */
-    reading = false;
-    constructor(kind, message, status, retryAfterMs) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-};
-function classify(error) {
-    if (!(error instanceof AttemptError))
-        return { retry: false };
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return { retry: true };
-    if (error.kind === 'http' && error.status !== undefined && RETRYABLE_STATUS.has(error.status)) {
-        return error.retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs: error.retryAfterMs };
-    }
-    return { retry: false };
-}
-/** What to do after a PUT whose outcome is unknown: it reached LeadConduit, or may have. */
-const maybeApplied = (w) => `The update may or may not have been applied: ${w.again}, which reads the account again and sends only what still differs.`;
-/** One line: which call, what happened, what it means, what to do. */
-function toLeadConduitError(error, label, method, baseUrl, redactor, w) {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    // Only a PUT changes anything; after one that may have reached LeadConduit, say what that means.
-    const unknownOutcome = method === 'PUT' ? ` ${maybeApplied(w)}` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = error.lastError instanceof AttemptError ? error.lastError : undefined;
-        const said = last?.message ? ` (${redactor.scrub(last.message)})` : '';
-        return new LeadConduitError(`LeadConduit answered ${statusName(last?.status)} to ${label}${said} and ${error.message}; ${w.again} later.`, label, last?.status);
-    }
-    if (error instanceof DeadlineExceededError) {
-        return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; ${w.again} later.${unknownOutcome}`, label);
-    }
-    if (!(error instanceof AttemptError)) {
-        return new LeadConduitError(`${label} failed unexpectedly: ${redactor.scrub(String(error))}${unknownOutcome}`, label);
-    }
-    const said = error.message ? `: ${redactor.scrub(error.message)}` : '';
-    switch (error.kind) {
-        case 'deadline':
-            return new LeadConduitError(`${label} was stopped: ${error.message}. LeadConduit is slow or unreachable; ${w.again} later.${unknownOutcome}`, label);
-        case 'timeout':
-            return new LeadConduitError(`LeadConduit did not answer ${label} in time${tries}: ${error.message}. Check LeadConduit's status and ${w.again}.${unknownOutcome}`, label);
-        case 'network':
-            if (error.reading) {
-                return new LeadConduitError(`The connection to LeadConduit broke while its answer to ${label} was arriving${tries}: ${redactor.scrub(error.message)}. Check LeadConduit's status and ${w.network}, then ${w.again}.${unknownOutcome}`, label);
-            }
-            return new LeadConduitError(`Could not reach LeadConduit at ${baseUrl} for ${label}${tries}: ${redactor.scrub(error.message)}. Check ${w.baseUrl} and ${w.network}.${unknownOutcome}`, label);
-        case 'redirect':
-            return new LeadConduitError(`LeadConduit answered ${label} with a redirect (${error.status}) to ${redactor.scrub(error.message)}; it is not followed, so the API key cannot reach another host. Set ${w.baseUrl} to the API's own address (${baseUrl} is redirected).`, label, error.status);
-        case 'too-large':
-            return new LeadConduitError(`LeadConduit's answer to ${label} was too large: ${error.message}. An account is a few KB: check that ${w.baseUrl} (${baseUrl}) points at LeadConduit's API.${unknownOutcome}`, label, error.status);
-        case 'bad-body':
-            return new LeadConduitError(`LeadConduit ${redactor.scrub(error.message)} for ${label}. Check that ${w.baseUrl} (${baseUrl}) points at LeadConduit's API, or ${w.again}.${unknownOutcome}`, label, error.status);
-        case 'http': {
-            const status = error.status ?? 0;
-            const name = statusName(status);
-            if (status === 401 || status === 403) {
-                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`, label, status);
-            }
-            if (status === 404 || status === 405) {
-                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`, label, status);
-            }
-            if ((status === 400 || status === 422) && method === 'PUT') {
-                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
-            }
-            if (status === 429) {
-                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
-            }
-            if (status >= 500) {
-                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`, label, status);
-            }
-            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`, label, status);
-        }
-    }
-}
-function statusName(status) {
-    if (status === undefined)
-        return 'an error';
-    const text = STATUS_TEXT[status];
-    return text ? `${status} ${text}` : String(status);
-}
-
-;// CONCATENATED MODULE: ./src/redact.ts
-const MASK = '***';
-/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
-const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
-const MIN_INPUT = 3;
-const MIN_FIELD = 8;
-const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
-/**
- * Holds every secret seen during the run. Each one is registered with the runner (so its log
- * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
- * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
- * cut or escaped: a cut or escaped secret no longer matches.
- */
-class Redactor {
-    #secrets = new Set();
-    #register;
-    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
-    constructor(register) {
-        this.#register = register;
-    }
-    add(secret, kind = 'input') {
-        if (typeof secret !== 'string')
-            return;
-        const value = secret.trim();
-        if (value === '')
-            return;
-        // The Basic credential made from it is long and distinctive whatever the key's length.
-        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
-        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
-            return;
-        this.#remember(value);
-        // The same secret as it would appear inside a JSON string or a URL.
-        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
-            this.#secrets.add(variant);
-    }
-    #remember(value) {
-        if (this.#secrets.has(value))
-            return;
-        this.#secrets.add(value);
-        this.#register(value);
-    }
-    scrub(text) {
-        if (this.#secrets.size === 0 || text.length === 0)
-            return text;
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
-        }
-        return result;
-    }
-    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
-    scrubDeep(value) {
-        if (typeof value === 'string')
-            return this.scrub(value);
-        if (Array.isArray(value))
-            return value.map((item) => this.scrubDeep(item));
-        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
-        }
-        return value;
-    }
-    /**
-     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
-     * registered and masked by field, before anything reads the text.
-     */
-    maskSecretFields(text) {
-        let json;
-        try {
-            json = JSON.parse(text);
-        }
-        catch {
-            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
-        }
-        const walk = (value) => {
-            if (Array.isArray(value))
-                return value.map(walk);
-            if (typeof value !== 'object' || value === null)
-                return value;
-            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
-                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
-                    return [key, walk(child)];
-                this.add(String(child), 'field');
-                return [key, MASK];
-            }));
-        };
-        return this.scrub(JSON.stringify(walk(json)));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/retry-after.ts
-/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const date = parseHttpDate(text);
-    if (date === undefined)
-        return undefined;
-    return Math.max(0, date - now);
-}
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = '\\d{2}:\\d{2}:\\d{2}';
-/** IMF-fixdate, RFC 850 and asctime: the three forms of an HTTP date (RFC 9110, 5.6.7). */
-const HTTP_DATE = [
-    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, 'i'),
-    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`, 'i'),
-];
-/**
- * Only a real HTTP date: Date.parse alone reads almost anything ("abc 2030" is a date in 2030),
- * and a garbled header must not turn into a wait of years (an instant failure) or of nothing.
- */
-function parseHttpDate(text) {
-    const form = HTTP_DATE.findIndex((pattern) => pattern.test(text));
-    if (form < 0)
-        return undefined;
-    // asctime has no zone; it is GMT, not the runner's local time.
-    const date = Date.parse(form === 2 ? `${text} GMT` : text);
-    return Number.isNaN(date) ? undefined : date;
-}
-
-;// CONCATENATED MODULE: ./src/leadconduit.ts
-
-
-
-
-
-
-
-
-
-function createLeadConduitClient(options) {
-    const { redactor, deadline } = options;
-    const wording = options.wording ?? ACTION_WORDING;
-    redactor.add(options.apiKey);
-    // A trailing slash makes "account" resolve under any path the base URL has.
-    const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-    // ky is loaded on the first request, not at start-up: a validation never needs it (bench/).
-    let api;
-    const loadApi = async () => (api ??= (await __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.bind(__nccwpck_require__, 9586))).default.create({
-        baseUrl,
-        headers: {
-            authorization: `Basic ${Buffer.from(`API:${options.apiKey}`).toString('base64')}`,
-            accept: 'application/json',
-            'user-agent': 'leadconduit-account-action',
-        },
-        retry: 0, // retries are ours (withRetry), so the body read is retried too
-        timeout: false, // our signal bounds the whole attempt, body included
-        throwHttpErrors: false,
-        // Never follow a redirect: it could carry the API key to another host.
-        redirect: 'manual',
-    }));
-    async function attempt(attemptSignal, method, path, body) {
-        const { signal } = attemptSignal;
-        const started = performance.now();
-        // ky links our signal to the request through signals Node may garbage-collect once the
-        // answer's headers are in; then a stalled body never sees the abort and the job hangs.
-        // Holding the request until the body is read keeps that link alive.
-        const pinned = {};
-        const pin = { beforeRequest: [({ request }) => void (pinned.request = request)] };
-        const failed = (error, reading) => {
-            if (deadline.signal.aborted)
-                return new AttemptError('deadline', String(deadline.signal.reason.message));
-            const attemptError = attemptSignal.timedOut
-                ? new AttemptError('timeout', reading
-                    ? `the answer did not finish arriving within ${formatDuration(options.requestTimeoutMs)}`
-                    : `no answer within ${formatDuration(options.requestTimeoutMs)}`)
-                : new AttemptError('network', networkReason(error));
-            attemptError.reading = reading;
-            return attemptError;
-        };
-        let response;
-        try {
-            response = await (await loadApi())(path, { method, signal, hooks: pin, ...(body === undefined ? {} : { json: body }) });
-        }
-        catch (error) {
-            throw failed(error, false);
-        }
-        let text;
-        try {
-            text = await readCapped(response, MAX_LEADCONDUIT_ANSWER_BYTES);
-        }
-        catch (error) {
-            if (error instanceof AnswerTooLargeError)
-                throw new AttemptError('too-large', error.message, response.status);
-            throw failed(error, true);
-        }
-        finally {
-            delete pinned.request;
-        }
-        options.debug?.(`${method} ${baseUrl}${path} -> ${response.status} (${text.length} bytes) in ${Math.round(performance.now() - started)} ms`);
-        if (response.status >= 300 && response.status < 400) {
-            throw new AttemptError('redirect', redactor.scrub(response.headers.get('location') ?? 'an unnamed location'), response.status);
-        }
-        // Whatever is quoted from an answer that is not an account is scrubbed first, on the raw text
-        // (credential fields by name), and only then cut.
-        if (!response.ok) {
-            throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
-        }
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new AttemptError('bad-body', `answered ${response.status} but the body is not valid JSON (${describeBody(redactor.maskSecretFields(text), response.headers.get('content-type'))})`, response.status);
-        }
-    }
-    async function call(method, path, body) {
-        const label = `${method} /${path}`;
-        try {
-            return await retryingCall(label, { ...options, classify: classify }, (attemptSignal) => attempt(attemptSignal, method, path, body));
-        }
-        catch (error) {
-            throw toLeadConduitError(error, label, method, options.baseUrl, redactor, wording);
-        }
-    }
-    function parseAccount(value, label) {
-        registerSecrets(value, redactor);
-        const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
-        if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
-            throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${maybeApplied(wording)}` : ''}`, label);
-        }
-        const account = withoutSecrets(parsed.data);
-        return { ...account, id: parsed.data.id, name: typeof parsed.data.name === 'string' ? parsed.data.name : undefined };
-    }
-    return {
-        async readAccount(expectedId) {
-            try {
-                return { account: parseAccount(await call('GET', 'account'), 'GET /account'), via: 'GET /account' };
-            }
-            catch (error) {
-                if (!(error instanceof LeadConduitError) || (error.status !== 404 && error.status !== 405))
-                    throw error;
-                options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
-            }
-            const user = await call('GET', 'user');
-            registerSecrets(user, redactor);
-            const parsedUser = userSchema.safeParse(user);
-            if (!parsedUser.success) {
-                throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
-            }
-            const accounts = parsedUser.data.accounts.map((entry) => parseAccount(entry, 'GET /user'));
-            return { account: chooseAccount(accounts, expectedId), via: 'GET /user', userAccounts: accounts.length };
-        },
-        async updateAccount(body) {
-            return parseAccount(await call('PUT', 'account', body), 'PUT /account');
-        },
-    };
-}
-function chooseAccount(accounts, expectedId) {
-    const list = accounts.map((a) => `${a.id} (${a.name ?? 'no name'})`).join(', ');
-    if (expectedId !== undefined) {
-        const match = accounts.find((a) => a.id.toLowerCase() === expectedId.toLowerCase());
-        if (match)
-            return match;
-        throw new LeadConduitError(`The API key's user has no account with id ${expectedId} (the "id" in the file); its accounts: ${list || 'none'}.`, 'GET /user');
-    }
-    const [only, ...others] = accounts;
-    if (only && others.length === 0)
-        return only;
-    if (!only)
-        throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
-    throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
-}
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
-function registerSecrets(value, redactor) {
-    if (typeof value !== 'object' || value === null)
-        return;
-    if (Array.isArray(value)) {
-        for (const item of value)
-            registerSecrets(item, redactor);
-        return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-        if (SECRET_FIELDS.includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string'))
-            redactor.add(child, 'field');
-        else if (typeof child === 'object')
-            registerSecrets(child, redactor);
-    }
-}
-function withoutSecrets(account) {
-    const copy = { ...account };
-    for (const field of SECRET_FIELDS)
-        delete copy[field];
-    return copy;
-}
-
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/printable.ts
 /**
  * Text as one printable line: line breaks and every other control character (C0, DEL, C1), the
@@ -11094,7 +10377,7 @@ function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
+function issue(name, message = '') {
     issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
@@ -11202,7 +10485,7 @@ function notice(message, properties = {}) {
 function warning(message, properties = {}) {
     issueCommand('warning', toCommandProperties(properties), message);
 }
-function workflow_commands_error(message, properties = {}) {
+function error(message, properties = {}) {
     issueCommand('error', toCommandProperties(properties), message);
 }
 /** The runner masks `secret` in the log from now on. */
@@ -11220,14 +10503,14 @@ function setOutput(name, value) {
 /** Logs the message as an error and makes the step fail (exit code 1). */
 function setFailed(message) {
     process.exitCode = 1;
-    workflow_commands_error(message);
+    error(message);
 }
 /** The log lines until endGroup() fold under `name` in the Actions UI. */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /** Whether the run was re-run with debug logging (the debug lines are shown). */
 function isDebug() {
@@ -11275,7 +10558,7 @@ class Log {
         warning(this.#line(message), this.#props(props));
     }
     error(message, props = {}) {
-        workflow_commands_error(this.#line(message), this.#props(props));
+        error(this.#line(message), this.#props(props));
     }
     /** A collapsible group in the Actions log around one step ("Validate", "Apply"...). */
     async group(name, step) {
@@ -11301,189 +10584,212 @@ class Log {
             return;
         }
         // Appended directly: @actions/core's summary caches the file path of its first use.
-        await (0,promises_namespaceObject.appendFile)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
+        await (0,promises_.appendFile)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
     }
     #props(props) {
         return props.title === undefined ? props : { ...props, title: this.#line(props.title) };
     }
 }
 
-;// CONCATENATED MODULE: ./src/github-errors.ts
+// EXTERNAL MODULE: ./src/modes/run.ts
+var modes_run = __nccwpck_require__(4021);
+;// CONCATENATED MODULE: ./src/modes/offline.ts
+
+/** Why a plan without the API key compares nothing, and what to do. */
+const NO_KEY_PLAN_NOTE = 'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
 /**
- * GitHub's failures: which are retried (a 5xx, a rate limit, an answer cut short), and each in one
- * line a person can act on (what failed, GitHub's answer, what to do).
+ * A run that sends nothing: mode validate, or any mode without the API key (a pull request from a
+ * fork gets no secrets). The file is checked; a plan says it compared nothing, apply and check fail
+ * for the missing key. It needs none of the clients, so none is loaded (main.ts).
+ */
+async function offlineMode(run) {
+    const { mode } = run.settings;
+    const desired = await (0,modes_run/* loadDesiredState */.sM)(run);
+    const result = { outcome: 'validated', changes: [], notes: [], fileWarnings: desired.warnings };
+    if (mode === 'validate')
+        return result;
+    if (mode === 'plan') {
+        run.log.warning(NO_KEY_PLAN_NOTE);
+        return { ...result, notes: [NO_KEY_PLAN_NOTE] };
+    }
+    throw (0,modes_run/* missingApiKey */.uu)(mode);
+}
+
+// EXTERNAL MODULE: ./src/plan.ts
+var plan = __nccwpck_require__(2464);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var src_report = __nccwpck_require__(5272);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The action: read the settings, make the clients, run one mode, then write what it returned.
+ * Every outcome, failures included, ends with a job summary and all outputs set.
+ */
+async function run(tuning = {}) {
+    const redactor = new redact/* Redactor */.p(setSecret);
+    // Masked before anything else runs, so no later line can print them.
+    for (const { value, kind } of inputSecrets(process.env))
+        redactor.add(value, kind);
+    const log = new Log(redactor);
+    const context = readRunContext(process.env);
+    let report = { mode: 'plan', ...describeInputs(process.env) };
+    let result;
+    try {
+        const settings = getSettings(process.env, context, tuning);
+        report = { mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
+        const run = { settings, context, log, redactor };
+        const { mode } = settings;
+        // The modes that send requests, and their clients, load only when one runs: a run that sends
+        // nothing (mode validate, a pull request from a fork) reads the least code (bench/README.md).
+        result = mode === 'validate' || settings.apiKey === '' ? await offlineMode(run) : await (await __nccwpck_require__.e(/* import() */ 257).then(__nccwpck_require__.bind(__nccwpck_require__, 8257))).onlineMode(mode, run);
+    }
+    catch (error) {
+        result = (0,modes_run/* failedResult */.Nq)(error, {}, log);
+    }
+    if (result.failure !== undefined)
+        log.fail(result.failure);
+    const outputs = { commentUrl: '', previousStateFile: '', driftFile: '', ...result.outputs };
+    const { total } = (0,plan/* countChanges */.xS)(result.changes);
+    log.setOutput('changed', String(total > 0));
+    log.setOutput('change-count', String(total));
+    log.setOutput('changes', (0,src_report/* changesOutput */.b4)(result.changes));
+    log.setOutput('applied', String(result.outcome === 'applied'));
+    log.setOutput('comment-url', outputs.commentUrl);
+    log.setOutput('previous-state-file', outputs.previousStateFile);
+    log.setOutput('drift-file', outputs.driftFile);
+    try {
+        await log.summary((0,src_report/* renderSummary */.Br)(log.scrubDeep({ ...report, ...result })));
+    }
+    catch (error) {
+        log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 4021:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nq: () => (/* binding */ failedResult),
+/* harmony export */   kn: () => (/* binding */ readLivePlan),
+/* harmony export */   pE: () => (/* binding */ planFacts),
+/* harmony export */   sM: () => (/* binding */ loadDesiredState),
+/* harmony export */   uu: () => (/* binding */ missingApiKey)
+/* harmony export */ });
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3395);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
+/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6992);
+/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3338);
+/**
+ * What every mode gets (the settings, the run's context and clients, the log) and what it gives
+ * back (its outcome, the facts for the summary and comment, its outputs). Modes return results;
+ * main.ts merges them into the summary and the outputs.
  */
 
 
 
 
 
+
 /**
- * GitHub answered 2xx, but not with what the call returns. octokit swallows a failed body read
- * (a connection cut mid-answer, a timeout while it arrives) and hands back "" or the raw text as
- * `data`; read as "no comments", that would post a second plan comment. Retried like a network error.
+ * A thrown error as the run's result, with whatever the mode knew by then. A user error (bad
+ * input, an API refusal) is shown as is; anything else is a bug, said so, its stack in the debug log.
  */
-class UnexpectedAnswerError extends Error {
-    name = 'UnexpectedAnswerError';
-    constructor(call, data) {
-        const got = data === '' || data === undefined
-            ? 'empty (the connection was probably cut)'
-            : typeof data === 'string'
-                ? 'not valid JSON (probably cut short)'
-                : 'JSON of another shape than that call returns';
-        super(`GitHub's answer to ${call} was ${got}`);
+function failedResult(error, known, log) {
+    const user = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo;
+    if (!user && error instanceof Error && error.stack)
+        log.debug(error.stack);
+    let message = user ? error.message : `Unexpected error (a bug in this action, please report it): ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .getErrorMessage */ .u1)(error)}`;
+    const result = { changes: [], notes: [], ...known, outcome: 'failed', failure: message };
+    if (error instanceof _steps_js__WEBPACK_IMPORTED_MODULE_3__/* .InvalidFileError */ .Ou) {
+        message = `${error.message} (each is annotated on its line); nothing was sent.`;
+        return { ...result, outcome: 'invalid', problems: [...error.problems], problemCount: error.total, error: message, failure: message };
     }
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
+        result.outcome = 'invalid';
+    if (error instanceof _steps_js__WEBPACK_IMPORTED_MODULE_3__/* .WrongAccountError */ .Lt)
+        result.account ??= { id: error.account.id, name: error.account.name };
+    if (user && error.details.length > 0)
+        result.errorDetails = error.details;
+    return { ...result, error: message };
 }
-const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
-/** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
-function github_errors_classify(error) {
-    if (error instanceof AnswerTooLargeError)
-        return { retry: false };
-    const { status, message = '', response } = (error ?? {});
-    const header = (name) => {
-        const value = response?.headers?.[name];
-        return value === undefined ? undefined : String(value);
-    };
-    let retryAfterMs = parseRetryAfter(header('retry-after'));
-    // A primary rate limit says when it resets instead (epoch seconds).
-    const reset = Number(header('x-ratelimit-reset'));
-    if (retryAfterMs === undefined && header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
-        retryAfterMs = Math.max(0, reset * 1000 - Date.now());
-    }
-    const after = retryAfterMs === undefined ? {} : { retryAfterMs };
-    // octokit reports a network failure or an aborted request as status 500 or without a status.
-    if (status === undefined || status >= 500 || status === 408)
-        return { retry: true, ...after };
-    if (status === 429)
-        return { retry: true, ...after };
-    if (status === 403 && (retryAfterMs !== undefined || RATE_LIMIT_MESSAGE.test(message))) {
-        // GitHub: without a Retry-After, wait at least a minute.
-        return { retry: true, retryAfterMs: retryAfterMs ?? 60_000 };
-    }
-    return { retry: false };
+/** Step "Validate": the file from the workspace, each problem annotated on its line. */
+async function loadDesiredState(run) {
+    const { settings, context, log, redactor } = run;
+    return log.group('Validate', async () => {
+        const { bytes, size } = await (0,_workspace_js__WEBPACK_IMPORTED_MODULE_4__/* .readWorkspaceFile */ .sL)(settings.file, settings.filePath, context.workspace);
+        try {
+            const desired = (0,_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .validateDesiredState */ .ID)(bytes, settings.repoPath, redactor, settings.file, size);
+            log.info(`${settings.file} is valid (${settings.mode} mode).`);
+            const title = `${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(settings.file)}: set by LeadConduit`;
+            for (const warning of desired.warnings)
+                log.warning(warning.message, { file: settings.repoPath, startLine: warning.line, startColumn: warning.column, title });
+            return desired;
+        }
+        catch (error) {
+            if (error instanceof _steps_js__WEBPACK_IMPORTED_MODULE_3__/* .InvalidFileError */ .Ou) {
+                const title = `Invalid ${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(settings.file)}`;
+                for (const problem of error.problems)
+                    log.error(problem.message, { file: settings.repoPath, startLine: problem.line, startColumn: problem.column, title });
+                const more = error.total - error.problems.length;
+                if (more > 0)
+                    log.error(`and ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(more, 'more problem')} not shown: fix these first, then run again.`, { file: settings.repoPath, title });
+            }
+            throw error;
+        }
+    });
 }
-/** Whether a failed create may have made the comment all the same: no answer, a 5xx, a 2xx cut short. */
-function mightHaveCreated(error) {
-    const cause = error instanceof RetryAfterTooLongError ? error.lastError : error;
-    const { status } = (cause ?? {});
-    return status === undefined || status >= 500 || status === 408;
+/** Step "Read the live account": the account, checked against the file's id, and the plan. */
+async function readLivePlan(run, desired) {
+    return run.log.group('Read the live account', async () => {
+        const plan = await (0,_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .readPlan */ .m3)(run.leadconduit(), desired, run.settings.file);
+        run.log.info(`Read account ${plan.live.name ?? ''} (${plan.live.id}) with ${plan.via}.`);
+        const { total, destructive } = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .countChanges */ .xS)(plan.changes);
+        run.log.info(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(total, 'change')}, ${destructive} destructive.`);
+        return plan;
+    });
 }
-/** GitHub refused for want of permission (a 403 that is not a rate limit): a fix in the workflow. */
-function isPermissionDenied(error) {
-    if (error instanceof RetryAfterTooLongError)
-        return false;
-    const { status, message, response } = (error ?? {});
-    return status === 403 && !RATE_LIMIT_MESSAGE.test(message ?? '') && response?.headers?.['retry-after'] === undefined;
+/** The facts of a plan every summary shows. */
+function planFacts(plan) {
+    return { account: { id: plan.live.id, name: plan.live.name }, changes: plan.changes, requestBody: plan.body, fileWarnings: plan.desired.warnings };
 }
-/**
- * A GitHub failure as one line: what failed, GitHub's answer, what to do. `forbidden` is what to do
- * about a 403 for this call (which permission the job needs).
- */
-function describeGitHubError(action, error, forbidden = 'Check the "permissions:" of the workflow.') {
-    const attempts = attemptsOf(error);
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    if (error instanceof RetryAfterTooLongError) {
-        const last = (error.lastError ?? {});
-        return `Could not ${action}: GitHub answered ${last.status ?? 'an error'} (${firstLine(last.message)}) and ${error.message}. Re-run the job later.`;
-    }
-    if (error instanceof DeadlineExceededError)
-        return `Could not ${action}: ${error.message}. Re-run the job.`;
-    if (error instanceof AnswerTooLargeError) {
-        return `Could not ${action}: GitHub's answer was larger than ${formatBytes(error.limitBytes)}; it was not read further. Check that GITHUB_API_URL is GitHub's API.`;
-    }
-    if (error instanceof UnexpectedAnswerError)
-        return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
-    const { status, message, response, cause } = (error ?? {});
-    const reason = firstLine(message ?? String(error));
-    // octokit reports "no answer" (refused, reset, timed out) as status 500 without a response.
-    const noAnswer = status === undefined || (status === 500 && response === undefined);
-    if (noAnswer && (cause?.name === 'TimeoutError' || error?.name === 'TimeoutError')) {
-        return `Could not ${action}: GitHub did not answer in time${tries}. Check GitHub's status, then re-run the job.`;
-    }
-    if (noAnswer) {
-        return `Could not ${action}: GitHub could not be reached${tries} (${reason}). Check GitHub's status and the runner's network, then re-run the job.`;
-    }
-    if (status === 429 || (status === 403 && RATE_LIMIT_MESSAGE.test(message ?? ''))) {
-        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}): the token is rate-limited. Re-run the job later.`;
-    }
-    if (status === 401) {
-        return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
-    }
-    if (status === 403) {
-        return `Could not ${action}: GitHub answered 403 (${reason}). ${forbidden}`;
-    }
-    if (status === 404)
-        return `Could not ${action}: GitHub answered 404 (${reason}). Check the repository and the token's access.`;
-    if (status >= 500)
-        return `Could not ${action}: GitHub answered ${status}${tries} (${reason}). GitHub may be having an outage; re-run the job later.`;
-    return `Could not ${action}: GitHub answered ${status}${tries} (${reason}).`;
-}
-/** GitHub's message, one line; an HTML error page (a proxy's) by its title, never the page. */
-function firstLine(text) {
-    const trimmed = (text ?? '').trim();
-    if (/^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${title.slice(0, 80)}"` : ''}`;
-    }
-    const line = trimmed.split('\n')[0]?.trim() ?? '';
-    if (line === '')
-        return 'no message';
-    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+/** Apply and check read the live account: without the key there is nothing they can do. */
+function missingApiKey(mode) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input "api-key" is empty: ${mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`);
 }
 
-;// CONCATENATED MODULE: ./src/markdown.ts
-/**
- * Text from the file or the API becomes Markdown only through these helpers, so a value can
- * never close a table cell, open a link, or inject HTML.
- */
-/**
- * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
- * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable. Text
- * from outside is also kept from pinging or linking (see `inert`).
- */
-function escapeText(text) {
-    return escapeMarkup(inert(text));
-}
-/** escapeText for the action's own settings (the base-url input), which may read as a link. */
-function escapeMarkup(text) {
-    return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`);
-}
-/**
- * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
- * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
- * when read, goes right after the character that would start one. Entities alone do not do it:
- * GitHub finds mentions and links in the text after entities are decoded.
- */
-function inert(text) {
-    return text
-        .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
-        .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
-        .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
-        .replace(/\b(www)\./gi, '$1\u200D.');
-}
-/** A JSON value shown as code, e.g. in a table cell. */
-function code(value) {
-    return codeText(JSON.stringify(value) ?? 'undefined');
-}
-/** Plain text shown as code. */
-function codeText(text) {
-    return `<code>${escapeText(text)}</code>`;
-}
-/** A fenced block that no backtick run in the content can close early. */
-function fenced(content, language = '') {
-    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function details(summary, body) {
-    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
 
-;// CONCATENATED MODULE: ./src/plan.ts
+/***/ }),
+
+/***/ 2464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mi: () => (/* binding */ oddLiveValues),
+/* harmony export */   P0: () => (/* binding */ verifyAccount),
+/* harmony export */   Wu: () => (/* binding */ classifyChanges),
+/* harmony export */   XA: () => (/* binding */ planChanges),
+/* harmony export */   lA: () => (/* binding */ previousState),
+/* harmony export */   xS: () => (/* binding */ countChanges),
+/* harmony export */   zE: () => (/* binding */ buildAccountUpdate)
+/* harmony export */ });
+/* unused harmony exports managedSettings, valueAt, sameValue */
+/* harmony import */ var _account_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5456);
 
 function countChanges(changes) {
     return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
@@ -11520,7 +10826,7 @@ function valueAt(root, path) {
 function sameValue(path, a, b) {
     if (a === b)
         return true;
-    if (isDateTimePath(path) && typeof a === 'string' && typeof b === 'string') {
+    if ((0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .isDateTimePath */ .jI)(path) && typeof a === 'string' && typeof b === 'string') {
         const left = Date.parse(a);
         return !Number.isNaN(left) && left === Date.parse(b);
     }
@@ -11569,7 +10875,7 @@ function destructiveWarning(path, before, after) {
 function buildAccountUpdate(desired, live, changes) {
     const changed = new Set(changes.map((change) => change.path.split('.')[0]));
     const body = {};
-    for (const field of WRITABLE_FIELDS) {
+    for (const field of _account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .WRITABLE_FIELDS */ .rU) {
         if (!changed.has(field))
             continue;
         switch (field) {
@@ -11606,7 +10912,7 @@ function overlaySubscriptions(live, desired) {
         const current = live.subscriptions?.[name] ?? undefined;
         // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
         const writable = {};
-        for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
+        for (const field of _account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_MANAGED_FIELDS */ .EI) {
             const value = current?.[field];
             if (value !== null && value !== undefined)
                 writable[field] = value;
@@ -11626,7 +10932,7 @@ function expectedKind(path) {
         return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
     if (path[0] === 'data_retention_in_days')
         return { test: (v) => typeof v === 'number' && Number.isInteger(v), what: 'a whole number of days is expected' };
-    return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
+    return { test: (v) => typeof v === 'string', what: (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .isDateTimePath */ .jI)(path) ? 'a date-time string is expected' : 'a string is expected' };
 }
 /**
  * Live values of managed settings that are not of their kind (a feature that is the string "yes"):
@@ -11689,6 +10995,179 @@ function previousState(desired, live) {
     return result;
 }
 
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Redactor),
+/* harmony export */   y: () => (/* binding */ SECRET_FIELD_NAME)
+/* harmony export */ });
+const MASK = '***';
+/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
+const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
+const MIN_INPUT = 3;
+const MIN_FIELD = 8;
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
+/**
+ * Holds every secret seen during the run. Each one is registered with the runner (so its log
+ * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
+ * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
+ * cut or escaped: a cut or escaped secret no longer matches.
+ */
+class Redactor {
+    #secrets = new Set();
+    #register;
+    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
+    constructor(register) {
+        this.#register = register;
+    }
+    add(secret, kind = 'input') {
+        if (typeof secret !== 'string')
+            return;
+        const value = secret.trim();
+        if (value === '')
+            return;
+        // The Basic credential made from it is long and distinctive whatever the key's length.
+        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
+        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
+            return;
+        this.#remember(value);
+        // The same secret as it would appear inside a JSON string or a URL.
+        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
+            this.#secrets.add(variant);
+    }
+    #remember(value) {
+        if (this.#secrets.has(value))
+            return;
+        this.#secrets.add(value);
+        this.#register(value);
+    }
+    scrub(text) {
+        if (this.#secrets.size === 0 || text.length === 0)
+            return text;
+        let result = text;
+        // Longest first, so a secret that contains another is replaced whole.
+        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(MASK);
+        }
+        return result;
+    }
+    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
+    scrubDeep(value) {
+        if (typeof value === 'string')
+            return this.scrub(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.scrubDeep(item));
+        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
+        }
+        return value;
+    }
+    /**
+     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
+     * registered and masked by field, before anything reads the text.
+     */
+    maskSecretFields(text) {
+        let json;
+        try {
+            json = JSON.parse(text);
+        }
+        catch {
+            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
+        }
+        const walk = (value) => {
+            if (Array.isArray(value))
+                return value.map(walk);
+            if (typeof value !== 'object' || value === null)
+                return value;
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
+                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
+                    return [key, walk(child)];
+                this.add(String(child), 'field');
+                return [key, MASK];
+            }));
+        };
+        return this.scrub(JSON.stringify(walk(json)));
+    }
+}
+
+
+/***/ }),
+
+/***/ 5272:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  b4: () => (/* binding */ changesOutput),
+  wQ: () => (/* binding */ renderComment),
+  zu: () => (/* binding */ renderOutcome),
+  Br: () => (/* binding */ renderSummary),
+  lt: () => (/* binding */ withOutcome)
+});
+
+// UNUSED EXPORTS: COMMENT_LIMIT, SUMMARY_LIMIT, headline, shortReason
+
+;// CONCATENATED MODULE: ./src/markdown.ts
+/**
+ * Text from the file or the API becomes Markdown only through these helpers, so a value can
+ * never close a table cell, open a link, or inject HTML.
+ */
+/**
+ * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
+ * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable. Text
+ * from outside is also kept from pinging or linking (see `inert`).
+ */
+function escapeText(text) {
+    return escapeMarkup(inert(text));
+}
+/** escapeText for the action's own settings (the base-url input), which may read as a link. */
+function escapeMarkup(text) {
+    return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`);
+}
+/**
+ * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
+ * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
+ * when read, goes right after the character that would start one. Entities alone do not do it:
+ * GitHub finds mentions and links in the text after entities are decoded.
+ */
+function inert(text) {
+    return text
+        .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
+        .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
+        .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
+        .replace(/\b(www)\./gi, '$1\u200D.');
+}
+/** A JSON value shown as code, e.g. in a table cell. */
+function code(value) {
+    return codeText(JSON.stringify(value) ?? 'undefined');
+}
+/** Plain text shown as code. */
+function codeText(text) {
+    return `<code>${escapeText(text)}</code>`;
+}
+/** A fenced block that no backtick run in the content can close early. */
+function fenced(content, language = '') {
+    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function details(summary, body) {
+    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+// EXTERNAL MODULE: ./src/plan.ts
+var plan = __nccwpck_require__(2464);
+// EXTERNAL MODULE: ./src/wording.ts
+var wording = __nccwpck_require__(3395);
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
@@ -11704,13 +11183,13 @@ function shortReason(report) {
 }
 /** The first line: the verdict and one short sentence, or its counts. */
 function headline(report) {
-    const { total, destructive } = countChanges(report.changes);
-    const counts = `${plural(total, 'change')}, ${destructive} destructive`;
+    const { total, destructive } = (0,plan/* countChanges */.xS)(report.changes);
+    const counts = `${(0,wording/* plural */.LS)(total, 'change')}, ${destructive} destructive`;
     const file = report.file;
     switch (report.outcome) {
         case 'invalid':
             return report.problems?.length
-                ? `❌ Invalid: ${plural(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
+                ? `❌ Invalid: ${(0,wording/* plural */.LS)(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
                 : `❌ Invalid input: ${shortReason(report)}`;
         case 'validated':
             return `✅ Valid: ${file} passed validation; the live account was not compared`;
@@ -11721,7 +11200,7 @@ function headline(report) {
         case 'applied':
             return `✅ Applied: ${counts}`;
         case 'drift':
-            return `⚠️ Drift: the live account differs from ${file} in ${plural(total, 'setting')}`;
+            return `⚠️ Drift: the live account differs from ${file} in ${(0,wording/* plural */.LS)(total, 'setting')}`;
         case 'refused':
             return `⛔ Refused: ${shortReason(report)}`;
         case 'failed':
@@ -11795,7 +11274,7 @@ function facts(report, max) {
 function mergeNote(report) {
     if (report.outcome !== 'planned')
         return undefined;
-    const { total, destructive } = countChanges(report.changes);
+    const { total, destructive } = (0,plan/* countChanges */.xS)(report.changes);
     if (destructive === 0)
         return 'Merging applies these changes.';
     const allow = 'unless the workflow sets <code>allow-destructive: true</code>';
@@ -11808,7 +11287,7 @@ function problemList(report, max) {
     const lines = problems.map((p) => `- ${escapeText(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`);
     const more = (report.problemCount ?? problems.length) - problems.length;
     if (more > 0)
-        lines.push(`- …and ${plural(more, 'more problem')} not shown: fix these first, then run again.`);
+        lines.push(`- …and ${(0,wording/* plural */.LS)(more, 'more problem')} not shown: fix these first, then run again.`);
     return lines.join('\n');
 }
 function notes(report, max) {
@@ -11909,13 +11388,13 @@ const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
  * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
  */
 function renderOutcome(report, when) {
-    const time = formatTime(when);
+    const time = (0,wording/* formatTime */.fU)(when);
     const commit = report.trigger ? ` from commit ${codeText(report.trigger.commit.slice(0, 12))}` : '';
     const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
     const max = 1_500;
     switch (report.outcome) {
         case 'applied':
-            return `### ✅ Applied to LeadConduit\n\n${plural(report.changes.length, 'change was', 'changes were')} applied at ${time}${commit}${run}; the account now matches ${codeText(report.file)}.`;
+            return `### ✅ Applied to LeadConduit\n\n${(0,wording/* plural */.LS)(report.changes.length, 'change was', 'changes were')} applied at ${time}${commit}${run}; the account now matches ${codeText(report.file)}.`;
         case 'no-changes':
             return `### ✅ Nothing to apply\n\nAt ${time}${commit}${run} the account already matched ${codeText(report.file)}; nothing was sent.`;
         case 'refused':
@@ -11962,189 +11441,135 @@ function changesOutput(changes) {
     return JSON.stringify(changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })));
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/reviewed-plan.ts
+
+/***/ }),
+
+/***/ 7820:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-const COMMENT_MARKER = 'leadconduit-account-action:comment';
-const RECORD_MARKER = 'leadconduit-account-action:record:v2';
-/** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
-function commentMarker(file) {
-    return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
-}
-/** Date-times as instants, in path order: two digests of the same change set are equal strings. */
-function digest(changes) {
-    return changes
-        .map((c) => {
-        const path = c.path.split('.');
-        return { path: c.path, before: normalize(path, c.before), after: normalize(path, c.after) };
-    })
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cO: () => (/* binding */ DEFAULT_RETRY_POLICY),
+  dd: () => (/* binding */ RetryAfterTooLongError),
+  Or: () => (/* binding */ attemptsOf),
+  $O: () => (/* binding */ retryingCall)
+});
+
+// UNUSED EXPORTS: backoffDelay, withRetry
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/deadline.ts
+var deadline = __nccwpck_require__(6683);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+;// CONCATENATED MODULE: ./src/retry.ts
 /**
- * The key that signs records: derived from the LeadConduit API key (one HMAC step), so that only
- * a run holding the key can sign, and the key itself is never used, stored or shown.
+ * The one retry policy for every network call this action makes (LeadConduit and GitHub).
+ *
+ * Written here rather than left to ky's or octokit's own retries because those fall short where
+ * it matters: ky does not retry a timeout while the body is still arriving, and caps a long
+ * Retry-After at its own limit instead of failing clearly; creating a comment is not idempotent and
+ * must look before it posts again (pull-request.ts). Only idempotent requests are retried with it,
+ * plus creating a comment, whose duplicates the comment code removes.
  */
-function signingKey(apiKey) {
-    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update('leadconduit-account-action plan-record signing key v1').digest();
-}
-/**
- * The hidden, signed record of a comment: the reviewed changes, or null when the last plan run
- * failed and no plan stands. The signature covers the scope and the comment's author, so a copy
- * of the action's comment posted by anyone else, or on another pull request, does not verify.
- */
-function recordMarker(changes, scope, author, key) {
-    // base64url keeps any value ("-->" included) from ending the HTML comment.
-    const payload = Buffer.from(JSON.stringify({ changes: changes === null ? null : digest(changes) })).toString('base64url');
-    return `<!-- ${RECORD_MARKER} ${payload} ${sign(payload, scope, author, key)} -->`;
-}
-/** The record of a comment body, checked against its author and this run's key. */
-function readRecord(body, scope, author, key) {
-    const match = new RegExp(`<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->`).exec(body);
-    if (!match)
-        return { status: 'unsigned' };
-    const [, payload = '', signature = ''] = match;
-    const expected = Buffer.from(sign(payload, scope, author, key), 'base64url');
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected))
-        return { status: 'bad-signature' };
-    const changes = parseChanges(payload);
-    return changes === undefined ? { status: 'unsigned' } : { status: 'verified', changes };
-}
-function sign(payload, scope, author, key) {
-    const text = [RECORD_MARKER, scope.repository.toLowerCase(), String(scope.pullRequest), scope.file, author.toLowerCase(), payload].join('\n');
-    return (0,external_node_crypto_.createHmac)('sha256', key).update(text).digest('base64url');
-}
-/** The changes of a verified payload; undefined when it does not hold a change list or null. */
-function parseChanges(payload) {
-    try {
-        const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        if (value.changes === null)
-            return null;
-        if (!Array.isArray(value.changes))
-            return undefined;
-        return value.changes.filter(isReviewedChange);
-    }
-    catch {
-        return undefined;
+
+
+
+const DEFAULT_RETRY_POLICY = {
+    retries: 3,
+    baseDelayMs: 1_000,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000,
+};
+/** The server asked to wait longer than the policy allows: fail now rather than hang the job. */
+class RetryAfterTooLongError extends Error {
+    name = 'RetryAfterTooLongError';
+    waitMs;
+    lastError;
+    constructor(waitMs, limitMs, lastError) {
+        super(`the server asked to wait ${(0,duration/* formatDuration */.a)(waitMs, 'up')} before retrying, longer than the ${(0,duration/* formatDuration */.a)(limitMs)} this action waits`);
+        this.waitMs = waitMs;
+        this.lastError = lastError;
     }
 }
-function isReviewedChange(value) {
-    return typeof value === 'object' && value !== null && typeof value.path === 'string';
-}
-function sameChanges(reviewed, planned) {
-    const normalizedReviewed = reviewed
-        .map((r) => {
-        const path = r.path.split('.');
-        return { path: r.path, before: normalize(path, r.before), after: normalize(path, r.after) };
-    })
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return JSON.stringify(normalizedReviewed) === JSON.stringify(digest(planned));
-}
-function normalize(path, value) {
-    if (isDateTimePath(path) && typeof value === 'string') {
-        const time = Date.parse(value);
-        if (!Number.isNaN(time))
-            return new Date(time).toISOString();
+async function withRetry(attempt, classify, policy, deadline, onRetry, random = Math.random) {
+    for (let attemptNumber = 1;; attemptNumber++) {
+        try {
+            return await attempt(attemptNumber);
+        }
+        catch (error) {
+            const verdict = deadline.signal.aborted ? { retry: false } : classify(error);
+            if (!verdict.retry || attemptNumber > policy.retries)
+                throw withAttempts(error, attemptNumber);
+            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > policy.maxRetryAfterMs) {
+                throw withAttempts(new RetryAfterTooLongError(verdict.retryAfterMs, policy.maxRetryAfterMs, error), attemptNumber);
+            }
+            const delayMs = verdict.retryAfterMs ?? backoffDelay(attemptNumber, policy, random);
+            if (delayMs >= deadline.remainingMs())
+                throw withAttempts(error, attemptNumber);
+            onRetry?.({ attempt: attemptNumber, delayMs, error });
+            // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
+            // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
+            await (0,promises_namespaceObject.setTimeout)(delayMs);
+        }
     }
-    return value ?? null;
+}
+/** One network call of either client: each attempt under its own timeout, retried by the policy. */
+function retryingCall(label, options, attempt) {
+    return withRetry((attemptNumber) => (0,deadline/* withAttemptSignal */.sE)(options.deadline, options.requestTimeoutMs, (signal) => attempt(signal, attemptNumber)), options.classify, options.retry, options.deadline, ({ attempt: n, delayMs, error }) => options.debug?.(`${label} attempt ${n} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`));
+}
+/** Full jitter: spreads retries of many jobs hit by the same outage. */
+function backoffDelay(retryNumber, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
+    return Math.round(random() * ceiling);
+}
+function withAttempts(error, attempts) {
+    if (typeof error === 'object' && error !== null)
+        error.attempts = attempts;
+    return error;
+}
+function attemptsOf(error) {
+    const attempts = error?.attempts;
+    return typeof attempts === 'number' ? attempts : 1;
 }
 
-;// CONCATENATED MODULE: ./src/plan-comment.ts
 
+/***/ }),
 
-function query({ scope, key }) {
-    return { marker: commentMarker(scope.file), isOurs: (c) => readRecord(c.body, scope, c.author, key).status === 'verified' };
-}
-const ignored = (comments) => comments.map((c) => ({ author: c.author, url: c.url }));
-/**
- * Writes this file's record on the pull request: the plan's changes (signed), or null when the run
- * failed and no plan stands. `render(markers)` makes the body around the hidden markers.
- */
-async function writeRecord(place, changes, render) {
-    const { scope, key } = place;
-    const marker = commentMarker(scope.file);
-    const { comment, created, foreign } = await place.github.upsertComment(scope.pullRequest, query(place), (author) => render(`${marker}\n${recordMarker(changes, scope, author, key)}`));
-    return { url: comment.url, created, ignored: ignored(foreign) };
-}
-/** The record of this file on a pull request, checked; GitHub failures are thrown. */
-async function readReviewedPlan(place) {
-    const { scope, key } = place;
-    const marked = await place.github.markedComments(scope.pullRequest, commentMarker(scope.file));
-    const checked = marked.map((comment) => ({ comment, record: readRecord(comment.body, scope, comment.author, key) }));
-    const others = ignored(checked.filter((c) => c.record.status !== 'verified').map((c) => c.comment));
-    // The oldest of the action's own comments is the record (a later one is a race's leftover).
-    const own = checked.find((c) => c.record.status === 'verified');
-    if (own?.record.status !== 'verified')
-        return { found: 'none', ignored: others };
-    const { comment, record } = own;
-    return record.changes === null ? { found: 'failed-plan', comment, ignored: others } : { found: 'plan', comment, changes: record.changes, ignored: others };
-}
-/** The merged pull request of a pushed commit, if it belongs to one. */
-async function mergedPullRequest(github, sha) {
-    const pulls = await github.pullRequestsForCommit(sha);
-    return (pulls.find((p) => p.mergeCommitSha === sha) ?? pulls.find((p) => p.merged))?.number;
-}
-/**
- * After the apply: its outcome on top of the record (the plan stays below for the record), or a
- * new record without a plan when the pull request has none.
- */
-async function writeOutcome(place, record, outcome) {
-    if (record)
-        return (await place.github.updateComment(record.id, withOutcome(record.body, outcome))).url;
-    return (await writeRecord(place, null, (markers) => withOutcome(markers, outcome))).url;
-}
+/***/ 6992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: ./src/state-files.ts
-
-/**
- * The desired-state file with the live values of the drifted settings written in, keeping the
- * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
- */
-function fileWithLiveValues(text, drift) {
-    const formattingOptions = detectFormatting(text);
-    let result = text;
-    for (const change of drift) {
-        // A setting not set live cannot be written as a value; the file keeps it.
-        if (change.before === null)
-            continue;
-        const edits = (0,main.modify)(result, change.path.split('.'), change.before, { formattingOptions });
-        result = (0,main.applyEdits)(result, edits);
-    }
-    return result;
-}
-/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
-function formatStateFile(value) {
-    return `${JSON.stringify(value, null, 2)}\n`;
-}
-function detectFormatting(text) {
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const indented = /^([ \t]+)\S/m.exec(text)?.[1];
-    if (indented?.startsWith('\t'))
-        return { insertSpaces: false, tabSize: 1, eol };
-    return { insertSpaces: true, tabSize: indented?.length ?? 2, eol };
-}
-
-;// CONCATENATED MODULE: ./src/steps.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ID: () => (/* binding */ validateDesiredState),
+/* harmony export */   Lt: () => (/* binding */ WrongAccountError),
+/* harmony export */   Ou: () => (/* binding */ InvalidFileError),
+/* harmony export */   gj: () => (/* binding */ applyPlan),
+/* harmony export */   m3: () => (/* binding */ readPlan)
+/* harmony export */ });
+/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(154);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3395);
 
 
 
 
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
-class InvalidFileError extends UserError {
+class InvalidFileError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo {
     name = 'InvalidFileError';
     /** The first problems (see MAX_PROBLEMS); `total` counts them all. */
     problems;
     total;
     constructor(file, problems, total = problems.length) {
-        super(`${file} has ${plural(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
+        super(`${file} has ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
         this.problems = problems;
         this.total = total;
     }
 }
 /** The file's account id is not the API key's account: nothing is planned against the wrong account. */
-class WrongAccountError extends UserError {
+class WrongAccountError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo {
     name = 'WrongAccountError';
     account;
     constructor(file, expectedId, account) {
@@ -12157,11 +11582,11 @@ class WrongAccountError extends UserError {
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
 function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
-    const parsed = parseDesiredState(bytes, file, size);
+    const parsed = (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDesiredState */ .BH)(bytes, file, size);
     if (parsed.ok)
         return parsed.desired;
     // A committed api_key is still a secret.
-    for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
+    for (const secret of (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .secretsInFile */ .HI)(Buffer.from(bytes).toString('utf8')))
         redactor.add(secret, 'field');
     throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
@@ -12171,13 +11596,13 @@ async function readPlan(client, desired, file) {
     const expectedId = desired.state.id;
     if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
         throw new WrongAccountError(file, expectedId, live);
-    const odd = oddLiveValues(desired.state, live);
+    const odd = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .oddLiveValues */ .Mi)(desired.state, live);
     if (odd.length > 0) {
-        const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
-        throw new UserError(`LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`, list);
+        const list = odd.map((o) => `${o.path} is ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .describeJsonValue */ .$g)(o.value)}, where ${o.expected}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`LeadConduit's account holds ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`, list);
     }
-    const changes = planChanges(desired.state, live);
-    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
+    const changes = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planChanges */ .XA)(desired.state, live);
+    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .buildAccountUpdate */ .zE)(desired.state, live, changes) };
 }
 /**
  * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
@@ -12208,14 +11633,14 @@ async function applyPlan(plan, options) {
             message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
         };
     }
-    const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
+    const mismatches = await step('Verify', () => Promise.resolve((0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .verifyAccount */ .P0)(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
     return {
         status: 'mismatched',
         after,
         mismatches,
-        message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+        message: `LeadConduit accepted the update, but ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
     };
 }
 /**
@@ -12238,755 +11663,150 @@ function destructiveRefusal(changes, allowed, hint) {
         return undefined;
     return {
         guard: 'destructive',
-        reason: `${plural(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
-        message: `Refusing to apply ${plural(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+        reason: `${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
+        message: `Refusing to apply ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
     };
 }
 
-;// CONCATENATED MODULE: ./src/modes/run.ts
-/**
- * What every mode gets (the settings, the run's context and clients, the log) and what it gives
- * back (its outcome, the facts for the summary and comment, its outputs). Modes return results;
- * main.ts merges them into the summary and the outputs.
- */
 
+/***/ }),
 
+/***/ 3395:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-
-
-/**
- * A thrown error as the run's result, with whatever the mode knew by then. A user error (bad
- * input, an API refusal) is shown as is; anything else is a bug, said so, its stack in the debug log.
- */
-function failedResult(error, known, log) {
-    const user = error instanceof UserError;
-    if (!user && error instanceof Error && error.stack)
-        log.debug(error.stack);
-    let message = user ? error.message : `Unexpected error (a bug in this action, please report it): ${getErrorMessage(error)}`;
-    const result = { changes: [], notes: [], ...known, outcome: 'failed', failure: message };
-    if (error instanceof InvalidFileError) {
-        message = `${error.message} (each is annotated on its line); nothing was sent.`;
-        return { ...result, outcome: 'invalid', problems: [...error.problems], problemCount: error.total, error: message, failure: message };
-    }
-    if (error instanceof InputError)
-        result.outcome = 'invalid';
-    if (error instanceof WrongAccountError)
-        result.account ??= { id: error.account.id, name: error.account.name };
-    if (user && error.details.length > 0)
-        result.errorDetails = error.details;
-    return { ...result, error: message };
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $g: () => (/* binding */ describeJsonValue),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   fU: () => (/* binding */ formatTime),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/** "1 change", "3 changes": one counting style for every message, summary and comment. */
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
 }
-/** Step "Validate": the file from the workspace, each problem annotated on its line. */
-async function loadDesiredState(run) {
-    const { settings, context, log, redactor } = run;
-    return log.group('Validate', async () => {
-        const { bytes, size } = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);
-        try {
-            const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file, size);
-            log.info(`${settings.file} is valid (${settings.mode} mode).`);
-            const title = `${(0,external_node_path_namespaceObject.basename)(settings.file)}: set by LeadConduit`;
-            for (const warning of desired.warnings)
-                log.warning(warning.message, { file: settings.repoPath, startLine: warning.line, startColumn: warning.column, title });
-            return desired;
-        }
-        catch (error) {
-            if (error instanceof InvalidFileError) {
-                const title = `Invalid ${(0,external_node_path_namespaceObject.basename)(settings.file)}`;
-                for (const problem of error.problems)
-                    log.error(problem.message, { file: settings.repoPath, startLine: problem.line, startColumn: problem.column, title });
-                const more = error.total - error.problems.length;
-                if (more > 0)
-                    log.error(`and ${plural(more, 'more problem')} not shown: fix these first, then run again.`, { file: settings.repoPath, title });
-            }
-            throw error;
-        }
-    });
+/** "512 KB", "1.5 MB": sizes as a person reads them. */
+function formatBytes(bytes) {
+    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
-/** Step "Read the live account": the account, checked against the file's id, and the plan. */
-async function readLivePlan(run, desired) {
-    return run.log.group('Read the live account', async () => {
-        const plan = await readPlan(run.leadconduit(), desired, run.settings.file);
-        run.log.info(`Read account ${plan.live.name ?? ''} (${plan.live.id}) with ${plan.via}.`);
-        const { total, destructive } = countChanges(plan.changes);
-        run.log.info(`${plural(total, 'change')}, ${destructive} destructive.`);
-        return plan;
-    });
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+function describeJsonValue(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    const shown = JSON.stringify(value) ?? typeof value;
+    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+    if (typeof value === 'string')
+        return `the string ${short}`;
+    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
-/** The facts of a plan every summary shows. */
-function planFacts(plan) {
-    return { account: { id: plan.live.id, name: plan.live.name }, changes: plan.changes, requestBody: plan.body, fileWarnings: plan.desired.warnings };
-}
-/** Apply and check read the live account: without the key there is nothing they can do. */
-function missingApiKey(mode) {
-    return new InputError(`Input "api-key" is empty: ${mode} mode reads the live account and needs the LeadConduit API key (api-key: \${{ secrets.LEADCONDUIT_API_KEY }}). Nothing was sent.`);
+/** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
+function formatTime(date) {
+    const iso = date.toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-;// CONCATENATED MODULE: ./src/modes/apply.ts
 
+/***/ }),
 
+/***/ 3338:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   O1: () => (/* binding */ writeRunnerTempFile),
+/* harmony export */   sL: () => (/* binding */ readWorkspaceFile)
+/* harmony export */ });
+/* unused harmony export readRegularFile */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 
 
 
 
 
 /**
- * Apply (push to main, workflow_dispatch): the one PUT /account, after the account, destructive
- * and reviewed-plan guards, then the read-after-write check. Every apply leaves a rollback file,
- * and after a merge its outcome goes on top of the pull request's plan comment.
+ * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
+ * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
+ * blocking and checked on the open handle, so what is read is what was checked.
  */
-async function applyMode(run) {
-    const { settings, context, log } = run;
-    const desired = await loadDesiredState(run);
-    if (settings.apiKey === '')
-        throw missingApiKey(settings.mode);
-    const plan = await readLivePlan(run, desired);
-    const trigger = {
-        actor: context.actor,
-        event: context.eventName,
-        commit: context.sha,
-        ...(context.pullRequest ? { pullRequest: { number: context.pullRequest.number, url: pullRequestUrl(run, context.pullRequest.number) } } : {}),
-        ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-    };
-    if (plan.changes.length === 0) {
-        log.info('Nothing to apply: the live account matches the file.');
-        return { ...planFacts(plan), trigger, notes: [], outcome: 'no-changes' };
-    }
-    // What is known so far, for the summary whatever the outcome.
-    const notes = [];
-    let review;
-    let sent = {};
-    const known = () => ({
-        ...planFacts(plan),
-        ...sent,
-        trigger: review?.pullRequest ? { ...trigger, pullRequest: { number: review.pullRequest, url: pullRequestUrl(run, review.pullRequest) } } : trigger,
-        notes,
-        outcome: 'failed',
-    });
-    let result;
+async function readRegularFile(path, label, limit = _desired_state_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_FILE_BYTES */ .gZ) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK);
     try {
-        const applied = await applyPlan(plan, {
-            client: run.leadconduit(),
-            allowDestructive: settings.allowDestructive,
-            allowDestructiveHint: 'set allow-destructive: true for this run',
-            step: (name, work) => log.group(name, work),
-            guards: [
-                async () => {
-                    review = await reviewedPlanGuard(run, plan);
-                    notes.push(...review.notes);
-                    return review.refusal;
-                },
-            ],
-            beforeSend: async () => {
-                const before = formatStateFile(previousState(desired.state, plan.live));
-                const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
-                log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
-                sent = { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} };
-            },
-        });
-        switch (applied.status) {
-            case 'refused':
-                result = { ...known(), outcome: 'refused', reason: applied.refusal.reason, error: applied.refusal.message, failure: applied.refusal.message };
+        const stats = await handle.stat();
+        if (stats.isDirectory())
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${label} is a directory, not a file.`);
+        if (!stats.isFile()) {
+            const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+        }
+        const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
+        let read = 0;
+        while (read < bytes.length) {
+            const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+            if (bytesRead === 0)
                 break;
-            case 'mismatched':
-                result = { ...known(), mismatches: applied.mismatches, error: applied.message, failure: applied.message };
-                break;
-            case 'wrong-account':
-                result = {
-                    ...known(),
-                    reason: `the update went to account ${applied.after.id}, not ${plan.live.id}`,
-                    error: applied.message,
-                    failure: applied.message,
-                };
-                break;
-            case 'applied':
-                log.info(`Applied ${plural(plan.changes.length, 'change')}; the account now matches ${settings.file}.`);
-                result = { ...known(), outcome: 'applied' };
-                break;
+            read += bytesRead;
         }
-    }
-    catch (error) {
-        result = failedResult(error, known(), log);
-    }
-    if (review?.place && review.pullRequest !== undefined)
-        result = await recordOutcome(run, review.place, review.record, result);
-    return result;
-}
-/** The pull request's address, made from the run's own settings, never taken from an answer. */
-function pullRequestUrl(run, number) {
-    const { serverUrl, repository } = run.context;
-    return repository ? `${serverUrl}/${repository.owner}/${repository.repo}/pull/${number}` : '';
-}
-/** The outcome on top of the merged pull request's comment; a failure to write it is a warning only. */
-async function recordOutcome(run, place, record, result) {
-    const { settings, log } = run;
-    return log.group('Comment', async () => {
-        const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
-        try {
-            const url = await writeOutcome(place, record, log.scrub(renderOutcome(report, new Date())));
-            log.info(`Wrote the outcome on the pull request: ${url}`);
-            return { ...result, outputs: { ...result.outputs, commentUrl: url } };
-        }
-        catch (error) {
-            const reason = describeGitHubError(`write the outcome on pull request #${place.scope.pullRequest}`, error, 'To record the outcome on the pull request, give the apply job "pull-requests: write" permission.');
-            log.warning(reason);
-            return { ...result, notes: [...result.notes, reason] };
-        }
-    });
-}
-/**
- * After a merge, the changes about to be sent must be the ones reviewers saw on the pull request,
- * as the action's own signed record says. Where that cannot be shown (no record, a failed last
- * plan, a live edit since the review, GitHub not answering), nothing is sent unless
- * allow-unreviewed-changes says otherwise.
- */
-async function reviewedPlanGuard(run, plan) {
-    const { context, settings, log } = run;
-    if (context.eventName !== 'push') {
-        return { notes: [`No reviewed plan was looked for (a ${context.eventName || 'manual'} run); the changes below were applied as planned now.`] };
-    }
-    /** No reviewed plan to show for these changes: refused, or applied with a note when allowed. */
-    const unreviewed = (reason, what, rest = {}, howTo = ` Nothing was sent. ${HOW_TO_APPLY}`, allowed = 'Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.') => {
-        if (settings.allowUnreviewedChanges) {
-            log.warning(what);
-            return { ...rest, notes: [`${what} ${allowed}`] };
-        }
-        return { ...rest, notes: [], refusal: { guard: 'reviewed-plan', reason, message: `${what}${howTo}` } };
-    };
-    const LOOKUP_FAILED = ' Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.';
-    const github = await run.github();
-    if (!github || !context.repository) {
-        return unreviewed('no reviewed plan could be looked up', 'No reviewed plan could be looked up: the github-token input is empty (or the repository is unknown).', {}, ' Nothing was sent. Leave github-token at its default (${{ github.token }}), or set allow-unreviewed-changes: true.');
-    }
-    let prNumber;
-    try {
-        prNumber = await mergedPullRequest(github, context.sha);
-    }
-    catch (error) {
-        // Not "no reviewed plan": there may be one we cannot see.
-        return unreviewed('the reviewed plan could not be looked up', describeGitHubError('look up the reviewed plan', error, READ_PERMISSIONS), {}, LOOKUP_FAILED);
-    }
-    if (prNumber === undefined) {
-        return { notes: ['No reviewed plan was found: this commit belongs to no pull request (a direct push). Applied without comparing with a reviewed plan.'] };
-    }
-    const place = {
-        github,
-        scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: prNumber, file: settings.repoPath },
-        key: signingKey(settings.apiKey),
-    };
-    const at = { pullRequest: prNumber, place };
-    let reviewed;
-    try {
-        reviewed = await readReviewedPlan(place);
-    }
-    catch (error) {
-        return unreviewed('the reviewed plan could not be looked up', describeGitHubError('look up the reviewed plan', error, READ_PERMISSIONS), at, LOOKUP_FAILED);
-    }
-    const ignoredNotes = reviewed.ignored.map((c) => ignoredNote(c, prNumber));
-    const withIgnored = (check) => ({ ...check, notes: [...ignoredNotes, ...check.notes] });
-    if (reviewed.found === 'none') {
-        return withIgnored(unreviewed(`no reviewed plan on pull request #${prNumber}`, `No reviewed plan for ${settings.file} on pull request #${prNumber}: the action's plan comment is not there (the plan job could not write it, it was deleted, or it was signed with another API key).`, at));
-    }
-    const withRecord = { ...at, record: reviewed.comment };
-    if (reviewed.found === 'failed-plan') {
-        return withIgnored(unreviewed(`the last plan on pull request #${prNumber} failed`, `No reviewed plan for ${settings.file} on pull request #${prNumber}: its last plan run failed, so no plan was reviewed for what was merged.`, withRecord));
-    }
-    if (sameChanges(reviewed.changes, plan.changes)) {
-        return withIgnored({ ...withRecord, notes: [`The changes match the plan reviewed on pull request #${prNumber}.`] });
-    }
-    const show = (list) => list.length === 0 ? 'no changes' : list.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`).join(', ');
-    return withIgnored(unreviewed(`the changes differ from the plan reviewed on pull request #${prNumber}`, `The changes to send differ from the plan reviewed on pull request #${prNumber}: reviewed ${show(reviewed.changes)}; now ${show(plan.changes)}. The live account changed after the review.`, withRecord, ` Nothing was sent. ${HOW_TO_APPLY}`, 'Applied anyway because allow-unreviewed-changes is true.'));
-}
-const READ_PERMISSIONS = 'Give the job "contents: read" and "pull-requests: write" permissions (the apply reads the plan comment and writes its outcome there).';
-const HOW_TO_APPLY = 'To apply: re-run the plan job of the pull request and then this job (the plan comment records what reviewers see); or run this workflow by hand (workflow_dispatch), which applies what the file says now and records that no review was compared; or set allow-unreviewed-changes: true.';
-function ignoredNote(comment, prNumber) {
-    return `Ignored a comment on pull request #${prNumber} by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not read as a plan and not edited.`;
-}
-
-;// CONCATENATED MODULE: ./src/modes/check.ts
-
-
-
-
-/**
- * Check (schedule): drift between the live account and the file fails the step and hands over
- * the file updated with the live values, ready for a pull request.
- */
-async function checkMode(run) {
-    const { settings, context, log } = run;
-    const desired = await loadDesiredState(run);
-    if (settings.apiKey === '')
-        throw missingApiKey(settings.mode);
-    const plan = await readLivePlan(run, desired);
-    const facts = planFacts(plan);
-    if (plan.changes.length === 0)
-        return { ...facts, outcome: 'no-changes', notes: [] };
-    const updated = fileWithLiveValues(desired.text, plan.changes);
-    const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'drift', log.scrub(updated));
-    const list = plan.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
-    return {
-        ...facts,
-        outcome: 'drift',
-        notes: [],
-        driftFile: updated,
-        outputs: path ? { driftFile: path } : {},
-        failure: `Drift: ${plural(plan.changes.length, 'setting')} in the live account ${plan.changes.length === 1 ? 'differs' : 'differ'} from ${settings.file}: ${list}. Apply the file to put them back, or update the file with the live values${path ? ` (written to ${path})` : ''}.`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/modes/plan.ts
-
-
-
-
-
-
-
-
-/**
- * Plan (pull requests): what merging would change, in the summary, as annotations on the file and
- * in the pull request's one comment, the action's signed record of what reviewers saw. Every run
- * that has the API key rewrites that comment, a failed one included (then no plan stands), so the
- * comment never shows a plan that no longer holds. Sends nothing to LeadConduit.
- */
-async function planMode(run) {
-    const { settings, context, log } = run;
-    let result;
-    try {
-        const desired = await loadDesiredState(run);
-        if (settings.apiKey === '') {
-            const note = 'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
-            log.warning(note);
-            return { outcome: 'validated', changes: [], notes: [note], fileWarnings: desired.warnings };
-        }
-        result = await planSteps(run, desired);
-    }
-    catch (error) {
-        result = failedResult(error, {}, log);
-        // Without the key nothing can be signed: the comment is left to a run that has it.
-        if (settings.apiKey === '')
-            return result;
-    }
-    const pr = context.pullRequest;
-    if (!pr || !settings.comment)
-        return result;
-    return log.group('Comment', () => comment(run, pr, result));
-}
-async function planSteps(run, desired) {
-    const { context, log } = run;
-    const plan = await readLivePlan(run, desired);
-    const result = { ...planFacts(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: accountNotes(plan) };
-    const pr = context.pullRequest;
-    if (!pr)
-        return result;
-    const github = await run.github();
-    if (github) {
-        const split = await log.group('Plan', () => splitThreeWay(run, github, pr.baseSha, plan.changes));
-        Object.assign(result, split, { notes: [...result.notes, ...split.notes] });
-    }
-    annotateChanges(run, desired, result.changes);
-    return result;
-}
-/** Said at plan time what the apply would refuse, so reviewers learn it before the merge. */
-function accountNotes(plan) {
-    if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
-        return [];
-    return [
-        `The apply will refuse this plan: LeadConduit does not serve GET /account here and the API key's user has ${plan.userAccounts} accounts, so the account PUT /account would change cannot be confirmed to be ${plan.live.id}. Use the account's own API key, or a key whose user has only this account.`,
-    ];
-}
-/**
- * The comment step: the signed plan, or the failure with no plan. A same-repository pull request
- * whose comment cannot be written fails (its merge would be refused for want of a record); a fork's
- * read-only token only warns, since its merge is applied by a maintainer's manual run.
- */
-async function comment(run, pr, result) {
-    const { settings, context, log } = run;
-    const github = await run.github();
-    if (!github || !context.repository) {
-        log.warning('Could not comment on the pull request: no github-token or repository; the summary has the plan.');
-        return result;
-    }
-    const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
-    const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${formatTime(new Date())}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
-    const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
-    const place = {
-        github,
-        scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: pr.number, file: settings.repoPath },
-        key: signingKey(settings.apiKey),
-    };
-    try {
-        const written = await writeRecord(place, stands ? result.changes : null, (markers) => log.scrub(`${markers}\n${renderComment(report, footer)}`));
-        log.info(`${written.created ? 'Created' : 'Updated'} the ${stands ? 'plan' : 'failure'} comment: ${written.url}`);
-        return { ...result, notes: [...result.notes, ...written.ignored.map(plan_ignoredNote)], outputs: { commentUrl: written.url } };
-    }
-    catch (error) {
-        const reason = describeGitHubError('comment on the pull request', error, 'The token may not write comments.');
-        if (pr.fromFork) {
-            const warning = `${reason} This pull request comes from a fork, whose token GitHub makes read-only: the plan is in this job summary only. Its merge has no reviewed plan on record, so a maintainer applies it with a manual (workflow_dispatch) run.`;
-            log.warning(warning);
-            return { ...result, notes: [...result.notes, warning] };
-        }
-        const fix = isPermissionDenied(error)
-            ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
-            : '';
-        const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
-        if (result.failure !== undefined) {
-            log.warning(message);
-            return { ...result, notes: [...result.notes, message] };
-        }
-        return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
-    }
-}
-function plan_ignoredNote(comment) {
-    return `Ignored a comment by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not edited, and it is not read as a plan.`;
-}
-/** Changes the pull request makes versus live edits it would revert, from the file on the base commit. */
-async function splitThreeWay(run, github, baseSha, changes) {
-    const { settings, log } = run;
-    if (!baseSha) {
-        return { changes, notes: ['The base commit of the pull request is unknown, so changes are not split into pull-request changes and live edits.'] };
-    }
-    let baseText;
-    try {
-        baseText = await github.readFile(settings.repoPath, baseSha);
-    }
-    catch (error) {
-        const reason = describeGitHubError(`read ${settings.repoPath} on the base commit`, error, 'Give the job "contents: read" permission.');
-        log.warning(reason);
-        return { changes, notes: [`${reason} Changes are shown without telling pull-request changes from live edits.`] };
-    }
-    if (baseText === undefined)
-        return { changes: classifyChanges(changes, undefined), threeWay: true, notes: [] };
-    const base = parseDesiredState(Buffer.from(baseText), settings.repoPath);
-    if (!base.ok) {
-        return {
-            changes,
-            notes: [`${settings.repoPath} on the base branch is not a valid desired-state file, so changes are not split into pull-request changes and live edits.`],
-        };
-    }
-    const classified = classifyChanges(changes, base.desired.state);
-    const drift = classified.filter((c) => c.source === 'drift');
-    if (drift.length > 0) {
-        log.warning(`${plural(drift.length, 'setting was', 'settings were')} changed in LeadConduit outside the file; merging reverts them: ${drift.map((c) => c.path).join(', ')}.`);
-    }
-    return { changes: classified, threeWay: true, notes: [] };
-}
-/** Each change on its line in "Files changed": a notice, or a warning when destructive. */
-function annotateChanges(run, desired, changes) {
-    for (const change of changes) {
-        const { line, column } = desired.source.locate(change.path.split('.'));
-        const title = `will change: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`;
-        const props = { file: run.settings.repoPath, startLine: line, startColumn: column, title };
-        if (change.destructive)
-            run.log.warning(`${change.path}: destructive: ${change.warning ?? ''}`, props);
-        else
-            run.log.notice(`${change.path} ${title}`, props);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/modes/validate.ts
-
-/** Validate (mode: validate): the file only; no network. */
-async function validateMode(run) {
-    const desired = await loadDesiredState(run);
-    return { outcome: 'validated', changes: [], notes: [], fileWarnings: desired.warnings };
-}
-
-;// CONCATENATED MODULE: ./src/pull-request.ts
-/** The GitHub calls this action makes (octokit, loaded on the first one): comments, a file, the pull request of a commit. */
-
-
-
-
-/** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
-const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
-function commentOf(data, call) {
-    const c = data;
-    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
-        throw new UnexpectedAnswerError(call, data);
-    }
-    const login = c.user?.login;
-    return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url, author: typeof login === 'string' ? login : '' };
-}
-function listOf(data, call) {
-    if (!Array.isArray(data))
-        throw new UnexpectedAnswerError(call, data);
-    return data;
-}
-async function createGitHubApi(options) {
-    // Loaded here, not at start-up: validation and most applies never talk to GitHub.
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
-    // the cap is told per attempt (by its signal) and that attempt fails with it, not retried. The
-    // capped fetch wraps the one @actions/github sets up (it honours the runner's proxy settings).
-    const tooLarge = new WeakMap();
-    const defaults = getOctokit(options.token, { baseUrl: options.apiUrl }).request.endpoint.DEFAULTS.request;
-    const inner = defaults?.fetch ?? fetch;
-    const capped = async (input, init) => cappedResponse(await inner(input, init), MAX_GITHUB_ANSWER_BYTES, (error) => {
-        if (init?.signal)
-            tooLarge.set(init.signal, error);
-    });
-    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl, request: { ...defaults, fetch: capped } });
-    const { owner, repo } = options;
-    const scrub = options.scrub ?? ((text) => text);
-    const call = (label, fn) => retryingCall(`GitHub ${label}`, { ...options, classify: github_errors_classify }, async ({ signal }, attempt) => {
-        try {
-            const result = await fn(signal, attempt);
-            const overflow = tooLarge.get(signal);
-            if (overflow)
-                throw overflow;
-            return result;
-        }
-        catch (error) {
-            const overflow = tooLarge.get(signal);
-            if (overflow)
-                throw overflow;
-            // GitHub's own message may quote a secret (a proxy echoing the token): masked raw, here.
-            if (error instanceof Error)
-                error.message = scrub(error.message);
-            throw error;
-        }
-    });
-    async function listMarked(issueNumber, marker) {
-        const found = [];
-        for (let page = 1;; page++) {
-            const label = `list comments of #${issueNumber} (page ${page})`;
-            // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
-            const comments = await call(label, async (signal) => {
-                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
-                return listOf(data, label).map((item) => commentOf(item, label));
-            });
-            found.push(...comments.filter((comment) => comment.body.startsWith(marker)));
-            if (comments.length < 100)
-                return found.sort((a, b) => a.id - b.id);
-        }
-    }
-    async function update(id, body) {
-        const label = `update comment ${id}`;
-        return call(label, async (signal) => commentOf((await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } })).data, label));
-    }
-    return {
-        markedComments: listMarked,
-        updateComment: update,
-        async upsertComment(issueNumber, { marker, isOurs }, render) {
-            // Every page is read: an earlier race may have left duplicates, which go now.
-            const marked = await listMarked(issueNumber, marker);
-            const foreign = marked.filter((c) => !isOurs(c));
-            const [existing, ...stale] = marked.filter(isOurs);
-            if (existing) {
-                const comment = await update(existing.id, render(existing.author));
-                for (const duplicate of stale)
-                    await deleteQuietly(duplicate.id);
-                return { comment, created: false, foreign };
-            }
-            // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
-            // made, a cut connection) may still have created it. Look before posting again, and look
-            // again after, whatever the outcome. A comment this run posted is known by its exact body.
-            const body = render(DEFAULT_TOKEN_LOGIN);
-            const mineOrOurs = (c) => c.body === body || isOurs(c);
-            const label = `create comment on #${issueNumber}`;
-            let mine;
-            let createError;
-            try {
-                mine = await call(label, async (signal, attempt) => {
-                    if (attempt > 1) {
-                        const made = (await listMarked(issueNumber, marker)).find(mineOrOurs);
-                        if (made)
-                            return made;
-                    }
-                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
-                });
-            }
-            catch (error) {
-                // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
-                if (!mightHaveCreated(error))
-                    throw error;
-                createError = error;
-            }
-            // Another token than the default writes as another login: the record is signed again for it.
-            if (mine && mine.body === body && mine.author !== DEFAULT_TOKEN_LOGIN && mine.author !== '')
-                mine = await update(mine.id, render(mine.author));
-            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
-            let all;
-            try {
-                all = (await listMarked(issueNumber, marker)).filter(mineOrOurs);
-            }
-            catch (error) {
-                if (mine) {
-                    options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
-                    return { comment: mine, created: true, foreign };
-                }
-                throw createError ?? error;
-            }
-            const [oldest, ...duplicates] = all;
-            if (!oldest) {
-                if (mine)
-                    return { comment: mine, created: true, foreign };
-                throw createError;
-            }
-            for (const duplicate of duplicates)
-                await deleteQuietly(duplicate.id);
-            const wanted = render(oldest.author);
-            const ours = oldest.id === mine?.id || oldest.body === body || oldest.body === wanted;
-            return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created: ours, foreign };
-        },
-        async readFile(path, ref) {
-            const label = `read ${path} at ${ref.slice(0, 12)}`;
-            try {
-                const data = await call(label, async (signal) => {
-                    const answer = (await octokit.rest.repos.getContent({ owner, repo, path, ref, request: { signal } })).data;
-                    if (!isContentsAnswer(answer))
-                        throw new UnexpectedAnswerError(label, answer);
-                    return answer;
-                });
-                if (Array.isArray(data))
-                    return undefined; // a directory
-                const { type, content } = data;
-                return type === 'file' && typeof content === 'string' ? Buffer.from(content, 'base64').toString('utf8') : undefined;
-            }
-            catch (error) {
-                if (error.status === 404)
-                    return undefined;
-                throw error;
-            }
-        },
-        async pullRequestsForCommit(sha) {
-            const label = `list pull requests of commit ${sha.slice(0, 12)}`;
-            return call(label, async (signal) => {
-                const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
-                return listOf(data, label).map((item) => {
-                    const pr = item;
-                    if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number')
-                        throw new UnexpectedAnswerError(label, data);
-                    return {
-                        number: pr.number,
-                        url: typeof pr.html_url === 'string' ? pr.html_url : '',
-                        mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
-                        merged: Boolean(pr.merged_at),
-                    };
-                });
-            });
-        },
-    };
-    async function deleteQuietly(id) {
-        try {
-            await call(`delete duplicate comment ${id}`, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id, request: { signal } }));
-        }
-        catch (error) {
-            // 404: already deleted by the other run, the goal (one comment) is met. Otherwise the plan is
-            // posted all the same; a leftover duplicate is not worth failing the comment for.
-            if (error.status !== 404)
-                options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
-        }
-    }
-}
-/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
-function isContentsAnswer(answer) {
-    if (Array.isArray(answer))
-        return true;
-    return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const main_MODES = { validate: validateMode, plan: planMode, check: checkMode, apply: applyMode };
-/**
- * The action: read the settings, make the clients, run one mode, then write what it returned.
- * Every outcome, failures included, ends with a job summary and all outputs set.
- */
-async function run(tuning = {}) {
-    const redactor = new Redactor(setSecret);
-    // Masked before anything else runs, so no later line can print them.
-    for (const { value, kind } of inputSecrets(process.env))
-        redactor.add(value, kind);
-    const log = new Log(redactor);
-    const context = readRunContext(process.env);
-    let report = { mode: 'plan', ...describeInputs(process.env) };
-    let result;
-    let deadline;
-    try {
-        const settings = getSettings(process.env, context, tuning);
-        report = { mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl };
-        deadline = new Deadline(settings.tuning.deadlineMs);
-        const run = services(settings, context, log, redactor, deadline);
-        // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
-        // loads first is then shared by both, and the other is not set up at all (bench/README.md).
-        const callsGitHub = settings.mode === 'plan' ? context.pullRequest !== undefined : settings.mode === 'apply' && context.eventName === 'push';
-        if (callsGitHub && settings.apiKey !== '')
-            await run.github();
-        result = await main_MODES[settings.mode](run);
-    }
-    catch (error) {
-        result = failedResult(error, {}, log);
+        return { bytes: bytes.subarray(0, read), size: stats.size };
     }
     finally {
-        deadline?.dispose();
-    }
-    if (result.failure !== undefined)
-        log.fail(result.failure);
-    const outputs = { commentUrl: '', previousStateFile: '', driftFile: '', ...result.outputs };
-    const { total } = countChanges(result.changes);
-    log.setOutput('changed', String(total > 0));
-    log.setOutput('change-count', String(total));
-    log.setOutput('changes', changesOutput(result.changes));
-    log.setOutput('applied', String(result.outcome === 'applied'));
-    log.setOutput('comment-url', outputs.commentUrl);
-    log.setOutput('previous-state-file', outputs.previousStateFile);
-    log.setOutput('drift-file', outputs.driftFile);
-    try {
-        await log.summary(renderSummary(log.scrubDeep({ ...report, ...result })));
-    }
-    catch (error) {
-        log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        await handle.close();
     }
 }
-/** The run's clients, each made once, on first use: a validation never loads ky or octokit. */
-function services(settings, context, log, redactor, deadline) {
-    let leadconduit;
-    let github;
-    const debug = (message) => log.debug(message);
-    const { requestTimeoutMs, retry } = settings.tuning;
-    return {
-        settings,
-        context,
-        log,
-        redactor,
-        leadconduit: () => (leadconduit ??= createLeadConduitClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, requestTimeoutMs, retry, deadline, redactor, debug })),
-        github: async () => {
-            if (!settings.githubToken || !context.repository)
-                return undefined;
-            const { owner, repo } = context.repository;
-            return (github ??= createGitHubApi({
-                token: settings.githubToken,
-                apiUrl: context.apiUrl,
-                owner,
-                repo,
-                retry,
-                deadline,
-                requestTimeoutMs,
-                debug,
-                scrub: (text) => redactor.scrub(text),
-            }));
-        },
-    };
+/** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
+function isInside(root, path) {
+    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(root, path);
+    return inside !== '' && inside !== '..' && !inside.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(inside);
+}
+/** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
+async function readWorkspaceFile(file, filePath, workspace) {
+    const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
+    let stats;
+    try {
+        stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(filePath);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${file} was not found in the workspace (${filePath}). ${hint}`);
+    }
+    if (stats.isDirectory())
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${file} is a directory, not a file. ${hint}`);
+    const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(filePath);
+    const root = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(workspace);
+    if (!isInside(root, real)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
+    }
+    try {
+        return await readRegularFile(real, file);
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo && /is a directory/.test(error.message))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${error.message} ${hint}`);
+        throw error;
+    }
+}
+/**
+ * A file for a next step (upload-artifact, create-pull-request) in RUNNER_TEMP, named after the
+ * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
+ * both. Undefined outside a runner (no RUNNER_TEMP).
+ */
+async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
+    if (!runnerTemp)
+        return undefined;
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(runnerTemp, { recursive: true });
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(path, content);
+    return path;
 }
 
 
@@ -13090,6 +11910,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -13108,6 +11942,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -13307,6 +12148,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -8,7 +8,7 @@ import { formatStateFile } from '../state-files.js';
 import { applyPlan, type Plan, type Refusal } from '../steps.js';
 import { plural } from '../wording.js';
 import { writeRunnerTempFile } from '../workspace.js';
-import { failedResult, loadDesiredState, missingApiKey, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
+import { failedResult, loadDesiredState, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
 
 /**
  * Apply (push to main, workflow_dispatch): the one PUT /account, after the account, destructive
@@ -18,7 +18,6 @@ import { failedResult, loadDesiredState, missingApiKey, planFacts, readLivePlan,
 export async function applyMode(run: Run): Promise<ModeResult> {
   const { settings, context, log } = run;
   const desired = await loadDesiredState(run);
-  if (settings.apiKey === '') throw missingApiKey(settings.mode);
   const plan = await readLivePlan(run, desired);
 
   const trigger: TriggerInfo = {

@@ -1,7 +1,7 @@
 import { plural } from '../wording.js';
 import { fileWithLiveValues } from '../state-files.js';
 import { writeRunnerTempFile } from '../workspace.js';
-import { loadDesiredState, missingApiKey, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
+import { loadDesiredState, planFacts, readLivePlan, type ModeResult, type Run } from './run.js';
 
 /**
  * Check (schedule): drift between the live account and the file fails the step and hands over
@@ -10,7 +10,6 @@ import { loadDesiredState, missingApiKey, planFacts, readLivePlan, type ModeResu
 export async function checkMode(run: Run): Promise<ModeResult> {
   const { settings, context, log } = run;
   const desired = await loadDesiredState(run);
-  if (settings.apiKey === '') throw missingApiKey(settings.mode);
   const plan = await readLivePlan(run, desired);
   const facts = planFacts(plan);
   if (plan.changes.length === 0) return { ...facts, outcome: 'no-changes', notes: [] };

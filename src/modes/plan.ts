@@ -15,25 +15,18 @@ type PullRequest = NonNullable<RunContext['pullRequest']>;
 /**
  * Plan (pull requests): what merging would change, in the summary, as annotations on the file and
  * in the pull request's one comment, the action's signed record of what reviewers saw. Every run
- * that has the API key rewrites that comment, a failed one included (then no plan stands), so the
- * comment never shows a plan that no longer holds. Sends nothing to LeadConduit.
+ * rewrites that comment, a failed one included (then no plan stands), so the comment never shows a
+ * plan that no longer holds. Sends nothing to LeadConduit. A run without the API key never comes
+ * here (offline.ts): it could sign nothing, so it leaves the comment as it is.
  */
 export async function planMode(run: Run): Promise<ModeResult> {
   const { settings, context, log } = run;
   let result: ModeResult;
   try {
     const desired = await loadDesiredState(run);
-    if (settings.apiKey === '') {
-      const note =
-        'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
-      log.warning(note);
-      return { outcome: 'validated', changes: [], notes: [note], fileWarnings: desired.warnings };
-    }
     result = await planSteps(run, desired);
   } catch (error) {
     result = failedResult(error, {}, log);
-    // Without the key nothing can be signed: the comment is left to a run that has it.
-    if (settings.apiKey === '') return result;
   }
   const pr = context.pullRequest;
   if (!pr || !settings.comment) return result;

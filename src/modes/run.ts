@@ -18,11 +18,16 @@ import type { RunReport } from '../report.js';
 import { InvalidFileError, WrongAccountError, readPlan, validateDesiredState, type Plan } from '../steps.js';
 import { readWorkspaceFile } from '../workspace.js';
 
-export interface Run {
+/** What a run that sends nothing gets. */
+export interface OfflineRun {
   settings: Settings;
   context: RunContext;
   log: Log;
   redactor: Redactor;
+}
+
+/** What a run that reads the live account gets: the clients too. */
+export interface Run extends OfflineRun {
   /** The LeadConduit client, made on first use. */
   leadconduit(): LeadConduitClient;
   /** The GitHub client, made on first use; undefined without a token or a repository. */
@@ -62,7 +67,7 @@ export function failedResult(error: unknown, known: Partial<ModeResult>, log: Lo
 }
 
 /** Step "Validate": the file from the workspace, each problem annotated on its line. */
-export async function loadDesiredState(run: Run): Promise<DesiredStateFile> {
+export async function loadDesiredState(run: OfflineRun): Promise<DesiredStateFile> {
   const { settings, context, log, redactor } = run;
   return log.group('Validate', async () => {
     const { bytes, size } = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);

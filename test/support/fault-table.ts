@@ -26,7 +26,7 @@ export const ORIGINAL = sampleAccount();
  * four times: short, to keep the suite fast, yet far above a loopback answer. Every other case
  * keeps FAST_TUNING's, so a slow moment of a busy machine cannot time out a normal answer there.
  */
-const HANG_TIMEOUT_MS = 150;
+const HANG_TIMEOUT_MS = 250;
 export const TIMEOUT = `${HANG_TIMEOUT_MS} ms`;
 export const MAX_WAIT_S = Math.round((FAST_TUNING.retry?.maxRetryAfterMs ?? 0) / 1000);
 

@@ -1,0 +1,58 @@
+import { Deadline } from '../deadline.js';
+import type { Mode } from '../inputs.js';
+import { createLeadConduitClient, type LeadConduitClient } from '../leadconduit.js';
+import { createGitHubApi, type GitHubApi } from '../pull-request.js';
+import { applyMode } from './apply.js';
+import { checkMode } from './check.js';
+import { planMode } from './plan.js';
+import type { ModeResult, OfflineRun, Run } from './run.js';
+
+const MODES: Record<Exclude<Mode, 'validate'>, (run: Run) => Promise<ModeResult>> = { plan: planMode, check: checkMode, apply: applyMode };
+
+/**
+ * The modes that read the live account (plan, check, apply, with the API key), and the clients
+ * they use. main.ts imports this module only for such a run, so a validation loads none of it.
+ */
+export async function onlineMode(mode: Exclude<Mode, 'validate'>, offline: OfflineRun): Promise<ModeResult> {
+  const { settings, context } = offline;
+  const deadline = new Deadline(settings.tuning.deadlineMs);
+  try {
+    const run = withClients(offline, deadline);
+    // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
+    // loads first is then shared by both, and the other is not set up at all (bench/README.md).
+    const callsGitHub = mode === 'plan' ? context.pullRequest !== undefined : mode === 'apply' && context.eventName === 'push';
+    if (callsGitHub) await run.github();
+    return await MODES[mode](run);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** The run's clients, each made once, on first use. */
+function withClients(run: OfflineRun, deadline: Deadline): Run {
+  const { settings, context, log, redactor } = run;
+  let leadconduit: LeadConduitClient | undefined;
+  let github: Promise<GitHubApi> | undefined;
+  const debug = (message: string) => log.debug(message);
+  const { requestTimeoutMs, retry } = settings.tuning;
+  return {
+    ...run,
+    leadconduit: () =>
+      (leadconduit ??= createLeadConduitClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, requestTimeoutMs, retry, deadline, redactor, debug })),
+    github: async () => {
+      if (!settings.githubToken || !context.repository) return undefined;
+      const { owner, repo } = context.repository;
+      return (github ??= createGitHubApi({
+        token: settings.githubToken,
+        apiUrl: context.apiUrl,
+        owner,
+        repo,
+        retry,
+        deadline,
+        requestTimeoutMs,
+        debug,
+        scrub: (text) => redactor.scrub(text),
+      }));
+    },
+  };
+}
