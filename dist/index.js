@@ -9262,7 +9262,7 @@ async function withAttemptSignal(deadline, timeoutMs, attempt) {
 
 /***/ }),
 
-/***/ 154:
+/***/ 1278:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9273,7 +9273,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   HI: () => (/* binding */ secretsInFile)
 });
 
-// UNUSED EXPORTS: MAX_PROBLEMS, dateTimeProblem
+// UNUSED EXPORTS: MAX_PROBLEMS
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(9547);
@@ -9618,107 +9618,10 @@ class JsonSource {
     }
 }
 
-// EXTERNAL MODULE: ./src/wording.ts
-var wording = __nccwpck_require__(3395);
-;// CONCATENATED MODULE: ./src/desired-state.ts
+;// CONCATENATED MODULE: ./src/schema-problems.ts
 
-
-
-
-/**
- * Problems shown at most: a file of syntax errors can have tens of thousands, and GitHub shows only
- * the first annotations of a step anyway. The count of the rest is always said.
- */
-const MAX_PROBLEMS = 50;
-/** A desired-state file holds a handful of settings; anything this large is a mistake. */
-const MAX_FILE_BYTES = 1024 * 1024;
 const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
-/**
- * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
- * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
- * the first. `size` is the file's size where only its start was read (a file over the limit).
- */
-function parseDesiredState(bytes, file, size = bytes.length) {
-    const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
-    const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
-    if (size > MAX_FILE_BYTES) {
-        return fail([
-            at(`the file is ${(0,wording/* formatBytes */.z3)(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${(0,wording/* formatBytes */.z3)(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
-        ]);
-    }
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-        return fail([at("the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM")]);
-    }
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-        return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
-    }
-    let text;
-    try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch {
-        const lenient = new TextDecoder('utf-8').decode(bytes);
-        const offset = Math.max(0, lenient.indexOf('\uFFFD'));
-        return fail([
-            at('the file is not valid UTF-8 text: this character was saved in another encoding (such as Windows-1252 or Latin-1); save the file as UTF-8', new JsonSource(lenient).position(offset)),
-        ]);
-    }
-    if (text.trim() === '') {
-        const what = text === '' ? 'the file is empty' : 'the file holds only white space';
-        return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
-    }
-    const source = new JsonSource(text, { secretKeys: account_schema/* SECRET_FIELDS */.x1 });
-    if (source.syntaxProblems.length > 0) {
-        // Each message says what is wrong with the JSON in words; the annotation's title names the file.
-        return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
-    }
-    const value = source.value();
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
-        return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
-    }
-    const problems = [];
-    for (const duplicate of source.duplicateKeys()) {
-        const where = [...duplicate.path, duplicate.key].join('.');
-        const { first, again } = duplicate;
-        const lines = first.line === again.line
-            ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
-            : `first at line ${first.line}, again at line ${again.line}`;
-        problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
-    }
-    const retention = source.node(['data_retention_in_days']);
-    if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
-        problems.push(at(`data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`, source.locate(['data_retention_in_days']), 'data_retention_in_days'));
-    }
-    const parsed = account_schema/* desiredStateSchema */.HZ.safeParse(value, { reportInput: true });
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-            problems.push(...describeIssue(issue, source));
-    }
-    if (problems.length > 0) {
-        problems.sort((a, b) => a.line - b.line || a.column - b.column);
-        return fail(problems);
-    }
-    const state = parsed.data;
-    return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
-}
-/**
- * Values in the file that must be masked even though they are errors (a committed api_key).
- * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
- */
-function secretsInFile(text) {
-    let value;
-    try {
-        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
-    }
-    catch {
-        return []; // nested too deep for the parser: such a file holds no top-level key to mask
-    }
-    if (typeof value !== 'object' || value === null)
-        return [];
-    const record = value;
-    return account_schema/* SECRET_FIELDS */.x1.map((field) => record[field]).filter((v) => typeof v === 'string');
-}
+/** One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where it is. */
 function describeIssue(issue, source) {
     const path = issue.path.map(String);
     const dotted = path.join('.');
@@ -9818,32 +9721,6 @@ function unknownKeyMessage(objectPath, key) {
     }
     return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, account_schema/* SUBSCRIPTION_FIELDS */.UV, 'allowed fields')}`;
 }
-/**
- * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
- * itself, so the file is warned what managing it means.
- */
-function timestampWarning(full, key) {
-    if (key === 'created_at') {
-        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
-    }
-    if (key === 'updated_at') {
-        return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
-    }
-    return `"${full}" is set by LeadConduit when the subscription's state changes: manage "state" instead, and remove it.`;
-}
-/** Warnings of a valid file: each subscription timestamp it sets. */
-function timestampWarnings(state, source) {
-    const warnings = [];
-    for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
-        for (const field of account_schema/* SUBSCRIPTION_TIMESTAMP_FIELDS */.fl) {
-            if (subscription?.[field] === undefined)
-                continue;
-            const path = ['subscriptions', name, field];
-            warnings.push({ path: path.join('.'), message: timestampWarning(path.join('.'), field), ...source.locate(path) });
-        }
-    }
-    return warnings;
-}
 function suggest(key, candidates, label) {
     const lower = key.toLowerCase().replace(/[-\s]/g, '_');
     let best;
@@ -9926,6 +9803,134 @@ function describeValue(value) {
     return JSON.stringify(value) ?? typeof value;
 }
 
+// EXTERNAL MODULE: ./src/wording.ts
+var wording = __nccwpck_require__(3395);
+;// CONCATENATED MODULE: ./src/desired-state.ts
+
+
+
+
+
+/**
+ * Problems shown at most: a file of syntax errors can have tens of thousands, and GitHub shows only
+ * the first annotations of a step anyway. The count of the rest is always said.
+ */
+const MAX_PROBLEMS = 50;
+/** A desired-state file holds a handful of settings; anything this large is a mistake. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
+ * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
+ * the first. `size` is the file's size where only its start was read (a file over the limit).
+ */
+function parseDesiredState(bytes, file, size = bytes.length) {
+    const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
+    const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
+    if (size > MAX_FILE_BYTES) {
+        return fail([
+            at(`the file is ${(0,wording/* formatBytes */.z3)(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${(0,wording/* formatBytes */.z3)(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
+        ]);
+    }
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+        return fail([at("the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM")]);
+    }
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
+    }
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        const lenient = new TextDecoder('utf-8').decode(bytes);
+        const offset = Math.max(0, lenient.indexOf('\uFFFD'));
+        return fail([
+            at('the file is not valid UTF-8 text: this character was saved in another encoding (such as Windows-1252 or Latin-1); save the file as UTF-8', new JsonSource(lenient).position(offset)),
+        ]);
+    }
+    if (text.trim() === '') {
+        const what = text === '' ? 'the file is empty' : 'the file holds only white space';
+        return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
+    }
+    const source = new JsonSource(text, { secretKeys: account_schema/* SECRET_FIELDS */.x1 });
+    if (source.syntaxProblems.length > 0) {
+        // Each message says what is wrong with the JSON in words; the annotation's title names the file.
+        return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
+    }
+    const value = source.value();
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
+        return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
+    }
+    const problems = [];
+    for (const duplicate of source.duplicateKeys()) {
+        const where = [...duplicate.path, duplicate.key].join('.');
+        const { first, again } = duplicate;
+        const lines = first.line === again.line
+            ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
+            : `first at line ${first.line}, again at line ${again.line}`;
+        problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
+    }
+    const retention = source.node(['data_retention_in_days']);
+    if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
+        problems.push(at(`data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`, source.locate(['data_retention_in_days']), 'data_retention_in_days'));
+    }
+    const parsed = account_schema/* desiredStateSchema */.HZ.safeParse(value, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+            problems.push(...describeIssue(issue, source));
+    }
+    if (problems.length > 0) {
+        problems.sort((a, b) => a.line - b.line || a.column - b.column);
+        return fail(problems);
+    }
+    const state = parsed.data;
+    return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
+}
+/**
+ * Values in the file that must be masked even though they are errors (a committed api_key).
+ * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
+ */
+function secretsInFile(text) {
+    let value;
+    try {
+        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
+    }
+    catch {
+        return []; // nested too deep for the parser: such a file holds no top-level key to mask
+    }
+    if (typeof value !== 'object' || value === null)
+        return [];
+    const record = value;
+    return account_schema/* SECRET_FIELDS */.x1.map((field) => record[field]).filter((v) => typeof v === 'string');
+}
+/**
+ * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
+ * itself, so the file is warned what managing it means.
+ */
+function timestampWarning(full, key) {
+    if (key === 'created_at') {
+        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
+    }
+    if (key === 'updated_at') {
+        return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
+    }
+    return `"${full}" is set by LeadConduit when the subscription's state changes: manage "state" instead, and remove it.`;
+}
+/** Warnings of a valid file: each subscription timestamp it sets. */
+function timestampWarnings(state, source) {
+    const warnings = [];
+    for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
+        for (const field of account_schema/* SUBSCRIPTION_TIMESTAMP_FIELDS */.fl) {
+            if (subscription?.[field] === undefined)
+                continue;
+            const path = ['subscriptions', name, field];
+            warnings.push({ path: path.join('.'), message: timestampWarning(path.join('.'), field), ...source.locate(path) });
+        }
+    }
+    return warnings;
+}
+
 
 /***/ }),
 
@@ -10000,7 +10005,7 @@ function getErrorMessage(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8507);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2644);
 
 // The entry point only starts the run; run() reports every failure itself.
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -10010,7 +10015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8507:
+/***/ 2644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10619,9 +10624,82 @@ async function offlineMode(run) {
 var plan = __nccwpck_require__(2464);
 // EXTERNAL MODULE: ./src/redact.ts
 var redact = __nccwpck_require__(6670);
-// EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __nccwpck_require__(5272);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __nccwpck_require__(3758);
+// EXTERNAL MODULE: ./src/report-sections.ts
+var report_sections = __nccwpck_require__(4882);
+;// CONCATENATED MODULE: ./src/report-summary.ts
+/**
+ * The job summary: the whole report, verdict first, kept under the 1 MiB GitHub takes (long values
+ * are cut, then the request body and files left out). Pure.
+ */
+
+
+
+/** The run's facts as a list: the account, the mode, the file, what triggered it, the API. */
+function facts(report, max) {
+    const rows = [];
+    if (report.account)
+        rows.push(['Account', (0,report_sections/* accountText */.Pm)(report.account, max)]);
+    rows.push(['Mode', `${(0,markdown/* codeText */.ph)(report.mode)}`], ['File', `${(0,markdown/* codeText */.ph)(report.file)}`]);
+    if (report.trigger) {
+        const t = report.trigger;
+        const pr = t.pullRequest ? `, pull request [#${t.pullRequest.number}](${t.pullRequest.url})` : '';
+        const run = t.runUrl ? `, [run](${t.runUrl})` : '';
+        rows.push(['Triggered by', `${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(t.actor || 'unknown', max))} (${(0,markdown/* escapeText */.X1)(t.event)}, commit ${(0,markdown/* codeText */.ph)(t.commit.slice(0, 12))}${pr}${run})`]);
+    }
+    rows.push(['LeadConduit API', `<code>${(0,markdown/* escapeMarkup */.My)(report.baseUrl)}</code>`]);
+    return rows.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
+}
+/**
+ * GitHub drops a job summary over 1 MiB. The summary stays under this many bytes whatever the file
+ * or the answers held: long values are cut, then the files are left to RUNNER_TEMP (their outputs).
+ */
+const SUMMARY_LIMIT = 1_000_000;
+/** The job summary: verdict first, then account, mode, changes, the exact request, the API; under SUMMARY_LIMIT bytes. */
+function renderSummary(report, limit = SUMMARY_LIMIT) {
+    for (const max of [Number.POSITIVE_INFINITY, 10_000, 1_000, 100]) {
+        const summary = summaryAt(report, max, max === Number.POSITIVE_INFINITY);
+        if (Buffer.byteLength(summary) <= limit)
+            return summary;
+    }
+    return `### ${(0,report_sections/* escapeHeadline */.kg)((0,report_sections/* cut */.Jj)((0,src_report/* headline */.Pl)(report), 300))}\n\nThis run's report is too large for a job summary: see the run's log.\n`;
+}
+function summaryAt(report, max, withFiles) {
+    const parts = [`### ${(0,report_sections/* escapeHeadline */.kg)((0,src_report/* headline */.Pl)(report))}`, ...(0,report_sections/* explanation */.Qb)(report, max), ...(0,report_sections/* notes */.Q2)(report, max)];
+    if (report.errorDetails?.length)
+        parts.push(report.errorDetails.map((d) => `- ${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(d, max))}`).join('\n'));
+    if (report.problems?.length)
+        parts.push((0,report_sections/* problemList */.gH)(report, max));
+    if (report.mismatches?.length) {
+        parts.push(`Settings that do not match the file after the update:\n\n${(0,markdown/* table */.tp)(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [(0,markdown/* codeText */.ph)(m.path), (0,report_sections/* valueCell */.S7)(m.expected, max), (0,report_sections/* valueCell */.S7)(m.actual, max)]))}`);
+    }
+    parts.push(facts(report, max));
+    parts.push(...(0,report_sections/* changeSections */.dk)(report, max));
+    const merging = (0,report_sections/* mergeNote */.h9)(report);
+    if (merging)
+        parts.push(merging);
+    if (!withFiles) {
+        parts.push('<em>Long values are cut short here, and the request body and files are left out: they are too large for a job summary.</em>');
+        return `${parts.join('\n\n')}\n`;
+    }
+    if (report.requestBody && Object.keys(report.requestBody).length > 0) {
+        const label = report.bodySent ? 'The request sent: PUT /account' : 'The request the apply will send: PUT /account';
+        parts.push((0,markdown/* details */.zH)(label, (0,markdown/* fenced */.OF)(JSON.stringify(report.requestBody, null, 2), 'json')));
+    }
+    if (report.previousState) {
+        parts.push((0,markdown/* details */.zH)('Roll back: the managed settings as they were before this apply', `To undo this apply, commit this as ${(0,markdown/* codeText */.ph)(report.file)} and merge it (destructive changes, such as deleted lead events, cannot be undone).\n\n${(0,markdown/* fenced */.OF)(report.previousState, 'json')}`));
+    }
+    if (report.driftFile) {
+        parts.push((0,markdown/* details */.zH)(`${(0,markdown/* escapeText */.X1)(report.file)} updated with the live values`, (0,markdown/* fenced */.OF)(report.driftFile, 'json')));
+    }
+    return `${parts.join('\n\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -10651,7 +10729,7 @@ async function run(tuning = {}) {
         const { mode } = settings;
         // The modes that send requests, and their clients, load only when one runs: a run that sends
         // nothing (mode validate, a pull request from a fork) reads the least code (bench/README.md).
-        result = mode === 'validate' || settings.apiKey === '' ? await offlineMode(run) : await (await __nccwpck_require__.e(/* import() */ 257).then(__nccwpck_require__.bind(__nccwpck_require__, 8257))).onlineMode(mode, run);
+        result = mode === 'validate' || settings.apiKey === '' ? await offlineMode(run) : await (await __nccwpck_require__.e(/* import() */ 471).then(__nccwpck_require__.bind(__nccwpck_require__, 9471))).onlineMode(mode, run);
     }
     catch (error) {
         result = (0,modes_run/* failedResult */.Nq)(error, {}, log);
@@ -10668,11 +10746,77 @@ async function run(tuning = {}) {
     log.setOutput('previous-state-file', outputs.previousStateFile);
     log.setOutput('drift-file', outputs.driftFile);
     try {
-        await log.summary((0,src_report/* renderSummary */.Br)(log.scrubDeep({ ...report, ...result })));
+        await log.summary(renderSummary(log.scrubDeep({ ...report, ...result })));
     }
     catch (error) {
         log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
+}
+
+
+/***/ }),
+
+/***/ 3758:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   My: () => (/* binding */ escapeMarkup),
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   X1: () => (/* binding */ escapeText),
+/* harmony export */   ph: () => (/* binding */ codeText),
+/* harmony export */   tp: () => (/* binding */ table),
+/* harmony export */   zH: () => (/* binding */ details)
+/* harmony export */ });
+/* unused harmony exports inert, code */
+/**
+ * Text from the file or the API becomes Markdown only through these helpers, so a value can
+ * never close a table cell, open a link, or inject HTML.
+ */
+/**
+ * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
+ * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable. Text
+ * from outside is also kept from pinging or linking (see `inert`).
+ */
+function escapeText(text) {
+    return escapeMarkup(inert(text));
+}
+/** escapeText for the action's own settings (the base-url input), which may read as a link. */
+function escapeMarkup(text) {
+    return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`);
+}
+/**
+ * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
+ * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
+ * when read, goes right after the character that would start one. Entities alone do not do it:
+ * GitHub finds mentions and links in the text after entities are decoded.
+ */
+function inert(text) {
+    return text
+        .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
+        .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
+        .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
+        .replace(/\b(www)\./gi, '$1\u200D.');
+}
+/** A JSON value shown as code, e.g. in a table cell. */
+function code(value) {
+    return codeText(JSON.stringify(value) ?? 'undefined');
+}
+/** Plain text shown as code. */
+function codeText(text) {
+    return `<code>${escapeText(text)}</code>`;
+}
+/** A fenced block that no backtick run in the content can close early. */
+function fenced(content, language = '') {
+    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function details(summary, body) {
+    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
 
@@ -11097,79 +11241,130 @@ class Redactor {
 
 /***/ }),
 
-/***/ 5272:
+/***/ 4882:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  b4: () => (/* binding */ changesOutput),
-  wQ: () => (/* binding */ renderComment),
-  zu: () => (/* binding */ renderOutcome),
-  Br: () => (/* binding */ renderSummary),
-  lt: () => (/* binding */ withOutcome)
-});
-
-// UNUSED EXPORTS: COMMENT_LIMIT, SUMMARY_LIMIT, headline, shortReason
-
-;// CONCATENATED MODULE: ./src/markdown.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jj: () => (/* binding */ cut),
+/* harmony export */   Pm: () => (/* binding */ accountText),
+/* harmony export */   Q2: () => (/* binding */ notes),
+/* harmony export */   Qb: () => (/* binding */ explanation),
+/* harmony export */   S7: () => (/* binding */ valueCell),
+/* harmony export */   dk: () => (/* binding */ changeSections),
+/* harmony export */   gH: () => (/* binding */ problemList),
+/* harmony export */   h9: () => (/* binding */ mergeNote),
+/* harmony export */   kg: () => (/* binding */ escapeHeadline)
+/* harmony export */ });
+/* unused harmony export changeTable */
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3758);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2464);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3395);
 /**
- * Text from the file or the API becomes Markdown only through these helpers, so a value can
- * never close a table cell, open a link, or inject HTML.
+ * The Markdown parts the job summary and the pull request comment share, each built from escaped
+ * values (markdown.ts): a value from the file or an answer never becomes markup. Long values are
+ * cut to `max` characters raw, before escaping, so an escape is never cut in half.
  */
+
+
+
 /**
- * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
- * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable. Text
- * from outside is also kept from pinging or linking (see `inert`).
+ * Under the verdict of a failure: the whole explanation, and whether LeadConduit was sent
+ * anything, said once (many messages say it already).
  */
-function escapeText(text) {
-    return escapeMarkup(inert(text));
+function explanation(report, max) {
+    if (!report.error || report.problems?.length)
+        return report.problems?.length ? [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(`Nothing was sent. Each problem is annotated on its line of ${report.file}:`)] : [];
+    const parts = [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(report.error, max))];
+    if (!report.bodySent && !/nothing was (sent|changed|written)/i.test(report.error))
+        parts.push('Nothing was sent to LeadConduit.');
+    return parts;
 }
-/** escapeText for the action's own settings (the base-url input), which may read as a link. */
-function escapeMarkup(text) {
-    return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`);
+/** Text cut to `max` characters (raw, before escaping), with an ellipsis. */
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+function valueCell(value, max) {
+    if (value === null)
+        return '<em>not set</em>';
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(cut(JSON.stringify(value) ?? 'undefined', max));
+}
+function noteCell(change) {
+    return change.destructive ? `⚠️ **Destructive:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(change.warning ?? 'cannot be undone')}` : '';
+}
+function changeTable(changes, applied, max) {
+    const header = applied ? ['Setting', 'Before', 'After', 'Note'] : ['Setting', 'Live', 'Desired', 'Note'];
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .tp)(header, changes.map((c) => [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(c.path), valueCell(c.before, max), valueCell(c.after, max), noteCell(c)]));
+}
+/** The change tables, split into reverted live edits and PR changes on a three-way plan. */
+function changeSections(report, max) {
+    if (report.changes.length === 0)
+        return [];
+    const applied = report.outcome === 'applied';
+    if (!report.threeWay)
+        return [changeTable(report.changes, applied, max)];
+    const drift = report.changes.filter((c) => c.source === 'drift');
+    const fromPr = report.changes.filter((c) => c.source !== 'drift');
+    const sections = [];
+    if (drift.length > 0) {
+        sections.push(`#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`);
+    }
+    if (fromPr.length > 0)
+        sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied, max)}`);
+    return sections;
+}
+function accountText(account, max) {
+    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(account.name ?? 'no name', max))} (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(account.id)})`;
+}
+/** What merging a plan does, said where the plan is shown. */
+function mergeNote(report) {
+    if (report.outcome !== 'planned')
+        return undefined;
+    const { total, destructive } = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .countChanges */ .xS)(report.changes);
+    if (destructive === 0)
+        return 'Merging applies these changes.';
+    const allow = 'unless the workflow sets <code>allow-destructive: true</code>';
+    if (destructive === total)
+        return `⚠️ Merging applies nothing as it stands: the apply refuses ${total === 1 ? 'this destructive change' : `these ${total} destructive changes`} ${allow}.`;
+    return `Merging applies these changes, except ⚠️ ${destructive === 1 ? 'the destructive one' : `the ${destructive} destructive ones`}: the apply refuses ${destructive === 1 ? 'it' : 'them'} ${allow}.`;
+}
+function problemList(report, max) {
+    const problems = report.problems ?? [];
+    const lines = problems.map((p) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(cut(p.path, max))}` : ''}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(p.message, max))}`);
+    const more = (report.problemCount ?? problems.length) - problems.length;
+    if (more > 0)
+        lines.push(`- …and ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(more, 'more problem')} not shown: fix these first, then run again.`);
+    return lines.join('\n');
+}
+function notes(report, max) {
+    const warnings = (report.fileWarnings ?? []).map((w) => `> ⚠️ ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(`${report.file}:${w.line}:${w.column}: ${w.message}`, max))}`);
+    return [...warnings, ...report.notes.map((note) => `> ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(note, max))}`)];
 }
 /**
- * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
- * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
- * when read, goes right after the character that would start one. Entities alone do not do it:
- * GitHub finds mentions and links in the text after entities are decoded.
+ * Headlines carry the error text: escape it, and show the verdict's emoji (and other pictographs)
+ * as themselves. Never the invisible format characters below U+2600 (bidirectional overrides,
+ * line separators) nor a byte order mark or annotation characters.
  */
-function inert(text) {
-    return text
-        .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
-        .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
-        .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
-        .replace(/\b(www)\./gi, '$1\u200D.');
-}
-/** A JSON value shown as code, e.g. in a table cell. */
-function code(value) {
-    return codeText(JSON.stringify(value) ?? 'undefined');
-}
-/** Plain text shown as code. */
-function codeText(text) {
-    return `<code>${escapeText(text)}</code>`;
-}
-/** A fenced block that no backtick run in the content can close early. */
-function fenced(content, language = '') {
-    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}${language}\n${content.replace(/\n+$/, '')}\n${fence}`;
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function details(summary, body) {
-    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+function escapeHeadline(text) {
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(text).replace(/&#(\d+);/g, (entity, digits) => {
+        const n = Number(digits);
+        const pictograph = n >= 0x2600 && n !== 0xfeff && !(n >= 0xfff9 && n <= 0xfffb);
+        return pictograph ? String.fromCodePoint(n) : entity;
+    });
 }
 
-// EXTERNAL MODULE: ./src/plan.ts
-var plan = __nccwpck_require__(2464);
-// EXTERNAL MODULE: ./src/wording.ts
-var wording = __nccwpck_require__(3395);
-;// CONCATENATED MODULE: ./src/report.ts
 
+/***/ }),
+
+/***/ 665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PR: () => (/* binding */ shortReason),
+/* harmony export */   Pl: () => (/* binding */ headline),
+/* harmony export */   b4: () => (/* binding */ changesOutput)
+/* harmony export */ });
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2464);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3395);
 
 
 /** The verdict's short sentence: the given reason, or the error's first clause ("X failed: details" -> "X failed"). */
@@ -11183,13 +11378,13 @@ function shortReason(report) {
 }
 /** The first line: the verdict and one short sentence, or its counts. */
 function headline(report) {
-    const { total, destructive } = (0,plan/* countChanges */.xS)(report.changes);
-    const counts = `${(0,wording/* plural */.LS)(total, 'change')}, ${destructive} destructive`;
+    const { total, destructive } = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .countChanges */ .xS)(report.changes);
+    const counts = `${(0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(total, 'change')}, ${destructive} destructive`;
     const file = report.file;
     switch (report.outcome) {
         case 'invalid':
             return report.problems?.length
-                ? `❌ Invalid: ${(0,wording/* plural */.LS)(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
+                ? `❌ Invalid: ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
                 : `❌ Invalid input: ${shortReason(report)}`;
         case 'validated':
             return `✅ Valid: ${file} passed validation; the live account was not compared`;
@@ -11200,241 +11395,12 @@ function headline(report) {
         case 'applied':
             return `✅ Applied: ${counts}`;
         case 'drift':
-            return `⚠️ Drift: the live account differs from ${file} in ${(0,wording/* plural */.LS)(total, 'setting')}`;
+            return `⚠️ Drift: the live account differs from ${file} in ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(total, 'setting')}`;
         case 'refused':
             return `⛔ Refused: ${shortReason(report)}`;
         case 'failed':
             return `❌ Failed: ${shortReason(report)}`;
     }
-}
-/**
- * Under the verdict of a failure: the whole explanation, and whether LeadConduit was sent
- * anything, said once (many messages say it already).
- */
-function explanation(report, max) {
-    if (!report.error || report.problems?.length)
-        return report.problems?.length ? [escapeText(`Nothing was sent. Each problem is annotated on its line of ${report.file}:`)] : [];
-    const parts = [escapeText(cut(report.error, max))];
-    if (!report.bodySent && !/nothing was (sent|changed|written)/i.test(report.error))
-        parts.push('Nothing was sent to LeadConduit.');
-    return parts;
-}
-/** Text cut to `max` characters (raw, before escaping), with an ellipsis. */
-function cut(text, max) {
-    return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
-}
-function valueCell(value, max) {
-    if (value === null)
-        return '<em>not set</em>';
-    return codeText(cut(JSON.stringify(value) ?? 'undefined', max));
-}
-function noteCell(change) {
-    return change.destructive ? `⚠️ **Destructive:** ${escapeText(change.warning ?? 'cannot be undone')}` : '';
-}
-function changeTable(changes, applied, max) {
-    const header = applied ? ['Setting', 'Before', 'After', 'Note'] : ['Setting', 'Live', 'Desired', 'Note'];
-    return table(header, changes.map((c) => [codeText(c.path), valueCell(c.before, max), valueCell(c.after, max), noteCell(c)]));
-}
-/** The change tables, split into reverted live edits and PR changes on a three-way plan. */
-function changeSections(report, max) {
-    if (report.changes.length === 0)
-        return [];
-    const applied = report.outcome === 'applied';
-    if (!report.threeWay)
-        return [changeTable(report.changes, applied, max)];
-    const drift = report.changes.filter((c) => c.source === 'drift');
-    const fromPr = report.changes.filter((c) => c.source !== 'drift');
-    const sections = [];
-    if (drift.length > 0) {
-        sections.push(`#### ⚠️ Live edits this merge will revert (${drift.length})\n\nThese settings were changed in LeadConduit outside ${codeText(report.file)}; this pull request does not touch them, but applying it puts them back to the file's values. Update the file first if the live values are right.\n\n${changeTable(drift, applied, max)}`);
-    }
-    if (fromPr.length > 0)
-        sections.push(`#### Changes in this pull request (${fromPr.length})\n\n${changeTable(fromPr, applied, max)}`);
-    return sections;
-}
-function accountText(account, max) {
-    return `${escapeText(cut(account.name ?? 'no name', max))} (${codeText(account.id)})`;
-}
-/** The run's facts as a list: the account, the mode, the file, what triggered it, the API. */
-function facts(report, max) {
-    const rows = [];
-    if (report.account)
-        rows.push(['Account', accountText(report.account, max)]);
-    rows.push(['Mode', `${codeText(report.mode)}`], ['File', `${codeText(report.file)}`]);
-    if (report.trigger) {
-        const t = report.trigger;
-        const pr = t.pullRequest ? `, pull request [#${t.pullRequest.number}](${t.pullRequest.url})` : '';
-        const run = t.runUrl ? `, [run](${t.runUrl})` : '';
-        rows.push(['Triggered by', `${escapeText(cut(t.actor || 'unknown', max))} (${escapeText(t.event)}, commit ${codeText(t.commit.slice(0, 12))}${pr}${run})`]);
-    }
-    rows.push(['LeadConduit API', `<code>${escapeMarkup(report.baseUrl)}</code>`]);
-    return rows.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
-}
-/** What merging a plan does, said where the plan is shown. */
-function mergeNote(report) {
-    if (report.outcome !== 'planned')
-        return undefined;
-    const { total, destructive } = (0,plan/* countChanges */.xS)(report.changes);
-    if (destructive === 0)
-        return 'Merging applies these changes.';
-    const allow = 'unless the workflow sets <code>allow-destructive: true</code>';
-    if (destructive === total)
-        return `⚠️ Merging applies nothing as it stands: the apply refuses ${total === 1 ? 'this destructive change' : `these ${total} destructive changes`} ${allow}.`;
-    return `Merging applies these changes, except ⚠️ ${destructive === 1 ? 'the destructive one' : `the ${destructive} destructive ones`}: the apply refuses ${destructive === 1 ? 'it' : 'them'} ${allow}.`;
-}
-function problemList(report, max) {
-    const problems = report.problems ?? [];
-    const lines = problems.map((p) => `- ${escapeText(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${codeText(cut(p.path, max))}` : ''}: ${escapeText(cut(p.message, max))}`);
-    const more = (report.problemCount ?? problems.length) - problems.length;
-    if (more > 0)
-        lines.push(`- …and ${(0,wording/* plural */.LS)(more, 'more problem')} not shown: fix these first, then run again.`);
-    return lines.join('\n');
-}
-function notes(report, max) {
-    const warnings = (report.fileWarnings ?? []).map((w) => `> ⚠️ ${escapeText(cut(`${report.file}:${w.line}:${w.column}: ${w.message}`, max))}`);
-    return [...warnings, ...report.notes.map((note) => `> ${escapeText(cut(note, max))}`)];
-}
-/**
- * GitHub drops a job summary over 1 MiB. The summary stays under this many bytes whatever the file
- * or the answers held: long values are cut, then the files are left to RUNNER_TEMP (their outputs).
- */
-const SUMMARY_LIMIT = 1_000_000;
-/** The job summary: verdict first, then account, mode, changes, the exact request, the API; under SUMMARY_LIMIT bytes. */
-function renderSummary(report, limit = SUMMARY_LIMIT) {
-    for (const max of [Number.POSITIVE_INFINITY, 10_000, 1_000, 100]) {
-        const summary = summaryAt(report, max, max === Number.POSITIVE_INFINITY);
-        if (Buffer.byteLength(summary) <= limit)
-            return summary;
-    }
-    return `### ${escapeHeadline(cut(headline(report), 300))}\n\nThis run's report is too large for a job summary: see the run's log.\n`;
-}
-function summaryAt(report, max, withFiles) {
-    const parts = [`### ${escapeHeadline(headline(report))}`, ...explanation(report, max), ...notes(report, max)];
-    if (report.errorDetails?.length)
-        parts.push(report.errorDetails.map((d) => `- ${escapeText(cut(d, max))}`).join('\n'));
-    if (report.problems?.length)
-        parts.push(problemList(report, max));
-    if (report.mismatches?.length) {
-        parts.push(`Settings that do not match the file after the update:\n\n${table(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]))}`);
-    }
-    parts.push(facts(report, max));
-    parts.push(...changeSections(report, max));
-    const merging = mergeNote(report);
-    if (merging)
-        parts.push(merging);
-    if (!withFiles) {
-        parts.push('<em>Long values are cut short here, and the request body and files are left out: they are too large for a job summary.</em>');
-        return `${parts.join('\n\n')}\n`;
-    }
-    if (report.requestBody && Object.keys(report.requestBody).length > 0) {
-        const label = report.bodySent ? 'The request sent: PUT /account' : 'The request the apply will send: PUT /account';
-        parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
-    }
-    if (report.previousState) {
-        parts.push(details('Roll back: the managed settings as they were before this apply', `To undo this apply, commit this as ${codeText(report.file)} and merge it (destructive changes, such as deleted lead events, cannot be undone).\n\n${fenced(report.previousState, 'json')}`));
-    }
-    if (report.driftFile) {
-        parts.push(details(`${escapeText(report.file)} updated with the live values`, fenced(report.driftFile, 'json')));
-    }
-    return `${parts.join('\n\n')}\n`;
-}
-/**
- * GitHub refuses a comment body over 65,536 characters. The comment stays well under it, with
- * room for the hidden markers and an apply outcome added on top later.
- */
-const COMMENT_LIMIT = 60_000;
-/**
- * The PR comment body (after its hidden markers), at most `limit` characters: when the plan does
- * not fit, long values are cut with an ellipsis (the job summary keeps them whole), then the
- * request body is left out, and as a last resort only the verdict and a pointer to the summary stay.
- */
-function renderComment(report, footer, limit = COMMENT_LIMIT) {
-    for (const max of [Number.POSITIVE_INFINITY, 2_000, 200, 40]) {
-        const body = commentAt(report, footer, max, max === Number.POSITIVE_INFINITY || max >= 2_000);
-        if (body.length <= limit)
-            return body;
-    }
-    return [
-        `### LeadConduit account plan for ${codeText(report.file)}`,
-        `**${escapeHeadline(cut(headline(report), 300))}**`,
-        'This plan is too long for a pull request comment: the whole of it is in the job summary of the run below.',
-        `<sub>${footer}</sub>`,
-    ].join('\n\n');
-}
-function commentAt(report, footer, max, withBody) {
-    const cutShort = max !== Number.POSITIVE_INFINITY;
-    const parts = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
-    parts.push(...explanation(report, max), ...notes(report, max));
-    if (report.problems?.length)
-        parts.push(problemList(report, max));
-    if (report.account)
-        parts.push(`Account: ${accountText(report.account, max)}`);
-    parts.push(...changeSections(report, max));
-    const merging = mergeNote(report);
-    if (merging)
-        parts.push(merging);
-    if (withBody && report.requestBody && Object.keys(report.requestBody).length > 0) {
-        parts.push(details('The request the apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
-    }
-    if (cutShort)
-        parts.push('<em>Long values are cut short here; the job summary of the run below shows them whole.</em>');
-    parts.push(`<sub>${footer}</sub>`);
-    return parts.join('\n\n');
-}
-const OUTCOME_START = '<!-- leadconduit-account-action:outcome -->';
-const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
-/**
- * The apply's outcome, for the top of the merged pull request's comment: applied (when, which
- * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
- */
-function renderOutcome(report, when) {
-    const time = (0,wording/* formatTime */.fU)(when);
-    const commit = report.trigger ? ` from commit ${codeText(report.trigger.commit.slice(0, 12))}` : '';
-    const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
-    const max = 1_500;
-    switch (report.outcome) {
-        case 'applied':
-            return `### ✅ Applied to LeadConduit\n\n${(0,wording/* plural */.LS)(report.changes.length, 'change was', 'changes were')} applied at ${time}${commit}${run}; the account now matches ${codeText(report.file)}.`;
-        case 'no-changes':
-            return `### ✅ Nothing to apply\n\nAt ${time}${commit}${run} the account already matched ${codeText(report.file)}; nothing was sent.`;
-        case 'refused':
-            return `### ⛔ Apply refused: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\nNothing was sent to LeadConduit (${time}${commit}${run}).`;
-        default: {
-            const sent = report.bodySent
-                ? 'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs.'
-                : 'Nothing was sent to LeadConduit.';
-            return `### ❌ Apply failed: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\n${sent} (${time}${commit}${run})`;
-        }
-    }
-}
-/**
- * A comment body with the outcome block placed right after its hidden markers, replacing an earlier
- * outcome; the plan below stays for the record.
- */
-function withOutcome(body, outcome) {
-    const lines = body.split('\n');
-    let markers = 0;
-    while (markers < lines.length && /^<!-- leadconduit-account-action:(comment|record)/.test(lines[markers] ?? ''))
-        markers++;
-    const head = lines.slice(0, markers).join('\n');
-    let rest = lines.slice(markers).join('\n');
-    const start = rest.indexOf(OUTCOME_START);
-    const end = rest.indexOf(OUTCOME_END);
-    if (start >= 0 && end > start)
-        rest = rest.slice(0, start) + rest.slice(end + OUTCOME_END.length);
-    return `${head}\n${OUTCOME_START}\n${outcome}\n\n---\n${OUTCOME_END}\n${rest.replace(/^\n+/, '')}`;
-}
-/**
- * Headlines carry the error text: escape it, and show the verdict's emoji (and other pictographs)
- * as themselves. Never the invisible format characters below U+2600 (bidirectional overrides,
- * line separators) nor a byte order mark or annotation characters.
- */
-function escapeHeadline(text) {
-    return escapeText(text).replace(/&#(\d+);/g, (entity, digits) => {
-        const n = Number(digits);
-        const pictograph = n >= 0x2600 && n !== 0xfeff && !(n >= 0xfff9 && n <= 0xfffb);
-        return pictograph ? String.fromCodePoint(n) : entity;
-    });
 }
 /** The outputs' `changes` value: the contract other tooling parses. */
 function changesOutput(changes) {
@@ -11548,7 +11514,7 @@ function attemptsOf(error) {
 /* harmony export */   gj: () => (/* binding */ applyPlan),
 /* harmony export */   m3: () => (/* binding */ readPlan)
 /* harmony export */ });
-/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(154);
+/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1278);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
 /* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3395);
@@ -11728,7 +11694,7 @@ function formatTime(date) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);
+/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1278);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 
 

@@ -5,7 +5,8 @@ import { offlineMode } from './modes/offline.js';
 import { failedResult, type ActionOutputs, type ModeResult } from './modes/run.js';
 import { countChanges } from './plan.js';
 import { Redactor } from './redact.js';
-import { changesOutput, renderSummary } from './report.js';
+import { changesOutput } from './report.js';
+import { renderSummary } from './report-summary.js';
 import { setSecret } from './workflow-commands.js';
 
 /**

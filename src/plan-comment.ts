@@ -7,7 +7,7 @@
  */
 import type { Change } from './plan.js';
 import type { CommentQuery, GitHubApi, IssueComment } from './pull-request.js';
-import { withOutcome } from './report.js';
+import { withOutcome } from './report-comment.js';
 import { commentMarker, readRecord, recordMarker, type RecordScope, type ReviewedChange } from './reviewed-plan.js';
 
 /** Where the record lives and the key that signs it. */

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { desiredStateSchema, FEATURE_NAMES, SUBSCRIPTION_FIELDS, SUBSCRIPTION_MANAGED_FIELDS, SUBSCRIPTION_NAMES } from '../src/account-schema.js';
-import { dateTimeProblem, MAX_FILE_BYTES, parseDesiredState, secretsInFile, type Problem } from '../src/desired-state.js';
+import { MAX_FILE_BYTES, parseDesiredState, secretsInFile, type Problem } from '../src/desired-state.js';
+import { dateTimeProblem } from '../src/schema-problems.js';
 
 const VALID_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/valid');
 const FILE = 'leadconduit-account.json';

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { code, codeText, escapeText, fenced, table } from '../src/markdown.js';
 import type { Change } from '../src/plan.js';
 import { Redactor } from '../src/redact.js';
-import { COMMENT_LIMIT, changesOutput, headline, renderComment, renderOutcome, renderSummary, withOutcome, type RunReport } from '../src/report.js';
+import { COMMENT_LIMIT, renderComment, renderOutcome, withOutcome } from '../src/report-comment.js';
+import { renderSummary } from '../src/report-summary.js';
+import { changesOutput, headline, type RunReport } from '../src/report.js';
 import { commentMarker, digest, readRecord, recordMarker, sameChanges, signingKey, type RecordScope } from '../src/reviewed-plan.js';
 import { detectFormatting, fileWithLiveValues, formatStateFile } from '../src/state-files.js';
 

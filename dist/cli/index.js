@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(677);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(932);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 677:
+/***/ 932:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9662,136 +9662,10 @@ class JsonSource {
     }
 }
 
-;// CONCATENATED MODULE: ./src/wording.ts
-/** "1 change", "3 changes": one counting style for every message, summary and comment. */
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-/** "512 KB", "1.5 MB": sizes as a person reads them. */
-function formatBytes(bytes) {
-    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-}
-/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
-function describeJsonValue(value) {
-    if (value === undefined)
-        return 'missing';
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'an object';
-    const shown = JSON.stringify(value) ?? typeof value;
-    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
-    if (typeof value === 'string')
-        return `the string ${short}`;
-    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
-}
-/** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
-function formatTime(date) {
-    const iso = date.toISOString();
-    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
+;// CONCATENATED MODULE: ./src/schema-problems.ts
 
-;// CONCATENATED MODULE: ./src/desired-state.ts
-
-
-
-
-/**
- * Problems shown at most: a file of syntax errors can have tens of thousands, and GitHub shows only
- * the first annotations of a step anyway. The count of the rest is always said.
- */
-const MAX_PROBLEMS = 50;
-/** A desired-state file holds a handful of settings; anything this large is a mistake. */
-const MAX_FILE_BYTES = 1024 * 1024;
 const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
-/**
- * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
- * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
- * the first. `size` is the file's size where only its start was read (a file over the limit).
- */
-function parseDesiredState(bytes, file, size = bytes.length) {
-    const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
-    const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
-    if (size > MAX_FILE_BYTES) {
-        return fail([
-            at(`the file is ${formatBytes(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
-        ]);
-    }
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-        return fail([at("the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM")]);
-    }
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-        return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
-    }
-    let text;
-    try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch {
-        const lenient = new TextDecoder('utf-8').decode(bytes);
-        const offset = Math.max(0, lenient.indexOf('\uFFFD'));
-        return fail([
-            at('the file is not valid UTF-8 text: this character was saved in another encoding (such as Windows-1252 or Latin-1); save the file as UTF-8', new JsonSource(lenient).position(offset)),
-        ]);
-    }
-    if (text.trim() === '') {
-        const what = text === '' ? 'the file is empty' : 'the file holds only white space';
-        return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
-    }
-    const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
-    if (source.syntaxProblems.length > 0) {
-        // Each message says what is wrong with the JSON in words; the annotation's title names the file.
-        return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
-    }
-    const value = source.value();
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
-        return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
-    }
-    const problems = [];
-    for (const duplicate of source.duplicateKeys()) {
-        const where = [...duplicate.path, duplicate.key].join('.');
-        const { first, again } = duplicate;
-        const lines = first.line === again.line
-            ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
-            : `first at line ${first.line}, again at line ${again.line}`;
-        problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
-    }
-    const retention = source.node(['data_retention_in_days']);
-    if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
-        problems.push(at(`data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`, source.locate(['data_retention_in_days']), 'data_retention_in_days'));
-    }
-    const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-            problems.push(...describeIssue(issue, source));
-    }
-    if (problems.length > 0) {
-        problems.sort((a, b) => a.line - b.line || a.column - b.column);
-        return fail(problems);
-    }
-    const state = parsed.data;
-    return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
-}
-/**
- * Values in the file that must be masked even though they are errors (a committed api_key).
- * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
- */
-function secretsInFile(text) {
-    let value;
-    try {
-        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
-    }
-    catch {
-        return []; // nested too deep for the parser: such a file holds no top-level key to mask
-    }
-    if (typeof value !== 'object' || value === null)
-        return [];
-    const record = value;
-    return SECRET_FIELDS.map((field) => record[field]).filter((v) => typeof v === 'string');
-}
+/** One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where it is. */
 function describeIssue(issue, source) {
     const path = issue.path.map(String);
     const dotted = path.join('.');
@@ -9891,32 +9765,6 @@ function unknownKeyMessage(objectPath, key) {
     }
     return `unknown subscription field "${key}" in ${objectPath.join('.')}${suggest(key, SUBSCRIPTION_FIELDS, 'allowed fields')}`;
 }
-/**
- * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
- * itself, so the file is warned what managing it means.
- */
-function timestampWarning(full, key) {
-    if (key === 'created_at') {
-        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
-    }
-    if (key === 'updated_at') {
-        return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
-    }
-    return `"${full}" is set by LeadConduit when the subscription's state changes: manage "state" instead, and remove it.`;
-}
-/** Warnings of a valid file: each subscription timestamp it sets. */
-function timestampWarnings(state, source) {
-    const warnings = [];
-    for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
-        for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) {
-            if (subscription?.[field] === undefined)
-                continue;
-            const path = ['subscriptions', name, field];
-            warnings.push({ path: path.join('.'), message: timestampWarning(path.join('.'), field), ...source.locate(path) });
-        }
-    }
-    return warnings;
-}
 function suggest(key, candidates, label) {
     const lower = key.toLowerCase().replace(/[-\s]/g, '_');
     let best;
@@ -9997,6 +9845,163 @@ function describeValue(value) {
     if (value === undefined)
         return 'nothing';
     return JSON.stringify(value) ?? typeof value;
+}
+
+;// CONCATENATED MODULE: ./src/wording.ts
+/** "1 change", "3 changes": one counting style for every message, summary and comment. */
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** "512 KB", "1.5 MB": sizes as a person reads them. */
+function formatBytes(bytes) {
+    return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
+function describeJsonValue(value) {
+    if (value === undefined)
+        return 'missing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    const shown = JSON.stringify(value) ?? typeof value;
+    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+    if (typeof value === 'string')
+        return `the string ${short}`;
+    return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
+}
+/** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
+function formatTime(date) {
+    const iso = date.toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+;// CONCATENATED MODULE: ./src/desired-state.ts
+
+
+
+
+
+/**
+ * Problems shown at most: a file of syntax errors can have tens of thousands, and GitHub shows only
+ * the first annotations of a step anyway. The count of the rest is always said.
+ */
+const MAX_PROBLEMS = 50;
+/** A desired-state file holds a handful of settings; anything this large is a mistake. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
+ * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
+ * the first. `size` is the file's size where only its start was read (a file over the limit).
+ */
+function parseDesiredState(bytes, file, size = bytes.length) {
+    const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
+    const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
+    if (size > MAX_FILE_BYTES) {
+        return fail([
+            at(`the file is ${formatBytes(size)} (${size.toLocaleString('en-US')} bytes); a desired-state file holds a few settings and must be at most ${formatBytes(MAX_FILE_BYTES)} (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes). Is this the right file?`),
+        ]);
+    }
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+        return fail([at("the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM")]);
+    }
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        return fail([at('the file starts with a byte order mark (BOM); save it as UTF-8 without BOM')]);
+    }
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        const lenient = new TextDecoder('utf-8').decode(bytes);
+        const offset = Math.max(0, lenient.indexOf('\uFFFD'));
+        return fail([
+            at('the file is not valid UTF-8 text: this character was saved in another encoding (such as Windows-1252 or Latin-1); save the file as UTF-8', new JsonSource(lenient).position(offset)),
+        ]);
+    }
+    if (text.trim() === '') {
+        const what = text === '' ? 'the file is empty' : 'the file holds only white space';
+        return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
+    }
+    const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
+    if (source.syntaxProblems.length > 0) {
+        // Each message says what is wrong with the JSON in words; the annotation's title names the file.
+        return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
+    }
+    const value = source.value();
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
+        return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
+    }
+    const problems = [];
+    for (const duplicate of source.duplicateKeys()) {
+        const where = [...duplicate.path, duplicate.key].join('.');
+        const { first, again } = duplicate;
+        const lines = first.line === again.line
+            ? `first at line ${first.line}, column ${first.column}, again at column ${again.column}`
+            : `first at line ${first.line}, again at line ${again.line}`;
+        problems.push(at(`duplicate key "${duplicate.key}" (${lines}); JSON keeps only the last one, so remove one of them`, duplicate.again, where));
+    }
+    const retention = source.node(['data_retention_in_days']);
+    if (retention?.type === 'number' && Number.isInteger(retention.value) && !/^-?\d+$/.test(source.raw(retention))) {
+        problems.push(at(`data_retention_in_days must be written as a plain whole number (e.g. ${String(retention.value)}), not ${source.raw(retention)}`, source.locate(['data_retention_in_days']), 'data_retention_in_days'));
+    }
+    const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+            problems.push(...describeIssue(issue, source));
+    }
+    if (problems.length > 0) {
+        problems.sort((a, b) => a.line - b.line || a.column - b.column);
+        return fail(problems);
+    }
+    const state = parsed.data;
+    return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
+}
+/**
+ * Values in the file that must be masked even though they are errors (a committed api_key).
+ * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
+ */
+function secretsInFile(text) {
+    let value;
+    try {
+        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
+    }
+    catch {
+        return []; // nested too deep for the parser: such a file holds no top-level key to mask
+    }
+    if (typeof value !== 'object' || value === null)
+        return [];
+    const record = value;
+    return SECRET_FIELDS.map((field) => record[field]).filter((v) => typeof v === 'string');
+}
+/**
+ * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
+ * itself, so the file is warned what managing it means.
+ */
+function timestampWarning(full, key) {
+    if (key === 'created_at') {
+        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
+    }
+    if (key === 'updated_at') {
+        return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
+    }
+    return `"${full}" is set by LeadConduit when the subscription's state changes: manage "state" instead, and remove it.`;
+}
+/** Warnings of a valid file: each subscription timestamp it sets. */
+function timestampWarnings(state, source) {
+    const warnings = [];
+    for (const [name, subscription] of Object.entries(state.subscriptions ?? {})) {
+        for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) {
+            if (subscription?.[field] === undefined)
+                continue;
+            const path = ['subscriptions', name, field];
+            warnings.push({ path: path.join('.'), message: timestampWarning(path.join('.'), field), ...source.locate(path) });
+        }
+    }
+    return warnings;
 }
 
 ;// CONCATENATED MODULE: ./src/workspace.ts

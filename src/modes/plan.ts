@@ -4,7 +4,7 @@ import { writeRecord, type IgnoredComment } from '../plan-comment.js';
 import { classifyChanges, type Change } from '../plan.js';
 import { describeGitHubError, isPermissionDenied } from '../github-errors.js';
 import type { GitHubApi } from '../pull-request.js';
-import { renderComment } from '../report.js';
+import { renderComment } from '../report-comment.js';
 import { signingKey } from '../reviewed-plan.js';
 import type { Plan } from '../steps.js';
 import { formatTime, plural } from '../wording.js';
