@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench-results/', 'test/fixtures/invalid/**/*.json'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench-results/', 'reports/', '.stryker-tmp*/', 'test/fixtures/invalid/**/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
