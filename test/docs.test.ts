@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderJsonSchema } from '../src/json-schema.js';
@@ -101,5 +101,39 @@ describe('the example workflows queue the applies of a file', () => {
       expect(group).not.toMatch(/-\$\{\{ github\.event_name \}\}/);
       expect([false, undefined, "${{ github.event_name == 'pull_request' }}"]).toContain(cancel);
     }
+  });
+});
+
+describe("README's drawing of the code", () => {
+  const readme = read('README.md');
+  const drawing = readme.slice(readme.indexOf('```\naction.yml'), readme.indexOf('```', readme.indexOf('```\naction.yml') + 3));
+  const srcFiles = readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
+
+  it('names only files that exist (a moved or renamed module updates the drawing)', () => {
+    // Every src/… path, and every bare module name under src/modes/.
+    const named = [...drawing.matchAll(/src\/[\w/.*-]+\.ts/g)].map((m) => m[0]);
+    const inModes = [...drawing.matchAll(/^ {2}([\w-]+\.ts)/gm), ...drawing.matchAll(/ ([\w-]+\.ts)(?= |$)/gm)]
+      .map((m) => m[1] ?? '')
+      .filter((name) => !name.includes('/'));
+    expect(named.length).toBeGreaterThan(15);
+    for (const path of named) {
+      const pattern = new RegExp(`^${path.replace(/\./g, '\\.').replace(/\*/g, '[\\w-]*')}$`);
+      expect(
+        srcFiles.some((file) => pattern.test(file)),
+        path,
+      ).toBe(true);
+    }
+    for (const name of inModes) {
+      expect(
+        srcFiles.some((file) => file.endsWith(`/${name}`)),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('names every mode module', () => {
+    for (const file of srcFiles.filter((f) => f.startsWith('src/modes/'))) expect(drawing, file).toContain(file.slice('src/modes/'.length));
   });
 });
