@@ -1,7 +1,8 @@
 // npm run demo: the main job on this machine, no account needed. It starts the loopback fakes of
 // LeadConduit and GitHub, then runs the BUILT action (dist/index.js) as the runner does on a
 // pull request with examples/leadconduit-account.json, and prints the log, the job summary and the
-// PR comment. Then it runs the apply that merging would start.
+// PR comment. Then it runs the apply that merging would start. DEMO_DIST names another build
+// folder to run (the package test runs the build of the current sources).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT, runDist } from '../test/support/action-env.js';
@@ -10,7 +11,7 @@ import { startFakeLeadConduit } from '../test/support/fake-leadconduit.js';
 
 const rule = (title: string) => `\n${'━'.repeat(8)} ${title} ${'━'.repeat(Math.max(4, 70 - title.length))}\n`;
 
-const DIST = join(ROOT, 'dist/index.js');
+const DIST = join(process.env.DEMO_DIST ?? join(ROOT, 'dist'), 'index.js');
 const leadconduit = await startFakeLeadConduit();
 const github = await startFakeGitHub();
 try {

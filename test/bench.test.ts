@@ -2,17 +2,18 @@
  * A smoke run of `npm run bench` (bench/): one run of each scenario, no timing asserted. It keeps
  * the bench working when the fakes, the action or the floors change, and checks the figures that
  * do not depend on the machine: the HTTP calls of each mode and the bytes the action loads at start.
+ * It measures the build of the current sources (scripts/fresh-build.ts), never a dist/ older than them.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../bench/run.js';
+import { freshBuild } from '../scripts/fresh-build.js';
 import { ROOT } from './support/action-env.js';
 
 describe('npm run bench, one run of each scenario', () => {
   it('completes, and reports the HTTP calls of each mode and of its floor', { timeout: 240_000 }, async () => {
     const results = await runBench({
       root: ROOT,
-      dist: join(ROOT, 'dist'),
+      dist: await freshBuild({ quiet: true }),
       runs: 1,
       warmup: 0,
       profile: false,

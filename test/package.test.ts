@@ -3,13 +3,18 @@
  * every registry out of reach, and the installed `leadconduit-account` run there, including every
  * command line of README.md, as the README writes it (those that need LeadConduit against the
  * loopback fake, with --base-url added; the development ones in the clone).
+ *
+ * What is packed is the build of the current sources (scripts/fresh-build.ts), never the committed
+ * dist/, which may be older: the package's files are copied to a staging folder with that build as
+ * its dist/, and packed there.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
+import { freshBuild } from '../scripts/fresh-build.js';
 import { githubRepository } from '../src/schema-url.js';
 import { ROOT } from './support/action-env.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
@@ -19,6 +24,7 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const BIN = 'leadconduit-account';
 
 let work: string;
+let build: string;
 let project: string;
 let tarball: { filename: string; files: { path: string }[] };
 let lc: FakeLeadConduit;
@@ -55,7 +61,12 @@ async function sh(command: string, cwd: string, env: Record<string, string> = {}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'lc-package-'));
-  const pack = await sh(`npm pack --json --pack-destination '${work}'`, ROOT);
+  build = await freshBuild({ quiet: true });
+  const staging = join(work, 'staging');
+  for (const file of ['package.json', ...packageJson.files]) {
+    cpSync(file.startsWith('dist') ? build : join(ROOT, file), join(staging, file), { recursive: true });
+  }
+  const pack = await sh(`npm pack --json --pack-destination '${work}'`, staging);
   expect(pack.status, pack.stderr).toBe(0);
   tarball = (JSON.parse(pack.stdout) as (typeof tarball)[])[0]!;
 
@@ -154,7 +165,7 @@ describe("README.md's command lines", () => {
         const clone = IN_CLONE[line];
         if (clone) {
           if (clone.run === undefined) continue;
-          const run = await sh(clone.run, ROOT);
+          const run = await sh(clone.run, ROOT, { DEMO_DIST: build });
           expect(run.status, `${clone.run}\n${run.stderr}`).toBe(0);
           expect(run.stdout).toMatch(clone.expect ?? /./);
           ran.push(clone.run);
