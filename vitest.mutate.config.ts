@@ -22,6 +22,9 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
     ],
     env: { FC_SEED: '42', PROPERTY_E2E_RUNS: '1' },
+    // A fresh module state per file: a module's top-level lines then count as run by every test of
+    // it, not by whichever test first imported it (Stryker runs only those tests against a mutant).
+    isolate: true,
     // Stryker runs its own workers (concurrency 2); one vitest worker inside each.
     maxWorkers: 1,
   },

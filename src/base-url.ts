@@ -34,8 +34,11 @@ export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url:
  * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
  */
 const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
-/** "user:password@" anywhere in text that is no URL at all (a value pasted with a typo in its scheme). */
-const LOOSE_USERINFO = /(^|[\s"'(])([^\s"'()/@:?#]+):([^\s"'()/@?#]+)@/;
+/**
+ * "user:password@" (or ":password@") anywhere in text that is no URL at all: a value pasted with a
+ * typo in its scheme, "https//user:password@host" included.
+ */
+const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):([^\s"'()/@?#]+)@/;
 
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any

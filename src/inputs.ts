@@ -104,8 +104,9 @@ export function getSettings(env: NodeJS.ProcessEnv, run: RunContext, tuning: Par
     allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
     tuning: { ...DEFAULT_TUNING, ...tuning },
   };
-  if (problems.length === 1) throw new InputError(problems[0] ?? '');
   if (problems.length > 1) throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+  const [problem] = problems;
+  if (problem !== undefined) throw new InputError(problem);
   return settings;
 }
 

@@ -69,14 +69,14 @@ export function planChanges(desired: DesiredState, live: LiveAccount): Change[] 
   for (const { path, value } of managedSettings(desired)) {
     const before = valueAt(live, path);
     if (sameValue(path, before, value)) continue;
-    const warning = destructiveWarning(path, before, value);
-    changes.push({ path: path.join('.'), before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
+    const key = path.join('.');
+    const warning = destructiveWarning(key, before, value);
+    changes.push({ path: key, before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
   }
   return changes;
 }
 
-function destructiveWarning(path: readonly string[], before: Json, after: Json): string | undefined {
-  const key = path.join('.');
+function destructiveWarning(key: string, before: Json, after: Json): string | undefined {
   if (key === 'data_retention_in_days' && typeof after === 'number') {
     if (typeof before !== 'number') {
       return `sets a retention period of ${after} days where none was set: lead events older than ${after} days are permanently deleted`;
@@ -110,11 +110,12 @@ export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, cha
   for (const field of WRITABLE_FIELDS) {
     if (!changed.has(field)) continue;
     switch (field) {
+      // A field with a change is one the file sets.
       case 'data_retention_in_days':
-        if (desired.data_retention_in_days !== undefined) body.data_retention_in_days = desired.data_retention_in_days;
+        body.data_retention_in_days = desired.data_retention_in_days;
         break;
       case 'data_truncated_at':
-        if (desired.data_truncated_at !== undefined) body.data_truncated_at = desired.data_truncated_at;
+        body.data_truncated_at = desired.data_truncated_at;
         break;
       case 'features':
         body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
@@ -130,7 +131,7 @@ export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, cha
 /** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
 function liveFeatures(live: LiveAccount): Record<string, Json> {
   const features: Record<string, Json> = {};
-  for (const [name, value] of Object.entries(live.features ?? {})) if (value !== null && value !== undefined) features[name] = value;
+  for (const [name, value] of Object.entries(live.features ?? {})) if (value !== null) features[name] = value;
   return features;
 }
 
@@ -157,7 +158,7 @@ function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredSta
 /** What a managed setting's live value must be, to be compared with the file's. */
 function expectedKind(path: readonly string[]): { test: (value: Json) => boolean; what: string } {
   if (path[0] === 'features') return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
-  if (path[0] === 'data_retention_in_days') return { test: (v) => typeof v === 'number' && Number.isInteger(v), what: 'a whole number of days is expected' };
+  if (path[0] === 'data_retention_in_days') return { test: (v) => Number.isInteger(v), what: 'a whole number of days is expected' };
   return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
 }
 
@@ -204,17 +205,15 @@ export function verifyAccount(desired: DesiredState, account: LiveAccount): Mism
 export function classifyChanges(changes: readonly Change[], base: DesiredState | undefined): Change[] {
   return changes.map((change) => {
     const path = change.path.split('.');
-    const baseValue = base === undefined ? null : valueAt(base, path);
-    const unchangedByPr = base !== undefined && baseValue !== null && sameValue(path, baseValue, change.after);
+    // Without a base file, or where it does not set the value, valueAt is null, which no file value is.
+    const unchangedByPr = sameValue(path, valueAt(base, path), change.after);
     return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
   });
 }
 
 /** The managed settings as they are live: a desired-state file that would put them back. */
 export function previousState(desired: DesiredState, live: LiveAccount): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  if (desired.$schema !== undefined) result.$schema = desired.$schema;
-  if (desired.id !== undefined) result.id = desired.id;
+  const result: Record<string, unknown> = definedOnly({ $schema: desired.$schema, id: desired.id });
   for (const { path } of managedSettings(desired)) {
     const value = valueAt(live, path);
     if (value === null) continue; // not set live: nothing to put back

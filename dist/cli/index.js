@@ -2009,8 +2009,11 @@ function base_url_checkBaseUrl(raw, name, keyGoes) {
  * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
  */
 const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
-/** "user:password@" anywhere in text that is no URL at all (a value pasted with a typo in its scheme). */
-const LOOSE_USERINFO = /(^|[\s"'(])([^\s"'()/@:?#]+):([^\s"'()/@?#]+)@/;
+/**
+ * "user:password@" (or ":password@") anywhere in text that is no URL at all: a value pasted with a
+ * typo in its scheme, "https//user:password@host" included.
+ */
+const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):([^\s"'()/@?#]+)@/;
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any
  * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
@@ -10322,10 +10325,11 @@ function getSettings(env, run, tuning = {}) {
         allowUnreviewedChanges: bool('allow-unreviewed-changes', false),
         tuning: { ...DEFAULT_TUNING, ...tuning },
     };
-    if (problems.length === 1)
-        throw new InputError(problems[0] ?? '');
     if (problems.length > 1)
         throw new InputError(`${problems.length} inputs are invalid: ${problems.join(' ')}`, problems);
+    const [problem] = problems;
+    if (problem !== undefined)
+        throw new InputError(problem);
     return settings;
 }
 /** auto: plan on pull requests, apply on push and manual runs, check on a schedule. */
@@ -10393,13 +10397,13 @@ function planChanges(desired, live) {
         const before = valueAt(live, path);
         if (sameValue(path, before, value))
             continue;
-        const warning = destructiveWarning(path, before, value);
-        changes.push({ path: path.join('.'), before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
+        const key = path.join('.');
+        const warning = destructiveWarning(key, before, value);
+        changes.push({ path: key, before, after: value, destructive: warning !== undefined, ...(warning ? { warning } : {}) });
     }
     return changes;
 }
-function destructiveWarning(path, before, after) {
-    const key = path.join('.');
+function destructiveWarning(key, before, after) {
     if (key === 'data_retention_in_days' && typeof after === 'number') {
         if (typeof before !== 'number') {
             return `sets a retention period of ${after} days where none was set: lead events older than ${after} days are permanently deleted`;
@@ -10433,13 +10437,12 @@ function buildAccountUpdate(desired, live, changes) {
         if (!changed.has(field))
             continue;
         switch (field) {
+            // A field with a change is one the file sets.
             case 'data_retention_in_days':
-                if (desired.data_retention_in_days !== undefined)
-                    body.data_retention_in_days = desired.data_retention_in_days;
+                body.data_retention_in_days = desired.data_retention_in_days;
                 break;
             case 'data_truncated_at':
-                if (desired.data_truncated_at !== undefined)
-                    body.data_truncated_at = desired.data_truncated_at;
+                body.data_truncated_at = desired.data_truncated_at;
                 break;
             case 'features':
                 body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
@@ -10455,7 +10458,7 @@ function buildAccountUpdate(desired, live, changes) {
 function liveFeatures(live) {
     const features = {};
     for (const [name, value] of Object.entries(live.features ?? {}))
-        if (value !== null && value !== undefined)
+        if (value !== null)
             features[name] = value;
     return features;
 }
@@ -10485,7 +10488,7 @@ function expectedKind(path) {
     if (path[0] === 'features')
         return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
     if (path[0] === 'data_retention_in_days')
-        return { test: (v) => typeof v === 'number' && Number.isInteger(v), what: 'a whole number of days is expected' };
+        return { test: (v) => Number.isInteger(v), what: 'a whole number of days is expected' };
     return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
 }
 /**
@@ -10523,18 +10526,14 @@ function verifyAccount(desired, account) {
 function classifyChanges(changes, base) {
     return changes.map((change) => {
         const path = change.path.split('.');
-        const baseValue = base === undefined ? null : valueAt(base, path);
-        const unchangedByPr = base !== undefined && baseValue !== null && sameValue(path, baseValue, change.after);
+        // Without a base file, or where it does not set the value, valueAt is null, which no file value is.
+        const unchangedByPr = sameValue(path, valueAt(base, path), change.after);
         return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
     });
 }
 /** The managed settings as they are live: a desired-state file that would put them back. */
 function previousState(desired, live) {
-    const result = {};
-    if (desired.$schema !== undefined)
-        result.$schema = desired.$schema;
-    if (desired.id !== undefined)
-        result.id = desired.id;
+    const result = definedOnly({ $schema: desired.$schema, id: desired.id });
     for (const { path } of managedSettings(desired)) {
         const value = valueAt(live, path);
         if (value === null)
