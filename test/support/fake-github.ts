@@ -150,6 +150,17 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
     this.violations.push(...restViolations(request));
   }
 
+  /**
+   * Closing fails when a request strayed from GitHub's REST description, so every test that uses
+   * this fake (fault cases, concurrent plans and hostile answers included) checks every request the
+   * action made. A test that sends a bad request on purpose takes it out of `violations` first.
+   */
+  override async close(): Promise<void> {
+    const violations = this.violations.splice(0);
+    await super.close();
+    if (violations.length > 0) throw new Error(`Requests that stray from GitHub's REST description:\n${violations.join('\n')}`);
+  }
+
   protected override baseHeaders(): Record<string, string> {
     return { 'x-github-request-id': randomUUID().toUpperCase() };
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub } from './fake-github.js';
-import type { FakeGitHub, GitHubComment } from './fake-github.js';
+import { FakeGitHub, startFakeGitHub } from './fake-github.js';
+import type { GitHubComment } from './fake-github.js';
 import { startFakeLeadConduit } from './fake-leadconduit.js';
 import type { FakeLeadConduit, FakeLeadConduitOptions } from './fake-leadconduit.js';
 import { basicAuthHeader } from './http-fake.js';
@@ -325,6 +325,8 @@ describe('fake GitHub', () => {
     expect(none.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const bearer = await fetch(`${fake.url}/repos/o/r/issues/1/comments`, { headers: { authorization: 'Bearer ghs_fake_token_123' } });
     expect(bearer.status).toBe(200);
+    // The request without a token was sent on purpose: the REST check names it (and closing would fail).
+    expect(fake.violations.splice(0)).toEqual(['GET /repos/o/r/issues/1/comments (issues/list-comments): no token in the authorization header']);
 
     const ro = await github({ readOnly: true });
     const post = await fetch(`${ro.url}/repos/o/r/issues/1/comments`, {
@@ -335,6 +337,13 @@ describe('fake GitHub', () => {
     expect(post.status).toBe(403);
     expect(await post.json()).toMatchObject({ message: 'Resource not accessible by integration' });
     expect(ro.comments).toEqual([]);
+  });
+
+  it("fails on close when a request strayed from GitHub's REST description, so no harness can miss one", async () => {
+    const fake = new FakeGitHub();
+    await fake.listen();
+    await fetch(`${fake.url}/repos/o/r/issues/1/comments?per_page=101`, { headers: ghAuth });
+    await expect(fake.close()).rejects.toThrow(/per_page 101 is over GitHub's maximum of 100/);
   });
 
   it('paginates 250 comments with Link headers', async () => {
@@ -365,6 +374,7 @@ describe('fake GitHub', () => {
 
     const capped = await fetch(`${fake.url}/repos/o/r/issues/7/comments?per_page=500`, { headers: ghAuth });
     expect(((await capped.json()) as unknown[]).length).toBe(100);
+    expect(fake.violations.splice(0)).toEqual(["GET /repos/o/r/issues/7/comments (issues/list-comments): per_page 500 is over GitHub's maximum of 100"]);
     const other = (await (await fetch(`${fake.url}/repos/o/r/issues/8/comments`, { headers: ghAuth })).json()) as GitHubComment[];
     expect(other.map((c) => c.user)).toEqual(Array(5).fill({ login: 'someone', type: 'User' }));
   });
