@@ -897,7 +897,7 @@ const COMMENT_LIMIT = 60_000;
  */
 function renderComment(report, footer, limit = COMMENT_LIMIT) {
     for (const max of [Number.POSITIVE_INFINITY, 2_000, 200, 40]) {
-        const body = commentAt(report, footer, max, max === Number.POSITIVE_INFINITY || max >= 2_000);
+        const body = commentAt(report, footer, max, max >= 2_000);
         if (body.length <= limit)
             return body;
     }
@@ -961,7 +961,7 @@ function renderOutcome(report, when) {
 function withOutcome(body, outcome) {
     const lines = body.split('\n');
     let markers = 0;
-    while (markers < lines.length && /^<!-- leadconduit-account-action:(comment|record)/.test(lines[markers] ?? ''))
+    while (/^<!-- leadconduit-account-action:(comment|record)/.test(lines[markers] ?? ''))
         markers++;
     const head = lines.slice(0, markers).join('\n');
     let rest = lines.slice(markers).join('\n');

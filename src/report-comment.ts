@@ -20,7 +20,7 @@ export const COMMENT_LIMIT = 60_000;
  */
 export function renderComment(report: RunReport, footer: string, limit = COMMENT_LIMIT): string {
   for (const max of [Number.POSITIVE_INFINITY, 2_000, 200, 40]) {
-    const body = commentAt(report, footer, max, max === Number.POSITIVE_INFINITY || max >= 2_000);
+    const body = commentAt(report, footer, max, max >= 2_000);
     if (body.length <= limit) return body;
   }
   return [
@@ -83,7 +83,7 @@ export function renderOutcome(report: RunReport, when: Date): string {
 export function withOutcome(body: string, outcome: string): string {
   const lines = body.split('\n');
   let markers = 0;
-  while (markers < lines.length && /^<!-- leadconduit-account-action:(comment|record)/.test(lines[markers] ?? '')) markers++;
+  while (/^<!-- leadconduit-account-action:(comment|record)/.test(lines[markers] ?? '')) markers++;
   const head = lines.slice(0, markers).join('\n');
   let rest = lines.slice(markers).join('\n');
   const start = rest.indexOf(OUTCOME_START);

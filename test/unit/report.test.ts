@@ -1,0 +1,45 @@
+/**
+ * Unit tests of src/report.ts beyond test/report.test.ts: the verdict's short sentence (where the
+ * first clause of an error ends, how long it may be, what a failure without a message says).
+ */
+import { describe, expect, it } from 'vitest';
+import { headline, shortReason } from '../../src/report.js';
+import { runReport } from './report-fixture.js';
+
+describe('shortReason: the verdict sentence of a failure', () => {
+  it('is the given reason when there is one', () => {
+    expect(shortReason({ reason: 'the guard said no', error: 'Something else: details.' })).toBe('the guard said no');
+  });
+
+  it('says the run failed when there is neither a reason nor an error', () => {
+    expect(shortReason({})).toBe('the run failed');
+    expect(headline(runReport({ outcome: 'failed' }))).toBe('❌ Failed: the run failed');
+  });
+
+  it('ends the first clause at a colon or a full stop followed by a space, or a final full stop', () => {
+    expect(shortReason({ error: 'PUT /account failed: 500 Internal Server Error' })).toBe('PUT /account failed');
+    expect(shortReason({ error: 'The key was refused. Check the secret.' })).toBe('The key was refused');
+    expect(shortReason({ error: 'The key was refused.' })).toBe('The key was refused');
+  });
+
+  it('does not end the clause at a dot inside a word (a file name, a version, a host)', () => {
+    expect(shortReason({ error: 'leadconduit-account.json could not be read' })).toBe('leadconduit-account.json could not be read');
+    expect(shortReason({ error: 'app.leadconduit.com did not answer within 30 s. Re-run later.' })).toBe('app.leadconduit.com did not answer within 30 s');
+  });
+
+  it('keeps a first clause of 160 characters whole, and cuts a longer one to 160 with an ellipsis', () => {
+    const exactly = 'x'.repeat(160);
+    expect(shortReason({ error: `${exactly}: more` })).toBe(exactly);
+    const longer = `${'y'.repeat(159)}z and more`;
+    const cut = shortReason({ error: longer });
+    expect(cut).toBe(`${'y'.repeat(159)}…`);
+    expect(cut).toHaveLength(160);
+  });
+});
+
+describe('headline', () => {
+  it('counts every problem of an invalid file, where the report keeps only the first', () => {
+    const problems = [{ path: 'features.x', message: 'unknown feature', line: 2, column: 3 }];
+    expect(headline(runReport({ outcome: 'invalid', changes: [], problems, problemCount: 12 }))).toBe('❌ Invalid: 12 problems in leadconduit-account.json');
+  });
+});
