@@ -681,8 +681,6 @@ function firstLine(text) {
 
 
 
-/** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
-const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
 function commentOf(data, call) {
     const c = data;
     if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
@@ -751,33 +749,32 @@ async function createGitHubApi(options) {
     return {
         markedComments: listMarked,
         updateComment: update,
-        async upsertComment(issueNumber, { marker, isOurs }, render) {
+        async upsertComment(issueNumber, { marker, verifies }, render) {
             // Every page is read: an earlier race may have left duplicates, which go now.
             const marked = await listMarked(issueNumber, marker);
-            const foreign = marked.filter((c) => !isOurs(c));
-            const [existing, ...stale] = marked.filter(isOurs);
-            if (existing) {
-                const comment = await update(existing.id, render(existing.author));
+            const login = marked.find((c) => c.author !== '' && verifies(c))?.author;
+            if (login !== undefined) {
+                const [existing, ...stale] = marked.filter((c) => c.author === login);
+                const comment = await update(existing?.id ?? 0, render(login));
                 for (const duplicate of stale)
                     await deleteQuietly(duplicate.id);
-                return { comment, created: false, foreign };
+                return { comment, created: false, foreign: marked.filter((c) => c.author !== login) };
             }
             // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
             // made, a cut connection) may still have created it. Look before posting again, and look
             // again after, whatever the outcome. A comment this run posted is known by its exact body.
-            const body = render(DEFAULT_TOKEN_LOGIN);
-            const mineOrOurs = (c) => c.body === body || isOurs(c);
+            const pending = render(undefined);
             const label = `create comment on #${issueNumber}`;
             let mine;
             let createError;
             try {
                 mine = await call(label, async (signal, attempt) => {
                     if (attempt > 1) {
-                        const made = (await listMarked(issueNumber, marker)).find(mineOrOurs);
+                        const made = (await listMarked(issueNumber, marker)).find((c) => c.body === pending);
                         if (made)
                             return made;
                     }
-                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
+                    return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: pending, request: { signal } })).data, label);
                 });
             }
             catch (error) {
@@ -786,32 +783,31 @@ async function createGitHubApi(options) {
                     throw error;
                 createError = error;
             }
-            // Another token than the default writes as another login: the record is signed again for it.
-            if (mine && mine.body === body && mine.author !== DEFAULT_TOKEN_LOGIN && mine.author !== '')
-                mine = await update(mine.id, render(mine.author));
-            // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
+            // Two plans of the same PR at once may both have created one: keep the oldest of the
+            // action's login, drop the rest; then sign the one kept for that login.
             let all;
             try {
-                all = (await listMarked(issueNumber, marker)).filter(mineOrOurs);
+                all = await listMarked(issueNumber, marker);
             }
             catch (error) {
-                if (mine) {
-                    options.debug?.(`Could not look for duplicate plan comments (${(0,errors/* getErrorMessage */.u1)(error)}); keeping comment ${mine.id}.`);
-                    return { comment: mine, created: true, foreign };
-                }
-                throw createError ?? error;
+                if (!mine)
+                    throw createError ?? error;
+                options.debug?.(`Could not look for duplicate plan comments (${(0,errors/* getErrorMessage */.u1)(error)}); keeping comment ${mine.id}.`);
+                return { comment: await update(mine.id, render(mine.author)), created: true, foreign: marked };
             }
-            const [oldest, ...duplicates] = all;
-            if (!oldest) {
-                if (mine)
-                    return { comment: mine, created: true, foreign };
+            const author = mine?.author ?? all.find((c) => c.body === pending)?.author;
+            if (author === undefined)
                 throw createError;
-            }
+            // GitHub names the author of every comment it makes; a nameless one is only ever this one.
+            const owned = (c) => (author === '' ? c.id === mine?.id || c.body === pending : c.author === author);
+            const [oldest, ...duplicates] = all.filter(owned);
+            if (!oldest)
+                throw createError;
             for (const duplicate of duplicates)
                 await deleteQuietly(duplicate.id);
-            const wanted = render(oldest.author);
-            const ours = oldest.id === mine?.id || oldest.body === body || oldest.body === wanted;
-            return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created: ours, foreign };
+            const wanted = render(author);
+            const created = oldest.id === mine?.id || oldest.body === pending || oldest.body === wanted;
+            return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created, foreign: all.filter((c) => !owned(c)) };
         },
         async readFile(path, ref) {
             const label = `read ${path} at ${ref.slice(0, 12)}`;
@@ -933,26 +929,41 @@ const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
 /**
  * The apply's outcome, for the top of the merged pull request's comment: applied (when, which
  * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
+ * Its texts are cut to `max` characters (before escaping), so that it fits on top of a long plan.
  */
-function renderOutcome(report, when) {
-    const time = (0,wording/* formatTime */.fU)(when);
+function renderOutcome(report, at, max = 1_500) {
+    const time = (0,wording/* formatTime */.fU)(at);
     const commit = report.trigger ? ` from commit ${(0,markdown/* codeText */.ph)(report.trigger.commit.slice(0, 12))}` : '';
     const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
-    const max = 1_500;
+    const when = `${time}${commit}${run}`;
     switch (report.outcome) {
         case 'applied':
-            return `### ✅ Applied to LeadConduit\n\n${(0,wording/* plural */.LS)(report.changes.length, 'change was', 'changes were')} applied at ${time}${commit}${run}; the account now matches ${(0,markdown/* codeText */.ph)(report.file)}.`;
+            return `### ✅ Applied to LeadConduit\n\n${(0,wording/* plural */.LS)(report.changes.length, 'change was', 'changes were')} applied at ${when}; the account now matches ${(0,markdown/* codeText */.ph)(report.file)}.`;
         case 'no-changes':
-            return `### ✅ Nothing to apply\n\nAt ${time}${commit}${run} the account already matched ${(0,markdown/* codeText */.ph)(report.file)}; nothing was sent.`;
+            return `### ✅ Nothing to apply\n\nAt ${when} the account already matched ${(0,markdown/* codeText */.ph)(report.file)}; nothing was sent.`;
         case 'refused':
-            return `### ⛔ Apply refused: ${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)((0,src_report/* shortReason */.PR)(report), 300))}\n\n${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(report.error ?? '', max))}\n\nNothing was sent to LeadConduit (${time}${commit}${run}).`;
+            return outcomeBlock('⛔ Apply refused', report, max, `Nothing was sent to LeadConduit (${when}).`, `Refused at ${when}.`);
         default: {
             const sent = report.bodySent
                 ? 'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs.'
                 : 'Nothing was sent to LeadConduit.';
-            return `### ❌ Apply failed: ${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)((0,src_report/* shortReason */.PR)(report), 300))}\n\n${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(report.error ?? '', max))}\n\n${sent} (${time}${commit}${run})`;
+            return outcomeBlock('❌ Apply failed', report, max, `${sent} (${when})`, `Failed at ${when}.`);
         }
     }
+}
+/**
+ * A refusal or failure: the verdict and its short reason, the whole explanation where it says
+ * more, and what was sent, unless the explanation says it already.
+ */
+function outcomeBlock(verdict, report, max, sent, whenOnly) {
+    const reason = (0,src_report/* shortReason */.PR)(report);
+    const error = report.error ?? '';
+    const parts = [`### ${verdict}: ${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(reason, Math.min(300, max)))}`];
+    // The reason is often the explanation's first clause: the explanation is shown where it says more.
+    if (error !== '' && error !== reason && error !== `${reason}.`)
+        parts.push((0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(error, max)));
+    parts.push(!report.bodySent && /nothing was (sent|changed)/i.test(error) ? whenOnly : sent);
+    return parts.join('\n\n');
 }
 /**
  * A comment body with the outcome block placed right after its hidden markers, replacing an earlier
@@ -978,12 +989,18 @@ var external_node_crypto_ = __webpack_require__(7598);
 
 
 const COMMENT_MARKER = 'leadconduit-account-action:comment';
-const RECORD_MARKER = 'leadconduit-account-action:record:v2';
+const RECORD_MARKER = 'leadconduit-account-action:record:v3';
+/** The record line of a comment the action has posted but not yet signed (its login is learned from GitHub's answer). */
+const PENDING_RECORD = '<!-- leadconduit-account-action:record:pending -->';
+/** Outcome blocks the apply puts on top of the plan (report-comment.ts): not part of the signed text. */
+const OUTCOME_BLOCK = /<!-- leadconduit-account-action:outcome -->[\s\S]*?<!-- \/leadconduit-account-action:outcome -->/g;
+/** A value whose JSON is longer than this is recorded by its hash. */
+const LONG_VALUE = 64;
 /** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
 function commentMarker(file) {
     return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
 }
-/** Date-times as instants, in path order: two digests of the same change set are equal strings. */
+/** Date-times as instants and long values as hashes, in path order: two digests of the same change set are equal strings. */
 function digest(changes) {
     return changes
         .map((c) => {
@@ -1000,18 +1017,40 @@ function signingKey(apiKey) {
     return (0,external_node_crypto_.createHmac)('sha256', apiKey).update('leadconduit-account-action plan-record signing key v1').digest();
 }
 /**
- * The hidden, signed record of a comment: the reviewed changes, or null when the last plan run
- * failed and no plan stands. The signature covers the scope and the comment's author, so a copy
- * of the action's comment posted by anyone else, or on another pull request, does not verify.
+ * What a comment shows below its hidden lines, without the apply's outcome on top, with line
+ * endings and trailing spaces evened out: the text the record's signature covers.
  */
-function recordMarker(changes, scope, author, key) {
+function visibleText(body) {
+    const lines = body.replace(/\r\n?/g, '\n').split('\n');
+    let start = 0;
+    while (/^<!-- leadconduit-account-action:(comment|record)/.test(lines[start] ?? ''))
+        start++;
+    return lines
+        .slice(start)
+        .join('\n')
+        .replace(OUTCOME_BLOCK, '')
+        .split('\n')
+        .map((line) => line.trimEnd())
+        .join('\n')
+        .trim();
+}
+const textDigest = (body) => (0,external_node_crypto_.createHash)('sha256').update(visibleText(body), 'utf8').digest('base64url');
+/**
+ * The hidden, signed record of a comment whose visible text is `visible`: the reviewed changes,
+ * or null when the last plan run failed and no plan stands. The signature covers the scope, the
+ * comment's author, the changes and the visible text's hash, so a copy of the action's comment
+ * posted by anyone else, or on another pull request, does not verify, and an edit of what
+ * reviewers read is seen.
+ */
+function recordMarker(changes, visible, scope, author, key) {
+    const record = { changes: changes === null ? null : digest(changes), text: textDigest(visible) };
     // base64url keeps any value ("-->" included) from ending the HTML comment.
-    const payload = Buffer.from(JSON.stringify({ changes: changes === null ? null : digest(changes) })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify(record)).toString('base64url');
     return `<!-- ${RECORD_MARKER} ${payload} ${sign(payload, scope, author, key)} -->`;
 }
 /** The record of a comment body, checked against its author and this run's key. */
 function readRecord(body, scope, author, key) {
-    const match = new RegExp(`<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->`).exec(body);
+    const match = new RegExp(`^<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->$`, 'm').exec(body);
     if (!match)
         return { status: 'unsigned' };
     const [, payload = '', signature = ''] = match;
@@ -1019,22 +1058,25 @@ function readRecord(body, scope, author, key) {
     const given = Buffer.from(signature, 'base64url');
     if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected))
         return { status: 'bad-signature' };
-    const changes = parseChanges(payload);
-    return changes === undefined ? { status: 'unsigned' } : { status: 'verified', changes };
+    const record = parseRecord(payload);
+    if (!record)
+        return { status: 'unsigned' };
+    return { status: 'verified', changes: record.changes, edited: record.text !== textDigest(body) };
 }
 function sign(payload, scope, author, key) {
     const text = [RECORD_MARKER, scope.repository.toLowerCase(), String(scope.pullRequest), scope.file, author.toLowerCase(), payload].join('\n');
     return (0,external_node_crypto_.createHmac)('sha256', key).update(text).digest('base64url');
 }
-/** The changes of a verified payload; undefined when it does not hold a change list or null. */
-function parseChanges(payload) {
+/** A verified payload's content; undefined when it is not a record this version wrote. */
+function parseRecord(payload) {
     try {
         const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        if (value.changes === null)
-            return null;
-        if (!Array.isArray(value.changes))
+        if (typeof value.text !== 'string')
             return undefined;
-        return value.changes.filter(isReviewedChange);
+        if (value.changes !== null && !Array.isArray(value.changes))
+            return undefined;
+        const changes = value.changes === null ? null : value.changes.filter(isReviewedChange);
+        return { changes, text: value.text };
     }
     catch {
         return undefined;
@@ -1043,14 +1085,9 @@ function parseChanges(payload) {
 function isReviewedChange(value) {
     return typeof value === 'object' && value !== null && typeof value.path === 'string';
 }
+/** Whether the changes planned now are the reviewed ones (compared as digests). */
 function sameChanges(reviewed, planned) {
-    const normalizedReviewed = reviewed
-        .map((r) => {
-        const path = r.path.split('.');
-        return { path: r.path, before: normalize(path, r.before), after: normalize(path, r.after) };
-    })
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return JSON.stringify(normalizedReviewed) === JSON.stringify(digest(planned));
+    return JSON.stringify(digest(reviewed)) === JSON.stringify(digest(planned));
 }
 function normalize(path, value) {
     if ((0,account_schema/* isDateTimePath */.jI)(path) && typeof value === 'string') {
@@ -1058,24 +1095,63 @@ function normalize(path, value) {
         if (!Number.isNaN(time))
             return new Date(time).toISOString();
     }
-    return value ?? null;
+    if (value === undefined || value === null)
+        return null;
+    const json = JSON.stringify(value);
+    if (json.length > LONG_VALUE && !isHashed(value))
+        return { sha256: (0,external_node_crypto_.createHash)('sha256').update(json, 'utf8').digest('base64url') };
+    return value;
+}
+/** A value digest() has already replaced by its hash (digests of digests are the same). */
+function isHashed(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.sha256 === 'string';
 }
 
 ;// CONCATENATED MODULE: ./src/plan-comment.ts
 
 
+
+/** GitHub refuses a comment body longer than this many characters (422). */
+const GITHUB_COMMENT_LIMIT = 65_536;
+/**
+ * Room kept in a plan comment for the apply's outcome, which goes on top of it after the merge:
+ * the plan below is signed as it stands, so only the outcome can be made to fit.
+ */
+const OUTCOME_ROOM = 6_000;
 function query({ scope, key }) {
-    return { marker: commentMarker(scope.file), isOurs: (c) => readRecord(c.body, scope, c.author, key).status === 'verified' };
+    return { marker: commentMarker(scope.file), verifies: (c) => readRecord(c.body, scope, c.author, key).status === 'verified' };
 }
 const ignored = (comments) => comments.map((c) => ({ author: c.author, url: c.url }));
 /**
- * Writes this file's record on the pull request: the plan's changes (signed), or null when the run
- * failed and no plan stands. `render(markers)` makes the body around the hidden markers.
+ * One note per author of ignored comments (a pull request may hold hundreds), `where` e.g.
+ * "on pull request #7 ".
+ */
+function groupIgnored(comments, where = '') {
+    const byAuthor = new Map();
+    for (const { author } of comments)
+        byAuthor.set(author, (byAuthor.get(author) ?? 0) + 1);
+    return [...byAuthor].map(([author, count]) => {
+        const who = author || 'a deleted user';
+        return count === 1
+            ? `Ignored a comment ${where}by ${who} that carries this action's marker but not its signature: it was not edited, and it is not read as a plan.`
+            : `Ignored ${(0,wording/* plural */.LS)(count, 'comment')} ${where}by ${who} that carry this action's marker but not its signature: they were not edited, and they are not read as a plan.`;
+    });
+}
+/**
+ * Writes this file's record on the pull request: the plan's changes (signed, with the comment's
+ * visible text), or null when the run failed and no plan stands. `render(limit)`
+ * makes the visible text, at most `limit` characters, so that the whole comment, the apply's
+ * outcome later included, stays under GitHub's limit.
  */
 async function writeRecord(place, changes, render) {
     const { scope, key } = place;
     const marker = commentMarker(scope.file);
-    const { comment, created, foreign } = await place.github.upsertComment(scope.pullRequest, query(place), (author) => render(`${marker}\n${recordMarker(changes, scope, author, key)}`));
+    const record = changes === null ? null : digest(changes);
+    // The record's length does not depend on its author but for the login itself (at most 39 + "[bot]").
+    const markers = `${marker}\n${recordMarker(record, '', scope, 'x'.repeat(50), key)}\n`;
+    const visible = render(GITHUB_COMMENT_LIMIT - markers.length - OUTCOME_ROOM);
+    const body = (author) => `${marker}\n${author === undefined ? PENDING_RECORD : recordMarker(record, visible, scope, author, key)}\n${visible}`;
+    const { comment, created, foreign } = await place.github.upsertComment(scope.pullRequest, query(place), body);
     return { url: comment.url, created, ignored: ignored(foreign) };
 }
 /** The record of this file on a pull request, checked; GitHub failures are thrown. */
@@ -1083,13 +1159,15 @@ async function readReviewedPlan(place) {
     const { scope, key } = place;
     const marked = await place.github.markedComments(scope.pullRequest, commentMarker(scope.file));
     const checked = marked.map((comment) => ({ comment, record: readRecord(comment.body, scope, comment.author, key) }));
-    const others = ignored(checked.filter((c) => c.record.status !== 'verified').map((c) => c.comment));
     // The oldest of the action's own comments is the record (a later one is a race's leftover).
-    const own = checked.find((c) => c.record.status === 'verified');
+    const own = checked.find((c) => c.record.status === 'verified' && c.comment.author !== '');
     if (own?.record.status !== 'verified')
-        return { found: 'none', ignored: others };
+        return { found: 'none', ignored: ignored(marked) };
     const { comment, record } = own;
-    return record.changes === null ? { found: 'failed-plan', comment, ignored: others } : { found: 'plan', comment, changes: record.changes, ignored: others };
+    const others = ignored(marked.filter((c) => c.author !== comment.author));
+    if (record.changes === null)
+        return { found: 'failed-plan', comment, ignored: others };
+    return { found: 'plan', comment, changes: record.changes, edited: record.edited, ignored: others };
 }
 /** The merged pull request of a pushed commit, if it belongs to one. */
 async function mergedPullRequest(github, sha) {
@@ -1098,12 +1176,21 @@ async function mergedPullRequest(github, sha) {
 }
 /**
  * After the apply: its outcome on top of the record (the plan stays below for the record), or a
- * new record without a plan when the pull request has none.
+ * new record without a plan when the pull request has none. `render(max)` makes the outcome with
+ * its texts cut to `max` characters: shorter ones are tried until the comment fits GitHub's limit.
  */
-async function writeOutcome(place, record, outcome) {
+async function writeOutcome(place, record, render) {
+    const fitting = (body) => {
+        for (const max of [1_500, 300]) {
+            const outcome = withOutcome(body, render(max));
+            if (outcome.length <= GITHUB_COMMENT_LIMIT)
+                return outcome;
+        }
+        return withOutcome(body, render(40));
+    };
     if (record)
-        return (await place.github.updateComment(record.id, withOutcome(record.body, outcome))).url;
-    return (await writeRecord(place, null, (markers) => withOutcome(markers, outcome))).url;
+        return (await place.github.updateComment(record.id, fitting(record.body))).url;
+    return (await writeRecord(place, null, () => fitting('').replace(/^\n/, ''))).url;
 }
 
 // EXTERNAL MODULE: ./src/plan.ts
@@ -1159,83 +1246,86 @@ var modes_run = __webpack_require__(4021);
 
 /**
  * Apply (push to main, workflow_dispatch): the one PUT /account, after the account, destructive
- * and reviewed-plan guards, then the read-after-write check. Every apply leaves a rollback file,
- * and after a merge its outcome goes on top of the pull request's plan comment.
+ * and reviewed-plan guards, then the read-after-write check. Every apply leaves a rollback file.
+ * After a merge, the pull request's record is looked up first, so that every outcome (applied,
+ * nothing to apply, refused by any guard, failed at any step) goes on top of its plan comment.
  */
 async function applyMode(run) {
+    const { log } = run;
+    const review = await lookUpReview(run);
+    const trigger = triggerOf(run, review.kind === 'pull-request' ? review.pullRequest : undefined);
+    // What is known so far, for the summary whatever the outcome.
+    const known = { trigger, notes: [] };
+    let result;
+    try {
+        result = await applySteps(run, review, known);
+    }
+    catch (error) {
+        result = (0,modes_run/* failedResult */.Nq)(error, known, log);
+    }
+    if (review.kind === 'pull-request')
+        result = await recordOutcome(run, review, result);
+    return result;
+}
+async function applySteps(run, review, known) {
     const { settings, context, log } = run;
     const desired = await (0,modes_run/* loadDesiredState */.sM)(run);
     const plan = await (0,modes_run/* readLivePlan */.kn)(run, desired);
-    const trigger = {
+    Object.assign(known, (0,modes_run/* planFacts */.pE)(plan));
+    if (plan.changes.length === 0) {
+        log.info('Nothing to apply: the live account matches the file.');
+        return { ...known, ...(0,modes_run/* planFacts */.pE)(plan), notes: [], outcome: 'no-changes' };
+    }
+    const notes = [];
+    known.notes = notes;
+    const applied = await (0,steps/* applyPlan */.gj)(plan, {
+        client: run.leadconduit(),
+        allowDestructive: settings.allowDestructive,
+        allowDestructiveHint: 'set allow-destructive: true for this run',
+        step: (name, work) => log.group(name, work),
+        guards: [
+            () => {
+                const check = reviewedPlanGuard(run, review, plan);
+                notes.push(...check.notes);
+                return Promise.resolve(check.refusal);
+            },
+        ],
+        beforeSend: async () => {
+            const before = formatStateFile((0,src_plan/* previousState */.lA)(desired.state, plan.live));
+            const path = await (0,workspace/* writeRunnerTempFile */.O1)(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
+            log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
+            Object.assign(known, { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} });
+        },
+    });
+    const facts = { ...known, ...(0,modes_run/* planFacts */.pE)(plan), notes };
+    switch (applied.status) {
+        case 'refused':
+            return { ...facts, outcome: 'refused', reason: applied.refusal.reason, error: applied.refusal.message, failure: applied.refusal.message };
+        case 'mismatched':
+            return { ...facts, outcome: 'failed', mismatches: applied.mismatches, error: applied.message, failure: applied.message };
+        case 'wrong-account':
+            return {
+                ...facts,
+                outcome: 'failed',
+                reason: `the update went to account ${applied.after.id}, not ${plan.live.id}`,
+                error: applied.message,
+                failure: applied.message,
+            };
+        case 'applied':
+            log.info(`Applied ${(0,wording/* plural */.LS)(plan.changes.length, 'change')}; the account now matches ${settings.file}.`);
+            return { ...facts, outcome: 'applied' };
+    }
+}
+function triggerOf(run, pullRequest) {
+    const { context } = run;
+    const number = pullRequest ?? context.pullRequest?.number;
+    return {
         actor: context.actor,
         event: context.eventName,
         commit: context.sha,
-        ...(context.pullRequest ? { pullRequest: { number: context.pullRequest.number, url: pullRequestUrl(run, context.pullRequest.number) } } : {}),
+        ...(number === undefined ? {} : { pullRequest: { number, url: pullRequestUrl(run, number) } }),
         ...(context.runUrl ? { runUrl: context.runUrl } : {}),
     };
-    if (plan.changes.length === 0) {
-        log.info('Nothing to apply: the live account matches the file.');
-        return { ...(0,modes_run/* planFacts */.pE)(plan), trigger, notes: [], outcome: 'no-changes' };
-    }
-    // What is known so far, for the summary whatever the outcome.
-    const notes = [];
-    let review;
-    let sent = {};
-    const known = () => ({
-        ...(0,modes_run/* planFacts */.pE)(plan),
-        ...sent,
-        trigger: review?.pullRequest ? { ...trigger, pullRequest: { number: review.pullRequest, url: pullRequestUrl(run, review.pullRequest) } } : trigger,
-        notes,
-        outcome: 'failed',
-    });
-    let result;
-    try {
-        const applied = await (0,steps/* applyPlan */.gj)(plan, {
-            client: run.leadconduit(),
-            allowDestructive: settings.allowDestructive,
-            allowDestructiveHint: 'set allow-destructive: true for this run',
-            step: (name, work) => log.group(name, work),
-            guards: [
-                async () => {
-                    review = await reviewedPlanGuard(run, plan);
-                    notes.push(...review.notes);
-                    return review.refusal;
-                },
-            ],
-            beforeSend: async () => {
-                const before = formatStateFile((0,src_plan/* previousState */.lA)(desired.state, plan.live));
-                const path = await (0,workspace/* writeRunnerTempFile */.O1)(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
-                log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
-                sent = { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} };
-            },
-        });
-        switch (applied.status) {
-            case 'refused':
-                result = { ...known(), outcome: 'refused', reason: applied.refusal.reason, error: applied.refusal.message, failure: applied.refusal.message };
-                break;
-            case 'mismatched':
-                result = { ...known(), mismatches: applied.mismatches, error: applied.message, failure: applied.message };
-                break;
-            case 'wrong-account':
-                result = {
-                    ...known(),
-                    reason: `the update went to account ${applied.after.id}, not ${plan.live.id}`,
-                    error: applied.message,
-                    failure: applied.message,
-                };
-                break;
-            case 'applied':
-                log.info(`Applied ${(0,wording/* plural */.LS)(plan.changes.length, 'change')}; the account now matches ${settings.file}.`);
-                result = { ...known(), outcome: 'applied' };
-                break;
-        }
-    }
-    catch (error) {
-        result = (0,modes_run/* failedResult */.Nq)(error, known(), log);
-    }
-    if (review?.place && review.pullRequest !== undefined)
-        result = await recordOutcome(run, review.place, review.record, result);
-    return result;
 }
 /** The pull request's address, made from the run's own settings, never taken from an answer. */
 function pullRequestUrl(run, number) {
@@ -1243,90 +1333,152 @@ function pullRequestUrl(run, number) {
     return repository ? `${serverUrl}/${repository.owner}/${repository.repo}/pull/${number}` : '';
 }
 /** The outcome on top of the merged pull request's comment; a failure to write it is a warning only. */
-async function recordOutcome(run, place, record, result) {
+async function recordOutcome(run, review, result) {
     const { settings, log } = run;
     return log.group('Comment', async () => {
         const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
+        const record = review.reviewed && review.reviewed.found !== 'none' ? review.reviewed.comment : undefined;
         try {
-            const url = await writeOutcome(place, record, log.scrub(renderOutcome(report, new Date())));
+            const url = await writeOutcome(review.place, record, (max) => log.scrub(renderOutcome(report, new Date(), max)));
             log.info(`Wrote the outcome on the pull request: ${url}`);
             return { ...result, outputs: { ...result.outputs, commentUrl: url } };
         }
         catch (error) {
-            const reason = describeGitHubError(`write the outcome on pull request #${place.scope.pullRequest}`, error, 'To record the outcome on the pull request, give the apply job "pull-requests: write" permission.');
+            const reason = describeGitHubError(`write the outcome on pull request #${review.pullRequest}`, error, 'To record the outcome on the pull request, give the apply job "pull-requests: write" permission.');
             log.warning(reason);
             return { ...result, notes: [...result.notes, reason] };
         }
     });
 }
 /**
- * After a merge, the changes about to be sent must be the ones reviewers saw on the pull request,
- * as the action's own signed record says. Where that cannot be shown (no record, a failed last
- * plan, a live edit since the review, GitHub not answering), nothing is sent unless
- * allow-unreviewed-changes says otherwise.
+ * Which pull request's record the changes must match. A push of a merged pull request's commit,
+ * or a pull request event of a merge, has one; a manual or scheduled run applies the file as it
+ * is on purpose; any other start (an unmerged pull request, another event) cannot be matched with
+ * a review, so it is refused unless allow-unreviewed-changes says otherwise.
  */
-async function reviewedPlanGuard(run, plan) {
-    const { context, settings, log } = run;
-    if (context.eventName !== 'push') {
-        return { notes: [`No reviewed plan was looked for (a ${context.eventName || 'manual'} run); the changes below were applied as planned now.`] };
+async function lookUpReview(run) {
+    const { context } = run;
+    const event = context.eventName;
+    if (event === 'workflow_dispatch' || event === 'schedule' || event === '') {
+        return { kind: 'no-review', note: `No reviewed plan was looked for (a ${event || 'manual'} run); the changes below were applied as planned now.` };
     }
-    /** No reviewed plan to show for these changes: refused, or applied with a note when allowed. */
-    const unreviewed = (reason, what, rest = {}, howTo = ` Nothing was sent. ${HOW_TO_APPLY}`, allowed = 'Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.') => {
-        if (settings.allowUnreviewedChanges) {
-            log.warning(what);
-            return { ...rest, notes: [`${what} ${allowed}`] };
-        }
-        return { ...rest, notes: [], refusal: { guard: 'reviewed-plan', reason, message: `${what}${howTo}` } };
-    };
-    const LOOKUP_FAILED = ' Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.';
+    const pr = context.pullRequest;
+    const fromPullRequestEvent = event === 'pull_request' || event === 'pull_request_target';
+    if (fromPullRequestEvent && pr && !pr.merged) {
+        return {
+            kind: 'unreviewable',
+            reason: `pull request #${pr.number} is not merged`,
+            what: `This apply runs on a ${event} event of pull request #${pr.number}, which is not merged: applying it would change the account before the change is reviewed and merged.`,
+            howTo: ' Nothing was sent. Apply after the merge (on push to the default branch), or set allow-unreviewed-changes: true.',
+        };
+    }
+    if (event !== 'push' && !(fromPullRequestEvent && pr)) {
+        return {
+            kind: 'unreviewable',
+            reason: `a ${event} run cannot be matched with a reviewed plan`,
+            what: `This apply runs on a ${event} event, which cannot be matched with a plan reviewed on a pull request.`,
+            howTo: ' Nothing was sent. Apply on push to the default branch (after each merge) or with a manual run (workflow_dispatch), or set allow-unreviewed-changes: true.',
+        };
+    }
+    return lookUpPullRequest(run, fromPullRequestEvent ? pr?.number : undefined);
+}
+/** The merged pull request (the event's, or the pushed commit's) and its record. */
+async function lookUpPullRequest(run, fromEvent) {
+    const { context, settings, log } = run;
     const github = await run.github();
     if (!github || !context.repository) {
-        return unreviewed('no reviewed plan could be looked up', 'No reviewed plan could be looked up: the github-token input is empty (or the repository is unknown).', {}, ' Nothing was sent. Leave github-token at its default (${{ github.token }}), or set allow-unreviewed-changes: true.');
+        return {
+            kind: 'unreviewable',
+            reason: 'no reviewed plan could be looked up',
+            what: 'No reviewed plan could be looked up: the github-token input is empty (or the repository is unknown).',
+            howTo: ' Nothing was sent. Leave github-token at its default (${{ github.token }}), or set allow-unreviewed-changes: true.',
+        };
     }
-    let prNumber;
-    try {
-        prNumber = await mergedPullRequest(github, context.sha);
+    let pullRequest = fromEvent;
+    if (pullRequest === undefined) {
+        try {
+            pullRequest = await mergedPullRequest(github, context.sha);
+        }
+        catch (error) {
+            // Not "no reviewed plan": there may be one we cannot see.
+            return {
+                kind: 'unreviewable',
+                reason: 'the reviewed plan could not be looked up',
+                what: describeGitHubError('look up the reviewed plan', error, READ_PERMISSIONS),
+                howTo: LOOKUP_FAILED,
+            };
+        }
     }
-    catch (error) {
-        // Not "no reviewed plan": there may be one we cannot see.
-        return unreviewed('the reviewed plan could not be looked up', describeGitHubError('look up the reviewed plan', error, READ_PERMISSIONS), {}, LOOKUP_FAILED);
-    }
-    if (prNumber === undefined) {
-        return { notes: ['No reviewed plan was found: this commit belongs to no pull request (a direct push). Applied without comparing with a reviewed plan.'] };
+    if (pullRequest === undefined) {
+        return {
+            kind: 'no-review',
+            note: 'No reviewed plan was found: this commit belongs to no pull request (a direct push). Applied without comparing with a reviewed plan.',
+        };
     }
     const place = {
         github,
-        scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest: prNumber, file: settings.repoPath },
+        scope: { repository: `${context.repository.owner}/${context.repository.repo}`, pullRequest, file: settings.repoPath },
         key: signingKey(settings.apiKey),
     };
-    const at = { pullRequest: prNumber, place };
-    let reviewed;
     try {
-        reviewed = await readReviewedPlan(place);
+        const reviewed = await readReviewedPlan(place);
+        log.info(`Pull request #${pullRequest}: ${reviewed.found === 'plan' ? 'the reviewed plan was found' : 'no reviewed plan stands'}.`);
+        return { kind: 'pull-request', pullRequest, place, reviewed };
     }
     catch (error) {
-        return unreviewed('the reviewed plan could not be looked up', describeGitHubError('look up the reviewed plan', error, READ_PERMISSIONS), at, LOOKUP_FAILED);
+        return { kind: 'pull-request', pullRequest, place, lookupError: error };
     }
-    const ignoredNotes = reviewed.ignored.map((c) => ignoredNote(c, prNumber));
-    const withIgnored = (check) => ({ ...check, notes: [...ignoredNotes, ...check.notes] });
-    if (reviewed.found === 'none') {
-        return withIgnored(unreviewed(`no reviewed plan on pull request #${prNumber}`, `No reviewed plan for ${settings.file} on pull request #${prNumber}: the action's plan comment is not there (the plan job could not write it, it was deleted, or it was signed with another API key).`, at));
+}
+/**
+ * After a merge, the changes about to be sent must be the ones reviewers saw on the pull request,
+ * as the action's own signed record says. Where that cannot be shown (no record, a failed last
+ * plan, an edited comment, a live edit since the review,
+ * GitHub not answering), nothing is sent unless allow-unreviewed-changes says otherwise.
+ */
+function reviewedPlanGuard(run, review, plan) {
+    const { settings, log } = run;
+    /** No reviewed plan to show for these changes: refused, or applied with a note when allowed. */
+    const unreviewed = (reason, what, howTo = ` Nothing was sent. ${HOW_TO_APPLY}`, allowed = 'Applied without comparing with a reviewed plan because allow-unreviewed-changes is true.') => {
+        if (settings.allowUnreviewedChanges) {
+            log.warning(what);
+            return { notes: [`${what} ${allowed}`] };
+        }
+        return { notes: [], refusal: { guard: 'reviewed-plan', reason, message: `${what}${howTo}` } };
+    };
+    if (review.kind === 'no-review')
+        return { notes: [review.note] };
+    if (review.kind === 'unreviewable')
+        return unreviewed(review.reason, review.what, review.howTo);
+    const { pullRequest: number, reviewed } = review;
+    if (!reviewed) {
+        return unreviewed('the reviewed plan could not be looked up', describeGitHubError('look up the reviewed plan', review.lookupError, READ_PERMISSIONS), LOOKUP_FAILED);
     }
-    const withRecord = { ...at, record: reviewed.comment };
-    if (reviewed.found === 'failed-plan') {
-        return withIgnored(unreviewed(`the last plan on pull request #${prNumber} failed`, `No reviewed plan for ${settings.file} on pull request #${prNumber}: its last plan run failed, so no plan was reviewed for what was merged.`, withRecord));
+    const withIgnored = (check) => ({
+        ...check,
+        notes: [...groupIgnored(reviewed.ignored, `on pull request #${number} `), ...check.notes],
+    });
+    const file = settings.file;
+    switch (reviewed.found) {
+        case 'none':
+            return withIgnored(unreviewed(`no reviewed plan on pull request #${number}`, `No reviewed plan for ${file} on pull request #${number}: the action's plan comment is not there (the plan job could not write it, it was deleted, or it was signed with another API key).`));
+        case 'failed-plan':
+            return withIgnored(unreviewed(`the last plan on pull request #${number} failed`, `No reviewed plan for ${file} on pull request #${number}: its last plan run failed, so no plan was reviewed for what was merged.`));
+        case 'plan':
+            break;
     }
-    if (sameChanges(reviewed.changes, plan.changes)) {
-        return withIgnored({ ...withRecord, notes: [`The changes match the plan reviewed on pull request #${prNumber}.`] });
+    if (reviewed.edited) {
+        return withIgnored(unreviewed(`the plan comment on pull request #${number} was edited`, `No reviewed plan for ${file} on pull request #${number}: its plan comment was edited after the action wrote it, so what reviewers read cannot be shown to be the plan.`));
+    }
+    const planned = log.scrubDeep(plan.changes);
+    if (sameChanges(reviewed.changes, planned)) {
+        return withIgnored({ notes: [`The changes match the plan reviewed on pull request #${number}.`] });
     }
     const show = (list) => list.length === 0 ? 'no changes' : list.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`).join(', ');
-    return withIgnored(unreviewed(`the changes differ from the plan reviewed on pull request #${prNumber}`, `The changes to send differ from the plan reviewed on pull request #${prNumber}: reviewed ${show(reviewed.changes)}; now ${show(plan.changes)}. The live account changed after the review.`, withRecord, ` Nothing was sent. ${HOW_TO_APPLY}`, 'Applied anyway because allow-unreviewed-changes is true.'));
+    return withIgnored(unreviewed(`the changes differ from the plan reviewed on pull request #${number}`, `The changes to send differ from the plan reviewed on pull request #${number}: reviewed ${show(reviewed.changes)}; now ${show(planned)}. The live account changed after the review.`, ` Nothing was sent. ${HOW_TO_APPLY}`, 'Applied anyway because allow-unreviewed-changes is true.'));
 }
 const READ_PERMISSIONS = 'Give the job "contents: read" and "pull-requests: write" permissions (the apply reads the plan comment and writes its outcome there).';
+const LOOKUP_FAILED = ' Nothing was sent: the changes could not be compared with the plan reviewed on the pull request. Re-run the job, or set allow-unreviewed-changes: true.';
 const HOW_TO_APPLY = 'To apply: re-run the plan job of the pull request and then this job (the plan comment records what reviewers see); or run this workflow by hand (workflow_dispatch), which applies what the file says now and records that no review was compared; or set allow-unreviewed-changes: true.';
-function ignoredNote(comment, prNumber) {
-    return `Ignored a comment on pull request #${prNumber} by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not read as a plan and not edited.`;
-}
 
 ;// CONCATENATED MODULE: ./src/modes/check.ts
 
@@ -1394,6 +1546,8 @@ async function planSteps(run, desired) {
     const { context, log } = run;
     const plan = await (0,modes_run/* readLivePlan */.kn)(run, desired);
     const result = { ...(0,modes_run/* planFacts */.pE)(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: accountNotes(plan) };
+    for (const note of result.notes)
+        log.warning(note);
     const pr = context.pullRequest;
     if (!pr)
         return result;
@@ -1422,8 +1576,8 @@ async function comment(run, pr, result) {
     const { settings, context, log } = run;
     const github = await run.github();
     if (!github || !context.repository) {
-        log.warning('Could not comment on the pull request: no github-token or repository; the summary has the plan.');
-        return result;
+        const reason = 'Could not comment on the pull request: the github-token input is empty (or the repository is unknown).';
+        return notOnRecord(run, pr, result, reason, ' Leave github-token at its default (${{ github.token }}).');
     }
     const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
     const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${(0,wording/* formatTime */.fU)(new Date())}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
@@ -1434,30 +1588,37 @@ async function comment(run, pr, result) {
         key: signingKey(settings.apiKey),
     };
     try {
-        const written = await writeRecord(place, stands ? result.changes : null, (markers) => log.scrub(`${markers}\n${renderComment(report, footer)}`));
+        // The record holds the changes as the comment shows them: scrubbed, so that no secret a value might hold is kept in it.
+        const written = await writeRecord(place, stands ? report.changes : null, (limit) => log.scrub(renderComment(report, footer, limit)));
         log.info(`${written.created ? 'Created' : 'Updated'} the ${stands ? 'plan' : 'failure'} comment: ${written.url}`);
-        return { ...result, notes: [...result.notes, ...written.ignored.map(plan_ignoredNote)], outputs: { commentUrl: written.url } };
+        return { ...result, notes: [...result.notes, ...groupIgnored(written.ignored)], outputs: { commentUrl: written.url } };
     }
     catch (error) {
         const reason = describeGitHubError('comment on the pull request', error, 'The token may not write comments.');
-        if (pr.fromFork) {
-            const warning = `${reason} This pull request comes from a fork, whose token GitHub makes read-only: the plan is in this job summary only. Its merge has no reviewed plan on record, so a maintainer applies it with a manual (workflow_dispatch) run.`;
-            log.warning(warning);
-            return { ...result, notes: [...result.notes, warning] };
-        }
         const fix = isPermissionDenied(error)
             ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
             : '';
-        const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
-        if (result.failure !== undefined) {
-            log.warning(message);
-            return { ...result, notes: [...result.notes, message] };
-        }
-        return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
+        return notOnRecord(run, pr, result, reason, fix);
     }
 }
-function plan_ignoredNote(comment) {
-    return `Ignored a comment by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not edited, and it is not read as a plan.`;
+/**
+ * The comment could not be written. A fork's read-only token only warns, since its merge is
+ * applied by a maintainer's manual run; on a pull request of this repository the step fails, as
+ * its merge would be refused for want of a record.
+ */
+function notOnRecord(run, pr, result, reason, fix) {
+    const { log } = run;
+    if (pr.fromFork) {
+        const warning = `${reason} This pull request comes from a fork, whose token GitHub makes read-only: the plan is in this job summary only. Its merge has no reviewed plan on record, so a maintainer applies it with a manual (workflow_dispatch) run.`;
+        log.warning(warning);
+        return { ...result, notes: [...result.notes, warning] };
+    }
+    const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
+    if (result.failure !== undefined) {
+        log.warning(message);
+        return { ...result, notes: [...result.notes, message] };
+    }
+    return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
 }
 /** Changes the pull request makes versus live edits it would revert, from the file on the base commit. */
 async function splitThreeWay(run, github, baseSha, changes) {
@@ -1522,7 +1683,7 @@ async function onlineMode(mode, offline) {
         const run = withClients(offline, deadline);
         // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
         // loads first is then shared by both, and the other is not set up at all (bench/README.md).
-        const callsGitHub = mode === 'plan' ? context.pullRequest !== undefined : mode === 'apply' && context.eventName === 'push';
+        const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
         if (callsGitHub)
             await run.github();
         return await MODES[mode](run);

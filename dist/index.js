@@ -10058,6 +10058,7 @@ function readRunContext(env = process.env) {
                 headSha: stringAt(pr, 'head', 'sha'),
                 url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
                 fromFork: isFromFork(pr),
+                merged: pr?.merged === true,
             }
             : undefined,
     };

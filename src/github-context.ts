@@ -20,6 +20,8 @@ export interface RunContext {
         url: string | undefined;
         /** From another repository (a fork): GitHub gives such runs a read-only token and, on pull_request, no secrets. */
         fromFork: boolean;
+        /** Merged already (a pull_request "closed" event of a merge). */
+        merged: boolean;
       }
     | undefined;
 }
@@ -55,6 +57,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
             headSha: stringAt(pr, 'head', 'sha'),
             url: typeof pr?.html_url === 'string' ? pr.html_url : undefined,
             fromFork: isFromFork(pr),
+            merged: pr?.merged === true,
           }
         : undefined,
   };

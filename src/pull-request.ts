@@ -33,31 +33,35 @@ export interface AssociatedPullRequest {
   merged: boolean;
 }
 
-/** Which comments are this file's, and which of those the action itself wrote. */
+/** Which comments are this file's, and how the action's own record is told from anything else. */
 export interface CommentQuery {
   /** The hidden first line every comment of this file starts with. */
   marker: string;
-  /** Whether a marked comment is the action's own (plan-comment.ts checks its signature). */
-  isOurs: (comment: IssueComment) => boolean;
+  /**
+   * Whether a marked comment's signed record verifies for its author (plan-comment.ts): a run
+   * holding the key wrote it, as that login. That login is the action's own.
+   */
+  verifies: (comment: IssueComment) => boolean;
 }
-
-/** The login GitHub gives the default token (GITHUB_TOKEN); any other is learned from GitHub's answer. */
-export const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
 
 /** The GitHub calls this action makes, each retried with the shared policy. */
 export interface GitHubApi {
   /** Every comment on the PR whose body starts with the marker, oldest first (every page is read). */
   markedComments(issueNumber: number, marker: string): Promise<IssueComment[]>;
   /**
-   * Create or update the action's one comment; only the oldest of its own is kept, so duplicates
-   * (from a concurrent run, or a create whose answer was lost) are deleted. Marked comments that are
-   * not its own are never edited or deleted; they are returned as `foreign`. `render(author)` makes
-   * the body for the comment's author (the record's signature covers it).
+   * Create or update the action's one comment. The action's comments are those of its own login:
+   * the author of a comment whose record verifies, or, on a pull request with none, the author
+   * GitHub gives the comment the action creates (posted without a record, then signed for that
+   * login: a record is never signed for a login guessed beforehand). Of the action's comments only
+   * the oldest is kept, the rest (from a concurrent run, a create whose answer was lost, an earlier
+   * API key) are deleted. Marked comments of any other login are never edited or deleted; they are
+   * returned as `foreign`. `render(author)` makes the body signed for `author`, or, with undefined,
+   * the body without a record.
    */
   upsertComment(
     issueNumber: number,
     query: CommentQuery,
-    render: (author: string) => string,
+    render: (author: string | undefined) => string,
   ): Promise<{ comment: IssueComment; created: boolean; foreign: IssueComment[] }>;
   updateComment(id: number, body: string): Promise<IssueComment>;
   /** A file's text at a commit; undefined when it does not exist there. */
@@ -137,61 +141,61 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
     markedComments: listMarked,
     updateComment: update,
 
-    async upsertComment(issueNumber, { marker, isOurs }, render) {
+    async upsertComment(issueNumber, { marker, verifies }, render) {
       // Every page is read: an earlier race may have left duplicates, which go now.
       const marked = await listMarked(issueNumber, marker);
-      const foreign = marked.filter((c) => !isOurs(c));
-      const [existing, ...stale] = marked.filter(isOurs);
-      if (existing) {
-        const comment = await update(existing.id, render(existing.author));
+      const login = marked.find((c) => c.author !== '' && verifies(c))?.author;
+      if (login !== undefined) {
+        const [existing, ...stale] = marked.filter((c) => c.author === login);
+        const comment = await update(existing?.id ?? 0, render(login));
         for (const duplicate of stale) await deleteQuietly(duplicate.id);
-        return { comment, created: false, foreign };
+        return { comment, created: false, foreign: marked.filter((c) => c.author !== login) };
       }
 
       // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
       // made, a cut connection) may still have created it. Look before posting again, and look
       // again after, whatever the outcome. A comment this run posted is known by its exact body.
-      const body = render(DEFAULT_TOKEN_LOGIN);
-      const mineOrOurs = (c: IssueComment) => c.body === body || isOurs(c);
+      const pending = render(undefined);
       const label = `create comment on #${issueNumber}`;
       let mine: IssueComment | undefined;
       let createError: unknown;
       try {
         mine = await call(label, async (signal, attempt) => {
           if (attempt > 1) {
-            const made = (await listMarked(issueNumber, marker)).find(mineOrOurs);
+            const made = (await listMarked(issueNumber, marker)).find((c) => c.body === pending);
             if (made) return made;
           }
-          return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { signal } })).data, label);
+          return commentOf(
+            (await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: pending, request: { signal } })).data,
+            label,
+          );
         });
       } catch (error) {
         // A clear refusal (403 read-only token, 422, a rate limit) made nothing: no need to look.
         if (!mightHaveCreated(error)) throw error;
         createError = error;
       }
-      // Another token than the default writes as another login: the record is signed again for it.
-      if (mine && mine.body === body && mine.author !== DEFAULT_TOKEN_LOGIN && mine.author !== '') mine = await update(mine.id, render(mine.author));
 
-      // Two plans of the same PR at once may both have created one: keep the oldest, drop the rest.
+      // Two plans of the same PR at once may both have created one: keep the oldest of the
+      // action's login, drop the rest; then sign the one kept for that login.
       let all: IssueComment[];
       try {
-        all = (await listMarked(issueNumber, marker)).filter(mineOrOurs);
+        all = await listMarked(issueNumber, marker);
       } catch (error) {
-        if (mine) {
-          options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
-          return { comment: mine, created: true, foreign };
-        }
-        throw createError ?? error;
+        if (!mine) throw createError ?? error;
+        options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
+        return { comment: await update(mine.id, render(mine.author)), created: true, foreign: marked };
       }
-      const [oldest, ...duplicates] = all;
-      if (!oldest) {
-        if (mine) return { comment: mine, created: true, foreign };
-        throw createError;
-      }
+      const author = mine?.author ?? all.find((c) => c.body === pending)?.author;
+      if (author === undefined) throw createError;
+      // GitHub names the author of every comment it makes; a nameless one is only ever this one.
+      const owned = (c: IssueComment) => (author === '' ? c.id === mine?.id || c.body === pending : c.author === author);
+      const [oldest, ...duplicates] = all.filter(owned);
+      if (!oldest) throw createError;
       for (const duplicate of duplicates) await deleteQuietly(duplicate.id);
-      const wanted = render(oldest.author);
-      const ours = oldest.id === mine?.id || oldest.body === body || oldest.body === wanted;
-      return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created: ours, foreign };
+      const wanted = render(author);
+      const created = oldest.id === mine?.id || oldest.body === pending || oldest.body === wanted;
+      return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created, foreign: all.filter((c) => !owned(c)) };
     },
 
     async readFile(path, ref) {

@@ -54,26 +54,41 @@ const OUTCOME_END = '<!-- /leadconduit-account-action:outcome -->';
 /**
  * The apply's outcome, for the top of the merged pull request's comment: applied (when, which
  * commit, the run), failed (why; whether anything was sent) or refused (the guard that stopped it).
+ * Its texts are cut to `max` characters (before escaping), so that it fits on top of a long plan.
  */
-export function renderOutcome(report: RunReport, when: Date): string {
-  const time = formatTime(when);
+export function renderOutcome(report: RunReport, at: Date, max = 1_500): string {
+  const time = formatTime(at);
   const commit = report.trigger ? ` from commit ${codeText(report.trigger.commit.slice(0, 12))}` : '';
   const run = report.trigger?.runUrl ? ` ([run](${report.trigger.runUrl}))` : '';
-  const max = 1_500;
+  const when = `${time}${commit}${run}`;
   switch (report.outcome) {
     case 'applied':
-      return `### ✅ Applied to LeadConduit\n\n${plural(report.changes.length, 'change was', 'changes were')} applied at ${time}${commit}${run}; the account now matches ${codeText(report.file)}.`;
+      return `### ✅ Applied to LeadConduit\n\n${plural(report.changes.length, 'change was', 'changes were')} applied at ${when}; the account now matches ${codeText(report.file)}.`;
     case 'no-changes':
-      return `### ✅ Nothing to apply\n\nAt ${time}${commit}${run} the account already matched ${codeText(report.file)}; nothing was sent.`;
+      return `### ✅ Nothing to apply\n\nAt ${when} the account already matched ${codeText(report.file)}; nothing was sent.`;
     case 'refused':
-      return `### ⛔ Apply refused: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\nNothing was sent to LeadConduit (${time}${commit}${run}).`;
+      return outcomeBlock('⛔ Apply refused', report, max, `Nothing was sent to LeadConduit (${when}).`, `Refused at ${when}.`);
     default: {
       const sent = report.bodySent
         ? 'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs.'
         : 'Nothing was sent to LeadConduit.';
-      return `### ❌ Apply failed: ${escapeText(cut(shortReason(report), 300))}\n\n${escapeText(cut(report.error ?? '', max))}\n\n${sent} (${time}${commit}${run})`;
+      return outcomeBlock('❌ Apply failed', report, max, `${sent} (${when})`, `Failed at ${when}.`);
     }
   }
+}
+
+/**
+ * A refusal or failure: the verdict and its short reason, the whole explanation where it says
+ * more, and what was sent, unless the explanation says it already.
+ */
+function outcomeBlock(verdict: string, report: RunReport, max: number, sent: string, whenOnly: string): string {
+  const reason = shortReason(report);
+  const error = report.error ?? '';
+  const parts = [`### ${verdict}: ${escapeText(cut(reason, Math.min(300, max)))}`];
+  // The reason is often the explanation's first clause: the explanation is shown where it says more.
+  if (error !== '' && error !== reason && error !== `${reason}.`) parts.push(escapeText(cut(error, max)));
+  parts.push(!report.bodySent && /nothing was (sent|changed)/i.test(error) ? whenOnly : sent);
+  return parts.join('\n\n');
 }
 
 /**

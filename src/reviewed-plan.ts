@@ -1,28 +1,38 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { isDateTimePath } from './account-schema.js';
 import type { Change, Json } from './plan.js';
 
 /**
  * The plan reviewers saw, embedded in the PR comment's hidden marker and signed, so that the
- * apply after the merge can prove it sends exactly that and nothing else, and can tell the
- * action's own record from anything someone else wrote.
+ * apply after the merge can prove it sends exactly that and nothing else, as the comment showed
+ * it, and can tell the action's own record from anything someone else wrote.
  */
 export interface ReviewedChange {
   path: string;
+  /** The value, or `{ sha256 }` of a long one (a record stays small whatever the values hold). */
   before: Json;
   after: Json;
 }
 
 const COMMENT_MARKER = 'leadconduit-account-action:comment';
-const RECORD_MARKER = 'leadconduit-account-action:record:v2';
+const RECORD_MARKER = 'leadconduit-account-action:record:v3';
+
+/** The record line of a comment the action has posted but not yet signed (its login is learned from GitHub's answer). */
+export const PENDING_RECORD = '<!-- leadconduit-account-action:record:pending -->';
+
+/** Outcome blocks the apply puts on top of the plan (report-comment.ts): not part of the signed text. */
+const OUTCOME_BLOCK = /<!-- leadconduit-account-action:outcome -->[\s\S]*?<!-- \/leadconduit-account-action:outcome -->/g;
+
+/** A value whose JSON is longer than this is recorded by its hash. */
+const LONG_VALUE = 64;
 
 /** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
 export function commentMarker(file: string): string {
   return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
 }
 
-/** Date-times as instants, in path order: two digests of the same change set are equal strings. */
-export function digest(changes: readonly Change[]): ReviewedChange[] {
+/** Date-times as instants and long values as hashes, in path order: two digests of the same change set are equal strings. */
+export function digest(changes: readonly (Change | ReviewedChange)[]): ReviewedChange[] {
   return changes
     .map((c) => {
       const path = c.path.split('.');
@@ -49,19 +59,45 @@ export function signingKey(apiKey: string): Buffer {
 }
 
 /**
- * The hidden, signed record of a comment: the reviewed changes, or null when the last plan run
- * failed and no plan stands. The signature covers the scope and the comment's author, so a copy
- * of the action's comment posted by anyone else, or on another pull request, does not verify.
+ * What a comment shows below its hidden lines, without the apply's outcome on top, with line
+ * endings and trailing spaces evened out: the text the record's signature covers.
  */
-export function recordMarker(changes: readonly Change[] | null, scope: RecordScope, author: string, key: Buffer): string {
+export function visibleText(body: string): string {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  let start = 0;
+  while (/^<!-- leadconduit-account-action:(comment|record)/.test(lines[start] ?? '')) start++;
+  return lines
+    .slice(start)
+    .join('\n')
+    .replace(OUTCOME_BLOCK, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trim();
+}
+
+const textDigest = (body: string) => createHash('sha256').update(visibleText(body), 'utf8').digest('base64url');
+
+/**
+ * The hidden, signed record of a comment whose visible text is `visible`: the reviewed changes,
+ * or null when the last plan run failed and no plan stands. The signature covers the scope, the
+ * comment's author, the changes and the visible text's hash, so a copy of the action's comment
+ * posted by anyone else, or on another pull request, does not verify, and an edit of what
+ * reviewers read is seen.
+ */
+export function recordMarker(changes: readonly (Change | ReviewedChange)[] | null, visible: string, scope: RecordScope, author: string, key: Buffer): string {
+  const record = { changes: changes === null ? null : digest(changes), text: textDigest(visible) };
   // base64url keeps any value ("-->" included) from ending the HTML comment.
-  const payload = Buffer.from(JSON.stringify({ changes: changes === null ? null : digest(changes) })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(record)).toString('base64url');
   return `<!-- ${RECORD_MARKER} ${payload} ${sign(payload, scope, author, key)} -->`;
 }
 
 export type RecordCheck =
-  /** Written by this action with this API key, for this pull request, file and author. */
-  | { status: 'verified'; changes: ReviewedChange[] | null }
+  /**
+   * Written by this action with this API key, for this pull request, file and author: the changes
+   * (null for a failed plan), and whether the visible text changed since.
+   */
+  | { status: 'verified'; changes: ReviewedChange[] | null; edited: boolean }
   /** The comment carries no record (or an unreadable one). */
   | { status: 'unsigned' }
   /** A record whose signature does not verify: another author, another key, or forged. */
@@ -69,14 +105,15 @@ export type RecordCheck =
 
 /** The record of a comment body, checked against its author and this run's key. */
 export function readRecord(body: string, scope: RecordScope, author: string, key: Buffer): RecordCheck {
-  const match = new RegExp(`<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->`).exec(body);
+  const match = new RegExp(`^<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->$`, 'm').exec(body);
   if (!match) return { status: 'unsigned' };
   const [, payload = '', signature = ''] = match;
   const expected = Buffer.from(sign(payload, scope, author, key), 'base64url');
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 'bad-signature' };
-  const changes = parseChanges(payload);
-  return changes === undefined ? { status: 'unsigned' } : { status: 'verified', changes };
+  const record = parseRecord(payload);
+  if (!record) return { status: 'unsigned' };
+  return { status: 'verified', changes: record.changes, edited: record.text !== textDigest(body) };
 }
 
 function sign(payload: string, scope: RecordScope, author: string, key: Buffer): string {
@@ -84,13 +121,14 @@ function sign(payload: string, scope: RecordScope, author: string, key: Buffer):
   return createHmac('sha256', key).update(text).digest('base64url');
 }
 
-/** The changes of a verified payload; undefined when it does not hold a change list or null. */
-function parseChanges(payload: string): ReviewedChange[] | null | undefined {
+/** A verified payload's content; undefined when it is not a record this version wrote. */
+function parseRecord(payload: string): { changes: ReviewedChange[] | null; text: string } | undefined {
   try {
-    const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { changes?: unknown };
-    if (value.changes === null) return null;
-    if (!Array.isArray(value.changes)) return undefined;
-    return value.changes.filter(isReviewedChange);
+    const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { changes?: unknown; text?: unknown };
+    if (typeof value.text !== 'string') return undefined;
+    if (value.changes !== null && !Array.isArray(value.changes)) return undefined;
+    const changes = value.changes === null ? null : value.changes.filter(isReviewedChange);
+    return { changes, text: value.text };
   } catch {
     return undefined;
   }
@@ -100,14 +138,9 @@ function isReviewedChange(value: unknown): value is ReviewedChange {
   return typeof value === 'object' && value !== null && typeof (value as ReviewedChange).path === 'string';
 }
 
+/** Whether the changes planned now are the reviewed ones (compared as digests). */
 export function sameChanges(reviewed: readonly ReviewedChange[], planned: readonly Change[]): boolean {
-  const normalizedReviewed = reviewed
-    .map((r) => {
-      const path = r.path.split('.');
-      return { path: r.path, before: normalize(path, r.before), after: normalize(path, r.after) };
-    })
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return JSON.stringify(normalizedReviewed) === JSON.stringify(digest(planned));
+  return JSON.stringify(digest(reviewed)) === JSON.stringify(digest(planned));
 }
 
 function normalize(path: readonly string[], value: Json): Json {
@@ -115,5 +148,13 @@ function normalize(path: readonly string[], value: Json): Json {
     const time = Date.parse(value);
     if (!Number.isNaN(time)) return new Date(time).toISOString();
   }
-  return value ?? null;
+  if (value === undefined || value === null) return null;
+  const json = JSON.stringify(value);
+  if (json.length > LONG_VALUE && !isHashed(value)) return { sha256: createHash('sha256').update(json, 'utf8').digest('base64url') };
+  return value;
+}
+
+/** A value digest() has already replaced by its hash (digests of digests are the same). */
+function isHashed(value: Json): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.sha256 === 'string';
 }

@@ -252,6 +252,32 @@ describe('the command line', () => {
       expectNoSecrets(run.stdout, run.stderr);
     });
 
+    it("fails loudly when the PUT answers with another account's id, naming both (the same check as the action's)", async () => {
+      await lc.close();
+      lc = await startFakeLeadConduit({ putAnswersAccount: sampleAccount({ id: '5fd4371e940df5a34a3888ee', name: 'Globex' }) });
+      await writeState({ features: { firehose: true } });
+      const run = await cli(withFake('apply', '--yes'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        'LeadConduit applied the update to account 5fd4371e940df5a34a3888ee (Globex), not to account 5fd4371e940df5a34a3888b2 (Acme, Inc.), the one that was read and planned.',
+      );
+      expect(run.stdout).not.toContain('✓ Applied');
+      expectNoStack(run);
+    });
+
+    it("refuses before sending when GET /user lists several accounts (PUT /account would change the key's own)", async () => {
+      await lc.close();
+      lc = await startFakeLeadConduit({
+        accountEndpoint: false,
+        userAccounts: [sampleAccount(), sampleAccount({ id: '5fd4371e940df5a34a3888ee', name: 'Globex' })],
+      });
+      await writeState({ id: '5fd4371e940df5a34a3888b2', features: { firehose: true } });
+      const run = await cli(withFake('apply', '--yes'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("the API key's user has 2 accounts");
+      expect(lc.count('PUT /account')).toBe(0);
+    });
+
     it('without --yes and without a terminal: refuses after the plan, nothing sent', async () => {
       await writeState({ features: { firehose: true } });
       const run = await cli(withFake('apply'), { input: 'yes\n' });

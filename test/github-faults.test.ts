@@ -17,7 +17,7 @@ const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRet
 const MARKER = '<!-- leadconduit-account-action:comment file=leadconduit-account.json -->';
 const PR = 7;
 /** In these tests every comment with the marker counts as the action's own (signatures are tested in plan-comment tests). */
-const QUERY = { marker: MARKER, isOurs: (c: { body: string }) => c.body.startsWith(MARKER) };
+const QUERY = { marker: MARKER, verifies: (c: { body: string }) => c.body.startsWith(MARKER) };
 
 const open: Array<{ close(): Promise<void> } | Deadline> = [];
 afterEach(async () => {

@@ -275,7 +275,7 @@ describe('a run with bad inputs', () => {
       expect(github.requests, 'requests to GitHub').toEqual([]);
       return;
     }
-    expect(new Set(github.requests.map((r) => r.route)), 'requests to GitHub').toEqual(new Set(['GET comments', 'POST comment']));
+    expect(new Set(github.requests.map((r) => r.route)), 'requests to GitHub').toEqual(new Set(['GET comments', 'POST comment', 'PATCH comment']));
     const comments = github.commentsOf(PR_NUMBER);
     expect(comments).toHaveLength(1);
     expect(recordedChanges(comments[0]?.body ?? ''), 'the comment records no plan').toBeNull();

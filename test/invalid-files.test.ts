@@ -159,8 +159,9 @@ describe('each invalid file', () => {
       });
 
       expect(leadconduit.requests, 'requests to LeadConduit').toEqual([]);
-      // On GitHub only the pull request's comment, now saying the file is invalid and recording no plan.
-      expect(new Set(github.requests.map((r) => r.route)), 'requests to GitHub').toEqual(new Set(['GET comments', 'POST comment']));
+      // On GitHub only the pull request's comment, now saying the file is invalid and recording no plan
+      // (posted, then signed for the login GitHub gave it).
+      expect(new Set(github.requests.map((r) => r.route)), 'requests to GitHub').toEqual(new Set(['GET comments', 'POST comment', 'PATCH comment']));
       const [comment, ...more] = github.commentsOf(PR_NUMBER);
       expect(more).toEqual([]);
       expect(recordedChanges(comment?.body ?? '')).toBeNull();

@@ -212,14 +212,43 @@ describe('the signed record in the comment marker', () => {
   const body = (marker: string) => `${commentMarker('leadconduit-account.json')}\n${marker}\nbody`;
 
   it('round-trips the reviewed changes, whatever the values hold, for the author it was signed for', () => {
-    const marker = recordMarker([firehose, odd], scope, 'github-actions[bot]', key);
-    expect(marker).toMatch(/^<!-- leadconduit-account-action:record:v2 [A-Za-z0-9_-]+ [A-Za-z0-9_-]+ -->$/);
-    expect(readRecord(body(marker), scope, 'github-actions[bot]', key)).toEqual({ status: 'verified', changes: digest([firehose, odd]) });
-    expect(readRecord(body(recordMarker(null, scope, 'my-app[bot]', key)), scope, 'my-app[bot]', key)).toEqual({ status: 'verified', changes: null });
+    const marker = recordMarker([firehose, odd], 'body', scope, 'github-actions[bot]', key);
+    expect(marker).toMatch(/^<!-- leadconduit-account-action:record:v3 [A-Za-z0-9_-]+ [A-Za-z0-9_-]+ -->$/);
+    expect(readRecord(body(marker), scope, 'github-actions[bot]', key)).toEqual({
+      status: 'verified',
+      changes: digest([firehose, odd]),
+      edited: false,
+    });
+    expect(readRecord(body(recordMarker(null, 'body', scope, 'my-app[bot]', key)), scope, 'my-app[bot]', key)).toEqual({
+      status: 'verified',
+      changes: null,
+      edited: false,
+    });
+  });
+
+  it('sees an edit of the text reviewers read, but not the outcome on top, line endings or trailing spaces', () => {
+    const marker = recordMarker([firehose], 'A plan\n\n| a | b |', scope, 'github-actions[bot]', key);
+    const read = (text: string) => readRecord(`${commentMarker('leadconduit-account.json')}\n${marker}\n${text}`, scope, 'github-actions[bot]', key);
+    expect(read('A plan\n\n| a | b |')).toMatchObject({ status: 'verified', edited: false });
+    expect(read('A plan  \r\n\r\n| a | b |\n')).toMatchObject({ status: 'verified', edited: false });
+    const withOutcomeOnTop = withOutcome(`${commentMarker('leadconduit-account.json')}\n${marker}\nA plan\n\n| a | b |`, '### ✅ Applied');
+    expect(readRecord(withOutcomeOnTop, scope, 'github-actions[bot]', key)).toMatchObject({ status: 'verified', edited: false });
+    expect(read('A plan\n\n| a | c |')).toMatchObject({ status: 'verified', edited: true });
+    expect(read('A plan')).toMatchObject({ status: 'verified', edited: true });
+  });
+
+  it('keeps the record small: a long value is recorded by its hash, and compared the same way', () => {
+    const long: Change = { path: 'subscriptions.pro.state', before: 'x'.repeat(70_000), after: 'active', destructive: false };
+    const marker = recordMarker([long], 'body', scope, 'github-actions[bot]', key);
+    expect(marker.length).toBeLessThan(400);
+    const read = readRecord(body(marker), scope, 'github-actions[bot]', key);
+    expect(read.status === 'verified' && read.changes?.[0]?.before).toEqual({ sha256: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(read.status === 'verified' && sameChanges(read.changes ?? [], [long])).toBe(true);
+    expect(read.status === 'verified' && sameChanges(read.changes ?? [], [{ ...long, before: 'x'.repeat(69_999) }])).toBe(false);
   });
 
   it('does not verify for another author, key, pull request, repository or file', () => {
-    const marker = recordMarker([firehose], scope, 'github-actions[bot]', key);
+    const marker = recordMarker([firehose], 'body', scope, 'github-actions[bot]', key);
     expect(readRecord(body(marker), scope, 'mallory', key).status).toBe('bad-signature');
     expect(readRecord(body(marker), scope, 'github-actions[bot]', signingKey('another-api-key')).status).toBe('bad-signature');
     expect(readRecord(body(marker), { ...scope, pullRequest: 8 }, 'github-actions[bot]', key).status).toBe('bad-signature');
@@ -228,14 +257,14 @@ describe('the signed record in the comment marker', () => {
   });
 
   it('a forged payload under a real signature, or a made-up signature, does not verify', () => {
-    const marker = recordMarker([firehose], scope, 'github-actions[bot]', key);
+    const marker = recordMarker([firehose], 'body', scope, 'github-actions[bot]', key);
     const [, , , signature] = marker.split(' ');
     const forgedPayload = Buffer.from(JSON.stringify({ changes: [] })).toString('base64url');
-    expect(readRecord(body(`<!-- leadconduit-account-action:record:v2 ${forgedPayload} ${signature} -->`), scope, 'github-actions[bot]', key).status).toBe(
+    expect(readRecord(body(`<!-- leadconduit-account-action:record:v3 ${forgedPayload} ${signature} -->`), scope, 'github-actions[bot]', key).status).toBe(
       'bad-signature',
     );
     const payload = marker.split(' ')[2] ?? '';
-    expect(readRecord(body(`<!-- leadconduit-account-action:record:v2 ${payload} AAAA -->`), scope, 'github-actions[bot]', key).status).toBe('bad-signature');
+    expect(readRecord(body(`<!-- leadconduit-account-action:record:v3 ${payload} AAAA -->`), scope, 'github-actions[bot]', key).status).toBe('bad-signature');
   });
 
   it('the signing key is derived from the API key, never the key itself', () => {
@@ -247,7 +276,7 @@ describe('the signed record in the comment marker', () => {
   it('reads nothing from a comment without a record or with a broken one', () => {
     expect(readRecord('just a comment', scope, 'a', key)).toEqual({ status: 'unsigned' });
     expect(readRecord('<!-- leadconduit-account-action:plan:v1 eyJ9 -->', scope, 'a', key)).toEqual({ status: 'unsigned' });
-    expect(readRecord('<!-- leadconduit-account-action:record:v2 !!! x -->', scope, 'a', key)).toEqual({ status: 'unsigned' });
+    expect(readRecord('<!-- leadconduit-account-action:record:v3 !!! x -->', scope, 'a', key)).toEqual({ status: 'unsigned' });
   });
 
   it('compares date-times as instants and ignores order', () => {
@@ -308,9 +337,9 @@ describe('the apply outcome on the merged pull request', () => {
   });
 
   it('goes on top, under the hidden markers, replacing an earlier outcome and keeping the plan', () => {
-    const body = '<!-- leadconduit-account-action:comment file=a.json -->\n<!-- leadconduit-account-action:record:v2 x y -->\n### plan\n\ntable';
+    const body = '<!-- leadconduit-account-action:comment file=a.json -->\n<!-- leadconduit-account-action:record:v3 x y -->\n### plan\n\ntable';
     const once = withOutcome(body, '### ✅ first');
-    expect(once.startsWith('<!-- leadconduit-account-action:comment file=a.json -->\n<!-- leadconduit-account-action:record:v2 x y -->\n')).toBe(true);
+    expect(once.startsWith('<!-- leadconduit-account-action:comment file=a.json -->\n<!-- leadconduit-account-action:record:v3 x y -->\n')).toBe(true);
     expect(once.indexOf('### ✅ first')).toBeLessThan(once.indexOf('### plan'));
     const twice = withOutcome(once, '### ❌ second');
     expect(twice).not.toContain('first');

@@ -20,7 +20,7 @@ export async function onlineMode(mode: Exclude<Mode, 'validate'>, offline: Offli
     const run = withClients(offline, deadline);
     // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
     // loads first is then shared by both, and the other is not set up at all (bench/README.md).
-    const callsGitHub = mode === 'plan' ? context.pullRequest !== undefined : mode === 'apply' && context.eventName === 'push';
+    const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
     if (callsGitHub) await run.github();
     return await MODES[mode](run);
   } finally {

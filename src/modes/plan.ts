@@ -1,6 +1,6 @@
 import { parseDesiredState, type DesiredStateFile } from '../desired-state.js';
 import type { RunContext } from '../github-context.js';
-import { writeRecord, type IgnoredComment } from '../plan-comment.js';
+import { groupIgnored, writeRecord } from '../plan-comment.js';
 import { classifyChanges, type Change } from '../plan.js';
 import { describeGitHubError, isPermissionDenied } from '../github-errors.js';
 import type { GitHubApi } from '../pull-request.js';
@@ -37,6 +37,7 @@ async function planSteps(run: Run, desired: DesiredStateFile): Promise<ModeResul
   const { context, log } = run;
   const plan = await readLivePlan(run, desired);
   const result: ModeResult = { ...planFacts(plan), outcome: plan.changes.length > 0 ? 'planned' : 'no-changes', notes: accountNotes(plan) };
+  for (const note of result.notes) log.warning(note);
   const pr = context.pullRequest;
   if (!pr) return result;
   const github = await run.github();
@@ -65,8 +66,8 @@ async function comment(run: Run, pr: PullRequest, result: ModeResult): Promise<M
   const { settings, context, log } = run;
   const github = await run.github();
   if (!github || !context.repository) {
-    log.warning('Could not comment on the pull request: no github-token or repository; the summary has the plan.');
-    return result;
+    const reason = 'Could not comment on the pull request: the github-token input is empty (or the repository is unknown).';
+    return notOnRecord(run, pr, result, reason, ' Leave github-token at its default (${{ github.token }}).');
   }
   const stands = result.outcome === 'planned' || result.outcome === 'no-changes';
   const footer = `${stands ? 'Plan' : 'Run'} for commit ${(pr.headSha ?? context.sha).slice(0, 12)} · updated ${formatTime(new Date())}${context.runUrl ? ` · [run](${context.runUrl})` : ''}`;
@@ -77,30 +78,37 @@ async function comment(run: Run, pr: PullRequest, result: ModeResult): Promise<M
     key: signingKey(settings.apiKey),
   };
   try {
-    const written = await writeRecord(place, stands ? result.changes : null, (markers) => log.scrub(`${markers}\n${renderComment(report, footer)}`));
+    // The record holds the changes as the comment shows them: scrubbed, so that no secret a value might hold is kept in it.
+    const written = await writeRecord(place, stands ? report.changes : null, (limit) => log.scrub(renderComment(report, footer, limit)));
     log.info(`${written.created ? 'Created' : 'Updated'} the ${stands ? 'plan' : 'failure'} comment: ${written.url}`);
-    return { ...result, notes: [...result.notes, ...written.ignored.map(ignoredNote)], outputs: { commentUrl: written.url } };
+    return { ...result, notes: [...result.notes, ...groupIgnored(written.ignored)], outputs: { commentUrl: written.url } };
   } catch (error) {
     const reason = describeGitHubError('comment on the pull request', error, 'The token may not write comments.');
-    if (pr.fromFork) {
-      const warning = `${reason} This pull request comes from a fork, whose token GitHub makes read-only: the plan is in this job summary only. Its merge has no reviewed plan on record, so a maintainer applies it with a manual (workflow_dispatch) run.`;
-      log.warning(warning);
-      return { ...result, notes: [...result.notes, warning] };
-    }
     const fix = isPermissionDenied(error)
       ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
       : '';
-    const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
-    if (result.failure !== undefined) {
-      log.warning(message);
-      return { ...result, notes: [...result.notes, message] };
-    }
-    return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
+    return notOnRecord(run, pr, result, reason, fix);
   }
 }
 
-function ignoredNote(comment: IgnoredComment): string {
-  return `Ignored a comment by ${comment.author || 'a deleted user'} that carries this action's marker but not its signature: it was not edited, and it is not read as a plan.`;
+/**
+ * The comment could not be written. A fork's read-only token only warns, since its merge is
+ * applied by a maintainer's manual run; on a pull request of this repository the step fails, as
+ * its merge would be refused for want of a record.
+ */
+function notOnRecord(run: Run, pr: PullRequest, result: ModeResult, reason: string, fix: string): ModeResult {
+  const { log } = run;
+  if (pr.fromFork) {
+    const warning = `${reason} This pull request comes from a fork, whose token GitHub makes read-only: the plan is in this job summary only. Its merge has no reviewed plan on record, so a maintainer applies it with a manual (workflow_dispatch) run.`;
+    log.warning(warning);
+    return { ...result, notes: [...result.notes, warning] };
+  }
+  const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
+  if (result.failure !== undefined) {
+    log.warning(message);
+    return { ...result, notes: [...result.notes, message] };
+  }
+  return { ...result, outcome: 'failed', reason: 'the plan comment could not be written', error: message, failure: message };
 }
 
 /** Changes the pull request makes versus live edits it would revert, from the file on the base commit. */

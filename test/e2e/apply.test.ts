@@ -75,7 +75,8 @@ describe('apply on push to main', () => {
     expect(puts()).toHaveLength(0);
     expect(run.outputs).toMatchObject({ applied: 'false', changed: 'false' });
     expect(run.summary).toContain('Nothing to apply');
-    expect(fakes.gh.requests).toHaveLength(0);
+    // Only whether the commit came from a pull request, whose comment would get the outcome.
+    expect(fakes.gh.requests.map((r) => r.route)).toEqual(['GET commit pulls']);
   });
 
   it('refuses destructive changes without allow-destructive, naming each, and sends nothing', async () => {

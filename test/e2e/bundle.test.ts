@@ -105,7 +105,8 @@ describe('the built dist/index.js run as the Actions runner runs it', () => {
     expect(run.stdout).not.toMatch(/^\s+at /m);
     expect(run.summary.split('\n')[0]).toBe('### ❌ Invalid: 2 problems in leadconduit-account.json');
     expect(fakes.lc.requests).toHaveLength(0);
-    expect(fakes.gh.requests.map((r) => r.route)).toEqual(['GET comments', 'POST comment', 'GET comments']);
+    // Posted without a record, then signed for the login GitHub gave it.
+    expect(fakes.gh.requests.map((r) => r.route)).toEqual(['GET comments', 'POST comment', 'GET comments', 'PATCH comment']);
     const [comment] = fakes.gh.commentsOf(PR_NUMBER);
     expect(comment?.body).toContain('**❌ Invalid: 2 problems in leadconduit-account.json**');
     expect(recordedChanges(comment?.body ?? '')).toBeNull();

@@ -4,7 +4,7 @@
  * a plan that no longer stands, a comment GitHub refuses, an answer about another account.
  */
 import { describe, expect, it } from 'vitest';
-import { MERGE_SHA, PR_NUMBER, forkPayload, type ActionSetup } from '../support/action-env.js';
+import { MERGE_SHA, PR_NUMBER, forkPayload, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { ACTIONS_BOT, MAX_COMMENT_LENGTH } from '../support/fake-github.js';
 import { MARKER, ownRecordBody, recordedChanges } from '../support/records.js';
@@ -36,9 +36,11 @@ describe("only the action's own comments count", () => {
     const run = await plan();
     expect(run.exitCode).toBe(0);
     expect(comments().find((c) => c.id === planted.id)?.body).toBe(`${MARKER}\nLooks good to me, merge away`);
-    expect(fakes.gh.requests.filter((r) => r.route === 'PATCH comment' || r.route === 'DELETE comment')).toEqual([]);
     const own = comments().filter((c) => c.id !== planted.id);
     expect(own).toHaveLength(1);
+    // The only comment edited is the action's own (signed once GitHub named its author); none deleted.
+    const touched = fakes.gh.requests.filter((r) => r.route === 'PATCH comment' || r.route === 'DELETE comment').map((r) => `${r.method} ${r.path}`);
+    expect(touched).toEqual([`PATCH /repos/acme/settings/issues/comments/${own[0]?.id}`]);
     expect(recordedChanges(own[0]?.body ?? '')?.map((c) => c.path)).toEqual(PLANNED_PATHS);
     expect(run.outputs['comment-url']).toBe(own[0]?.html_url);
     expect(readable(run.summary)).toContain("Ignored a comment by mallory that carries this action's marker but not its signature");
@@ -82,8 +84,11 @@ describe("only the action's own comments count", () => {
     const first = await plan();
     expect(first.exitCode).toBe(0);
     expect(comments()).toHaveLength(1);
-    // Created with the default login's signature, then signed again for the real author.
+    // Posted without a record, then signed for the author GitHub gave it: never for a guessed login.
     expect(fakes.gh.count('PATCH comment')).toBe(1);
+    const posted = fakes.gh.requests.find((r) => r.route === 'POST comment')?.body ?? '';
+    expect(posted).toContain('leadconduit-account-action:record:pending');
+    expect(posted).not.toContain('leadconduit-account-action:record:v3');
     expect(recordedChanges(comments()[0]?.body ?? '', 'settings-bot[bot]')?.map((c) => c.path)).toEqual(PLANNED_PATHS);
     const second = await plan();
     expect(second.exitCode).toBe(0);
@@ -235,7 +240,9 @@ describe('the apply writes its outcome on the merged pull request', () => {
     expect(puts()).toHaveLength(0);
     const body = readable(comments()[0]?.body ?? '');
     expect(body).toContain('### ⛔ Apply refused: the changes differ from the plan reviewed on pull request #7');
-    expect(body).toContain('Nothing was sent to LeadConduit');
+    // Said once, by the explanation; the last line only says when.
+    expect(body.match(/Nothing was sent/g)).toHaveLength(1);
+    expect(body).toMatch(/\n\nRefused at \d{4}-\d\d-\d\d \d\d:\d\d UTC from commit/);
   });
 
   it('failed after sending: says the update may or may not have been applied', async () => {
@@ -318,5 +325,195 @@ describe('secrets stay out of the record', () => {
     expect(body).not.toContain(TEST_API_KEY);
     expect(body).not.toContain(Buffer.from(TEST_API_KEY).toString('base64url'));
     expect(recordedChanges(body)).not.toBeUndefined();
+  });
+});
+
+describe('tried as an attacker would, again', () => {
+  /** The plan comment's visible text: what reviewers read, below the hidden lines. */
+  const visible = (body: string) =>
+    body
+      .split('\n')
+      .filter((line) => !line.startsWith('<!-- leadconduit-account-action:'))
+      .join('\n');
+
+  it('an edit of the plan reviewers read (the record left intact) is seen: the merge is refused', async () => {
+    await plan();
+    const [comment] = comments();
+    // Someone who can edit the comment hides a line of the plan, keeping the hidden lines.
+    comment!.body = comment!.body.replace('Merging applies these changes.', 'Nothing to worry about.');
+    merged();
+    const run = await apply();
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(0);
+    expect(run.stdout).toContain(
+      `::error::No reviewed plan for leadconduit-account.json on pull request #${PR_NUMBER}: its plan comment was edited after the action wrote it`,
+    );
+  });
+
+  it("a rotated API key: the old plan comment is the action's own, rewritten and kept as the one comment", async () => {
+    fakes.gh.addComment(PR_NUMBER, ownRecordBody([], 'a plan signed with the old key', ACTIONS_BOT.login, 'the-old-api-key'));
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    const [comment, ...more] = comments();
+    expect(more).toEqual([]);
+    expect(recordedChanges(comment?.body ?? '')?.map((c) => c.path)).toEqual(PLANNED_PATHS);
+    expect(visible(comment?.body ?? '')).not.toContain('old key');
+    expect(readable(run.summary)).not.toContain('Ignored');
+  });
+
+  it('300 marker comments by one commenter make one note, with their count', async () => {
+    for (let i = 0; i < 300; i++) fakes.gh.addComment(PR_NUMBER, `${MARKER}\nspam ${i}`, { login: 'mallory' });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    const notes = readable(run.summary).match(/Ignored [^\n]*/g) ?? [];
+    expect(notes).toEqual([expect.stringContaining("Ignored 300 comments by mallory that carry this action's marker but not its signature")]);
+  });
+
+  it('a same-repository pull request with the key but no github-token fails red: its merge would have no record', async () => {
+    const run = await plan({ inputs: { 'github-token': '' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::Could not comment on the pull request: the github-token input is empty');
+    expect(run.stdout).toContain('Leave github-token at its default');
+    expect(run.summary).toContain('<code>data&#95;retention&#95;in&#95;days</code> | <code>365</code> | <code>400</code>');
+  });
+
+  it('a fork pull request with the key whose comment is refused has the whole plan in its summary', async () => {
+    await fakes.restartGitHub({ readOnly: true });
+    const run = await plan({ payload: forkPayload() });
+    expect(run.exitCode).toBe(0);
+    expect(run.summary.split('\n')[0]).toBe('### 📝 Plan: 2 changes, 0 destructive');
+    expect(run.summary).toContain('<code>data&#95;retention&#95;in&#95;days</code> | <code>365</code> | <code>400</code>');
+  });
+
+  it('a 70,000-character live value among the changes: the comment, its record and the outcome stay under the limit', async () => {
+    const live = sampleAccount();
+    fakes.lc.account = { ...live, subscriptions: { ...live.subscriptions, pro: { ...live.subscriptions?.pro, state: 'x'.repeat(70_000) } } } as typeof live;
+    const file = { ...DESIRED, subscriptions: { pro: { state: 'active' } } };
+    const planned = await plan({ file });
+    expect(planned.exitCode).toBe(0);
+    const [comment] = comments();
+    expect(comment?.body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(recordedChanges(comment?.body ?? '')?.map((c) => c.path)).toEqual([...PLANNED_PATHS, 'subscriptions.pro.state'].sort());
+    merged();
+    const run = await apply({ file });
+    expect(run.exitCode).toBe(0);
+    expect(puts()).toHaveLength(1);
+    expect(comments()[0]?.body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(comments()[0]?.body).toContain('### ✅ Applied to LeadConduit');
+  });
+
+  it('an outcome whose reason is long and full of characters that escaping lengthens still fits on a plan near the limit', async () => {
+    const file = { ...DESIRED, subscriptions: { pro: { state: 'active' } } };
+    const live = sampleAccount({ name: 'x'.repeat(70_000) });
+    fakes.lc.account = { ...live, subscriptions: { ...live.subscriptions, pro: { ...live.subscriptions?.pro, state: 'active' } } } as typeof live;
+    await plan({ file });
+    merged();
+    // A live edit after the review, its value long and full of underscores (each escaped as &#95;).
+    fakes.lc.account = { ...live, subscriptions: { ...live.subscriptions, pro: { ...live.subscriptions?.pro, state: '_'.repeat(20_000) } } } as typeof live;
+    const run = await apply({ file });
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(0);
+    const body = comments()[0]?.body ?? '';
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(body).toContain('### ⛔ Apply refused: the changes differ from the plan reviewed on pull request #');
+    expect(run.stdout).not.toContain('Could not write the outcome');
+  });
+});
+
+describe('every outcome of an apply after a merge is written on the pull request', () => {
+  it('refused by the destructive guard', async () => {
+    const file = { data_retention_in_days: 30 };
+    await plan({ file });
+    merged();
+    const run = await apply({ file });
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(0);
+    expect(readable(comments()[0]?.body ?? '')).toContain('### ⛔ Apply refused: 1 destructive change is not allowed');
+  });
+
+  it('refused by the account guard (GET /user lists two accounts)', async () => {
+    await fakes.restartLeadConduit({
+      accountEndpoint: false,
+      userAccounts: [sampleAccount(), sampleAccount({ id: '5fd4371e940df5a34a3888ee', name: 'Globex' })],
+    });
+    const file = { ...DESIRED, id: SAMPLE_ACCOUNT_ID };
+    await plan({ file });
+    merged();
+    const run = await apply({ file });
+    expect(run.exitCode).toBe(1);
+    expect(readable(comments()[0]?.body ?? '')).toContain("### ⛔ Apply refused: the API key's user has 2 accounts");
+  });
+
+  it('failed before anything was sent: LeadConduit down while reading', async () => {
+    await plan();
+    merged();
+    fakes.lc.inject('GET /account', { kind: 'status', status: 503 }, 10);
+    const run = await apply();
+    expect(run.exitCode).toBe(1);
+    const body = readable(comments()[0]?.body ?? '');
+    expect(body).toContain('### ❌ Apply failed: LeadConduit failed on GET /account');
+    expect(body).toContain('Nothing was sent to LeadConduit');
+  });
+
+  it('failed: the file on the default branch is invalid', async () => {
+    await plan();
+    merged();
+    const run = await apply({ file: '{"data_retention_in_days": "400"}' });
+    expect(run.exitCode).toBe(1);
+    expect(readable(comments()[0]?.body ?? '')).toMatch(/### ❌ Apply failed: leadconduit-account\.json has 1 problem/);
+  });
+
+  it('nothing to apply: the account already matched', async () => {
+    await plan();
+    merged();
+    fakes.lc.account = sampleAccount({ data_retention_in_days: 400, features: { ...sampleAccount().features, firehose: true } });
+    const run = await apply();
+    expect(run.exitCode).toBe(0);
+    expect(puts()).toHaveLength(0);
+    expect(readable(comments()[0]?.body ?? '')).toContain('### ✅ Nothing to apply');
+  });
+});
+
+describe('an apply started by another event than a push', () => {
+  const closed = (merged: boolean) => {
+    const payload = pullRequestPayload() as { action: string; pull_request: Record<string, unknown> };
+    payload.action = 'closed';
+    payload.pull_request.merged = merged;
+    return payload;
+  };
+
+  it('a pull_request "closed" event of a merge checks that pull request\'s record, and writes the outcome there', async () => {
+    await plan();
+    const run = await apply({ event: 'pull_request', payload: closed(true), inputs: { mode: 'apply' } });
+    expect(run.exitCode).toBe(0);
+    expect(puts()).toHaveLength(1);
+    expect(readable(run.summary)).toContain(`The changes match the plan reviewed on pull request #${PR_NUMBER}.`);
+    expect(comments()[0]?.body).toContain('### ✅ Applied to LeadConduit');
+  });
+
+  it('the same after a live edit since the review is refused', async () => {
+    await plan();
+    fakes.lc.account = { ...fakes.lc.account, data_retention_in_days: 300 };
+    const run = await apply({ event: 'pull_request', payload: closed(true), inputs: { mode: 'apply' } });
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('a pull request that is not merged is refused: nothing is applied before the merge', async () => {
+    await plan();
+    const run = await apply({ event: 'pull_request', payload: closed(false), inputs: { mode: 'apply' } });
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(0);
+    expect(run.stdout).toContain(`::error::This apply runs on a pull_request event of pull request #${PR_NUMBER}, which is not merged`);
+  });
+
+  it('another event (repository_dispatch) cannot be matched with a review: refused unless allow-unreviewed-changes', async () => {
+    const run = await apply({ event: 'repository_dispatch', payload: {}, inputs: { mode: 'apply' } });
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(0);
+    expect(run.stdout).toContain('::error::This apply runs on a repository_dispatch event, which cannot be matched with a plan reviewed on a pull request.');
+    const allowed = await apply({ event: 'repository_dispatch', payload: {}, inputs: { mode: 'apply', 'allow-unreviewed-changes': 'true' } });
+    expect(allowed.exitCode).toBe(0);
+    expect(puts()).toHaveLength(1);
   });
 });

@@ -17,7 +17,7 @@ export function scope(pullRequest = PR_NUMBER, file = FILE): RecordScope {
 
 /** A comment body the action would write: marker, signed record, then `text`. */
 export function ownRecordBody(changes: readonly Change[] | null, text = 'a plan', author = ACTIONS_BOT.login, apiKey = TEST_API_KEY, where = scope()): string {
-  return `${commentMarker(where.file)}\n${recordMarker(changes, where, author, signingKey(apiKey))}\n${text}`;
+  return `${commentMarker(where.file)}\n${recordMarker(changes, text, where, author, signingKey(apiKey))}\n${text}`;
 }
 
 /**

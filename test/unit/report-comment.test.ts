@@ -117,6 +117,31 @@ describe('the apply outcome', () => {
   const commit = 'd'.repeat(40);
   const runUrl = 'https://github.com/acme/settings/actions/runs/1';
 
+  it('says nothing twice: an explanation that is only the reason is not repeated, nor "nothing was sent" when it says so', () => {
+    const invalid = runReport({
+      outcome: 'invalid',
+      mode: 'apply',
+      error: 'leadconduit-account.json has 1 problem (each is annotated on its line); nothing was sent.',
+    });
+    expect(renderOutcome(invalid, when)).toBe(
+      '### ❌ Apply failed: leadconduit-account.json has 1 problem (each is annotated on its line); nothing was sent\n\nFailed at 2026-11-28 10:00 UTC.',
+    );
+    const refused = runReport({ outcome: 'refused', mode: 'apply', reason: 'a guard', error: 'A guard stopped it. Nothing was sent. Re-run it.' });
+    expect(renderOutcome(refused, when)).toBe(
+      '### ⛔ Apply refused: a guard\n\nA guard stopped it. Nothing was sent. Re-run it.\n\nRefused at 2026-11-28 10:00 UTC.',
+    );
+    // Once the update went out, what was sent is always said.
+    const sent = runReport({ outcome: 'failed', mode: 'apply', error: 'Verify failed: nothing was changed as asked.', bodySent: true });
+    expect(renderOutcome(sent, when)).toContain('The update was sent: it may or may not have been applied.');
+  });
+
+  it('cuts its texts to the given length, so that it fits on top of a long plan', () => {
+    const long = runReport({ outcome: 'refused', mode: 'apply', reason: 'r'.repeat(500), error: `${'e'.repeat(5_000)}.` });
+    const short = renderOutcome(long, when, 40);
+    expect(short).toContain(`### ⛔ Apply refused: ${'r'.repeat(39)}…\n\n${'e'.repeat(39)}…`);
+    expect(renderOutcome(long, when).length).toBeGreaterThan(1_500);
+  });
+
   it('of one change says "change was", and names no commit or run when the trigger is unknown', () => {
     expect(renderOutcome(runReport({ outcome: 'applied', mode: 'apply', changes: [firehose] }), when)).toBe(
       '### ✅ Applied to LeadConduit\n\n1 change was applied at 2026-11-28 10:00 UTC; the account now matches <code>leadconduit-account.json</code>.',
