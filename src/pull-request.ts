@@ -144,12 +144,13 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
     async upsertComment(issueNumber, { marker, verifies }, render) {
       // Every page is read: an earlier race may have left duplicates, which go now.
       const marked = await listMarked(issueNumber, marker);
-      const login = marked.find((c) => c.author !== '' && verifies(c))?.author;
-      if (login !== undefined) {
-        const [existing, ...stale] = marked.filter((c) => c.author === login);
-        const comment = await update(existing?.id ?? 0, render(login));
+      const signed = marked.find((c) => c.author !== '' && verifies(c));
+      if (signed) {
+        // The oldest of the login's comments is kept, whether its record verifies or not (one signed with an earlier key).
+        const [existing = signed, ...stale] = marked.filter((c) => c.author === signed.author);
+        const comment = await update(existing.id, render(signed.author));
         for (const duplicate of stale) await deleteQuietly(duplicate.id);
-        return { comment, created: false, foreign: marked.filter((c) => c.author !== login) };
+        return { comment, created: false, foreign: marked.filter((c) => c.author !== signed.author) };
       }
 
       // Creating is not idempotent: an attempt whose answer was lost (a 5xx after the comment was
