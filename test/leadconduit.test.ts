@@ -1,6 +1,6 @@
 /**
  * The LeadConduit client on its own, against the fake: retries, timeouts, redirects, error
- * wording and secrets. The whole-action view of the same faults is in test/faults/leadconduit.test.ts.
+ * wording and secrets. The whole-action view of the same faults is in test/faults/leadconduit-*.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';

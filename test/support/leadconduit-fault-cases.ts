@@ -1,15 +1,16 @@
 /**
  * Fault injection into every LeadConduit call the action makes (GET /account, GET /user, PUT
- * /account), table-driven (test/support/fault-table.ts), through the whole action (runInProcess)
- * as the runner runs it: a manual apply, or for the PUT an apply after a push. Each case asserts
- * the outcome (recovered, or failed with the right one-line ::error::) and the invariants: the
- * account never half-changed, no PUT after a failed GET, no secret anywhere, no redirect followed.
- * A table of counts is printed at the end.
+ * /account), table-driven (fault-table.ts), through the whole action (runInProcess) as the runner
+ * runs it: a manual apply, or for the PUT an apply after a push. Each case asserts the outcome
+ * (recovered, or failed with the right one-line ::error::) and the invariants: the account never
+ * half-changed, no PUT after a failed GET, no secret anywhere, no redirect followed. A table of
+ * counts is printed at the end. test/faults/leadconduit-reads.test.ts and leadconduit-put.test.ts
+ * run them, side by side (most cases wait on timers).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { runInProcess, type ActionSetup } from '../support/action-env.js';
-import type { LeadConduitRoute } from '../support/fake-leadconduit.js';
+import { runInProcess, type ActionSetup } from './action-env.js';
+import type { LeadConduitRoute } from './fake-leadconduit.js';
 import {
   DESIRED,
   FaultReport,
@@ -32,9 +33,9 @@ import {
   type Case,
   type Expected,
   type LcCall,
-} from '../support/fault-table.js';
-import { FaultyGitHub, FaultyLeadConduit, closedPort, countingServer } from '../support/faulty-fakes.js';
-import { sampleAccount } from '../support/sample-account.js';
+} from './fault-table.js';
+import { FaultyGitHub, FaultyLeadConduit, closedPort, countingServer } from './faulty-fakes.js';
+import { sampleAccount } from './sample-account.js';
 
 const APPLIED = (() => {
   const account = sampleAccount();
@@ -44,7 +45,6 @@ const APPLIED = (() => {
 })();
 const MAYBE_APPLIED = 'The update may or may not have been applied: re-run the job, which reads the account again and sends only what still differs.';
 
-const LC_CALLS: LcCall[] = ['GET /account', 'GET /user', 'PUT /account'];
 /** The route answered just before each call: closing after it makes the call "connection refused". */
 const LC_BEFORE: Record<LcCall, LeadConduitRoute | undefined> = { 'GET /account': undefined, 'GET /user': 'GET /account', 'PUT /account': 'GET /account' };
 
@@ -58,16 +58,7 @@ const EXTRA_LC: Case[] = [
   })),
 ];
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((thing) => thing.close()));
-});
-async function track<T extends { close(): Promise<void> }>(thing: Promise<T>): Promise<T> {
-  open.push(await thing);
-  return thing;
-}
-
-const report = new FaultReport();
+type Track = <T extends { close(): Promise<void> }>(thing: Promise<T>) => Promise<T>;
 
 interface Ctx {
   lcUrl: string;
@@ -175,7 +166,7 @@ function expectLeadConduit(c: Case, ctx: Ctx): Expected {
   }
 }
 
-async function runLeadConduitCase(c: Case): Promise<void> {
+async function runLeadConduitCase(c: Case, report: FaultReport, track: Track): Promise<void> {
   const call = c.call as LcCall;
   const lc = await track(new FaultyLeadConduit({ accountEndpoint: call !== 'GET /user' }).listen());
   const route: LeadConduitRoute = call;
@@ -235,10 +226,21 @@ async function runLeadConduitCase(c: Case): Promise<void> {
   }
 }
 
-describe('LeadConduit faults (apply mode)', () => {
-  for (const c of [...casesFor(LC_CALLS, 'leadconduit'), ...EXTRA_LC]) {
-    it(caseName(c), () => runLeadConduitCase(c));
-  }
-});
-
-afterAll(() => report.print('LeadConduit fault injection'));
+/** The fault cases of these LeadConduit calls, each a test, and their table of counts at the end. */
+export function leadconduitFaultCases(calls: readonly LcCall[]): void {
+  const report = new FaultReport();
+  const open: Array<{ close(): Promise<void> }> = [];
+  const track: Track = async (thing) => {
+    open.push(await thing);
+    return thing;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((thing) => thing.close()));
+  });
+  describe('LeadConduit faults (apply mode)', () => {
+    for (const c of [...casesFor(calls, 'leadconduit'), ...EXTRA_LC.filter((extra) => calls.includes(extra.call as LcCall))]) {
+      it(caseName(c), () => runLeadConduitCase(c, report, track));
+    }
+  });
+  afterAll(() => report.print(`LeadConduit fault injection (${calls.join(', ')})`));
+}
