@@ -126,7 +126,9 @@ export function parseDesiredState(bytes: Uint8Array, file: string, size = bytes.
 export function secretsInFile(text: string): string[] {
   let value: unknown;
   try {
-    value = parseTolerant(text, [], { allowTrailingComma: true, disallowComments: false });
+    // jsonc-parser always recovers (trailing commas, comments, a missing comma); its options
+    // only choose which errors it reports, and those are not wanted here.
+    value = parseTolerant(text);
   } catch {
     return []; // nested too deep for the parser: such a file holds no top-level key to mask
   }

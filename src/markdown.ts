@@ -14,22 +14,33 @@ export function escapeText(text: string): string {
 
 /** escapeText for the action's own settings (the base-url input), which may read as a link. */
 export function escapeMarkup(text: string): string {
-  return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) =>
-    /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`,
-  );
+  return text
+    .replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => (/[\r\n\u2028\u2029]/.test(char) ? ' ' : entity(char)))
+    .replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
 }
+
+/**
+ * What would make a heading, a list item, a rule or an indented code block of a line that starts
+ * with the text (a paragraph, a quoted note): its first character is written as an entity, which
+ * Markdown never reads as structure. Elsewhere in a line the entity shows the same character.
+ */
+const BLOCK_START = /^(?: |(?:[#=-]+|\d+[.)])(?= |$))/;
+
+const entity = (char: string) => `&#${char.codePointAt(0) ?? 32};`;
 
 /**
  * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
  * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
  * when read, goes right after the character that would start one. Entities alone do not do it:
- * GitHub finds mentions and links in the text after entities are decoded.
+ * GitHub finds mentions and links in the text after entities are decoded. A link's scheme is
+ * found by reading back over the letters before "://", whatever comes before them (1https://,
+ * &#95;https://): the joiner goes right before "://".
  */
 export function inert(text: string): string {
   return text
     .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
     .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
-    .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
+    .replace(/([a-z])(?=:\/\/)/gi, '$1\u200D')
     .replace(/\b(www)\./gi, '$1\u200D.');
 }
 

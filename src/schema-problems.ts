@@ -122,7 +122,7 @@ function suggest(key: string, candidates: readonly string[], label: string): str
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = candidate === lower ? 0 : levenshtein(lower, candidate);
+    const distance = levenshtein(lower, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -155,7 +155,8 @@ export function dateTimeProblem(value: string): string {
   const [, year = '', month = '', day = '', separator, hour, minute = '', second, fraction, zone] = match;
   const date = new Date(0);
   date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-  if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+  // A day or month that does not exist rolls over into another month: 2023-02-30 is March 2, month 13 next January.
+  if (date.getUTCMonth() !== Number(month) - 1) {
     return `is not a real date: ${year}-${month}-${day} does not exist`;
   }
   if (hour === undefined) return `needs a time and a time zone, not only a date (${example})`;

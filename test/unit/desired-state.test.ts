@@ -1,0 +1,158 @@
+/**
+ * Unit tests of src/desired-state.ts beyond test/desired-state.test.ts: which leading bytes are a
+ * byte order mark and which are only a broken encoding, the cap on problems shown (with the count of
+ * all), where a problem of the whole file points, the warning for a subscription's created_at, and
+ * the secrets found in a file the parser cannot read.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_PROBLEMS, parseDesiredState, secretsInFile, type ParseResult, type Problem } from '../../src/desired-state.js';
+
+const FILE = 'leadconduit-account.json';
+
+function parse(bytes: string | readonly number[]): ParseResult {
+  return parseDesiredState(typeof bytes === 'string' ? Buffer.from(bytes) : Uint8Array.from(bytes), FILE);
+}
+
+function rejected(bytes: string | readonly number[]): { problems: Problem[]; total: number } {
+  const result = parse(bytes);
+  if (result.ok) throw new Error(`expected problems, the file was accepted: ${String(bytes)}`);
+  return result;
+}
+
+function only(bytes: string | readonly number[]): Problem {
+  const { problems } = rejected(bytes);
+  expect(problems, JSON.stringify(problems)).toHaveLength(1);
+  return problems[0]!;
+}
+
+const ascii = (text: string) => [...Buffer.from(text)];
+const UTF16 = "the file is saved as UTF-16 (as Windows PowerShell's > and Out-File do by default); save it as UTF-8 without BOM";
+const BOM = 'the file starts with a byte order mark (BOM); save it as UTF-8 without BOM';
+const NOT_UTF8 = /^the file is not valid UTF-8 text: this character was saved in another encoding/;
+
+describe('byte order marks and encodings', () => {
+  it('a UTF-16 file is recognised by either byte order mark: little-endian (FF FE) and big-endian (FE FF)', () => {
+    expect(only([0xff, 0xfe, ...ascii('{\0}\0')]).message).toBe(UTF16);
+    expect(only([0xfe, 0xff, ...ascii('\0{\0}')]).message).toBe(UTF16);
+  });
+
+  it('the three bytes EF BB BF are a UTF-8 byte order mark', () => {
+    expect(only([0xef, 0xbb, 0xbf, ...ascii('{}')])).toEqual({ path: '', message: BOM, line: 1, column: 1 });
+  });
+
+  it.each([
+    ['FF then "{" (a Windows-1252 ÿ)', [0xff, ...ascii('{}')]],
+    ['FE then "{"', [0xfe, ...ascii('{}')]],
+    ['"{" then FE', [...ascii('{'), 0xfe, ...ascii('}')]],
+    ['"{" then FF', [...ascii('{'), 0xff, ...ascii('}')]],
+  ])('a file that starts with only part of a UTF-16 mark (%s) is not called UTF-16: it is not valid UTF-8', (_name, bytes) => {
+    const problem = only(bytes);
+    expect(problem.message).toMatch(NOT_UTF8);
+    expect(problem.message).not.toContain('UTF-16');
+  });
+
+  it.each([
+    ['EF BB then "{"', [0xef, 0xbb, ...ascii('{}')]],
+    ['EF then "{" then BF', [0xef, ...ascii('{'), 0xbf, ...ascii('}')]],
+    ['"{" then BB BF', [...ascii('{'), 0xbb, 0xbf, ...ascii('}')]],
+    ['"{" then a space then BF', [...ascii('{ '), 0xbf, ...ascii('}')]],
+  ])('a file that starts with only part of the UTF-8 mark (%s) is not called a BOM: it is not valid UTF-8', (_name, bytes) => {
+    const problem = only(bytes);
+    expect(problem.message).toMatch(NOT_UTF8);
+    expect(problem.message).not.toContain('byte order mark');
+  });
+
+  it('a byte of another encoding is pointed at where it stands', () => {
+    const problem = only([...ascii('{\n  "subscriptions": {"pro": {"state": "activ'), 0xe9, ...ascii('"}}\n}')]);
+    expect(problem).toMatchObject({ path: '', line: 2, column: 44 });
+    expect(problem.message).toMatch(NOT_UTF8);
+  });
+});
+
+describe('problems of the whole file', () => {
+  it('a file that is not one object is pointed at where its value starts, not at line 1', () => {
+    expect(only('\n\n   [{"data_retention_in_days": 365}]\n')).toEqual({
+      path: '',
+      message: 'the file must hold one JSON object ({ ... }) at the top level, not an array',
+      line: 3,
+      column: 4,
+    });
+  });
+
+  it(`at most ${MAX_PROBLEMS} problems are returned, the first ones in file order, with the count of all of them`, () => {
+    const keys = Array.from({ length: MAX_PROBLEMS + 10 }, (_, i) => `  "unknown_${String(i).padStart(2, '0')}": 1`);
+    const { problems, total } = rejected(`{\n${keys.join(',\n')}\n}`);
+    expect(total).toBe(MAX_PROBLEMS + 10);
+    expect(problems).toHaveLength(MAX_PROBLEMS);
+    expect(problems.map((p) => p.path)).toEqual(Array.from({ length: MAX_PROBLEMS }, (_, i) => `unknown_${String(i).padStart(2, '0')}`));
+    expect(problems.at(-1)?.line).toBe(MAX_PROBLEMS + 1);
+  });
+
+  it('a file of exactly as many problems as are shown shows them all', () => {
+    const keys = Array.from({ length: MAX_PROBLEMS }, (_, i) => `"unknown_${i}": 1`);
+    const { problems, total } = rejected(`{${keys.join(', ')}}`);
+    expect([problems.length, total]).toEqual([MAX_PROBLEMS, MAX_PROBLEMS]);
+  });
+});
+
+describe('a retention written oddly', () => {
+  it.each([
+    ['1e3', 1000],
+    ['365.0', 365],
+    ['3.65e2', 365],
+  ])('%s is named with its path, so the annotation and the summary say which setting', (raw, value) => {
+    expect(only(`{\n  "data_retention_in_days": ${raw}\n}`)).toEqual({
+      path: 'data_retention_in_days',
+      message: `data_retention_in_days must be written as a plain whole number (e.g. ${value}), not ${raw}`,
+      line: 2,
+      column: 3,
+    });
+  });
+
+  it('a plain whole number, negative or not, is not reported as written oddly', () => {
+    expect(parse('{"data_retention_in_days": 365}').ok).toBe(true);
+    expect(only('{"data_retention_in_days": -30}').message).toBe('data_retention_in_days must be at least 1, not -30');
+  });
+});
+
+describe('warnings of a valid file', () => {
+  it('created_at: LeadConduit sets it when the subscription is created, and it is sent only where it differs', () => {
+    const result = parse('{\n  "subscriptions": {\n    "base": {"state": "active", "created_at": "2022-03-10T09:00:00Z"}\n  }\n}');
+    if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.problems)}`);
+    expect(result.desired.warnings).toEqual([
+      {
+        path: 'subscriptions.base.created_at',
+        message:
+          '"subscriptions.base.created_at" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.',
+        line: 3,
+        column: 33,
+      },
+    ]);
+  });
+
+  it('each timestamp has its own advice: created_at, updated_at and active_at are not warned alike', () => {
+    const result = parse(
+      '{"subscriptions": {"pro": {"created_at": "2022-03-10T09:00:00Z", "updated_at": "2023-02-20T18:45:00Z", "inactive_at": "2023-02-20T18:45:00Z"}}}',
+    );
+    if (!result.ok) throw new Error('rejected');
+    const [created, updated, inactive] = result.desired.warnings.map((w) => w.message);
+    expect(created).toContain('when the subscription is created');
+    expect(updated).toContain('on every change of the subscription');
+    expect(inactive).toContain('manage "state" instead');
+  });
+
+  it('a file without subscription timestamps has no warnings', () => {
+    const result = parse('{"subscriptions": {"pro": {"state": "active"}, "partner": {}}}');
+    expect(result.ok && result.desired.warnings).toEqual([]);
+  });
+});
+
+describe('secretsInFile', () => {
+  it('finds the secrets of a file with comments and trailing commas, as an editor would still read it', () => {
+    expect(secretsInFile('// copied from GET /account\n{\n  "api_key": /* the key */ "a-1",\n  "keen_read_api_key": "k-2",\n}\n')).toEqual(['a-1', 'k-2']);
+  });
+
+  it('a file nested too deep for the parser holds no secret to mask, and does not throw', () => {
+    expect(secretsInFile(`{"api_key": ${'['.repeat(200_000)}`)).toEqual([]);
+  });
+});
