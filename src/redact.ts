@@ -12,6 +12,17 @@ export const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|au
  */
 export type SecretKind = 'input' | 'field';
 
+/**
+ * A credential written as key=value, key: value or "key": "value" in free text (an error page, a
+ * message inside a JSON answer): group 1, kept, is everything before the value; the value is
+ * masked. After "Authorization:" an auth scheme (Bearer, Basic…) is kept and the credential after
+ * it masked.
+ */
+const SECRET_PAIR =
+  /((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*(?:(?:basic|bearer|digest|token)\s+)?)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi;
+
+const maskPairs = (text: string) => text.replace(SECRET_PAIR, (_, head: string) => `${head}${MASK}`);
+
 const MIN_INPUT = 3;
 const MIN_FIELD = 8;
 const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
@@ -50,7 +61,6 @@ export class Redactor {
   }
 
   scrub(text: string): string {
-    if (this.#secrets.size === 0 || text.length === 0) return text;
     let result = text;
     // Longest first, so a secret that contains another is replaced whole.
     for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
@@ -70,32 +80,33 @@ export class Redactor {
   }
 
   /**
-   * The values of credential fields in a JSON text (or text that looks like key=value pairs)
-   * registered and masked by field, before anything reads the text.
+   * The values of credential fields in a JSON text registered and masked by field, and credentials
+   * written as key=value pairs in any other text (or in a string of the JSON) masked, before
+   * anything reads the text.
    */
   maskSecretFields(text: string): string {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return this.scrub(
-        text.replace(
-          /((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi,
-          (_, head: string) => `${head}${MASK}`,
-        ),
-      );
+      // Known secrets first: a secret followed by ": " must not read as a key whose value is masked.
+      return this.scrub(maskPairs(this.scrub(text)));
     }
-    const walk = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(walk);
+    // Two passes: every credential field is registered before any string is masked, so a field's
+    // value quoted in an earlier string is masked whole.
+    const walk = (value: unknown, mask: boolean): unknown => {
+      if (typeof value === 'string') return mask ? maskPairs(this.scrub(value)) : value;
+      if (Array.isArray(value)) return value.map((item) => walk(item, mask));
       if (typeof value !== 'object' || value === null) return value;
       return Object.fromEntries(
         Object.entries(value).map(([key, child]) => {
-          if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number')) return [key, walk(child)];
+          if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number')) return [key, walk(child, mask)];
           this.add(String(child), 'field');
           return [key, MASK];
         }),
       );
     };
-    return this.scrub(JSON.stringify(walk(json)));
+    walk(json, false);
+    return this.scrub(JSON.stringify(walk(json, true)));
   }
 }

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/redact.js';
+
+const redactor = () => new Redactor(() => {});
+
+describe('secrets given as inputs', () => {
+  it('an input secret is masked with *** wherever it appears', () => {
+    const r = redactor();
+    r.add('lc-live-key');
+    expect(r.scrub('GET failed with lc-live-key in the URL')).toBe('GET failed with *** in the URL');
+  });
+
+  it('a blank input registers nothing with the runner', () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('   ');
+    r.add('');
+    expect(registered).toEqual([]);
+  });
+
+  it('a 4-character input is masked, and white space around an input is not part of it', () => {
+    const r = redactor();
+    r.add('  abcd\n');
+    expect(r.scrub('key abcd, spaced  abcd ')).toBe('key ***, spaced  *** ');
+  });
+
+  it('a secret that contains another is masked whole, whatever order they were added in', () => {
+    const r = redactor();
+    r.add('token-1');
+    r.add('token-1-extended');
+    expect(r.scrub('a token-1-extended b')).toBe('a *** b');
+    const reversed = redactor();
+    reversed.add('token-1-extended');
+    reversed.add('token-1');
+    expect(reversed.scrub('a token-1-extended b')).toBe('a *** b');
+  });
+});
+
+describe("values of an answer's secret fields", () => {
+  it('a field value that ends or starts with digits is still a secret', () => {
+    const r = redactor();
+    r.add('hunter2hunter2', 'field');
+    r.add('2024abcdefgh', 'field');
+    expect(r.scrub('seen: hunter2hunter2 and 2024abcdefgh')).toBe('seen: *** and ***');
+  });
+
+  it('a field value that is a number (negative, decimal) is an ordinary value, left alone elsewhere', () => {
+    const r = redactor();
+    for (const value of ['12345678', '-12345678', '3.14159265', 'undefined']) r.add(value, 'field');
+    expect(r.scrub('order 12345678 at -12345678 by 3.14159265, undefined')).toBe('order 12345678 at -12345678 by 3.14159265, undefined');
+  });
+});
+
+describe('scrubbing a report', () => {
+  it('keeps values that are not plain objects (numbers, dates, class instances) as they are', () => {
+    const r = redactor();
+    r.add('secret-1234');
+    const when = new Date('2024-01-01T00:00:00Z');
+    const error = new Error('secret-1234');
+    const scrubbed = r.scrubDeep({ n: 5, when, error, list: ['secret-1234'] });
+    expect(scrubbed.n).toBe(5);
+    expect(scrubbed.when).toBe(when);
+    expect(scrubbed.error).toBe(error);
+    expect(scrubbed.list).toEqual(['***']);
+    expect(r.scrubDeep(7)).toBe(7);
+  });
+});
+
+describe('masking the credential fields of an answer', () => {
+  it('keeps the JSON shape: arrays stay arrays, numbers and ordinary fields stay as they are', () => {
+    const r = redactor();
+    const masked = r.maskSecretFields('[{"name":"Acme","count":3,"flag":true,"api_key":"k-1234567890"},null]');
+    expect(JSON.parse(masked)).toEqual([{ name: 'Acme', count: 3, flag: true, api_key: '***' }, null]);
+  });
+
+  it('a numeric secret field is masked in place; an object under a secret-sounding name is searched, not dropped', () => {
+    const r = redactor();
+    const masked = r.maskSecretFields('{"pin_token":98765432,"credentials":{"user":"ops","password":"pa55word-x"}}');
+    expect(JSON.parse(masked)).toEqual({ pin_token: '***', credentials: { user: 'ops', password: '***' } });
+    expect(r.scrub('again pa55word-x')).toBe('again ***');
+  });
+
+  it('an ordinary value in a secret field is masked there but not registered, so it survives elsewhere', () => {
+    const r = redactor();
+    expect(r.maskSecretFields('{"token":"12345678","message":"order 12345678 failed"}')).toBe('{"token":"***","message":"order 12345678 failed"}');
+  });
+
+  it('a key=value credential inside a string of the JSON (an error message) is masked', () => {
+    const r = redactor();
+    const masked = r.maskSecretFields('{"error":"rejected: api_key=zz-9f8e7d6c","details":["password: hunter22!"],"text":"token=abc"}');
+    expect(JSON.parse(masked)).toEqual({ error: 'rejected: api_key=***', details: ['password: ***'], text: 'token=***' });
+  });
+});
+
+describe('credentials written as key=value in text that is not JSON', () => {
+  const mask = (text: string) => redactor().maskSecretFields(text);
+
+  it('the value after a quoted key in a cut-off JSON body', () => {
+    expect(mask('{"api_key": "k-1234567890", "client_secret": "cs-abcdef", "token_v2": "t-1"')).toBe('{"api_key": ***, "client_secret": ***, "token_v2": ***');
+  });
+
+  it('a key with more after the credential word, and spaces around the =', () => {
+    expect(mask('session_token_v2=abc123 password = hunter22')).toBe('session_token_v2=*** password = ***');
+  });
+
+  it('a quoted value is masked whole, spaces and escaped quotes included', () => {
+    expect(mask('password: "two words \\" here" next')).toBe('password: *** next');
+    expect(mask("password='two words' next")).toBe('password=*** next');
+  });
+
+  it('after Authorization: the scheme is kept and the credential after it is masked', () => {
+    expect(mask('Authorization: Bearer eyJhbGciOi.payload.sig')).toBe('Authorization: Bearer ***');
+    expect(mask('authorization=Basic QVBJOmtleQ==; next')).toBe('authorization=Basic ***; next');
+  });
+
+  it('ends an unquoted value at a separator', () => {
+    expect(mask('token=abc&user=ops, key=x; secret=y}')).toBe('token=***&user=ops, key=***; secret=***}');
+  });
+});
+
+describe('known secrets before key=value pairs', () => {
+  it('a secret followed by ": " is masked itself, and the words after it are kept', () => {
+    const r = redactor();
+    r.add('lc-test-api-key-5a7e21c04d');
+    expect(r.maskSecretFields('{"message":"Account lc-test-api-key-5a7e21c04d: data_retention_in_days must be at most 365"}')).toBe(
+      '{"message":"Account ***: data_retention_in_days must be at most 365"}',
+    );
+    expect(r.maskSecretFields('Account lc-test-api-key-5a7e21c04d: data_retention_in_days is wrong')).toBe('Account ***: data_retention_in_days is wrong');
+  });
+
+  it("a credential field's value quoted in an earlier string of the answer is masked whole", () => {
+    const r = redactor();
+    expect(r.maskSecretFields('{"message":"rejected token=zz,9f8e7d6c-long","api_key":"zz,9f8e7d6c-long"}')).toBe(
+      '{"message":"rejected token=***","api_key":"***"}',
+    );
+  });
+});
