@@ -13,9 +13,11 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Marked } from 'marked';
 import { DEFAULT_BASE_URL } from '../src/base-url.js';
+import { type RecordScope, readRecord, recordMarker, signingKey } from '../src/reviewed-plan.js';
 import { ROOT, pullRequestPayload, runInProcess } from '../test/support/action-env.js';
 import { startFakeGitHub } from '../test/support/fake-github.js';
 import { startFakeLeadConduit } from '../test/support/fake-leadconduit.js';
+import { TEST_API_KEY } from '../test/support/sample-account.js';
 
 export type Picture = 'comment' | 'summary';
 export const PICTURES: readonly Picture[] = ['comment', 'summary'];
@@ -33,6 +35,8 @@ export const EXAMPLE_FILE = 'examples/leadconduit-account.json';
 export const BASE_FILE = { id: '5fd4371e940df5a34a3888b2', data_retention_in_days: 365, features: { real_time_bidding: true } };
 
 const PR_NUMBER = 42;
+/** Where the pictures' comment is: its record is signed for this pull request and file. */
+export const PICTURE_SCOPE: RecordScope = { repository: 'acme/settings', pullRequest: PR_NUMBER, file: 'leadconduit-account.json' };
 const BASE_SHA = '9d3c7a1f0b2e4d6c8a0f1e3b5d7c9a2e4f6b8d0c';
 const HEAD_SHA = '4f2a9c1e7b3d5a8c0e2f4a6b8d1c3e5f7a9b0d2e';
 const MERGE_SHA = 'a7e1c3f5b9d2e4a6c8f0b1d3e5a7c9f2b4d6e8a0';
@@ -62,6 +66,23 @@ export function normalise(markdown: string, fakeUrls: readonly string[], started
     );
 }
 
+/**
+ * The comment's signed record covers the text reviewers read, which holds the run's time: once
+ * the time is fixed, the record is signed again the way the action signs it (the test key, the
+ * same scope and author), so the picture's Markdown is a comment the apply would accept.
+ */
+function resign(original: string, normalised: string, scope: RecordScope, author: string): string {
+  const key = signingKey(TEST_API_KEY);
+  const record = readRecord(original, scope, author, key);
+  if (record.status !== 'verified' || record.edited) throw new Error(`The plan comment for the pictures carries no valid record (${record.status}).`);
+  const lines = normalised.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('<!-- leadconduit-account-action:record:'));
+  lines[at] = recordMarker(record.changes, normalised, scope, author, key);
+  const body = lines.join('\n');
+  if (readRecord(body, scope, author, key).status !== 'verified') throw new Error('The re-signed record of the pictures does not verify.');
+  return body;
+}
+
 /** The plan comment and job summary the action writes for EXAMPLE_FILE on a pull request. */
 export async function pictureMarkdown(): Promise<Record<Picture, string>> {
   const leadconduit = await startFakeLeadConduit();
@@ -87,8 +108,9 @@ export async function pictureMarkdown(): Promise<Record<Picture, string>> {
       throw new Error(`The plan for the pictures did not run as expected (exit code ${run.exitCode}, ${comments.length} comments):\n${run.stdout}`);
     }
     const fakes = [leadconduit.url, github.url];
+    const comment = comments[0]!;
     return {
-      comment: normalise(comments[0]!.body, fakes, startedMs, endedMs),
+      comment: resign(comment.body, normalise(comment.body, fakes, startedMs, endedMs), PICTURE_SCOPE, comment.user.login),
       summary: normalise(run.summary, fakes, startedMs, endedMs),
     };
   } finally {

@@ -10,6 +10,7 @@ import {
   FIXED_TIME,
   PAGE_WIDTH,
   PICTURES,
+  PICTURE_SCOPE,
   SCALE,
   SOURCE_KEY,
   markdownPath,
@@ -21,6 +22,7 @@ import {
   sha256,
   withPngText,
 } from '../scripts/pictures-lib.js';
+import { readRecord, signingKey } from '../src/reviewed-plan.js';
 import { ROOT } from './support/action-env.js';
 import { SECRET_VALUES, TEST_API_KEY } from './support/sample-account.js';
 
@@ -55,6 +57,9 @@ describe('the README pictures of the plan comment and the job summary', () => {
       expect(markdown).not.toMatch(/127\.0\.0\.1|localhost/);
       for (const secret of [TEST_API_KEY, ...SECRET_VALUES]) expect(markdown).not.toContain(secret);
     }
+    // The comment is one the apply would accept: its record verifies for the text it shows.
+    const record = readRecord(read(markdownPath('comment')), PICTURE_SCOPE, 'github-actions[bot]', signingKey(TEST_API_KEY));
+    expect(record).toMatchObject({ status: 'verified', edited: false });
     expect(read(markdownPath('comment'))).toContain(`updated ${FIXED_TIME.slice(0, 10)} ${FIXED_TIME.slice(11, 16)} UTC`);
   });
 
