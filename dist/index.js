@@ -9726,7 +9726,7 @@ function suggest(key, candidates, label) {
     let best;
     let bestDistance = Infinity;
     for (const candidate of candidates) {
-        const distance = candidate === lower ? 0 : levenshtein(lower, candidate);
+        const distance = levenshtein(lower, candidate);
         if (distance < bestDistance) {
             best = candidate;
             bestDistance = distance;
@@ -9760,7 +9760,8 @@ function dateTimeProblem(value) {
     const [, year = '', month = '', day = '', separator, hour, minute = '', second, fraction, zone] = match;
     const date = new Date(0);
     date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-    if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+    // A day or month that does not exist rolls over into another month: 2023-02-30 is March 2, month 13 next January.
+    if (date.getUTCMonth() !== Number(month) - 1) {
         return `is not a real date: ${year}-${month}-${day} does not exist`;
     }
     if (hour === undefined)
@@ -9894,7 +9895,9 @@ function parseDesiredState(bytes, file, size = bytes.length) {
 function secretsInFile(text) {
     let value;
     try {
-        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
+        // jsonc-parser always recovers (trailing commas, comments, a missing comma); its options
+        // only choose which errors it reports, and those are not wanted here.
+        value = (0,main.parse)(text);
     }
     catch {
         return []; // nested too deep for the parser: such a file holds no top-level key to mask
@@ -10787,19 +10790,30 @@ function escapeText(text) {
 }
 /** escapeText for the action's own settings (the base-url input), which may read as a link. */
 function escapeMarkup(text) {
-    return text.replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => /^[\r\n\u2028\u2029]/.test(char) ? ' ' : `&#${char.codePointAt(0) ?? 32};`);
+    return text
+        .replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => (/[\r\n\u2028\u2029]/.test(char) ? ' ' : entity(char)))
+        .replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
 }
+/**
+ * What would make a heading, a list item, a rule or an indented code block of a line that starts
+ * with the text (a paragraph, a quoted note): its first character is written as an entity, which
+ * Markdown never reads as structure. Elsewhere in a line the entity shows the same character.
+ */
+const BLOCK_START = /^(?: |(?:[#=-]+|\d+[.)])(?= |$))/;
+const entity = (char) => `&#${char.codePointAt(0) ?? 32};`;
 /**
  * Text that GitHub will not turn into a mention (@user, @org/team), a cross-reference (#1,
  * owner/repo#1, GH-1) or an autolink (https://…, www.…, name@host): a zero-width joiner, invisible
  * when read, goes right after the character that would start one. Entities alone do not do it:
- * GitHub finds mentions and links in the text after entities are decoded.
+ * GitHub finds mentions and links in the text after entities are decoded. A link's scheme is
+ * found by reading back over the letters before "://", whatever comes before them (1https://,
+ * &#95;https://): the joiner goes right before "://".
  */
 function inert(text) {
     return text
         .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
         .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
-        .replace(/\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi, '$1\u200D')
+        .replace(/([a-z])(?=:\/\/)/gi, '$1\u200D')
         .replace(/\b(www)\./gi, '$1\u200D.');
 }
 /** A JSON value shown as code, e.g. in a table cell. */
@@ -11152,6 +11166,14 @@ function previousState(desired, live) {
 const MASK = '***';
 /** A field whose name says it holds a credential: its value is masked wherever it is seen. */
 const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
+/**
+ * A credential written as key=value, key: value or "key": "value" in free text (an error page, a
+ * message inside a JSON answer): group 1, kept, is everything before the value; the value is
+ * masked. After "Authorization:" an auth scheme (Bearer, Basic…) is kept and the credential after
+ * it masked.
+ */
+const SECRET_PAIR = /((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*(?:(?:basic|bearer|digest|token)\s+)?)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi;
+const maskPairs = (text) => text.replace(SECRET_PAIR, (_, head) => `${head}${MASK}`);
 const MIN_INPUT = 3;
 const MIN_FIELD = 8;
 const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
@@ -11190,8 +11212,6 @@ class Redactor {
         this.#register(value);
     }
     scrub(text) {
-        if (this.#secrets.size === 0 || text.length === 0)
-            return text;
         let result = text;
         // Longest first, so a secret that contains another is replaced whole.
         for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
@@ -11211,8 +11231,9 @@ class Redactor {
         return value;
     }
     /**
-     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
-     * registered and masked by field, before anything reads the text.
+     * The values of credential fields in a JSON text registered and masked by field, and credentials
+     * written as key=value pairs in any other text (or in a string of the JSON) masked, before
+     * anything reads the text.
      */
     maskSecretFields(text) {
         let json;
@@ -11220,21 +11241,27 @@ class Redactor {
             json = JSON.parse(text);
         }
         catch {
-            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
+            // Known secrets first: a secret followed by ": " must not read as a key whose value is masked.
+            return this.scrub(maskPairs(this.scrub(text)));
         }
-        const walk = (value) => {
+        // Two passes: every credential field is registered before any string is masked, so a field's
+        // value quoted in an earlier string is masked whole.
+        const walk = (value, mask) => {
+            if (typeof value === 'string')
+                return mask ? maskPairs(this.scrub(value)) : value;
             if (Array.isArray(value))
-                return value.map(walk);
+                return value.map((item) => walk(item, mask));
             if (typeof value !== 'object' || value === null)
                 return value;
             return Object.fromEntries(Object.entries(value).map(([key, child]) => {
                 if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
-                    return [key, walk(child)];
+                    return [key, walk(child, mask)];
                 this.add(String(child), 'field');
                 return [key, MASK];
             }));
         };
-        return this.scrub(JSON.stringify(walk(json)));
+        walk(json, false);
+        return this.scrub(JSON.stringify(walk(json, true)));
     }
 }
 

@@ -9773,7 +9773,7 @@ function suggest(key, candidates, label) {
     let best;
     let bestDistance = Infinity;
     for (const candidate of candidates) {
-        const distance = candidate === lower ? 0 : levenshtein(lower, candidate);
+        const distance = levenshtein(lower, candidate);
         if (distance < bestDistance) {
             best = candidate;
             bestDistance = distance;
@@ -9807,7 +9807,8 @@ function dateTimeProblem(value) {
     const [, year = '', month = '', day = '', separator, hour, minute = '', second, fraction, zone] = match;
     const date = new Date(0);
     date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-    if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+    // A day or month that does not exist rolls over into another month: 2023-02-30 is March 2, month 13 next January.
+    if (date.getUTCMonth() !== Number(month) - 1) {
         return `is not a real date: ${year}-${month}-${day} does not exist`;
     }
     if (hour === undefined)
@@ -9970,7 +9971,9 @@ function parseDesiredState(bytes, file, size = bytes.length) {
 function secretsInFile(text) {
     let value;
     try {
-        value = (0,main.parse)(text, [], { allowTrailingComma: true, disallowComments: false });
+        // jsonc-parser always recovers (trailing commas, comments, a missing comma); its options
+        // only choose which errors it reports, and those are not wanted here.
+        value = (0,main.parse)(text);
     }
     catch {
         return []; // nested too deep for the parser: such a file holds no top-level key to mask
@@ -11012,6 +11015,14 @@ function statusName(status) {
 const MASK = '***';
 /** A field whose name says it holds a credential: its value is masked wherever it is seen. */
 const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
+/**
+ * A credential written as key=value, key: value or "key": "value" in free text (an error page, a
+ * message inside a JSON answer): group 1, kept, is everything before the value; the value is
+ * masked. After "Authorization:" an auth scheme (Bearer, Basic…) is kept and the credential after
+ * it masked.
+ */
+const SECRET_PAIR = /((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*(?:(?:basic|bearer|digest|token)\s+)?)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi;
+const maskPairs = (text) => text.replace(SECRET_PAIR, (_, head) => `${head}${MASK}`);
 const MIN_INPUT = 3;
 const MIN_FIELD = 8;
 const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
@@ -11050,8 +11061,6 @@ class Redactor {
         this.#register(value);
     }
     scrub(text) {
-        if (this.#secrets.size === 0 || text.length === 0)
-            return text;
         let result = text;
         // Longest first, so a secret that contains another is replaced whole.
         for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
@@ -11071,8 +11080,9 @@ class Redactor {
         return value;
     }
     /**
-     * The values of credential fields in a JSON text (or text that looks like key=value pairs)
-     * registered and masked by field, before anything reads the text.
+     * The values of credential fields in a JSON text registered and masked by field, and credentials
+     * written as key=value pairs in any other text (or in a string of the JSON) masked, before
+     * anything reads the text.
      */
     maskSecretFields(text) {
         let json;
@@ -11080,21 +11090,27 @@ class Redactor {
             json = JSON.parse(text);
         }
         catch {
-            return this.scrub(text.replace(/((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi, (_, head) => `${head}${MASK}`));
+            // Known secrets first: a secret followed by ": " must not read as a key whose value is masked.
+            return this.scrub(maskPairs(this.scrub(text)));
         }
-        const walk = (value) => {
+        // Two passes: every credential field is registered before any string is masked, so a field's
+        // value quoted in an earlier string is masked whole.
+        const walk = (value, mask) => {
+            if (typeof value === 'string')
+                return mask ? maskPairs(this.scrub(value)) : value;
             if (Array.isArray(value))
-                return value.map(walk);
+                return value.map((item) => walk(item, mask));
             if (typeof value !== 'object' || value === null)
                 return value;
             return Object.fromEntries(Object.entries(value).map(([key, child]) => {
                 if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
-                    return [key, walk(child)];
+                    return [key, walk(child, mask)];
                 this.add(String(child), 'field');
                 return [key, MASK];
             }));
         };
-        return this.scrub(JSON.stringify(walk(json)));
+        walk(json, false);
+        return this.scrub(JSON.stringify(walk(json, true)));
     }
 }
 
