@@ -8,7 +8,7 @@
 import type { Change } from './plan.js';
 import type { CommentQuery, GitHubApi, IssueComment } from './pull-request.js';
 import { withOutcome } from './report-comment.js';
-import { PENDING_RECORD, commentMarker, digest, readRecord, recordMarker, type RecordScope, type ReviewedChange } from './reviewed-plan.js';
+import { PENDING_RECORD, commentMarker, digest, readRecord, recordMarker, resigned, type RecordScope, type ReviewedChange } from './reviewed-plan.js';
 import { plural } from './wording.js';
 
 /** GitHub refuses a comment body longer than this many characters (422). */
@@ -121,6 +121,6 @@ export async function writeOutcome(place: RecordPlace, record: IssueComment | un
     }
     return withOutcome(body, render(40));
   };
-  if (record) return (await place.github.updateComment(record.id, fitting(record.body))).url;
+  if (record) return (await place.github.updateComment(record.id, resigned(record.body, fitting(record.body), place.scope, record.author, place.key))).url;
   return (await writeRecord(place, null, () => fitting('').replace(/^\n/, ''))).url;
 }

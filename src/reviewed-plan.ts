@@ -20,9 +20,6 @@ const RECORD_MARKER = 'leadconduit-account-action:record:v3';
 /** The record line of a comment the action has posted but not yet signed (its login is learned from GitHub's answer). */
 export const PENDING_RECORD = '<!-- leadconduit-account-action:record:pending -->';
 
-/** Outcome blocks the apply puts on top of the plan (report-comment.ts): not part of the signed text. */
-const OUTCOME_BLOCK = /<!-- leadconduit-account-action:outcome -->[\s\S]*?<!-- \/leadconduit-account-action:outcome -->/g;
-
 /** A value whose JSON is longer than this is recorded by its hash. */
 const LONG_VALUE = 64;
 
@@ -59,8 +56,9 @@ export function signingKey(apiKey: string): Buffer {
 }
 
 /**
- * What a comment shows below its hidden lines, without the apply's outcome on top, with line
- * endings and trailing spaces evened out: the text the record's signature covers.
+ * What a comment shows below its hidden lines, the apply's outcome included, with line endings
+ * and trailing spaces evened out: the text the record's signature covers. Nothing a reader sees
+ * is left out of it: text slipped in anywhere, even between the outcome's own markers, is an edit.
  */
 export function visibleText(body: string): string {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
@@ -69,7 +67,6 @@ export function visibleText(body: string): string {
   return lines
     .slice(start)
     .join('\n')
-    .replace(OUTCOME_BLOCK, '')
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n')
@@ -90,6 +87,19 @@ export function recordMarker(changes: readonly (Change | ReviewedChange)[] | nul
   // base64url keeps any value ("-->" included) from ending the HTML comment.
   const payload = Buffer.from(JSON.stringify(record)).toString('base64url');
   return `<!-- ${RECORD_MARKER} ${payload} ${sign(payload, scope, author, key)} -->`;
+}
+
+/**
+ * `updated` (the comment `original` with the apply's outcome put on top) with its record signed
+ * again over the text it now shows, so the outcome is part of what the signature covers. Only a
+ * record that verifies for `original` as it stands is signed again: an edited comment, or one
+ * without a valid record, keeps what it had, and reads as it did.
+ */
+export function resigned(original: string, updated: string, scope: RecordScope, author: string, key: Buffer): string {
+  const check = readRecord(original, scope, author, key);
+  if (check.status !== 'verified' || check.edited) return updated;
+  const line = new RegExp(`^<!-- ${RECORD_MARKER} [A-Za-z0-9_-]+ [A-Za-z0-9_-]+ -->$`, 'm');
+  return updated.replace(line, () => recordMarker(check.changes, updated, scope, author, key));
 }
 
 export type RecordCheck =

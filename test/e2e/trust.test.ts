@@ -350,6 +350,34 @@ describe('tried as an attacker would, again', () => {
     );
   });
 
+  it("text slipped in between the outcome's own markers is an edit too: the merge is refused", async () => {
+    await plan();
+    const [comment] = comments();
+    // The outcome's markers are only HTML comments: anyone who can edit the comment can write them.
+    const slipped = '<!-- leadconduit-account-action:outcome -->\n**Merging changes nothing.**\n<!-- /leadconduit-account-action:outcome -->';
+    comment!.body = comment!.body.replace('Merging applies these changes.', `${slipped}Merging applies these changes.`);
+    merged();
+    const run = await apply();
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(0);
+    expect(run.stdout).toContain('its plan comment was edited after the action wrote it');
+  });
+
+  it("the apply's outcome is signed with the plan: a later run reads the record as the action left it", async () => {
+    await plan();
+    merged();
+    fakes.lc.inject('PUT /account', { kind: 'status', status: 500 }, 4); // every attempt of one apply
+    expect((await apply()).exitCode).toBe(1);
+    const [comment] = comments();
+    // Someone rewrites the outcome the apply wrote: that is an edit of what reviewers read.
+    comment!.body = comment!.body.replace('Apply failed', 'Apply succeeded');
+    const sent = puts().length;
+    const run = await apply();
+    expect(run.exitCode).toBe(1);
+    expect(puts()).toHaveLength(sent);
+    expect(run.stdout).toContain('its plan comment was edited after the action wrote it');
+  });
+
   it("a rotated API key: the old plan comment is the action's own, rewritten and kept as the one comment", async () => {
     fakes.gh.addComment(PR_NUMBER, ownRecordBody([], 'a plan signed with the old key', ACTIONS_BOT.login, 'the-old-api-key'));
     const run = await plan();
