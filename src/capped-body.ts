@@ -55,6 +55,11 @@ export function cappedResponse(response: Response, limit: number, onTooLarge: (e
     throw error;
   }
   if (!response.body) return response;
+  // A declared length frames the body (the HTTP parser reads no more than it), so an answer
+  // declared within the limit needs no count, unless it is compressed: fetch inflates it, and
+  // the inflated body can be any size.
+  const encoding = response.headers.get('content-encoding');
+  if (Number.isFinite(declared) && response.headers.has('content-length') && (encoding === null || encoding === 'identity')) return response;
   let size = 0;
   const counted = response.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({

@@ -182,6 +182,22 @@ describe('limits on what comes in', () => {
     expect(fakes.gh.count('GET comments')).toBe(1);
   });
 
+  it('a gzip bomb from LeadConduit (64 MB inflated, 64 KB sent, its small length declared) is cut at the cap as it inflates', async () => {
+    fakes.lc.inject('GET /account', { kind: 'gzip-flood', bytes: 64 * 1024 * 1024 }, 10);
+    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::LeadConduit's answer to GET \/account was too large: the answer was larger than 8\.0 MB; it was not read further/);
+    expect(fakes.lc.count('GET /account')).toBe(1);
+  });
+
+  it('a gzip bomb from GitHub (64 MB inflated, its small length declared) is cut at the cap as it inflates', async () => {
+    fakes.gh.inject('GET comments', { kind: 'gzip-flood', bytes: 64 * 1024 * 1024 }, 10);
+    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("Could not comment on the pull request: GitHub's answer was larger than 32.0 MB; it was not read further.");
+    expect(fakes.gh.count('GET comments')).toBe(1);
+  });
+
   it('a desired-state file that is a named pipe (FIFO) is refused at once: no read that waits forever', async () => {
     const run = await plan({
       file: undefined,

@@ -6,6 +6,7 @@
 import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { constants as zlib, gzipSync } from 'node:zlib';
 
 /** A misbehaviour to answer one request with, instead of the normal handling. */
 export type Fault =
@@ -30,7 +31,12 @@ export type Fault =
    * gigabytes cost the fake nothing; it stops when the client goes away. `declared` sends the
    * content-length up front.
    */
-  | { kind: 'flood'; bytes: number; status?: number; declared?: boolean };
+  | { kind: 'flood'; bytes: number; status?: number; declared?: boolean }
+  /**
+   * A gzip bomb: `bytes` bytes of JSON sent gzipped (about a thousandth of that on the wire), with
+   * `content-encoding: gzip` and the small compressed length declared. fetch inflates it as read.
+   */
+  | { kind: 'gzip-flood'; bytes: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -72,6 +78,17 @@ export interface FakeRequest {
 }
 
 export const MALFORMED_JSON_BODY = '{"id": "5fd4';
+
+const gzipped = new Map<number, Buffer>();
+/** `bytes` bytes of JSON (one long string value) gzipped at the best compression, made once per size. */
+function gzipFlood(bytes: number): Buffer {
+  let body = gzipped.get(bytes);
+  if (!body) {
+    body = gzipSync(Buffer.concat([Buffer.from('{"id": "'), Buffer.alloc(bytes - 8, 'a')]), { level: zlib.Z_BEST_COMPRESSION });
+    gzipped.set(bytes, body);
+  }
+  return body;
+}
 
 export const HTML_ERROR_PAGE = (status: number): string => {
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
@@ -354,6 +371,12 @@ export abstract class HttpFake<R extends string> implements AsyncDisposable {
       case 'redirect':
         this.send(res, fault.status ?? 302, '', { location: fault.location });
         return;
+      case 'gzip-flood': {
+        const body = gzipFlood(fault.bytes);
+        res.writeHead(200, { ...this.baseHeaders(), 'content-type': this.jsonContentType, 'content-encoding': 'gzip', 'content-length': String(body.length) });
+        res.end(body);
+        return;
+      }
       case 'flood': {
         res.writeHead(fault.status ?? 200, {
           ...this.baseHeaders(),
