@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
 import type { Redactor } from './redact.js';
 import { printable } from './printable.js';
 import * as commands from './workflow-commands.js';
@@ -59,7 +59,7 @@ export class Log {
   }
 
   /** A collapsible group in the Actions log around one step ("Validate", "Apply"...). */
-  async group<T>(name: string, step: () => Promise<T>): Promise<T> {
+  async group<T>(name: string, step: () => Promise<T> | T): Promise<T> {
     commands.startGroup(name);
     try {
       return await step();
@@ -77,14 +77,14 @@ export class Log {
   }
 
   /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
-  async summary(markdown: string): Promise<void> {
+  summary(markdown: string): void {
     const text = this.scrub(markdown);
     if (!process.env.GITHUB_STEP_SUMMARY) {
       this.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
       return;
     }
     // Appended directly: @actions/core's summary caches the file path of its first use.
-    await appendFile(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
+    appendFileSync(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
   }
 
   #props(props: AnnotationProps): AnnotationProps {

@@ -44,7 +44,7 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
   log.setOutput('previous-state-file', outputs.previousStateFile);
   log.setOutput('drift-file', outputs.driftFile);
   try {
-    await log.summary(renderSummary(log.scrubDeep({ ...report, ...result })));
+    log.summary(renderSummary(log.scrubDeep({ ...report, ...result })));
   } catch (error) {
     log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,5 +1,6 @@
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, writeFile } from 'node:fs/promises';
+// Synchronous file calls: a run reads one small file and writes a few, one after another, and
+// the asynchronous ones would start libuv's thread pool for nothing (measured in bench/).
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { MAX_FILE_BYTES } from './desired-state.js';
 import { UserError } from './errors.js';
@@ -15,10 +16,10 @@ export interface FileStart {
  * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
  * blocking and checked on the open handle, so what is read is what was checked.
  */
-export async function readRegularFile(path: string, label: string, limit = MAX_FILE_BYTES): Promise<FileStart> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+export function readRegularFile(path: string, label: string, limit = MAX_FILE_BYTES): FileStart {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (stats.isDirectory()) throw new UserError(`${label} is a directory, not a file.`);
     if (!stats.isFile()) {
       const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
@@ -27,13 +28,13 @@ export async function readRegularFile(path: string, label: string, limit = MAX_F
     const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
     let read = 0;
     while (read < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+      const bytesRead = readSync(fd, bytes, read, bytes.length - read, read);
       if (bytesRead === 0) break;
       read += bytesRead;
     }
     return { bytes: bytes.subarray(0, read), size: stats.size };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -44,22 +45,22 @@ export function isInside(root: string, path: string): boolean {
 }
 
 /** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
-export async function readWorkspaceFile(file: string, filePath: string, workspace: string): Promise<FileStart> {
+export function readWorkspaceFile(file: string, filePath: string, workspace: string): FileStart {
   const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
   let stats;
   try {
-    stats = await lstat(filePath);
+    stats = lstatSync(filePath);
   } catch {
     throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
   }
   if (stats.isDirectory()) throw new UserError(`${file} is a directory, not a file. ${hint}`);
-  const real = await realpath(filePath);
-  const root = await realpath(workspace);
+  const real = realpathSync(filePath);
+  const root = realpathSync(workspace);
   if (!isInside(root, real)) {
     throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
   }
   try {
-    return await readRegularFile(real, file);
+    return readRegularFile(real, file);
   } catch (error) {
     if (error instanceof UserError && /is a directory/.test(error.message)) throw new UserError(`${error.message} ${hint}`);
     throw error;
@@ -71,15 +72,10 @@ export async function readWorkspaceFile(file: string, filePath: string, workspac
  * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
  * both. Undefined outside a runner (no RUNNER_TEMP).
  */
-export async function writeRunnerTempFile(
-  runnerTemp: string | undefined,
-  repoPath: string,
-  kind: 'drift' | 'previous',
-  content: string,
-): Promise<string | undefined> {
+export function writeRunnerTempFile(runnerTemp: string | undefined, repoPath: string, kind: 'drift' | 'previous', content: string): string | undefined {
   if (!runnerTemp) return undefined;
-  await mkdir(runnerTemp, { recursive: true });
+  mkdirSync(runnerTemp, { recursive: true });
   const path = join(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
-  await writeFile(path, content);
+  writeFileSync(path, content);
   return path;
 }

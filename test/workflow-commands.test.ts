@@ -18,7 +18,7 @@ import * as ours from '../src/workflow-commands.js';
 /** Our module's functions (the entry point's functions of the same names fit them too), and the summary. */
 type Commands = Omit<typeof ours, 'AnnotationProperties'> & {
   /** Appends Markdown to the job summary. */
-  summary(markdown: string): Promise<void>;
+  summary(markdown: string): Promise<void> | void;
 };
 
 const viaOurs: Commands = { ...ours, summary: (markdown) => new Log(new Redactor(() => {})).summary(markdown) };

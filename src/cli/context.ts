@@ -72,7 +72,7 @@ export async function loadDesiredState(ctx: Context, file: string): Promise<Desi
   let start: FileStart;
   try {
     if ((await lstat(path)).isDirectory()) throw new UserError(`${file} is a directory, not a desired-state file.`);
-    start = await readRegularFile(path, file);
+    start = readRegularFile(path, file);
   } catch (error) {
     if (error instanceof UserError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

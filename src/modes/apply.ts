@@ -56,9 +56,9 @@ async function applySteps(run: Run, review: ReviewLookup, known: Partial<ModeRes
         return Promise.resolve(check.refusal);
       },
     ],
-    beforeSend: async () => {
+    beforeSend: () => {
       const before = formatStateFile(previousState(desired.state, plan.live));
-      const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
+      const path = writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
       log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
       Object.assign(known, { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} });
     },

@@ -15,7 +15,7 @@ export async function checkMode(run: Run): Promise<ModeResult> {
   if (plan.changes.length === 0) return { ...facts, outcome: 'no-changes', notes: [] };
 
   const updated = fileWithLiveValues(desired.text, plan.changes);
-  const path = await writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'drift', log.scrub(updated));
+  const path = writeRunnerTempFile(context.runnerTemp, settings.repoPath, 'drift', log.scrub(updated));
   const list = plan.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
   return {
     ...facts,

@@ -69,8 +69,8 @@ export function failedResult(error: unknown, known: Partial<ModeResult>, log: Lo
 /** Step "Validate": the file from the workspace, each problem annotated on its line. */
 export async function loadDesiredState(run: OfflineRun): Promise<DesiredStateFile> {
   const { settings, context, log, redactor } = run;
-  return log.group('Validate', async () => {
-    const { bytes, size } = await readWorkspaceFile(settings.file, settings.filePath, context.workspace);
+  return log.group('Validate', () => {
+    const { bytes, size } = readWorkspaceFile(settings.file, settings.filePath, context.workspace);
     try {
       const desired = validateDesiredState(bytes, settings.repoPath, redactor, settings.file, size);
       log.info(`${settings.file} is valid (${settings.mode} mode).`);
