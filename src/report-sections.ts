@@ -71,7 +71,8 @@ export function mergeNote(report: RunReport): string | undefined {
   const allow = 'unless the workflow sets <code>allow-destructive: true</code>';
   if (destructive === total)
     return `⚠️ Merging applies nothing as it stands: the apply refuses ${total === 1 ? 'this destructive change' : `these ${total} destructive changes`} ${allow}.`;
-  return `Merging applies these changes, except ⚠️ ${destructive === 1 ? 'the destructive one' : `the ${destructive} destructive ones`}: the apply refuses ${destructive === 1 ? 'it' : 'them'} ${allow}.`;
+  // The apply sends all the changes or none: a destructive one stops the others too.
+  return `⚠️ Merging applies nothing as it stands: ${destructive === 1 ? 'one change is destructive' : `${destructive} changes are destructive`}, and the apply refuses ${total === 2 ? 'both' : `all ${total}`} ${allow}.`;
 }
 
 export function problemList(report: RunReport, max: number): string {

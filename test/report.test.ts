@@ -5,7 +5,7 @@ import { Redactor } from '../src/redact.js';
 import { COMMENT_LIMIT, renderComment, renderOutcome, withOutcome } from '../src/report-comment.js';
 import { renderSummary } from '../src/report-summary.js';
 import { changesOutput, headline, type RunReport } from '../src/report.js';
-import { commentMarker, digest, readRecord, recordMarker, sameChanges, signingKey, type RecordScope } from '../src/reviewed-plan.js';
+import { commentMarker, digest, readRecord, recordMarker, resigned, sameChanges, signingKey, type RecordScope } from '../src/reviewed-plan.js';
 import { detectFormatting, fileWithLiveValues, formatStateFile } from '../src/state-files.js';
 
 const retention: Change = {
@@ -109,7 +109,7 @@ describe('the job summary', () => {
     expect(summary.indexOf('- **Account:**')).toBeLessThan(summary.indexOf('| Setting |'));
     // The summary says what merging does, as the comment does.
     expect(summary).toContain(
-      'Merging applies these changes, except ⚠️ the destructive one: the apply refuses it unless the workflow sets <code>allow-destructive: true</code>.',
+      '⚠️ Merging applies nothing as it stands: one change is destructive, and the apply refuses both unless the workflow sets <code>allow-destructive: true</code>.',
     );
     expect(summary.indexOf('| Setting |')).toBeLessThan(summary.indexOf('<details>'));
   });
@@ -184,7 +184,7 @@ describe('the PR comment', () => {
     const comment = renderComment(report(), 'footer');
     expect(comment).toContain('**📝 Plan: 2 changes, 1 destructive ⚠️**');
     expect(comment).toContain(
-      'Merging applies these changes, except ⚠️ the destructive one: the apply refuses it unless the workflow sets <code>allow-destructive: true</code>.',
+      '⚠️ Merging applies nothing as it stands: one change is destructive, and the apply refuses both unless the workflow sets <code>allow-destructive: true</code>.',
     );
     expect(comment.endsWith('<sub>footer</sub>')).toBe(true);
   });
@@ -226,13 +226,26 @@ describe('the signed record in the comment marker', () => {
     });
   });
 
-  it('sees an edit of the text reviewers read, but not the outcome on top, line endings or trailing spaces', () => {
+  it('sees an edit of the text reviewers read, the outcome on top included, but not line endings or trailing spaces', () => {
     const marker = recordMarker([firehose], 'A plan\n\n| a | b |', scope, 'github-actions[bot]', key);
     const read = (text: string) => readRecord(`${commentMarker('leadconduit-account.json')}\n${marker}\n${text}`, scope, 'github-actions[bot]', key);
     expect(read('A plan\n\n| a | b |')).toMatchObject({ status: 'verified', edited: false });
     expect(read('A plan  \r\n\r\n| a | b |\n')).toMatchObject({ status: 'verified', edited: false });
-    const withOutcomeOnTop = withOutcome(`${commentMarker('leadconduit-account.json')}\n${marker}\nA plan\n\n| a | b |`, '### ✅ Applied');
-    expect(readRecord(withOutcomeOnTop, scope, 'github-actions[bot]', key)).toMatchObject({ status: 'verified', edited: false });
+    const original = `${commentMarker('leadconduit-account.json')}\n${marker}\nA plan\n\n| a | b |`;
+    const withOutcomeOnTop = withOutcome(original, '### ✅ Applied');
+    // An outcome is part of what reviewers read: only the apply, which signs it again, may add it.
+    expect(readRecord(withOutcomeOnTop, scope, 'github-actions[bot]', key)).toMatchObject({ status: 'verified', edited: true });
+    const signedAgain = resigned(original, withOutcomeOnTop, scope, 'github-actions[bot]', key);
+    expect(readRecord(signedAgain, scope, 'github-actions[bot]', key)).toMatchObject({
+      status: 'verified',
+      edited: false,
+      changes: [expect.objectContaining({ path: 'features.firehose' })],
+    });
+    // An edited comment is never signed again: the edit stays seen.
+    const edited = original.replace('| a | b |', '| a | c |');
+    expect(
+      readRecord(resigned(edited, withOutcome(edited, '### ✅ Applied'), scope, 'github-actions[bot]', key), scope, 'github-actions[bot]', key),
+    ).toMatchObject({ edited: true });
     expect(read('A plan\n\n| a | c |')).toMatchObject({ status: 'verified', edited: true });
     expect(read('A plan')).toMatchObject({ status: 'verified', edited: true });
   });

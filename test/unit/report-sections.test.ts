@@ -129,9 +129,12 @@ describe('what merging does', () => {
     );
   });
 
-  it('when some changes are destructive: merging applies the others, and the count of those refused', () => {
+  it('when some changes are destructive: merging applies none of them, the others included (the apply sends all or nothing)', () => {
     expect(mergeNote(runReport({ changes: [retention, feature('a', true), firehose] }))).toBe(
-      `Merging applies these changes, except ⚠️ the 2 destructive ones: the apply refuses them ${allow}.`,
+      `⚠️ Merging applies nothing as it stands: 2 changes are destructive, and the apply refuses all 3 ${allow}.`,
+    );
+    expect(mergeNote(runReport({ changes: [retention, firehose] }))).toBe(
+      `⚠️ Merging applies nothing as it stands: one change is destructive, and the apply refuses both ${allow}.`,
     );
   });
 });
