@@ -7,11 +7,19 @@ export class Deadline {
   readonly #timer: NodeJS.Timeout;
   readonly totalMs: number;
 
-  constructor(totalMs: number) {
+  constructor(totalMs: number, describe: (totalMs: number) => string = overall) {
     this.totalMs = totalMs;
     this.#end = Date.now() + totalMs;
-    this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
+    this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(describe(totalMs))), totalMs);
     this.#timer.unref();
+  }
+
+  /**
+   * A deadline that ends `reserveMs` before this one: the part of the run for one service, so
+   * that whatever it spends, the rest of the run still has time for its own calls.
+   */
+  before(reserveMs: number, describe: (totalMs: number) => string): Deadline {
+    return new Deadline(Math.max(0, this.remainingMs() - reserveMs), describe);
   }
 
   get signal(): AbortSignal {
@@ -27,11 +35,10 @@ export class Deadline {
   }
 }
 
+const overall = (totalMs: number) => `the run's overall deadline of ${formatDuration(totalMs)} passed`;
+
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
-  constructor(totalMs: number) {
-    super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
-  }
 }
 
 /**

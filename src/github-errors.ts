@@ -72,8 +72,11 @@ export function mightHaveCreated(error: unknown): boolean {
 export function isPermissionDenied(error: unknown): boolean {
   if (error instanceof RetryAfterTooLongError) return false;
   const { status, message, response } = (error ?? {}) as OctokitError;
-  return status === 403 && !RATE_LIMIT_MESSAGE.test(message ?? '') && response?.headers?.['retry-after'] === undefined;
+  return status === 403 && !RATE_LIMIT_MESSAGE.test(message ?? '') && !LOCKED_MESSAGE.test(message ?? '') && response?.headers?.['retry-after'] === undefined;
 }
+
+/** GitHub's 403 for a comment on a locked conversation: no permission of the job's changes that. */
+const LOCKED_MESSAGE = /\bis locked\b/i;
 
 /**
  * A GitHub failure as one line: what failed, GitHub's answer, what to do. `forbidden` is what to do
@@ -106,6 +109,9 @@ export function describeGitHubError(action: string, error: unknown, forbidden = 
   }
   if (status === 401) {
     return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
+  }
+  if (status === 403 && LOCKED_MESSAGE.test(message ?? '')) {
+    return `Could not ${action}: GitHub answered 403 (${reason}): the conversation is locked. Unlock it, then re-run the job.`;
   }
   if (status === 403) {
     return `Could not ${action}: GitHub answered 403 (${reason}). ${forbidden}`;

@@ -85,8 +85,11 @@ export type ReviewedPlan =
   | { found: 'plan'; comment: IssueComment; changes: ReviewedChange[]; edited: boolean; ignored: IgnoredComment[] }
   /** Its record says the last plan run failed: no plan stands. */
   | { found: 'failed-plan'; comment: IssueComment; ignored: IgnoredComment[] }
-  /** No record of the action's for this file. */
-  | { found: 'none'; ignored: IgnoredComment[] };
+  /**
+   * No record of the action's for this file. `unverified`: the authors of marked comments whose
+   * record does not verify (signed with another API key, or forged).
+   */
+  | { found: 'none'; ignored: IgnoredComment[]; unverified: string[] };
 
 /** The record of this file on a pull request, checked; GitHub failures are thrown. */
 export async function readReviewedPlan(place: RecordPlace): Promise<ReviewedPlan> {
@@ -95,7 +98,10 @@ export async function readReviewedPlan(place: RecordPlace): Promise<ReviewedPlan
   const checked = marked.map((comment) => ({ comment, record: readRecord(comment.body, scope, comment.author, key) }));
   // The oldest of the action's own comments is the record (a later one is a race's leftover).
   const own = checked.find((c) => c.record.status === 'verified' && c.comment.author !== '');
-  if (own?.record.status !== 'verified') return { found: 'none', ignored: ignored(marked) };
+  if (own?.record.status !== 'verified') {
+    const unverified = [...new Set(checked.filter((c) => c.record.status === 'bad-signature').map((c) => c.comment.author || 'a deleted user'))];
+    return { found: 'none', ignored: ignored(marked), unverified };
+  }
   const { comment, record } = own;
   const others = ignored(marked.filter((c) => c.author !== comment.author));
   if (record.changes === null) return { found: 'failed-plan', comment, ignored: others };

@@ -268,7 +268,9 @@ function reviewedPlanGuard(run: Run, review: ReviewLookup, plan: Plan): ReviewCh
       return withIgnored(
         unreviewed(
           `no reviewed plan on pull request #${number}`,
-          `No reviewed plan for ${file} on pull request #${number}: the action's plan comment is not there (the plan job could not write it, it was deleted, or it was signed with another API key).`,
+          reviewed.unverified.length > 0
+            ? `No reviewed plan for ${file} on pull request #${number}: the plan record in the comment by ${reviewed.unverified.join(', ')} does not verify with this API key (it was signed with another key, or forged), so it is not read as a plan.`
+            : `No reviewed plan for ${file} on pull request #${number}: the action's plan comment is not there (the plan job could not write it, or it was deleted).`,
         ),
       );
     case 'failed-plan':

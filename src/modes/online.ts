@@ -1,4 +1,5 @@
 import { Deadline } from '../deadline.js';
+import { formatDuration } from '../duration.js';
 import type { Mode } from '../inputs.js';
 import { createLeadConduitClient, type LeadConduitClient } from '../leadconduit.js';
 import { createGitHubApi, type GitHubApi } from '../pull-request.js';
@@ -16,20 +17,31 @@ const MODES: Record<Exclude<Mode, 'validate'>, (run: Run) => Promise<ModeResult>
 export async function onlineMode(mode: Exclude<Mode, 'validate'>, offline: OfflineRun): Promise<ModeResult> {
   const { settings, context } = offline;
   const deadline = new Deadline(settings.tuning.deadlineMs);
+  // LeadConduit's calls end before the run's deadline: however long it hangs, the run keeps time
+  // to write its outcome on the pull request, so the comment never shows a plan that no longer stands.
+  const reserveMs = Math.min(GITHUB_RESERVE_MS, Math.floor(settings.tuning.deadlineMs / 5));
+  const leadconduitDeadline = deadline.before(
+    reserveMs,
+    (ms) => `the run's deadline for LeadConduit of ${formatDuration(ms)} passed (the run's last ${formatDuration(reserveMs)} are kept to report on GitHub)`,
+  );
   try {
-    const run = withClients(offline, deadline);
+    const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
     // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
     // loads first is then shared by both, and the other is not set up at all (bench/README.md).
     const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
     if (callsGitHub) await run.github();
     return await MODES[mode](run);
   } finally {
+    leadconduitDeadline.dispose();
     deadline.dispose();
   }
 }
 
+/** Time kept at the end of a run for GitHub: the comment's update, or the apply's outcome. */
+const GITHUB_RESERVE_MS = 60_000;
+
 /** The run's clients, each made once, on first use. */
-function withClients(run: OfflineRun, deadline: Deadline): Run {
+function withClients(run: OfflineRun, deadlines: { leadconduit: Deadline; github: Deadline }): Run {
   const { settings, context, log, redactor } = run;
   let leadconduit: LeadConduitClient | undefined;
   let github: Promise<GitHubApi> | undefined;
@@ -38,7 +50,15 @@ function withClients(run: OfflineRun, deadline: Deadline): Run {
   return {
     ...run,
     leadconduit: () =>
-      (leadconduit ??= createLeadConduitClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, requestTimeoutMs, retry, deadline, redactor, debug })),
+      (leadconduit ??= createLeadConduitClient({
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        requestTimeoutMs,
+        retry,
+        deadline: deadlines.leadconduit,
+        redactor,
+        debug,
+      })),
     github: async () => {
       if (!settings.githubToken || !context.repository) return undefined;
       const { owner, repo } = context.repository;
@@ -48,7 +68,7 @@ function withClients(run: OfflineRun, deadline: Deadline): Run {
         owner,
         repo,
         retry,
-        deadline,
+        deadline: deadlines.github,
         requestTimeoutMs,
         debug,
         scrub: (text) => redactor.scrub(text),

@@ -29,7 +29,15 @@ export async function planMode(run: Run): Promise<ModeResult> {
     result = failedResult(error, {}, log);
   }
   const pr = context.pullRequest;
-  if (!pr || !settings.comment) return result;
+  if (!pr) return result;
+  if (!settings.comment) {
+    // Turning the comment off is a choice, so the run stays green; but its merge has no record to
+    // compare with, and the apply will refuse it: say so before the merge, not after.
+    const note =
+      'The plan comment is turned off (comment: false): the plan is in this job summary only, and the apply after the merge refuses it for want of a reviewed plan on record, unless that workflow sets allow-unreviewed-changes: true or the change is applied with a manual (workflow_dispatch) run.';
+    log.warning(note);
+    return { ...result, notes: [...result.notes, note] };
+  }
   return log.group('Comment', () => comment(run, pr, result));
 }
 
@@ -103,7 +111,7 @@ function notOnRecord(run: Run, pr: PullRequest, result: ModeResult, reason: stri
     log.warning(warning);
     return { ...result, notes: [...result.notes, warning] };
   }
-  const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
+  const message = `${reason} The plan is not on record on the pull request: its merge is refused, unless an earlier plan recorded there has the same changes.${fix}`;
   if (result.failure !== undefined) {
     log.warning(message);
     return { ...result, notes: [...result.notes, message] };

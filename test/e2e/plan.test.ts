@@ -114,6 +114,11 @@ describe('plan on a pull request', () => {
     expect(run.exitCode).toBe(0);
     expect(fakes.gh.count('POST comment') + fakes.gh.count('PATCH comment') + fakes.gh.count('GET comments')).toBe(0);
     expect(run.outputs['comment-url']).toBe('');
+    // Green, but warned: its merge will have no reviewed plan to compare with.
+    expect(run.stdout).toMatch(
+      /^::warning::The plan comment is turned off \(comment: false\): .*the apply after the merge refuses it for want of a reviewed plan on record/m,
+    );
+    expect(run.summary).toContain('The plan comment is turned off');
   });
 
   it('annotates each change on its line: a notice, or a warning when destructive', async () => {

@@ -4,7 +4,7 @@
  * a plan that no longer stands, a comment GitHub refuses, an answer about another account.
  */
 import { describe, expect, it } from 'vitest';
-import { MERGE_SHA, PR_NUMBER, forkPayload, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
+import { FAST_TUNING, MERGE_SHA, PR_NUMBER, forkPayload, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { ACTIONS_BOT, MAX_COMMENT_LENGTH } from '../support/fake-github.js';
 import { MARKER, ownRecordBody, recordedChanges } from '../support/records.js';
@@ -77,6 +77,16 @@ describe("only the action's own comments count", () => {
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
     expect(readable(run.summary)).toContain(`Ignored a comment on pull request #${PR_NUMBER} by github-actions[bot]`);
+    expect(run.stdout).toContain(
+      `::error::No reviewed plan for leadconduit-account.json on pull request #${PR_NUMBER}: the plan record in the comment by github-actions[bot] does not verify with this API key (it was signed with another key, or forged)`,
+    );
+  });
+
+  it('a merged pull request whose plan comment is gone: the refusal says it is not there', async () => {
+    merged();
+    const run = await apply();
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("the action's plan comment is not there (the plan job could not write it, or it was deleted)");
   });
 
   it("with a token of another identity (an app), it learns its login from GitHub's answer and keeps one comment", async () => {
@@ -147,6 +157,16 @@ describe('fail closed when the reviewed plan is missing', () => {
     expect(run.summary).toContain('Changes in this pull request (2)');
   });
 
+  it('a locked conversation (403) fails red and says to unlock it, not to add permissions', async () => {
+    fakes.gh.inject('POST comment', { kind: 'status', status: 403, body: { message: 'Unable to create comment because issue is locked.' } });
+    const run = await plan();
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      'GitHub answered 403 (Unable to create comment because issue is locked.): the conversation is locked. Unlock it, then re-run the job.',
+    );
+    expect(run.stdout).not.toContain('permissions:');
+  });
+
   it('a fork pull request with the key whose comment is refused stays green, with the plan in the summary and a warning', async () => {
     await fakes.restartGitHub({ readOnly: true });
     const run = await plan({ payload: forkPayload() });
@@ -204,6 +224,18 @@ describe('the comment never shows a plan that no longer stands', () => {
     const body = comments()[0]?.body ?? '';
     expect(recordedChanges(body)).toBeNull();
     expect(body.split('\n').find((line) => line.startsWith('**'))).toMatch(/^\*\*❌ Failed: LeadConduit failed on GET \/account/);
+  });
+
+  it('a plan run whose LeadConduit hangs until the deadline still has time to replace the plan with the failure', async () => {
+    await plan();
+    fakes.lc.inject('GET /account', { kind: 'hang' }, 10);
+    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, deadlineMs: 2_000, requestTimeoutMs: 10_000 });
+    expect(run.exitCode).toBe(1);
+    const body = comments()[0]?.body ?? '';
+    expect(recordedChanges(body)).toBeNull();
+    expect(readable(body)).toContain('❌ Failed');
+    expect(run.stdout).not.toContain('Could not comment');
+    expect(run.stdout).toContain("the run's deadline for LeadConduit of 1.6 s passed (the run's last 400 ms are kept to report on GitHub)");
   });
 
   it("a plan for the wrong account (the file's id is another) replaces the plan with the failure", async () => {

@@ -199,7 +199,7 @@ async function runGitHubCase(c: Case, report: FaultReport, track: Track): Promis
     if (commentFailed) {
       expect(run.exitCode).toBe(1);
       expect(errors).toHaveLength(1);
-      const recordMissing = ' The plan is not on record on the pull request, so its merge would be refused.';
+      const recordMissing = ' The plan is not on record on the pull request: its merge is refused, unless an earlier plan recorded there has the same changes.';
       const permissions =
         c.fault.name === '403'
           ? ' Give the job permission to write it: add "permissions:" with "contents: read" and "pull-requests: write" to the workflow or the job.'
