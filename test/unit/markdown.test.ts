@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { code, escapeMarkup, escapeText, fenced, inert } from '../../src/markdown.js';
+import { MENTION, MENTION_ASCII, UNSAFE, UNSAFE_ASCII, code, escapeMarkup, escapeText, fenced, inert } from '../../src/markdown.js';
 
 const zwj = '\u200D';
+const ASCII = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
 
 describe('text that starts a line (a paragraph, a quoted note) never becomes block structure', () => {
   it('a heading: a run of # before a space or the end has its first # as an entity', () => {
@@ -57,5 +59,23 @@ describe('code and fences', () => {
 
   it('drops every trailing line break of fenced content, not just one', () => {
     expect(fenced('a\n\n\n')).toBe('```\na\n```');
+  });
+});
+
+describe('text that is all ASCII takes a shorter path to the same result', () => {
+  it('the ASCII patterns find exactly what the patterns for any text find, in any ASCII text', () => {
+    const mark = (found: string) => `[${found}]`;
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...ASCII), maxLength: 40 }), (text) => {
+        expect(text.replace(UNSAFE_ASCII, mark)).toBe(text.replace(UNSAFE, mark));
+        expect(text.replace(MENTION_ASCII, mark)).toBe(text.replace(MENTION, mark));
+      }),
+      { numRuns: 2_000 },
+    );
+    // Every ASCII character on its own, and each after @ and #.
+    for (const char of ASCII) {
+      expect(char.replace(UNSAFE_ASCII, mark)).toBe(char.replace(UNSAFE, mark));
+      for (const lead of ['@', '#']) expect(`${lead}${char}`.replace(MENTION_ASCII, mark)).toBe(`${lead}${char}`.replace(MENTION, mark));
+    }
   });
 });
