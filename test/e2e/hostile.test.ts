@@ -2,11 +2,13 @@
  * Answers that are odd, compromised or huge, tried as an attacker would: nothing leaks, nothing
  * injects, nothing hangs. Each test is a reproduction of a defect found by trying it.
  */
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { FAST_TUNING, PR_NUMBER, ROOT, type ActionRun } from '../support/action-env.js';
+import { commentMarker } from '../../src/reviewed-plan.js';
+import { FAST_TUNING, MERGE_SHA, PR_NUMBER, ROOT, runSources, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { mkfifo } from '../support/fifo.js';
 import { DEFAULT_GITHUB_TOKEN } from '../support/fake-github.js';
@@ -196,6 +198,60 @@ describe('limits on what comes in', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain("Could not comment on the pull request: GitHub's answer was larger than 32.0 MB; it was not read further.");
     expect(fakes.gh.count('GET comments')).toBe(1);
+  });
+
+  it('a GitHub that lists marked comments for ever is read up to 100 pages (10,000 comments), once: the plan fails saying so, nothing is written', async () => {
+    fakes.gh.endlessComments = { body: `${commentMarker('leadconduit-account.json')}\nnot the action's`, user: { login: 'mallory', type: 'User' } };
+    const run = await plan();
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      '::error::Could not comment on the pull request: GitHub listed 10,000 comments or more on pull request #7 (100 full pages), more than any real pull request holds, so the action stopped reading them. Nothing was written on the pull request.',
+    );
+    expect(run.stdout).toContain('Check that GITHUB_API_URL');
+    // Not retried: the cap is no passing fault.
+    expect(fakes.gh.count('GET comments')).toBe(100);
+    expect(fakes.gh.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it('the apply after a merge whose pull request lists comments for ever sends nothing: the reviewed plan could not be looked up', async () => {
+    fakes.gh.setCommitPulls(MERGE_SHA, [{ number: PR_NUMBER, merged_at: '2026-11-28T10:00:00Z', merge_commit_sha: MERGE_SHA, state: 'closed' }]);
+    fakes.gh.endlessComments = { body: `${commentMarker('leadconduit-account.json')}\nnot the action's`, user: { login: 'mallory', type: 'User' } };
+    const run = await fakes.run({ event: 'push', file: DESIRED });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Could not look up the reviewed plan: GitHub listed 10,000 comments or more on pull request #7 (100 full pages)');
+    expect(run.stdout).toContain('Nothing was sent');
+    expect(fakes.gh.count('GET comments')).toBe(100);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it('marked comments of 60 KB, 100 a page: the foreign ones are counted, never kept, the process under 500 MB of memory', { timeout: 120_000 }, async () => {
+    // 150 pages (900 MB of bodies) then an end: kept, the 100 pages read before the cap alone
+    // would be 600 MB. Not kept, the peak is the start (130 MB) and the garbage of a few pages.
+    fakes.gh.endlessComments = {
+      body: `${commentMarker('leadconduit-account.json')}\n${'x'.repeat(60_000)}`,
+      user: { login: 'mallory', type: 'User' },
+      pages: 150,
+    };
+    const rssFile = join(await mkdtemp(join(tmpdir(), 'lc-rss-')), 'max-rss');
+    try {
+      const run = await runSources({
+        event: 'pull_request',
+        file: DESIRED,
+        leadconduitUrl: fakes.lc.url,
+        githubUrl: fakes.gh.url,
+        env: { NODE_OPTIONS: `--import=${join(ROOT, 'test/support/max-rss.mjs')}`, MAX_RSS_FILE: rssFile },
+      });
+      await run.cleanup();
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toContain('GitHub listed 10,000 comments or more on pull request #7 (100 full pages)');
+      expect(fakes.gh.count('GET comments')).toBe(100);
+      const maxRssMb = Number(await readFile(rssFile, 'utf8')) / 1024;
+      expect(maxRssMb).toBeGreaterThan(10);
+      expect(maxRssMb).toBeLessThan(500);
+    } finally {
+      await rm(join(rssFile, '..'), { recursive: true, force: true });
+    }
   });
 
   it('a desired-state file that is a named pipe (FIFO) is refused at once: no read that waits forever', async () => {
