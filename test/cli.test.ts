@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { parseDesiredState } from '../src/desired-state.js';
 import { SCHEMA_URL } from '../src/schema-url.js';
 import { runCliInProcess, type CliOptions, type CliRun } from './support/cli-run.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
+import { mkfifo } from './support/fifo.js';
 import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from './support/sample-account.js';
 
 // The command line as a user runs it: runCli in this process, in a folder of its own, with only
@@ -443,6 +444,33 @@ describe('the command line', () => {
       const written = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as Record<string, unknown>;
       expect(written.data_retention_in_days).toBe(365);
       expect(written.$schema).toBe('https://example.com/my.schema.json'); // the overwritten file's own
+    });
+
+    it('--force refuses at once to overwrite a named pipe (FIFO): no read that waits for a writer, no request', async () => {
+      await mkfifo(join(dir, FILE));
+      const run = await cli(withFake('export', '--force'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `error: ${FILE} is a named pipe (FIFO), not a regular file; nothing was written. export --force overwrites only a regular file: remove it, or name another file to write.\n`,
+      );
+      expect(lc.requests).toHaveLength(0);
+    });
+
+    it('--force refuses at once to overwrite a link to /dev/zero: no read that never ends, no request', async () => {
+      await symlink('/dev/zero', join(dir, FILE));
+      const run = await cli(withFake('export', '--force'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `error: ${FILE} is a device, not a regular file; nothing was written. export --force overwrites only a regular file: remove it, or name another file to write.\n`,
+      );
+      expect(lc.requests).toHaveLength(0);
+    });
+
+    it('--force reads no more of the file it overwrites than a desired-state file may hold (1 MB): the "$schema" of a larger one is not kept', async () => {
+      await writeState(`{"$schema": "https://example.com/big.schema.json", "pad": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+      const run = await cli(withFake('export', '--force'));
+      expect(run.code).toBe(0);
+      expect((JSON.parse(await readFile(join(dir, FILE), 'utf8')) as { $schema: string }).$schema).toBe(SCHEMA_URL);
     });
 
     it('leaves out what the schema refuses, says so, and still round-trips', async () => {
