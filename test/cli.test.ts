@@ -496,6 +496,21 @@ describe('the command line', () => {
       expect(plan.code).toBe(0);
     });
 
+    it('exports around a container of the wrong kind, and names it with what it is and what was expected', async () => {
+      lc.account = { ...sampleAccount(), features: 'all', subscriptions: { ...sampleAccount().subscriptions, pro: 'legacy' } } as unknown as ReturnType<
+        typeof sampleAccount
+      >;
+      const run = await cli(withFake('export'));
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('warning: features was not exported: it is the string "all", where an object of features (each true or false) is expected.');
+      expect(run.stderr).toContain(
+        'warning: subscriptions.pro was not exported: it is the string "legacy", where a subscription (an object of its fields) is expected.',
+      );
+      const written = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as Record<string, unknown>;
+      expect(written).not.toHaveProperty('features');
+      expect(written.subscriptions).toEqual({ base: { state: 'active', product_offering_component: 'base' } });
+    });
+
     it('picks the account with --id when the API key has several', async () => {
       await lc.close();
       const other = sampleAccount({ id: '5fd4371e940df5a34a3888cc', name: 'Other', data_retention_in_days: 90 });

@@ -298,6 +298,78 @@ describe('limits on what comes in', () => {
     expect(fakes.lc.count('PUT /account')).toBe(0);
   });
 
+  it.each([
+    ['subscriptions.partner is "legacy"', { subscriptions: { ...sampleAccount().subscriptions, partner: 'legacy' } }],
+    ['features is "all"', { features: 'all' }],
+    ['subscriptions is []', { subscriptions: [] }],
+  ])('an odd container the file does not manage (%s) stops nothing: the plan goes on around it, and the PUT leaves it out', async (_what, odd) => {
+    fakes.lc.account = { ...sampleAccount(), ...odd } as unknown as ReturnType<typeof sampleAccount>;
+    const planned = await plan({ file: { data_retention_in_days: 400 } });
+    expect(planned.exitCode).toBe(0);
+    expect(planned.summary.split('\n')[0]).toBe('### 📝 Plan: 1 change, 0 destructive');
+    const applied = await fakes.run({ event: 'workflow_dispatch', file: { data_retention_in_days: 400 } });
+    expect(applied.exitCode).toBe(0);
+    expect(fakes.lc.requests.filter((r) => r.method === 'PUT').map((r) => r.json)).toEqual([{ data_retention_in_days: 400 }]);
+    expect(applied.stdout).not.toContain('does not look like an account');
+  });
+
+  it.each([
+    [
+      'features is "all"',
+      { features: 'all' },
+      { features: { firehose: true } },
+      'features is the string "all", where an object of features (each true or false) is expected',
+    ],
+    [
+      'subscriptions is []',
+      { subscriptions: [] },
+      { subscriptions: { pro: { state: 'active' } } },
+      'subscriptions is a list, where an object of subscriptions by name is expected',
+    ],
+    [
+      'subscriptions.pro is "legacy"',
+      { subscriptions: { ...sampleAccount().subscriptions, pro: 'legacy' } },
+      { subscriptions: { pro: { state: 'active' } } },
+      'subscriptions.pro is the string "legacy", where a subscription (an object of its fields) is expected',
+    ],
+  ])('a managed container of the wrong kind (%s) is named with what it is and what was expected; nothing is sent', async (_what, odd, file, said) => {
+    fakes.lc.account = { ...sampleAccount(), ...odd } as unknown as ReturnType<typeof sampleAccount>;
+    const run = await fakes.run({ event: 'workflow_dispatch', file });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(said);
+    expect(run.stdout).toContain('Nothing was sent.');
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it('an odd subscription the file does not manage goes back in the PUT as LeadConduit gave it: never replaced by one the action built', async () => {
+    fakes.lc.account = { ...sampleAccount(), subscriptions: { ...sampleAccount().subscriptions, partner: 'legacy' } } as unknown as ReturnType<
+      typeof sampleAccount
+    >;
+    const planned = await plan({ file: { subscriptions: { pro: { state: 'active' } } } });
+    expect(planned.exitCode).toBe(0);
+    const applied = await fakes.run({ event: 'workflow_dispatch', file: { subscriptions: { pro: { state: 'active' } } } });
+    const sent = fakes.lc.requests.find((r) => r.method === 'PUT')?.json as { subscriptions?: Record<string, unknown> };
+    expect(sent.subscriptions?.partner).toBe('legacy');
+    expect(sent.subscriptions?.pro).toEqual({ state: 'active', product_offering_component: 'pro' });
+    // This fake, like a strict LeadConduit, refuses a subscription that is not an object: the whole
+    // PUT is refused, nothing changes, and the message points at LeadConduit for what the file does not manage.
+    expect(applied.exitCode).toBe(1);
+    expect(applied.stdout).toContain(
+      '::error::LeadConduit refused PUT /account (422 Unprocessable Entity): subscriptions.partner must be an object. Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.',
+    );
+    expect(fakes.lc.account.subscriptions.partner).toBe('legacy');
+  });
+
+  it('an answer without a valid id is still not an account, whatever else it holds', async () => {
+    fakes.lc.account = { ...sampleAccount(), id: 'nope', features: 'all' } as unknown as ReturnType<typeof sampleAccount>;
+    const run = await fakes.run({ event: 'workflow_dispatch', file: { data_retention_in_days: 400 } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      `LeadConduit's answer to GET /account does not look like an account (id is the string "nope", where the account's 24-character hexadecimal id is expected).`,
+    );
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
   it('a live feature of an odd kind the file does not manage: the plan goes on, and the PUT sends it back as it was', async () => {
     fakes.lc.account = sampleAccount({ features: { ...sampleAccount().features, buyer_access: 'legacy' as unknown as boolean } });
     const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });
