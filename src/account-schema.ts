@@ -190,31 +190,35 @@ export const desiredStateSchema = z
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 
 /**
- * An account as the API returns it. Only its shape is checked here (an id; features and
- * subscriptions, where present, objects): a value of an odd type is kept as it is, so that what
- * the file does not manage is planned around and sent back untouched, and a managed one is named
- * clearly when it is compared (checkLiveValues in plan.ts).
+ * An account as the API returns it: an object with a valid id, and that is all that is checked
+ * here. Any other value, a container such as `features` or `subscriptions` included, is kept as it
+ * is, so that what the file does not manage is planned around and sent back untouched, and a
+ * managed one of the wrong kind is named (path, kind, what was expected) before anything is sent
+ * (oddLiveValues in plan.ts). Without a valid id, an answer is not an account.
  */
 export const liveAccountSchema = z.looseObject({
   id: z.string().check(z.regex(ACCOUNT_ID_PATTERN)),
-  name: z.optional(z.unknown()),
-  data_retention_in_days: z.optional(z.unknown()),
-  data_truncated_at: z.optional(z.unknown()),
-  features: z.nullish(z.record(z.string(), z.unknown())),
-  subscriptions: z.nullish(z.record(z.string(), z.nullable(z.record(z.string(), z.unknown())))),
 });
 
-type LiveValue = null | boolean | number | string | LiveValue[] | { [key: string]: LiveValue };
+export type LiveValue = null | boolean | number | string | LiveValue[] | { [key: string]: LiveValue };
 
-/** The live account, as the plan sees it: its name as text when it has one, values as JSON. */
+/**
+ * The live account, as the plan sees it: its name as text when it has one, values as JSON.
+ * `features` and `subscriptions` are objects when LeadConduit is well, but may be anything.
+ */
 export interface LiveAccount {
   id: string;
   name?: string | undefined;
   data_retention_in_days?: LiveValue | undefined;
   data_truncated_at?: LiveValue | undefined;
-  features?: Record<string, LiveValue> | null | undefined;
-  subscriptions?: Record<string, Record<string, LiveValue> | null> | null | undefined;
+  features?: LiveValue | undefined;
+  subscriptions?: LiveValue | undefined;
   [key: string]: unknown;
+}
+
+/** A live value as an object of named values, or undefined when it is not one (null, a list, a string...). */
+export function liveObject(value: unknown): Record<string, LiveValue> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, LiveValue>) : undefined;
 }
 
 /** GET /user: the account is one of `accounts`. */
@@ -227,5 +231,6 @@ export interface AccountUpdate {
   data_retention_in_days?: number;
   data_truncated_at?: string;
   features?: Record<string, LiveValue>;
-  subscriptions?: Record<string, Record<string, LiveValue>>;
+  /** Each subscription an object, but for an odd one the file does not manage, sent back as it was. */
+  subscriptions?: Record<string, LiveValue>;
 }

@@ -34,11 +34,27 @@ export class UnexpectedAnswerError extends Error {
   }
 }
 
+/**
+ * A pull request listed more pages of comments than any real one holds: a broken or hostile
+ * GitHub (one that pages for ever), or a runaway bot. Not retried: the next try lists as many.
+ */
+export class TooManyCommentsError extends Error {
+  override name = 'TooManyCommentsError';
+  /** Whether the listing came before anything was written on the pull request (a create may have come first). */
+  readonly wroteNothing: boolean;
+  constructor(issueNumber: number, pages: number, perPage: number, wroteNothing: boolean) {
+    super(
+      `GitHub listed ${(pages * perPage).toLocaleString('en-US')} comments or more on pull request #${issueNumber} (${pages} full pages), more than any real pull request holds, so the action stopped reading them`,
+    );
+    this.wroteNothing = wroteNothing;
+  }
+}
+
 const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
 
 /** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
 export function classify(error: unknown): RetryVerdict {
-  if (error instanceof AnswerTooLargeError) return { retry: false };
+  if (error instanceof AnswerTooLargeError || error instanceof TooManyCommentsError) return { retry: false };
   const { status, message = '', response } = (error ?? {}) as OctokitError;
   const header = (name: string): string | undefined => {
     const value = response?.headers?.[name];
@@ -92,6 +108,9 @@ export function describeGitHubError(action: string, error: unknown, forbidden = 
   if (error instanceof DeadlineExceededError) return `Could not ${action}: ${error.message}. Re-run the job.`;
   if (error instanceof AnswerTooLargeError) {
     return `Could not ${action}: GitHub's answer was larger than ${formatBytes(error.limitBytes)}; it was not read further. Check that GITHUB_API_URL is GitHub's API.`;
+  }
+  if (error instanceof TooManyCommentsError) {
+    return `Could not ${action}: ${error.message}.${error.wroteNothing ? ' Nothing was written on the pull request.' : ''} Check that GITHUB_API_URL is GitHub's API; if the pull request does hold that many comments, delete the ones a bot left, or make the change in a new pull request.`;
   }
   if (error instanceof UnexpectedAnswerError) return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
   const { status, message, response, cause } = (error ?? {}) as OctokitError;

@@ -172,7 +172,7 @@ export function toLeadConduitError(error: unknown, label: string, method: 'GET' 
       }
       if ((status === 400 || status === 422) && method === 'PUT') {
         return new LeadConduitError(
-          `LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`,
+          `LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.`,
           label,
           status,
         );

@@ -6,7 +6,7 @@
  * alone and named. GitHub I/O only: the record itself is reviewed-plan.ts, the Markdown report-*.ts.
  */
 import type { Change } from './plan.js';
-import type { CommentQuery, GitHubApi, IssueComment } from './pull-request.js';
+import type { CommentQuery, GitHubApi, IssueComment, MarkedComment } from './pull-request.js';
 import { withOutcome } from './report-comment.js';
 import { PENDING_RECORD, commentMarker, digest, readRecord, recordMarker, resigned, type RecordScope, type ReviewedChange } from './reviewed-plan.js';
 import { plural } from './wording.js';
@@ -34,10 +34,14 @@ export interface IgnoredComment {
 }
 
 function query({ scope, key }: RecordPlace): CommentQuery {
-  return { marker: commentMarker(scope.file), verifies: (c) => readRecord(c.body, scope, c.author, key).status === 'verified' };
+  return {
+    marker: commentMarker(scope.file),
+    verifies: (c) => readRecord(c.body, scope, c.author, key).status === 'verified',
+    carriesRecord: (c) => readRecord(c.body, scope, c.author, key).status === 'bad-signature',
+  };
 }
 
-const ignored = (comments: readonly IssueComment[]): IgnoredComment[] => comments.map((c) => ({ author: c.author, url: c.url }));
+const ignored = (comments: readonly MarkedComment[]): IgnoredComment[] => comments.map((c) => ({ author: c.author, url: c.url }));
 
 /**
  * One note per author of ignored comments (a pull request may hold hundreds), `where` e.g.
@@ -94,15 +98,15 @@ export type ReviewedPlan =
 /** The record of this file on a pull request, checked; GitHub failures are thrown. */
 export async function readReviewedPlan(place: RecordPlace): Promise<ReviewedPlan> {
   const { scope, key } = place;
-  const marked = await place.github.markedComments(scope.pullRequest, commentMarker(scope.file));
-  const checked = marked.map((comment) => ({ comment, record: readRecord(comment.body, scope, comment.author, key) }));
-  // The oldest of the action's own comments is the record (a later one is a race's leftover).
-  const own = checked.find((c) => c.record.status === 'verified' && c.comment.author !== '');
-  if (own?.record.status !== 'verified') {
-    const unverified = [...new Set(checked.filter((c) => c.record.status === 'bad-signature').map((c) => c.comment.author || 'a deleted user'))];
+  const marked = await place.github.markedComments(scope.pullRequest, query(place));
+  // The oldest of the action's own comments is the record (a later one is a race's leftover); its body is kept.
+  const own = marked.find((c) => c.verified && c.author !== '');
+  const record = own?.body === undefined ? undefined : readRecord(own.body, scope, own.author, key);
+  if (own?.body === undefined || record?.status !== 'verified') {
+    const unverified = [...new Set(marked.filter((c) => c.badRecord).map((c) => c.author || 'a deleted user'))];
     return { found: 'none', ignored: ignored(marked), unverified };
   }
-  const { comment, record } = own;
+  const comment: IssueComment = { id: own.id, url: own.url, author: own.author, body: own.body };
   const others = ignored(marked.filter((c) => c.author !== comment.author));
   if (record.changes === null) return { found: 'failed-plan', comment, ignored: others };
   return { found: 'plan', comment, changes: record.changes, edited: record.edited, ignored: others };

@@ -1,4 +1,12 @@
-import { SUBSCRIPTION_MANAGED_FIELDS, WRITABLE_FIELDS, isDateTimePath, type AccountUpdate, type DesiredState, type LiveAccount } from './account-schema.js';
+import {
+  SUBSCRIPTION_MANAGED_FIELDS,
+  WRITABLE_FIELDS,
+  isDateTimePath,
+  liveObject,
+  type AccountUpdate,
+  type DesiredState,
+  type LiveAccount,
+} from './account-schema.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -103,6 +111,14 @@ function destructiveWarning(key: string, before: Json, after: Json): string | un
  *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
  *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
  *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
+ *
+ * Live values of an odd kind (a subscription that is the string "legacy", features that are
+ * "all"): one the file manages, or one on the way to it, stops the plan before this (oddLiveValues).
+ * One it does not manage is never rebuilt: a container with no change is not sent at all, and an
+ * odd subscription inside a `subscriptions` that must be sent goes back exactly as LeadConduit
+ * gave it. Left out, a server that replaces `subscriptions` would delete it; rebuilt (an object of
+ * its managed fields), it would be overwritten with something nobody asked for; sent back, it is
+ * unchanged under either, and a server that refuses it refuses the whole PUT, changing nothing.
  */
 export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, changes: readonly Change[]): AccountUpdate {
   const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -131,22 +147,29 @@ export function buildAccountUpdate(desired: DesiredState, live: LiveAccount, cha
 /** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
 function liveFeatures(live: LiveAccount): Record<string, Json> {
   const features: Record<string, Json> = {};
-  for (const [name, value] of Object.entries(live.features ?? {})) if (value !== null) features[name] = value;
+  for (const [name, value] of Object.entries(liveObject(live.features) ?? {})) if (value !== null) features[name] = value;
   return features;
 }
 
-function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredState['subscriptions']>): Record<string, Record<string, Json>> {
-  const result: Record<string, Record<string, Json>> = {};
-  const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
+function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredState['subscriptions']>): Record<string, Json> {
+  const result: Record<string, Json> = {};
+  const subscriptions = liveObject(live.subscriptions) ?? {};
+  const names = new Set([...Object.keys(subscriptions), ...Object.keys(desired)]);
   for (const name of names) {
-    const current = live.subscriptions?.[name] ?? undefined;
+    const given = subscriptions[name] ?? null;
+    const current = liveObject(given);
+    const wanted = definedOnly(desired[name as keyof typeof desired] ?? {});
+    // An odd one the file does not manage goes back as it came (see buildAccountUpdate).
+    if (given !== null && !current) {
+      result[name] = given;
+      continue;
+    }
     // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
     const writable: Record<string, Json> = {};
     for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
       const value = current?.[field];
       if (value !== null && value !== undefined) writable[field] = value;
     }
-    const wanted = definedOnly(desired[name as keyof typeof desired] ?? {});
     // A subscription the account does not have is sent only when the file sets one of its fields:
     // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
     if (!current && Object.keys(wanted).length === 0) continue;
@@ -155,24 +178,45 @@ function overlaySubscriptions(live: LiveAccount, desired: NonNullable<DesiredSta
   return result;
 }
 
-/** What a managed setting's live value must be, to be compared with the file's. */
-function expectedKind(path: readonly string[]): { test: (value: Json) => boolean; what: string } {
+/**
+ * What a live value must be, to be compared with the file's: at a managed setting, its kind; on
+ * the way to one (`features`, `subscriptions`, a subscription), an object of named values.
+ */
+export function expectedKind(path: readonly string[]): { test: (value: Json) => boolean; what: string } {
+  const isObject = (v: Json) => liveObject(v) !== undefined;
+  if (path.length === 1 && path[0] === 'features') return { test: isObject, what: 'an object of features (each true or false) is expected' };
+  if (path.length === 1 && path[0] === 'subscriptions') return { test: isObject, what: 'an object of subscriptions by name is expected' };
+  if (path.length === 2 && path[0] === 'subscriptions') return { test: isObject, what: 'a subscription (an object of its fields) is expected' };
   if (path[0] === 'features') return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
   if (path[0] === 'data_retention_in_days') return { test: (v) => Number.isInteger(v), what: 'a whole number of days is expected' };
   return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
 }
 
 /**
- * Live values of managed settings that are not of their kind (a feature that is the string "yes"):
- * such a value cannot be compared with the file, so each is named, with what it is and what was
- * expected. Unmanaged settings are not looked at: the plan goes on around them.
+ * Live values the file's settings cannot be compared with: a managed setting not of its kind (a
+ * feature that is the string "yes"), or a container on the way to one that is not an object
+ * (`features` that are "all", `subscriptions` that are a list), named once, however many settings
+ * the file has beneath it. Each comes with what it is and what was expected. What the file does not
+ * manage is not looked at: the plan goes on around it. Null or absent is not odd: not set.
  */
 export function oddLiveValues(desired: DesiredState, live: LiveAccount): Array<{ path: string; value: Json; expected: string }> {
   const odd: Array<{ path: string; value: Json; expected: string }> = [];
+  const named = new Set<string>();
   for (const { path } of managedSettings(desired)) {
-    const value = valueAt(live, path);
-    const kind = expectedKind(path);
-    if (value !== null && !kind.test(value)) odd.push({ path: path.join('.'), value, expected: kind.what });
+    let parent: Record<string, Json> | undefined = liveObject(live);
+    for (let depth = 1; parent && depth <= path.length; depth++) {
+      const value = parent[path[depth - 1] ?? ''] ?? null;
+      if (value === null) break;
+      const at = path.slice(0, depth);
+      const kind = expectedKind(at);
+      if (!kind.test(value)) {
+        const key = at.join('.');
+        if (!named.has(key)) odd.push({ path: key, value, expected: kind.what });
+        named.add(key);
+        break;
+      }
+      parent = liveObject(value);
+    }
   }
   return odd;
 }

@@ -2,7 +2,7 @@
 import { AnswerTooLargeError, MAX_GITHUB_ANSWER_BYTES, cappedResponse } from './capped-body.js';
 import type { Deadline } from './deadline.js';
 import { getErrorMessage } from './errors.js';
-import { UnexpectedAnswerError, classify, mightHaveCreated, type OctokitError } from './github-errors.js';
+import { TooManyCommentsError, UnexpectedAnswerError, classify, mightHaveCreated, type OctokitError } from './github-errors.js';
 import { retryingCall, type RetryPolicy } from './retry.js';
 
 export interface GitHubOptions {
@@ -33,6 +33,34 @@ export interface AssociatedPullRequest {
   merged: boolean;
 }
 
+/**
+ * A comment that carries the marker, as listed. Only what the action acts on is kept: every marked
+ * comment by its id, address and author, and a body only where one is needed (the record of each
+ * login, which a hostile pull request cannot forge without the key). Thousands of other marked
+ * comments of 64 KB each are then a few bytes apiece.
+ */
+export interface MarkedComment {
+  id: number;
+  url: string;
+  author: string;
+  /** Its record verifies for its author (CommentQuery.verifies): the action's own login wrote it. */
+  verified: boolean;
+  /** Its body is the one this run posted before signing it (see upsertComment). */
+  pending: boolean;
+  /** It does not verify but carries a record (CommentQuery.carriesRecord): signed with another key, or forged. */
+  badRecord: boolean;
+  /** The body of the oldest verified comment of each author; the others' are not kept. */
+  body?: string;
+}
+
+/**
+ * Pages of comments read at most (100 a page): 10,000 comments, far above any real pull request
+ * (a few thousand at the very most). A GitHub that pages for ever would otherwise be read until
+ * the deadline.
+ */
+export const MAX_COMMENT_PAGES = 100;
+const PER_PAGE = 100;
+
 /** Which comments are this file's, and how the action's own record is told from anything else. */
 export interface CommentQuery {
   /** The hidden first line every comment of this file starts with. */
@@ -42,12 +70,18 @@ export interface CommentQuery {
    * holding the key wrote it, as that login. That login is the action's own.
    */
   verifies: (comment: IssueComment) => boolean;
+  /** Whether a marked comment that does not verify carries a record all the same (signed with another key, or forged). */
+  carriesRecord?: (comment: IssueComment) => boolean;
 }
 
 /** The GitHub calls this action makes, each retried with the shared policy. */
 export interface GitHubApi {
-  /** Every comment on the PR whose body starts with the marker, oldest first (every page is read). */
-  markedComments(issueNumber: number, marker: string): Promise<IssueComment[]>;
+  /**
+   * Every comment on the PR whose body starts with the marker, oldest first, each judged by
+   * `query.verifies` as it is read. Every page is read, up to MAX_COMMENT_PAGES: past that it
+   * throws TooManyCommentsError, never a list cut short.
+   */
+  markedComments(issueNumber: number, query: CommentQuery): Promise<MarkedComment[]>;
   /**
    * Create or update the action's one comment. The action's comments are those of its own login:
    * the author of a comment whose record verifies, or, on a pull request with none, the author
@@ -55,14 +89,14 @@ export interface GitHubApi {
    * login: a record is never signed for a login guessed beforehand). Of the action's comments only
    * the oldest is kept, the rest (from a concurrent run, a create whose answer was lost, an earlier
    * API key) are deleted. Marked comments of any other login are never edited or deleted; they are
-   * returned as `foreign`. `render(author)` makes the body signed for `author`, or, with undefined,
-   * the body without a record.
+   * returned as `foreign` (without their bodies). `render(author)` makes the body signed for
+   * `author`, or, with undefined, the body without a record.
    */
   upsertComment(
     issueNumber: number,
     query: CommentQuery,
     render: (author: string | undefined) => string,
-  ): Promise<{ comment: IssueComment; created: boolean; foreign: IssueComment[] }>;
+  ): Promise<{ comment: IssueComment; created: boolean; foreign: MarkedComment[] }>;
   updateComment(id: number, body: string): Promise<IssueComment>;
   /** A file's text at a commit; undefined when it does not exist there. */
   readFile(path: string, ref: string): Promise<string | undefined>;
@@ -116,18 +150,43 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
       }
     });
 
-  async function listMarked(issueNumber: number, marker: string): Promise<IssueComment[]> {
-    const found: IssueComment[] = [];
-    for (let page = 1; ; page++) {
+  /**
+   * The marked comments of a pull request (MarkedComment: bodies only where needed). `pending` is
+   * the body this run posted, if any; `afterWrite` says that something may have been written on
+   * the pull request before this listing, for the message of a listing past the cap.
+   */
+  async function listMarked(
+    issueNumber: number,
+    { marker, verifies, carriesRecord }: CommentQuery,
+    pending?: string,
+    afterWrite = false,
+  ): Promise<MarkedComment[]> {
+    const found: MarkedComment[] = [];
+    const recordOf = new Map<string, MarkedComment>();
+    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
       const label = `list comments of #${issueNumber} (page ${page})`;
       // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
       const comments = await call(label, async (signal) => {
-        const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
+        const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: PER_PAGE, page, request: { signal } });
         return listOf(data, label).map((item) => commentOf(item, label));
       });
-      found.push(...comments.filter((comment) => comment.body.startsWith(marker)));
-      if (comments.length < 100) return found.sort((a, b) => a.id - b.id);
+      for (const { id, url, author, body } of comments) {
+        if (!body.startsWith(marker)) continue;
+        const verified = verifies({ id, url, author, body });
+        const badRecord = !verified && (carriesRecord?.({ id, url, author, body }) ?? false);
+        const listed: MarkedComment = { id, url, author, verified, pending: body === pending, badRecord };
+        // Pages come oldest first, but GitHub does not promise it: the oldest is kept by id.
+        const kept = recordOf.get(author);
+        if (listed.verified && (!kept || id < kept.id)) {
+          if (kept) delete kept.body;
+          listed.body = body;
+          recordOf.set(author, listed);
+        }
+        found.push(listed);
+      }
+      if (comments.length < PER_PAGE) return found.sort((a, b) => a.id - b.id);
     }
+    throw new TooManyCommentsError(issueNumber, MAX_COMMENT_PAGES, PER_PAGE, !afterWrite);
   }
 
   async function update(id: number, body: string): Promise<IssueComment> {
@@ -141,10 +200,10 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
     markedComments: listMarked,
     updateComment: update,
 
-    async upsertComment(issueNumber, { marker, verifies }, render) {
+    async upsertComment(issueNumber, query, render) {
       // Every page is read: an earlier race may have left duplicates, which go now.
-      const marked = await listMarked(issueNumber, marker);
-      const signed = marked.find((c) => c.author !== '' && verifies(c));
+      const marked = await listMarked(issueNumber, query);
+      const signed = marked.find((c) => c.author !== '' && c.verified);
       if (signed) {
         // The oldest of the login's comments is kept, whether its record verifies or not (one signed with an earlier key).
         const [existing = signed, ...stale] = marked.filter((c) => c.author === signed.author);
@@ -163,8 +222,8 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
       try {
         mine = await call(label, async (signal, attempt) => {
           if (attempt > 1) {
-            const made = (await listMarked(issueNumber, marker)).find((c) => c.body === pending);
-            if (made) return made;
+            const made = (await listMarked(issueNumber, query, pending, true)).find((c) => c.pending);
+            if (made) return { id: made.id, url: made.url, author: made.author, body: pending };
           }
           return commentOf(
             (await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: pending, request: { signal } })).data,
@@ -179,24 +238,26 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
 
       // Two plans of the same PR at once may both have created one: keep the oldest of the
       // action's login, drop the rest; then sign the one kept for that login.
-      let all: IssueComment[];
+      let all: MarkedComment[];
       try {
-        all = await listMarked(issueNumber, marker);
+        all = await listMarked(issueNumber, query, pending, true);
       } catch (error) {
         if (!mine) throw createError ?? error;
         options.debug?.(`Could not look for duplicate plan comments (${getErrorMessage(error)}); keeping comment ${mine.id}.`);
         return { comment: await update(mine.id, render(mine.author)), created: true, foreign: marked };
       }
-      const author = mine?.author ?? all.find((c) => c.body === pending)?.author;
+      const author = mine?.author ?? all.find((c) => c.pending)?.author;
       if (author === undefined) throw createError;
       // GitHub names the author of every comment it makes; a nameless one is only ever this one.
-      const owned = (c: IssueComment) => (author === '' ? c.id === mine?.id || c.body === pending : c.author === author);
+      const owned = (c: MarkedComment) => (author === '' ? c.id === mine?.id || c.pending : c.author === author);
       const [oldest, ...duplicates] = all.filter(owned);
       if (!oldest) throw createError;
       for (const duplicate of duplicates) await deleteQuietly(duplicate.id);
       const wanted = render(author);
-      const created = oldest.id === mine?.id || oldest.body === pending || oldest.body === wanted;
-      return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created, foreign: all.filter((c) => !owned(c)) };
+      // A body equal to `wanted` verifies, so it is kept if it is the oldest of its author.
+      const created = oldest.id === mine?.id || oldest.pending || oldest.body === wanted;
+      const comment = oldest.body === wanted ? { id: oldest.id, url: oldest.url, author: oldest.author, body: wanted } : await update(oldest.id, wanted);
+      return { comment, created, foreign: all.filter((c) => !owned(c)) };
     },
 
     async readFile(path, ref) {

@@ -69,7 +69,7 @@ export async function readPlan(client: LeadConduitClient, desired: DesiredStateF
   if (odd.length > 0) {
     const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
     throw new UserError(
-      `LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`,
+      `LeadConduit's account holds ${plural(odd.length, 'value')} of an unexpected kind where ${file} manages settings, so they cannot be compared: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`,
       list,
     );
   }

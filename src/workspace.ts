@@ -11,6 +11,16 @@ export interface FileStart {
   size: number;
 }
 
+/** A path that is not a regular file (nor a directory): reading it could wait for ever or never end. */
+export class NotRegularFileError extends UserError {
+  /** What it is, e.g. "a named pipe (FIFO)". */
+  readonly kind: string;
+  constructor(label: string, kind: string) {
+    super(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+    this.kind = kind;
+  }
+}
+
 /**
  * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
  * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
@@ -22,8 +32,7 @@ export function readRegularFile(path: string, label: string, limit = MAX_FILE_BY
     const stats = fstatSync(fd);
     if (stats.isDirectory()) throw new UserError(`${label} is a directory, not a file.`);
     if (!stats.isFile()) {
-      const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
-      throw new UserError(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+      throw new NotRegularFileError(label, stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device');
     }
     const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
     let read = 0;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { parseDesiredState } from '../src/desired-state.js';
 import { SCHEMA_URL } from '../src/schema-url.js';
 import { runCliInProcess, type CliOptions, type CliRun } from './support/cli-run.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
+import { mkfifo } from './support/fifo.js';
 import { SAMPLE_ACCOUNT_ID, SECRET_VALUES, TEST_API_KEY, sampleAccount } from './support/sample-account.js';
 
 // The command line as a user runs it: runCli in this process, in a folder of its own, with only
@@ -445,6 +446,33 @@ describe('the command line', () => {
       expect(written.$schema).toBe('https://example.com/my.schema.json'); // the overwritten file's own
     });
 
+    it('--force refuses at once to overwrite a named pipe (FIFO): no read that waits for a writer, no request', async () => {
+      await mkfifo(join(dir, FILE));
+      const run = await cli(withFake('export', '--force'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `error: ${FILE} is a named pipe (FIFO), not a regular file; nothing was written. export --force overwrites only a regular file: remove it, or name another file to write.\n`,
+      );
+      expect(lc.requests).toHaveLength(0);
+    });
+
+    it('--force refuses at once to overwrite a link to /dev/zero: no read that never ends, no request', async () => {
+      await symlink('/dev/zero', join(dir, FILE));
+      const run = await cli(withFake('export', '--force'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `error: ${FILE} is a device, not a regular file; nothing was written. export --force overwrites only a regular file: remove it, or name another file to write.\n`,
+      );
+      expect(lc.requests).toHaveLength(0);
+    });
+
+    it('--force reads no more of the file it overwrites than a desired-state file may hold (1 MB): the "$schema" of a larger one is not kept', async () => {
+      await writeState(`{"$schema": "https://example.com/big.schema.json", "pad": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+      const run = await cli(withFake('export', '--force'));
+      expect(run.code).toBe(0);
+      expect((JSON.parse(await readFile(join(dir, FILE), 'utf8')) as { $schema: string }).$schema).toBe(SCHEMA_URL);
+    });
+
     it('leaves out what the schema refuses, says so, and still round-trips', async () => {
       const account = sampleAccount();
       account.features.brand_new_feature = true;
@@ -466,6 +494,21 @@ describe('the command line', () => {
       expect(parseDesiredState(Buffer.from(text), 'account.json').ok).toBe(true);
       const plan = await cli(withFake('plan', 'account.json'));
       expect(plan.code).toBe(0);
+    });
+
+    it('exports around a container of the wrong kind, and names it with what it is and what was expected', async () => {
+      lc.account = { ...sampleAccount(), features: 'all', subscriptions: { ...sampleAccount().subscriptions, pro: 'legacy' } } as unknown as ReturnType<
+        typeof sampleAccount
+      >;
+      const run = await cli(withFake('export'));
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('warning: features was not exported: it is the string "all", where an object of features (each true or false) is expected.');
+      expect(run.stderr).toContain(
+        'warning: subscriptions.pro was not exported: it is the string "legacy", where a subscription (an object of its fields) is expected.',
+      );
+      const written = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as Record<string, unknown>;
+      expect(written).not.toHaveProperty('features');
+      expect(written.subscriptions).toEqual({ base: { state: 'active', product_offering_component: 'base' } });
     });
 
     it('picks the account with --id when the API key has several', async () => {

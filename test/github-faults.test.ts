@@ -143,10 +143,33 @@ describe('the sticky comment is never duplicated', () => {
     for (let i = 0; i < 130; i++) gh.addComment(PR, `chatter ${i}`, { login: 'octocat' });
     gh.addComment(PR, `${MARKER}\nold plan`);
     const github = await api(gh.url);
-    expect((await github.markedComments(PR, MARKER))[0]?.body).toBe(`${MARKER}\nold plan`);
+    expect((await github.markedComments(PR, QUERY))[0]?.body).toBe(`${MARKER}\nold plan`);
     await github.upsertComment(PR, QUERY, () => `${MARKER}\nnew plan`);
     expect(gh.count('POST comment')).toBe(0);
     expect(marked(gh).map((c) => c.body)).toEqual([`${MARKER}\nnew plan`]);
+  });
+
+  it('a listing that never ends stops at 100 pages, is not retried, and is worded as what it is', async () => {
+    const gh = await fake();
+    gh.endlessComments = { body: `${MARKER}\nsomeone else's`, user: { login: 'mallory', type: 'User' } };
+    const error = await rejection((await api(gh.url)).upsertComment(PR, QUERY, () => `${MARKER}\nplan`));
+    expect(gh.count('GET comments')).toBe(100);
+    expect(gh.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(describeGitHubError('comment on the pull request', error)).toBe(
+      "Could not comment on the pull request: GitHub listed 10,000 comments or more on pull request #7 (100 full pages), more than any real pull request holds, so the action stopped reading them. Nothing was written on the pull request. Check that GITHUB_API_URL is GitHub's API; if the pull request does hold that many comments, delete the ones a bot left, or make the change in a new pull request.",
+    );
+  });
+
+  it('of the marked comments of other logins only the author and address are kept, never the body', async () => {
+    const gh = await fake();
+    gh.addComment(PR, `${MARKER}\nmine`);
+    gh.addComment(PR, `${MARKER}\nplanted`, { login: 'mallory' });
+    const query = { marker: MARKER, verifies: (c: { body: string; author: string }) => c.author === 'github-actions[bot]' };
+    const found = await (await api(gh.url)).markedComments(PR, query);
+    expect(found.map((c) => [c.author, c.verified, c.body])).toEqual([
+      ['github-actions[bot]', true, `${MARKER}\nmine`],
+      ['mallory', false, undefined],
+    ]);
   });
 
   it('a clear refusal of the create is not retried, nor looked at again', async () => {
@@ -185,7 +208,7 @@ describe('retry classification of octokit errors', () => {
     it(`${c.name}: ${c.attempts === 1 ? 'not retried' : 'retried'}`, async () => {
       const gh = await fake();
       gh.inject('GET comments', { kind: 'status', status: c.status, ...(c.body ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}) }, 10);
-      const error = await rejection((await api(gh.url)).markedComments(PR, MARKER));
+      const error = await rejection((await api(gh.url)).markedComments(PR, QUERY));
       expect(gh.count('GET comments')).toBe(c.attempts);
       expect(attemptsOf(error)).toBe(c.attempts);
       expect((error as { status?: number }).status).toBe(c.status);
@@ -195,7 +218,7 @@ describe('retry classification of octokit errors', () => {
   it('a secondary rate limit without Retry-After waits a minute: with a shorter maximum it fails at once', async () => {
     const gh = await fake();
     gh.inject('GET comments', { kind: 'status', status: 403, body: { message: 'You have exceeded a secondary rate limit.' } }, 10);
-    const error = await rejection((await api(gh.url)).markedComments(PR, MARKER));
+    const error = await rejection((await api(gh.url)).markedComments(PR, QUERY));
     expect(error).toBeInstanceOf(RetryAfterTooLongError);
     expect((error as RetryAfterTooLongError).waitMs).toBe(60_000);
     expect(gh.count('GET comments')).toBe(1);
@@ -209,7 +232,7 @@ describe('retry classification of octokit errors', () => {
       { kind: 'status', status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } },
       10,
     );
-    const error = await rejection((await api(gh.url)).markedComments(PR, MARKER));
+    const error = await rejection((await api(gh.url)).markedComments(PR, QUERY));
     expect(error).toBeInstanceOf(RetryAfterTooLongError);
     expect(gh.count('GET comments')).toBe(1);
     expect(describeGitHubError('comment on the pull request', error)).toMatch(
@@ -219,7 +242,7 @@ describe('retry classification of octokit errors', () => {
 
   it('a refused connection (octokit: status 500, no response) is retried, and worded as unreachable', async () => {
     const port = await closedPort();
-    const error = await rejection((await api(`http://127.0.0.1:${port}`)).markedComments(PR, MARKER));
+    const error = await rejection((await api(`http://127.0.0.1:${port}`)).markedComments(PR, QUERY));
     expect(attemptsOf(error)).toBe(4);
     expect(describeGitHubError('comment on the pull request', error)).toBe(
       `Could not comment on the pull request: GitHub could not be reached after 4 attempts (connect ECONNREFUSED 127.0.0.1:${port}). Check GitHub's status and the runner's network, then re-run the job.`,
@@ -229,7 +252,7 @@ describe('retry classification of octokit errors', () => {
   it('a timeout is retried, and worded as a timeout (not as "GitHub answered 500")', async () => {
     const gh = await fake();
     gh.inject('GET comments', { kind: 'hang' }, 10);
-    const error = await rejection((await api(gh.url, {}, 150)).markedComments(PR, MARKER));
+    const error = await rejection((await api(gh.url, {}, 150)).markedComments(PR, QUERY));
     expect(gh.count('GET comments')).toBe(4);
     expect(describeGitHubError('comment on the pull request', error)).toBe(
       "Could not comment on the pull request: GitHub did not answer in time after 4 attempts. Check GitHub's status, then re-run the job.",
@@ -246,7 +269,7 @@ describe('retry classification of octokit errors', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     open.push({ close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
-    const found = await (await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {}, 150)).markedComments(PR, MARKER);
+    const found = await (await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {}, 150)).markedComments(PR, QUERY);
     expect(found).toEqual([]);
     expect(calls).toBe(2);
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { liveObject } from '../src/account-schema.js';
 import { LeadConduitError, createLeadConduitClient, type LeadConduitClient } from '../src/leadconduit.js';
 import { Redactor } from '../src/redact.js';
 import { Deadline } from '../src/deadline.js';
@@ -253,7 +254,7 @@ describe('PUT /account', () => {
     expect(new Set(puts.map((r) => r.body)).size).toBe(1);
     expect(puts[0]?.json).toEqual(UPDATE);
     expect(updated.data_retention_in_days).toBe(400);
-    expect(updated.features?.firehose).toBe(true);
+    expect(liveObject(updated.features)?.firehose).toBe(true);
     expect(updated).not.toHaveProperty('api_key');
   });
 
@@ -288,7 +289,7 @@ describe('secrets in messages', () => {
     });
     const error = await failure(c.updateAccount(UPDATE));
     expect(error.message).toBe(
-      'LeadConduit refused PUT /account (422 Unprocessable Entity): keen_write_api_key *** is read-only; api_key *** too. Nothing was changed; fix the setting it names in the desired-state file.',
+      'LeadConduit refused PUT /account (422 Unprocessable Entity): keen_write_api_key *** is read-only; api_key *** too. Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.',
     );
     for (const line of debug) expect(line).not.toContain(TEST_API_KEY);
   });

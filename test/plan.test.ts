@@ -190,7 +190,7 @@ describe('buildAccountUpdate', () => {
   });
 
   it('overlays the file on every live feature, unknown ones included, dropping nulls', () => {
-    const account = live({ features: { ...live().features, lead_scoring_beta: true, real_time_bidding: null } });
+    const account = live({ features: { ...sampleAccount().features, lead_scoring_beta: true, real_time_bidding: null } });
     expect(body({ features: { firehose: true } }, account)).toEqual({
       features: {
         seller_access: true,
@@ -342,7 +342,7 @@ describe('previousState', () => {
   it('applied back, plans the reverse of the changes', () => {
     const desired: DesiredState = { data_retention_in_days: 400, features: { firehose: true } };
     const before = live();
-    const after = live({ data_retention_in_days: 400, features: { ...before.features, firehose: true } });
+    const after = live({ data_retention_in_days: 400, features: { ...sampleAccount().features, firehose: true } });
     const back = planChanges(previousState(desired, before), after);
     expect(back.map(({ path, before: b, after: a }) => [path, b, a])).toEqual(
       planChanges(desired, before).map(({ path, before: b, after: a }) => [path, a, b]),

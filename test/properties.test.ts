@@ -23,6 +23,7 @@ import {
   WRITABLE_FIELDS,
   desiredStateSchema,
   liveAccountSchema,
+  liveObject,
   type AccountUpdate,
   type DesiredState,
   type LiveAccount,
@@ -504,7 +505,8 @@ describe('the pure model of PUT /account', () => {
           // What a request says for a timestamp makes no difference: the server keeps its own.
           if (stampsInBody) {
             for (const entry of Object.values(body.subscriptions ?? {})) {
-              for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) entry[field] = '1999-01-01T00:00:00Z';
+              const fields = liveObject(entry);
+              for (const field of SUBSCRIPTION_TIMESTAMP_FIELDS) if (fields) fields[field] = '1999-01-01T00:00:00Z';
             }
           }
           for (const [i, nested] of NESTED.entries()) {

@@ -1,11 +1,12 @@
 /** leadconduit-account export: the live account's settings as a desired-state file, never a secret. */
-import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { lstat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ACCOUNT_ID_PATTERN } from '../account-schema.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_FILE } from '../inputs.js';
 import { SCHEMA_URL } from '../schema-url.js';
 import { plural } from '../wording.js';
+import { NotRegularFileError, readRegularFile } from '../workspace.js';
 import { CLI_NAME, EXIT, baseUrlOf, cliClient, describeFsError, shellWord, type Context, type ExportOptions } from './context.js';
 import { exportAccount } from './export.js';
 import { readApiKey } from './settings.js';
@@ -17,13 +18,20 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   }
   const path = resolve(ctx.io.cwd, file);
   Object.assign(ctx.result, { file, baseUrl, written: false });
-  let existing: Buffer | undefined;
+  let existing: Uint8Array | undefined;
   try {
     const stats = await lstat(path);
     if (stats.isDirectory()) throw new UserError(`${file} is a directory; name the desired-state file to write.`);
     if (options.force !== true) throw new UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
-    existing = await readFile(path);
+    // Read only for its "$schema", and only as much as a desired-state file may hold: a named pipe
+    // (or a link to one) would wait for a writer for ever, a device such as /dev/zero never ends.
+    existing = readRegularFile(path, file).bytes;
   } catch (error) {
+    if (error instanceof NotRegularFileError) {
+      throw new UserError(
+        `${file} is ${error.kind}, not a regular file; nothing was written. export --force overwrites only a regular file: remove it, or name another file to write.`,
+      );
+    }
     if (error instanceof UserError) throw error;
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`Could not write ${file}: ${describeFsError(error)}.`);
     // Found out before reading the account, not after.
@@ -68,10 +76,10 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
 }
 
 /** The "$schema" of the file being overwritten, kept when it has one. */
-function keptSchema(existing: Buffer | undefined): string | undefined {
+function keptSchema(existing: Uint8Array | undefined): string | undefined {
   if (existing === undefined) return undefined;
   try {
-    const value = (JSON.parse(existing.toString('utf8')) as { $schema?: unknown }).$schema;
+    const value = (JSON.parse(Buffer.from(existing).toString('utf8')) as { $schema?: unknown }).$schema;
     return typeof value === 'string' && value !== '' ? value : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,15 @@
-import { FEATURE_NAMES, SUBSCRIPTION_MANAGED_FIELDS, SUBSCRIPTION_NAMES, SUBSCRIPTION_TIMESTAMP_FIELDS, type LiveAccount } from '../account-schema.js';
+import {
+  FEATURE_NAMES,
+  SUBSCRIPTION_MANAGED_FIELDS,
+  SUBSCRIPTION_NAMES,
+  SUBSCRIPTION_TIMESTAMP_FIELDS,
+  liveObject,
+  type LiveAccount,
+} from '../account-schema.js';
 import { parseDesiredState } from '../desired-state.js';
-import { managedSettings } from '../plan.js';
+import { expectedKind, managedSettings } from '../plan.js';
 import { formatStateFile } from '../state-files.js';
+import { describeJsonValue } from '../wording.js';
 
 export interface Export {
   /** The desired-state file's text, ready to write. */
@@ -29,25 +37,33 @@ export function exportAccount(live: LiveAccount, schemaRef: string, file: string
   const present = (value: unknown) => value !== null && value !== undefined;
   if (present(live.data_retention_in_days)) state.data_retention_in_days = live.data_retention_in_days;
   if (present(live.data_truncated_at)) state.data_truncated_at = live.data_truncated_at;
+  // A container of the wrong kind (features that are "all") holds nothing to export: listed as such.
+  const container = (path: string[], value: unknown) => {
+    const object = liveObject(value);
+    if (!object && present(value)) skipped.push({ path: path.join('.'), reason: `it is ${describeJsonValue(value)}, where ${expectedKind(path).what}` });
+    return object ?? {};
+  };
 
+  const liveFeatures = container(['features'], live.features);
   const features: Record<string, unknown> = {};
   for (const name of FEATURE_NAMES) {
-    const on = live.features?.[name];
+    const on = liveFeatures[name];
     if (present(on)) features[name] = on;
   }
-  for (const name of Object.keys(live.features ?? {})) {
+  for (const name of Object.keys(liveFeatures)) {
     if (!(FEATURE_NAMES as readonly string[]).includes(name))
       skipped.push({ path: `features.${name}`, reason: 'a feature this version of the schema does not know' });
   }
   if (Object.keys(features).length > 0) state.features = features;
 
   const subscriptions: Record<string, Record<string, unknown>> = {};
-  for (const [name, subscription] of Object.entries(live.subscriptions ?? {})) {
-    if (!subscription) continue;
+  for (const [name, given] of Object.entries(container(['subscriptions'], live.subscriptions))) {
+    if (!present(given)) continue;
     if (!(SUBSCRIPTION_NAMES as readonly string[]).includes(name)) {
       skipped.push({ path: `subscriptions.${name}`, reason: 'a subscription this version of the schema does not know' });
       continue;
     }
+    const subscription = container(['subscriptions', name], given);
     const fields: Record<string, unknown> = {};
     for (const field of includeTimestamps ? [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] : SUBSCRIPTION_MANAGED_FIELDS) {
       const value = subscription[field];

@@ -1,4 +1,4 @@
-import { describeGitHubError } from '../github-errors.js';
+import { TooManyCommentsError, describeGitHubError } from '../github-errors.js';
 import { groupIgnored, mergedPullRequest, readReviewedPlan, writeOutcome, type ReviewedPlan, type RecordPlace } from '../plan-comment.js';
 import { previousState } from '../plan.js';
 import { renderOutcome } from '../report-comment.js';
@@ -104,6 +104,8 @@ function pullRequestUrl(run: Run, number: number): string {
 /** The outcome on top of the merged pull request's comment; a failure to write it is a warning only. */
 async function recordOutcome(run: Run, review: PullRequestReview, result: ModeResult): Promise<ModeResult> {
   const { settings, log } = run;
+  // Writing it would list the same comments again, past the same cap: the failure already says why.
+  if (review.lookupError instanceof TooManyCommentsError) return result;
   return log.group('Comment', async () => {
     const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
     const record = review.reviewed && review.reviewed.found !== 'none' ? review.reviewed.comment : undefined;

@@ -2,11 +2,13 @@
  * Answers that are odd, compromised or huge, tried as an attacker would: nothing leaks, nothing
  * injects, nothing hangs. Each test is a reproduction of a defect found by trying it.
  */
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { FAST_TUNING, PR_NUMBER, ROOT, type ActionRun } from '../support/action-env.js';
+import { commentMarker } from '../../src/reviewed-plan.js';
+import { FAST_TUNING, MERGE_SHA, PR_NUMBER, ROOT, runSources, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { mkfifo } from '../support/fifo.js';
 import { DEFAULT_GITHUB_TOKEN } from '../support/fake-github.js';
@@ -198,6 +200,60 @@ describe('limits on what comes in', () => {
     expect(fakes.gh.count('GET comments')).toBe(1);
   });
 
+  it('a GitHub that lists marked comments for ever is read up to 100 pages (10,000 comments), once: the plan fails saying so, nothing is written', async () => {
+    fakes.gh.endlessComments = { body: `${commentMarker('leadconduit-account.json')}\nnot the action's`, user: { login: 'mallory', type: 'User' } };
+    const run = await plan();
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      '::error::Could not comment on the pull request: GitHub listed 10,000 comments or more on pull request #7 (100 full pages), more than any real pull request holds, so the action stopped reading them. Nothing was written on the pull request.',
+    );
+    expect(run.stdout).toContain('Check that GITHUB_API_URL');
+    // Not retried: the cap is no passing fault.
+    expect(fakes.gh.count('GET comments')).toBe(100);
+    expect(fakes.gh.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it('the apply after a merge whose pull request lists comments for ever sends nothing: the reviewed plan could not be looked up', async () => {
+    fakes.gh.setCommitPulls(MERGE_SHA, [{ number: PR_NUMBER, merged_at: '2026-11-28T10:00:00Z', merge_commit_sha: MERGE_SHA, state: 'closed' }]);
+    fakes.gh.endlessComments = { body: `${commentMarker('leadconduit-account.json')}\nnot the action's`, user: { login: 'mallory', type: 'User' } };
+    const run = await fakes.run({ event: 'push', file: DESIRED });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Could not look up the reviewed plan: GitHub listed 10,000 comments or more on pull request #7 (100 full pages)');
+    expect(run.stdout).toContain('Nothing was sent');
+    expect(fakes.gh.count('GET comments')).toBe(100);
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it('marked comments of 60 KB, 100 a page: the foreign ones are counted, never kept, the process under 500 MB of memory', { timeout: 120_000 }, async () => {
+    // 150 pages (900 MB of bodies) then an end: kept, the 100 pages read before the cap alone
+    // would be 600 MB. Not kept, the peak is the start (130 MB) and the garbage of a few pages.
+    fakes.gh.endlessComments = {
+      body: `${commentMarker('leadconduit-account.json')}\n${'x'.repeat(60_000)}`,
+      user: { login: 'mallory', type: 'User' },
+      pages: 150,
+    };
+    const rssFile = join(await mkdtemp(join(tmpdir(), 'lc-rss-')), 'max-rss');
+    try {
+      const run = await runSources({
+        event: 'pull_request',
+        file: DESIRED,
+        leadconduitUrl: fakes.lc.url,
+        githubUrl: fakes.gh.url,
+        env: { NODE_OPTIONS: `--import=${join(ROOT, 'test/support/max-rss.mjs')}`, MAX_RSS_FILE: rssFile },
+      });
+      await run.cleanup();
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toContain('GitHub listed 10,000 comments or more on pull request #7 (100 full pages)');
+      expect(fakes.gh.count('GET comments')).toBe(100);
+      const maxRssMb = Number(await readFile(rssFile, 'utf8')) / 1024;
+      expect(maxRssMb).toBeGreaterThan(10);
+      expect(maxRssMb).toBeLessThan(500);
+    } finally {
+      await rm(join(rssFile, '..'), { recursive: true, force: true });
+    }
+  });
+
   it('a desired-state file that is a named pipe (FIFO) is refused at once: no read that waits forever', async () => {
     const run = await plan({
       file: undefined,
@@ -239,6 +295,78 @@ describe('limits on what comes in', () => {
     const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('features.firehose is the string "yes", where a feature is true or false');
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it.each([
+    ['subscriptions.partner is "legacy"', { subscriptions: { ...sampleAccount().subscriptions, partner: 'legacy' } }],
+    ['features is "all"', { features: 'all' }],
+    ['subscriptions is []', { subscriptions: [] }],
+  ])('an odd container the file does not manage (%s) stops nothing: the plan goes on around it, and the PUT leaves it out', async (_what, odd) => {
+    fakes.lc.account = { ...sampleAccount(), ...odd } as unknown as ReturnType<typeof sampleAccount>;
+    const planned = await plan({ file: { data_retention_in_days: 400 } });
+    expect(planned.exitCode).toBe(0);
+    expect(planned.summary.split('\n')[0]).toBe('### 📝 Plan: 1 change, 0 destructive');
+    const applied = await fakes.run({ event: 'workflow_dispatch', file: { data_retention_in_days: 400 } });
+    expect(applied.exitCode).toBe(0);
+    expect(fakes.lc.requests.filter((r) => r.method === 'PUT').map((r) => r.json)).toEqual([{ data_retention_in_days: 400 }]);
+    expect(applied.stdout).not.toContain('does not look like an account');
+  });
+
+  it.each([
+    [
+      'features is "all"',
+      { features: 'all' },
+      { features: { firehose: true } },
+      'features is the string "all", where an object of features (each true or false) is expected',
+    ],
+    [
+      'subscriptions is []',
+      { subscriptions: [] },
+      { subscriptions: { pro: { state: 'active' } } },
+      'subscriptions is a list, where an object of subscriptions by name is expected',
+    ],
+    [
+      'subscriptions.pro is "legacy"',
+      { subscriptions: { ...sampleAccount().subscriptions, pro: 'legacy' } },
+      { subscriptions: { pro: { state: 'active' } } },
+      'subscriptions.pro is the string "legacy", where a subscription (an object of its fields) is expected',
+    ],
+  ])('a managed container of the wrong kind (%s) is named with what it is and what was expected; nothing is sent', async (_what, odd, file, said) => {
+    fakes.lc.account = { ...sampleAccount(), ...odd } as unknown as ReturnType<typeof sampleAccount>;
+    const run = await fakes.run({ event: 'workflow_dispatch', file });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(said);
+    expect(run.stdout).toContain('Nothing was sent.');
+    expect(fakes.lc.count('PUT /account')).toBe(0);
+  });
+
+  it('an odd subscription the file does not manage goes back in the PUT as LeadConduit gave it: never replaced by one the action built', async () => {
+    fakes.lc.account = { ...sampleAccount(), subscriptions: { ...sampleAccount().subscriptions, partner: 'legacy' } } as unknown as ReturnType<
+      typeof sampleAccount
+    >;
+    const planned = await plan({ file: { subscriptions: { pro: { state: 'active' } } } });
+    expect(planned.exitCode).toBe(0);
+    const applied = await fakes.run({ event: 'workflow_dispatch', file: { subscriptions: { pro: { state: 'active' } } } });
+    const sent = fakes.lc.requests.find((r) => r.method === 'PUT')?.json as { subscriptions?: Record<string, unknown> };
+    expect(sent.subscriptions?.partner).toBe('legacy');
+    expect(sent.subscriptions?.pro).toEqual({ state: 'active', product_offering_component: 'pro' });
+    // This fake, like a strict LeadConduit, refuses a subscription that is not an object: the whole
+    // PUT is refused, nothing changes, and the message points at LeadConduit for what the file does not manage.
+    expect(applied.exitCode).toBe(1);
+    expect(applied.stdout).toContain(
+      '::error::LeadConduit refused PUT /account (422 Unprocessable Entity): subscriptions.partner must be an object. Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.',
+    );
+    expect(fakes.lc.account.subscriptions.partner).toBe('legacy');
+  });
+
+  it('an answer without a valid id is still not an account, whatever else it holds', async () => {
+    fakes.lc.account = { ...sampleAccount(), id: 'nope', features: 'all' } as unknown as ReturnType<typeof sampleAccount>;
+    const run = await fakes.run({ event: 'workflow_dispatch', file: { data_retention_in_days: 400 } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      `LeadConduit's answer to GET /account does not look like an account (id is the string "nope", where the account's 24-character hexadecimal id is expected).`,
+    );
     expect(fakes.lc.count('PUT /account')).toBe(0);
   });
 

@@ -91,6 +91,12 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
   readonly commitPulls = new Map<string, Array<Record<string, unknown>>>();
   /** Every way a request strayed from GitHub's REST description (github-rest.ts); tests expect none. */
   readonly violations: string[] = [];
+  /**
+   * A broken or hostile GitHub: when set, every page of every issue's comments is full of comments
+   * with this body, each with a `link: rel="next"` to the page after it, for ever (or up to `pages`,
+   * whose last page has no next). Ids go on from page to page; nothing is kept in `comments`.
+   */
+  endlessComments: { body: string; user?: GitHubUser; pages?: number } | undefined;
 
   protected override jsonContentType = 'application/json; charset=utf-8';
 
@@ -307,6 +313,12 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
     return body;
   }
 
+  #endlessComment(issueNumber: number, id: number, { body, user = ACTIONS_BOT }: NonNullable<FakeGitHub['endlessComments']>): GitHubComment {
+    const at = timestamp();
+    const html_url = `https://github.com/${this.owner}/${this.repo}/pull/${issueNumber}#issuecomment-${id}`;
+    return { id, issue_number: issueNumber, body, user, created_at: at, updated_at: at, html_url };
+  }
+
   #listComments(request: FakeRequest, issueNumber: number): void {
     const { res, query, path } = request;
     const requested = Number.parseInt(query.get('per_page') ?? '', 10);
@@ -314,9 +326,12 @@ export class FakeGitHub extends HttpFake<GitHubRoute> {
     const pageParam = Number.parseInt(query.get('page') ?? '', 10);
     const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
 
-    const all = this.commentsOf(issueNumber);
-    const lastPage = Math.max(1, Math.ceil(all.length / perPage));
-    const items = all.slice((page - 1) * perPage, page * perPage);
+    const endless = this.endlessComments;
+    const all = endless ? [] : this.commentsOf(issueNumber);
+    const lastPage = endless ? (endless.pages ?? page + 1) : Math.max(1, Math.ceil(all.length / perPage));
+    const items = endless
+      ? Array.from({ length: page <= lastPage ? perPage : 0 }, (_, i) => this.#endlessComment(issueNumber, (page - 1) * perPage + i + 1, endless))
+      : all.slice((page - 1) * perPage, page * perPage);
 
     const link = (n: number, rel: string) => {
       const params = new URLSearchParams(query);

@@ -133,7 +133,7 @@ function expectLeadConduit(c: Case, ctx: Ctx): Expected {
     case '422 with message':
       if (put)
         return fail(
-          `LeadConduit refused PUT /account (422 Unprocessable Entity): ${redacted(SAID['422 put'])}. Nothing was changed; fix the setting it names in the desired-state file.`,
+          `LeadConduit refused PUT /account (422 Unprocessable Entity): ${redacted(SAID['422 put'])}. Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.`,
           1,
         );
       return fail(`LeadConduit answered 422 Unprocessable Entity to ${L}: ${SAID[422]}. Check base-url (${url}) and the api-key, then re-run the job.`, 1);

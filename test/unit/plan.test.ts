@@ -64,6 +64,34 @@ describe('oddLiveValues', () => {
     const account = live({ data_truncated_at: 7, features: { firehose: false, buyer_access: 'yes' } });
     expect(oddLiveValues({ features: { firehose: true } }, account)).toEqual([]);
   });
+
+  it('names a managed container of the wrong kind once, however many settings the file has under it', () => {
+    const desired: DesiredState = { features: { firehose: true, buyer_access: false }, subscriptions: { pro: { state: 'active' } } };
+    expect(oddLiveValues(desired, live({ features: 'all', subscriptions: [] }))).toEqual([
+      { path: 'features', value: 'all', expected: 'an object of features (each true or false) is expected' },
+      { path: 'subscriptions', value: [], expected: 'an object of subscriptions by name is expected' },
+    ]);
+  });
+
+  it('names a managed subscription that is not an object', () => {
+    const account = live({ subscriptions: { ...sampleAccount().subscriptions, pro: 'legacy' } });
+    expect(oddLiveValues({ subscriptions: { pro: { state: 'active' } } }, account)).toEqual([
+      { path: 'subscriptions.pro', value: 'legacy', expected: 'a subscription (an object of its fields) is expected' },
+    ]);
+  });
+
+  it.each([
+    ['features is "all"', { features: 'all' }],
+    ['subscriptions is []', { subscriptions: [] }],
+    ['subscriptions.partner is "legacy"', { subscriptions: { ...sampleAccount().subscriptions, partner: 'legacy' } }],
+  ])('an odd container the file does not manage is not odd (%s)', (_what, overrides) => {
+    expect(oddLiveValues({ data_retention_in_days: 400 }, live(overrides))).toEqual([]);
+  });
+
+  it('a subscription the file does not manage may be odd while the file manages another', () => {
+    const account = live({ subscriptions: { ...sampleAccount().subscriptions, partner: 'legacy' } });
+    expect(oddLiveValues({ subscriptions: { pro: { state: 'active' } } }, account)).toEqual([]);
+  });
 });
 
 describe('sameValue of a date-time that is not a string', () => {
@@ -95,6 +123,25 @@ describe('buildAccountUpdate', () => {
     expect(buildAccountUpdate(desired, live(), planChanges(desired, live()))).toStrictEqual({
       data_retention_in_days: 30,
       data_truncated_at: '2024-01-01T02:00:00+02:00',
+    });
+  });
+
+  it('leaves an odd container the file does not manage out of the body when nothing under it changes', () => {
+    const account = live({ features: 'all', subscriptions: [] });
+    const desired: DesiredState = { data_retention_in_days: 400 };
+    expect(buildAccountUpdate(desired, account, planChanges(desired, account))).toStrictEqual({ data_retention_in_days: 400 });
+  });
+
+  it('sends an odd subscription the file does not manage back as LeadConduit gave it, never one built in its place', () => {
+    const account = live({ subscriptions: { ...sampleAccount().subscriptions, partner: 'legacy', old: ['x'], gone: null } });
+    const desired: DesiredState = { subscriptions: { pro: { state: 'active' } } };
+    expect(buildAccountUpdate(desired, account, planChanges(desired, account))).toStrictEqual({
+      subscriptions: {
+        base: { state: 'active', product_offering_component: 'base' },
+        pro: { state: 'active', product_offering_component: 'pro' },
+        partner: 'legacy',
+        old: ['x'],
+      },
     });
   });
 
