@@ -128,6 +128,35 @@ describe('installed into an empty folder, without a registry', () => {
   });
 });
 
+describe('the command lines the installed command line suggests', () => {
+  it('run as written in the project that installed it (the bare name is not on its PATH)', { timeout: 60_000 }, async () => {
+    const bin = `./node_modules/.bin/${BIN}`;
+    const key = { LEADCONDUIT_API_KEY: TEST_API_KEY };
+    writeFileSync(join(project, 'suggest.json'), '{ "features": { "firehose": true } }\n');
+    const outputs = [
+      await sh(`${bin} --help`, project),
+      await sh(`${bin} plan --bogus`, project),
+      await sh(`${bin} validate missing.json`, project),
+      await sh(`${bin} plan suggest.json --base-url ${lc.url}`, project, key),
+      await sh(`${bin} export suggested.json --base-url ${lc.url}`, project, key),
+    ].map((run) => `${run.stdout}${run.stderr}`);
+    const suggested = outputs.flatMap((text) => text.match(new RegExp(`npx --no -- ${BIN}[^"\n]*`, 'g')) ?? []);
+    expect(suggested).toEqual([
+      `npx --no -- ${BIN} export`,
+      `npx --no -- ${BIN} plan --help`,
+      `npx --no -- ${BIN} export missing.json`,
+      `npx --no -- ${BIN} apply suggest.json`,
+      `npx --no -- ${BIN} plan suggested.json`,
+    ]);
+    // Each as written, with --help added so that none reads or writes anything.
+    for (const line of suggested) {
+      const run = await sh(`${line} --help`, project);
+      expect(run.status, `${line}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: ${BIN} `));
+    }
+  });
+});
+
 /** The command lines of README.md's ```sh blocks, without their comments, in order. */
 function readmeCommandLines(): string[] {
   return [...README.matchAll(/^```sh\n([\s\S]*?)^```$/gm)]
