@@ -108,7 +108,7 @@ describe('the built dist/index.js run as the Actions runner runs it', () => {
     // Posted without a record, then signed for the login GitHub gave it.
     expect(fakes.gh.requests.map((r) => r.route)).toEqual(['GET comments', 'POST comment', 'GET comments', 'PATCH comment']);
     const [comment] = fakes.gh.commentsOf(PR_NUMBER);
-    expect(comment?.body).toContain('**❌ Invalid: 2 problems in leadconduit-account.json**');
+    expect(comment?.body).toContain('\n### ❌ Invalid: 2 problems in leadconduit-account.json\n');
     expect(recordedChanges(comment?.body ?? '')).toBeNull();
   });
 });
