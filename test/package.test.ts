@@ -80,7 +80,7 @@ beforeAll(async () => {
   const install = await sh(`npm install --save-dev '${join(work, tarball.filename)}'`, project);
   expect(install.status, install.stderr).toBe(0);
   lc = await startFakeLeadConduit();
-}, 120_000);
+}, 300_000); // the build of changed sources, on a loaded machine: as long as test/e2e/bundle.test.ts waits for it
 
 afterAll(async () => {
   await lc?.close();
