@@ -9,12 +9,14 @@ export interface ReleaseInput {
   tag: string;
   /** "owner/name" of the repository being released (GITHUB_REPOSITORY). */
   repository: string;
-  packageJson: { version: string; repository?: { url?: string } | string };
+  packageJson: { name: string; version: string; repository?: { url?: string } | string };
   changelog: string;
+  /** README.md, whose install command must name this release's tarball. */
+  readme: string;
 }
 
 /** What is wrong with releasing this tag (empty when it may be released), and its notes. */
-export function checkRelease({ tag, repository, packageJson, changelog }: ReleaseInput): { problems: string[]; notes: string } {
+export function checkRelease({ tag, repository, packageJson, changelog, readme }: ReleaseInput): { problems: string[]; notes: string } {
   const problems: string[] = [];
   if (!RELEASE_TAG.test(tag)) problems.push(`${tag} is not a release tag: releases are tagged vX.Y.Z, e.g. v1.2.3.`);
   const version = tag.replace(/^v/, '');
@@ -36,7 +38,25 @@ export function checkRelease({ tag, repository, packageJson, changelog }: Releas
     if (!/^\d{4}-\d{2}-\d{2}$/.test(section.date)) problems.push(`CHANGELOG.md's section for ${version} has no release date ("## [${version}] - YYYY-MM-DD").`);
     if (section.body === '') problems.push(`CHANGELOG.md's section for ${version} is empty: say what the release changes.`);
   }
+  // The README tells users to install the file this release attaches: a stale URL installs an older one.
+  const install = `npm install --save-dev ${tarballUrl(repository, { name: packageJson.name, version })}`;
+  if (!readme.split('\n').some((line) => line === install || line.startsWith(`${install} `))) {
+    problems.push(`README.md's install command does not name this release's file: set it to ${install}`);
+  }
   return { problems, notes: section?.body ?? '' };
+}
+
+/** The file `npm pack` writes: name-version.tgz, a scoped name without its @ and with - for its /. */
+export function tarballName(packageJson: { name: string; version: string }): string {
+  return `${packageJson.name.replace(/^@/, '').replace('/', '-')}-${packageJson.version}.tgz`;
+}
+
+/**
+ * Where users install the command line from: the tarball attached to the release. It never
+ * changes once published, and npm installs it with no prepare step and no dev dependencies.
+ */
+export function tarballUrl(repository: string, packageJson: { name: string; version: string }): string {
+  return `https://github.com/${repository}/releases/download/v${packageJson.version}/${tarballName(packageJson)}`;
 }
 
 /** The section of a Keep a Changelog file for one version: its date and its text. */

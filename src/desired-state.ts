@@ -143,7 +143,7 @@ export function secretsInFile(text: string): string[] {
  */
 function timestampWarning(full: string, key: string): string {
   if (key === 'created_at') {
-    return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
+    return `"${full}" is set by LeadConduit when the subscription is created: the file's value is sent with every update that changes a subscription, even where it equals the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
   }
   if (key === 'updated_at') {
     return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;

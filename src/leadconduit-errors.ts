@@ -3,7 +3,7 @@
  * happened, what it means, what to do, worded for where it is read (the action or the terminal).
  */
 import { DeadlineExceededError } from './deadline.js';
-import { UserError } from './errors.js';
+import { UserError, type Verdict } from './errors.js';
 import type { Redactor } from './redact.js';
 import { attemptsOf, RetryAfterTooLongError, type RetryVerdict } from './retry.js';
 
@@ -41,8 +41,8 @@ export class LeadConduitError extends UserError {
   override name = 'LeadConduitError';
   readonly call: string;
   readonly status: number | undefined;
-  constructor(message: string, call: string, status?: number) {
-    super(message);
+  constructor(message: string, call: string, status?: number, verdict?: Verdict) {
+    super(message, [], verdict);
     this.call = call;
     this.status = status;
   }
@@ -156,42 +156,38 @@ export function toLeadConduitError(error: unknown, label: string, method: 'GET' 
     case 'http': {
       const status = error.status ?? 0;
       const name = statusName(status);
+      // "<what happened>: <LeadConduit's words>. <what to do>", and in a report the verdict is what
+      // happened; under it, LeadConduit's words as its own (unless they only repeat the status).
+      const answered = (reason: string, advice: string) => {
+        const words = redactor.scrub(error.message).trim();
+        const quoted =
+          words === '' || words.toLowerCase() === name.replace(/^\d+\s*/, '').toLowerCase()
+            ? ''
+            : `LeadConduit said: ${words}${/[.!?]$/.test(words) ? '' : '.'} `;
+        return new LeadConduitError(`${reason}${said}. ${advice}`, label, status, { reason, detail: `${quoted}${advice}` });
+      };
       if (status === 401 || status === 403) {
-        return new LeadConduitError(
-          `LeadConduit rejected the API key (${name}) on ${label}${said}. Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`,
-          label,
-          status,
+        return answered(
+          `LeadConduit rejected the API key (${name}) on ${label}`,
+          `Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`,
         );
       }
       if (status === 404 || status === 405) {
-        return new LeadConduitError(
-          `LeadConduit answered ${name} to ${label}${said}. Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`,
-          label,
-          status,
-        );
+        return answered(`LeadConduit answered ${name} to ${label}`, `Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`);
       }
       if ((status === 400 || status === 422) && method === 'PUT') {
-        return new LeadConduitError(
-          `LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.`,
-          label,
-          status,
+        return answered(
+          `LeadConduit refused ${label} (${name})`,
+          'Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.',
         );
       }
       if (status === 429) {
-        return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
+        return answered(`LeadConduit kept rate-limiting ${label} (${name})${tries}`, 'Re-run the job in a few minutes.');
       }
       if (status >= 500) {
-        return new LeadConduitError(
-          `LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`,
-          label,
-          status,
-        );
+        return answered(`LeadConduit failed on ${label} (${name})${tries}`, `LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`);
       }
-      return new LeadConduitError(
-        `LeadConduit answered ${name} to ${label}${tries}${said}. Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`,
-        label,
-        status,
-      );
+      return answered(`LeadConduit answered ${name} to ${label}${tries}`, `Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`);
     }
   }
 }

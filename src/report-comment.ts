@@ -3,8 +3,8 @@
  * outcome block that goes on top of it after a merge. Pure; plan-comment.ts writes it.
  */
 import { codeText, details, escapeText, fenced } from './markdown.js';
-import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, notes, problemList } from './report-sections.js';
-import { headline, shortReason, type RunReport } from './report.js';
+import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
+import { failureText, headline, type RunReport } from './report.js';
 import { formatTime, plural } from './wording.js';
 
 /**
@@ -24,16 +24,30 @@ export function renderComment(report: RunReport, footer: string, limit = COMMENT
     if (body.length <= limit) return body;
   }
   return [
-    `### LeadConduit account plan for ${codeText(report.file)}`,
-    `**${escapeHeadline(cut(headline(report), 300))}**`,
-    'This plan is too long for a pull request comment: the whole of it is in the job summary of the run below.',
+    ...top(report, 300),
+    `This ${failed(report) ? 'report' : 'plan'} is too long for a pull request comment: the whole of it is in the job summary of the run below.`,
     `<sub>${footer}</sub>`,
   ].join('\n\n');
 }
 
+/** A run that made no plan: its comment shows the failure in place of one. */
+function failed(report: RunReport): boolean {
+  return report.outcome === 'failed' || report.outcome === 'invalid' || report.outcome === 'refused';
+}
+
+/**
+ * The comment's first lines. A plan: its title, then the verdict. A failure replaces the plan,
+ * verdict first, then which file's plan it is (a matrix writes one comment per file).
+ */
+function top(report: RunReport, max: number): string[] {
+  const verdict = escapeHeadline(cut(headline(report), max));
+  const file = `LeadConduit account plan for ${codeText(report.file)}`;
+  return failed(report) ? [`### ${verdict}`, file] : [`### ${file}`, `**${verdict}**`];
+}
+
 function commentAt(report: RunReport, footer: string, max: number, withBody: boolean): string {
   const cutShort = max !== Number.POSITIVE_INFINITY;
-  const parts: string[] = [`### LeadConduit account plan for ${codeText(report.file)}`, `**${escapeHeadline(headline(report))}**`];
+  const parts: string[] = top(report, Number.POSITIVE_INFINITY);
   parts.push(...explanation(report, max), ...notes(report, max));
   if (report.problems?.length) parts.push(problemList(report, max));
   if (report.account) parts.push(`Account: ${accountText(report.account, max)}`);
@@ -78,16 +92,16 @@ export function renderOutcome(report: RunReport, at: Date, max = 1_500): string 
 }
 
 /**
- * A refusal or failure: the verdict and its short reason, the whole explanation where it says
- * more, and what was sent, unless the explanation says it already.
+ * A refusal or failure: the verdict and its short reason, the rest of the explanation (never the
+ * reason again), the settings that did not take, and what was sent, unless the explanation says it.
  */
 function outcomeBlock(verdict: string, report: RunReport, max: number, sent: string, whenOnly: string): string {
-  const reason = shortReason(report);
-  const error = report.error ?? '';
+  const { reason, detail } = failureText(report);
   const parts = [`### ${verdict}: ${escapeText(cut(reason, Math.min(300, max)))}`];
-  // The reason is often the explanation's first clause: the explanation is shown where it says more.
-  if (error !== '' && error !== reason && error !== `${reason}.`) parts.push(escapeText(cut(error, max)));
-  parts.push(!report.bodySent && /nothing was (sent|changed)/i.test(error) ? whenOnly : sent);
+  if (detail !== '') parts.push(escapeText(cut(detail, max)));
+  const mismatches = mismatchTable(report, Math.min(200, max));
+  if (mismatches) parts.push(mismatches);
+  parts.push(!report.bodySent && /nothing was (sent|changed)/i.test(report.error ?? '') ? whenOnly : sent);
   return parts.join('\n\n');
 }
 

@@ -5,19 +5,31 @@
  */
 import { codeText, escapeText, table } from './markdown.js';
 import { countChanges, type Change, type Json } from './plan.js';
-import type { RunReport } from './report.js';
+import { failureText, type RunReport } from './report.js';
 import { plural } from './wording.js';
 
 /**
- * Under the verdict of a failure: the whole explanation, and whether LeadConduit was sent
- * anything, said once (many messages say it already).
+ * Under the verdict of a failure: what it does not say (the failure's items, then the rest of the
+ * explanation), and whether LeadConduit was sent anything, said once (many messages say it already).
  */
 export function explanation(report: RunReport, max: number): string[] {
   if (!report.error || report.problems?.length)
     return report.problems?.length ? [escapeText(`Nothing was sent. Each problem is annotated on its line of ${report.file}:`)] : [];
-  const parts = [escapeText(cut(report.error, max))];
+  const parts: string[] = [];
+  if (report.errorDetails?.length) parts.push(report.errorDetails.map((d) => `- ${escapeText(cut(d, max))}`).join('\n'));
+  const { detail } = failureText(report);
+  if (detail !== '') parts.push(escapeText(cut(detail, max)));
   if (!report.bodySent && !/nothing was (sent|changed|written)/i.test(report.error)) parts.push('Nothing was sent to LeadConduit.');
   return parts;
+}
+
+/** The settings that did not take after the update, expected and actual: said once, here. */
+export function mismatchTable(report: RunReport, max: number): string | undefined {
+  if (!report.mismatches?.length) return undefined;
+  return `Settings that do not match the file after the update:\n\n${table(
+    ['Setting', 'Expected', 'Account has'],
+    report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]),
+  )}`;
 }
 
 /** Text cut to `max` characters (raw, before escaping), with an ellipsis. */

@@ -2,8 +2,8 @@
  * The job summary: the whole report, verdict first, kept under the 1 MiB GitHub takes (long values
  * are cut, then the request body and files left out). Pure.
  */
-import { codeText, details, escapeMarkup, escapeText, fenced, table } from './markdown.js';
-import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, notes, problemList, valueCell } from './report-sections.js';
+import { codeText, details, escapeMarkup, escapeText, fenced } from './markdown.js';
+import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
 import { headline, type RunReport } from './report.js';
 
 /** The run's facts as a list: the account, the mode, the file, what triggered it, the API. */
@@ -38,16 +38,9 @@ export function renderSummary(report: RunReport, limit = SUMMARY_LIMIT): string 
 
 function summaryAt(report: RunReport, max: number, withFiles: boolean): string {
   const parts: string[] = [`### ${escapeHeadline(headline(report))}`, ...explanation(report, max), ...notes(report, max)];
-  if (report.errorDetails?.length) parts.push(report.errorDetails.map((d) => `- ${escapeText(cut(d, max))}`).join('\n'));
   if (report.problems?.length) parts.push(problemList(report, max));
-  if (report.mismatches?.length) {
-    parts.push(
-      `Settings that do not match the file after the update:\n\n${table(
-        ['Setting', 'Expected', 'Account has'],
-        report.mismatches.map((m) => [codeText(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]),
-      )}`,
-    );
-  }
+  const mismatches = mismatchTable(report, max);
+  if (mismatches) parts.push(mismatches);
   parts.push(facts(report, max));
   parts.push(...changeSections(report, max));
   const merging = mergeNote(report);

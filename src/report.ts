@@ -42,10 +42,16 @@ export interface RunReport {
   problemCount?: number;
   /** What a valid file holds that it had better not (each on its line). */
   fileWarnings?: Problem[];
-  /** The whole explanation of a failure or refusal: what happened, why, what to do. */
+  /** The whole explanation of a failure or refusal, in one line: what happened, why, what to do. */
   error?: string;
-  /** The verdict's one short sentence for a failure or refusal (default: the error's first clause). */
+  /**
+   * The verdict's one short sentence for a failure or refusal. Default: the error's first clause.
+   * When set, the error's first clause says the same at greater length (messages are written
+   * "what happened: why. What to do."), so it is not shown again under the verdict.
+   */
   reason?: string;
+  /** What a report shows under the verdict, where it is not the error without its first clause. */
+  detail?: string;
   errorDetails?: readonly string[];
   /** Settings that did not take after the PUT. */
   mismatches?: Mismatch[];
@@ -60,13 +66,46 @@ export interface RunReport {
   driftFile?: string;
 }
 
+/** A headline's sentence is short: a longer first clause is cut, and goes on below. */
+const REASON_MAX = 160;
+
+/**
+ * A failure as a report shows it: the verdict's one short sentence, and the explanation under it,
+ * which never says that sentence again. Messages are written "what happened: why. What to do.",
+ * so by default the error is split after its first clause ("X failed: it timed out. Re-run." ->
+ * "X failed" and "It timed out. Re-run."); a failure whose message does not split so gives both.
+ */
+export function failureText(report: Pick<RunReport, 'reason' | 'detail' | 'error'>): { reason: string; detail: string } {
+  const { first, rest } = splitFirstClause(report.error ?? '', REASON_MAX);
+  if (!report.reason) return { reason: first || 'the run failed', detail: report.detail ?? rest };
+  const reason = report.reason.length > REASON_MAX ? `${report.reason.slice(0, REASON_MAX - 1)}…` : report.reason;
+  return { reason, detail: report.detail ?? rest };
+}
+
+/**
+ * "X failed: why. What to do." -> "X failed" and "Why. What to do." (a plain first word
+ * capitalised). A first clause longer than `max` ends at its first "; " instead, or is cut with
+ * an ellipsis and goes on in the rest: together they always say the text once, whole.
+ */
+export function splitFirstClause(text: string, max = Number.POSITIVE_INFINITY): { first: string; rest: string } {
+  const end = /(?::\s|\.\s|\.$)/.exec(text);
+  let first = end ? text.slice(0, end.index) : text;
+  let restStart = end ? end.index + end[0].length : text.length;
+  if (first.length > max) {
+    const semicolon = first.indexOf('; ');
+    if (semicolon <= 0 || semicolon > max) return { first: `${text.slice(0, max - 1)}…`, rest: `…${text.slice(max - 1)}` };
+    first = text.slice(0, semicolon);
+    restStart = semicolon + 2;
+  }
+  const rest = text.slice(restStart).trim();
+  // "apply mode needs..." starts a sentence of its own; "features.firehose is..." keeps its case.
+  const sentence = /^[a-z]+(?:[\s,;:]|\.(?:\s|$)|$)/.test(rest);
+  return { first, rest: sentence ? `${rest[0]?.toUpperCase() ?? ''}${rest.slice(1)}` : rest };
+}
+
 /** The verdict's short sentence: the given reason, or the error's first clause ("X failed: details" -> "X failed"). */
-export function shortReason(report: Pick<RunReport, 'reason' | 'error'>): string {
-  if (report.reason) return report.reason;
-  const error = report.error ?? 'the run failed';
-  const end = /(?::\s|\.\s|\.$)/.exec(error);
-  const first = end ? error.slice(0, end.index) : error;
-  return first.length > 160 ? `${first.slice(0, 159)}…` : first;
+export function shortReason(report: Pick<RunReport, 'reason' | 'detail' | 'error'>): string {
+  return failureText(report).reason;
 }
 
 /** The first line: the verdict and one short sentence, or its counts. */

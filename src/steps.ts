@@ -6,7 +6,7 @@
  */
 import type { AccountUpdate, LiveAccount } from './account-schema.js';
 import { parseDesiredState, secretsInFile, type DesiredStateFile, type Problem } from './desired-state.js';
-import { UserError } from './errors.js';
+import { UserError, type Verdict } from './errors.js';
 import type { LeadConduitClient } from './leadconduit.js';
 import { buildAccountUpdate, oddLiveValues, planChanges, verifyAccount, type Change, type Mismatch } from './plan.js';
 import type { Redactor } from './redact.js';
@@ -30,9 +30,9 @@ export class WrongAccountError extends UserError {
   override name = 'WrongAccountError';
   readonly account: LiveAccount;
   constructor(file: string, expectedId: string, account: LiveAccount) {
-    super(
-      `${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`,
-    );
+    const reason = `${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'})`;
+    const detail = `Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`;
+    super(`${reason}. ${detail}`, [], { reason, detail });
     this.account = account;
   }
 }
@@ -68,10 +68,10 @@ export async function readPlan(client: LeadConduitClient, desired: DesiredStateF
   const odd = oddLiveValues(desired.state, live);
   if (odd.length > 0) {
     const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
-    throw new UserError(
-      `LeadConduit's account holds ${plural(odd.length, 'value')} of an unexpected kind where ${file} manages settings, so they cannot be compared: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`,
-      list,
-    );
+    const reason = `LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}`;
+    // A report lists the settings one per line, so its explanation does not list them again.
+    const detail = `Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`;
+    throw new UserError(`${reason}: ${list.join('; ')}. ${detail}`, list, { reason, detail });
   }
   const changes = planChanges(desired.state, live);
   return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
@@ -84,6 +84,8 @@ export interface Refusal {
   reason: string;
   /** The whole explanation: what stopped the apply, why, and what to do. */
   message: string;
+  /** Under the reason in a report, where it is not the message without its first clause. */
+  detail?: string;
 }
 
 export interface ApplyOptions {
@@ -103,9 +105,9 @@ export type ApplyResult =
   | { status: 'refused'; refusal: Refusal }
   | { status: 'applied'; after: LiveAccount }
   /** LeadConduit accepted the PUT, but some managed settings do not hold the file's values. */
-  | { status: 'mismatched'; after: LiveAccount; mismatches: Mismatch[]; message: string }
+  | ({ status: 'mismatched'; after: LiveAccount; mismatches: Mismatch[]; message: string } & Verdict)
   /** The PUT changed another account than the one planned. */
-  | { status: 'wrong-account'; after: LiveAccount; message: string };
+  | ({ status: 'wrong-account'; after: LiveAccount; message: string } & Verdict);
 
 /**
  * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
@@ -127,19 +129,29 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   if ('refusal' in sent) return { status: 'refused', refusal: sent.refusal };
   const { after } = sent;
   if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
+    const changed = `${after.id} (${after.name ?? 'no name'})`;
+    const planned = `${plan.live.id} (${plan.live.name ?? 'no name'})`;
+    const check = `Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`;
     return {
       status: 'wrong-account',
       after,
-      message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
+      message: `LeadConduit applied the update to account ${changed}, not to account ${planned}, the one that was read and planned. ${check}`,
+      reason: `the update went to account ${after.id}, not ${plan.live.id}`,
+      detail: `Account ${changed} was changed; ${planned} was the one read and planned. ${check}`,
     };
   }
   const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
   if (mismatches.length === 0) return { status: 'applied', after };
+  const reason = `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards`;
+  // A report shows the settings in a table of their own, so its explanation does not list them.
+  const detail = 'Check the account in LeadConduit: it did not take these values (a plan limit, or a setting that depends on another).';
   return {
     status: 'mismatched',
     after,
     mismatches,
-    message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    message: `${reason}: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+    reason,
+    detail,
   };
 }
 
@@ -150,10 +162,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
  */
 function accountRefusal(plan: Plan): Refusal | undefined {
   if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1) return undefined;
+  const rest = `PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`;
   return {
     guard: 'account',
     reason: `the API key's user has ${plan.userAccounts} accounts`,
-    message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
+    message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. ${rest}`,
+    detail: `LeadConduit does not serve GET /account here, and ${rest}`,
   };
 }
 

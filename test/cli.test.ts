@@ -106,7 +106,7 @@ describe('the command line', () => {
       const run = await cli(['validate', 'nope.json']);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('error: nope.json was not found');
-      expect(run.stderr).toContain('leadconduit-account export nope.json');
+      expect(run.stderr).toContain('create one from the live account with: npx --no -- leadconduit-account export nope.json\n');
       expectNoStack(run);
     });
 
@@ -133,7 +133,7 @@ describe('the command line', () => {
       expect(lines[header + 1]).toMatch(/^data_retention_in_days\s+365\s+30\s+⚠ destructive: lowers data retention from 365 to 30 days/);
       expect(lines[header + 2]).toMatch(/^features\.firehose\s+false\s+true$/);
       expect(run.stdout).toContain('Plan: 2 changes, 1 destructive.');
-      expect(run.stdout).toContain('Apply them with: leadconduit-account apply\n');
+      expect(run.stdout).toContain('Apply them with: npx --no -- leadconduit-account apply\n');
       // --allow-destructive only with what it deletes.
       expect(run.stdout).toContain(
         '1 change is destructive (data_retention_in_days: lowers data retention from 365 to 30 days: lead events older than 30 days are permanently deleted). The apply refuses it unless you add --allow-destructive: add it only if that data may be lost.',
@@ -547,6 +547,37 @@ describe('the command line', () => {
       expectNoStack(wrong);
       const version = await cli(['--version']);
       expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    });
+  });
+
+  describe('the command lines it suggests', () => {
+    /** Every "leadconduit-account <word>" in a text that is not a usage synopsis, with what comes before it. */
+    const suggestions = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => !line.startsWith('Usage: '))
+        .flatMap((line) => [...line.matchAll(/(\S*\s?\S*\s?\S*\s?)leadconduit-account (?=[a-z<-])/g)].map((m) => m[0]));
+
+    it('are written as the README runs it, npx --no -- leadconduit-account, since the bare name is not on PATH in a project install', async () => {
+      await writeState({ features: { firehose: true } }, 'other file.json');
+      const texts: CliRun[] = [
+        await cli(['--help']),
+        await cli(['plan', '--bogus']),
+        await cli(['--bogus']),
+        await cli(['validate', 'missing.json']),
+        await cli(withFake('plan', 'other file.json')),
+        await cli(withFake('export', 'exported.json')),
+      ];
+      const found = texts.flatMap((run) => suggestions(`${run.stdout}\n${run.stderr}`));
+      expect(found.length).toBeGreaterThanOrEqual(6);
+      for (const suggestion of found) expect(suggestion).toMatch(/(^|\s|")npx --no -- leadconduit-account $/);
+      const all = texts.map((run) => `${run.stdout}${run.stderr}`).join('\n');
+      expect(all).toContain('Start with "npx --no -- leadconduit-account export"');
+      expect(all).toContain('(run "npx --no -- leadconduit-account plan --help" for usage)');
+      expect(all).toContain('(run "npx --no -- leadconduit-account --help" for usage)');
+      expect(all).toContain('with: npx --no -- leadconduit-account export missing.json');
+      expect(all).toContain("Apply it with: npx --no -- leadconduit-account apply 'other file.json'");
+      expect(all).toContain('then check with: npx --no -- leadconduit-account plan exported.json');
     });
   });
 });

@@ -18,6 +18,8 @@ import { PR_NUMBER, runInProcess, type ActionRun, type ActionSetup } from './sup
 import { recordedChanges } from './support/records.js';
 import { startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
+import { failureText } from '../src/report.js';
+import { expectVerdictSaidOnce } from './support/verdict.js';
 
 const WORKSPACE = '/home/runner/work/settings/settings';
 
@@ -284,7 +286,11 @@ describe('a run with bad inputs', () => {
   function expectRefused(result: ActionRun, message: string, options: { failureComment?: boolean } = {}): void {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(`::error::${message}`);
-    expect(readable(result.summary)).toContain(message);
+    // The summary says it all once: the first clause as its verdict, the rest under it.
+    const { reason, detail } = failureText({ error: message });
+    expect(readable(result.summary.split('\n')[0] ?? '')).toContain(reason);
+    expect(readable(result.summary)).toContain(detail);
+    expectVerdictSaidOnce(result.summary);
     expect(result.stdout).not.toContain('    at ');
     expect(result.stdout).not.toContain('Unexpected error');
     expect(result.outputs.applied).toBe('false');
@@ -393,7 +399,8 @@ describe('a run with bad inputs', () => {
     expect(result.exitCode).toBe(0);
     const summary = readable(result.summary);
     expect(summary).toContain('✅ Valid: leadconduit-account.json passed validation; the live account was not compared');
-    expect(summary).toContain('The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks');
+    expect(summary).toContain('The api-key input is empty. GitHub gives no secrets to pull requests from forks');
+    expect(summary.match(/not compared/g)).toHaveLength(1); // the headline's
     expect(summary).toContain('api-key: ${{ secrets.LEADCONDUIT_API_KEY }}');
     expect(result.stdout).toMatch(/^::warning::The live account was not compared: the api-key input is empty/m);
     expect(result.stdout).not.toContain('::error');

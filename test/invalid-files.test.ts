@@ -165,7 +165,7 @@ describe('each invalid file', () => {
       const [comment, ...more] = github.commentsOf(PR_NUMBER);
       expect(more).toEqual([]);
       expect(recordedChanges(comment?.body ?? '')).toBeNull();
-      expect(readableSummary(comment?.body ?? '')).toMatch(new RegExp(`\\*\\*❌ Invalid: ${count} problems? in ${FILE.replace(/\./g, '\\.')}\\*\\*`));
+      expect(readableSummary(comment?.body ?? '')).toMatch(new RegExp(`^### ❌ Invalid: ${count} problems? in ${FILE.replace(/\./g, '\\.')}$`, 'm'));
       expect(run.outputs).toMatchObject({ changed: 'false', 'change-count': '0', applied: 'false', 'comment-url': comment?.html_url });
 
       expect(run.stdout).not.toContain('    at ');

@@ -9,12 +9,16 @@
  * its dist/, and packed there.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { freshBuild } from '../scripts/fresh-build.js';
+import { tarballUrl } from '../scripts/release-lib.js';
 import { githubRepository } from '../src/schema-url.js';
 import { ROOT } from './support/action-env.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';
@@ -76,7 +80,7 @@ beforeAll(async () => {
   const install = await sh(`npm install --save-dev '${join(work, tarball.filename)}'`, project);
   expect(install.status, install.stderr).toBe(0);
   lc = await startFakeLeadConduit();
-}, 120_000);
+}, 300_000); // the build of changed sources, on a loaded machine: as long as test/e2e/bundle.test.ts waits for it
 
 afterAll(async () => {
   await lc?.close();
@@ -128,6 +132,73 @@ describe('installed into an empty folder, without a registry', () => {
   });
 });
 
+describe('installed by its URL, as the README says, with the registry out of reach', () => {
+  it('fetches that one file and nothing else, runs no build, and package-lock.json records the URL with its integrity', { timeout: 60_000 }, async () => {
+    const file = readFileSync(join(work, tarball.filename));
+    const path = new URL(tarballUrl(githubRepository(packageJson.repository.url) ?? '', packageJson)).pathname;
+    const served: string[] = [];
+    // The release's download URL, served from 127.0.0.1 (GitHub's host is not reachable here).
+    const server = createServer((request, response) => {
+      served.push(`${request.method} ${request.url}`);
+      if (request.url !== path) return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length }).end(file);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+      const byUrl = join(work, 'installed-by-url');
+      mkdirSync(byUrl);
+      writeFileSync(join(byUrl, 'package.json'), `${JSON.stringify({ name: 'by-url', private: true }, null, 2)}\n`);
+      // Not offline, so npm may fetch the URL; the registry stays a port nobody answers on.
+      const install = await sh(`npm install --save-dev '${url}'`, byUrl, { npm_config_offline: 'false' });
+      expect(install.status, install.stderr).toBe(0);
+      expect(new Set(served)).toEqual(new Set([`GET ${path}`]));
+      expect(readdirSync(join(byUrl, 'node_modules')).sort()).toEqual(['.bin', '.package-lock.json', 'leadconduit-account-action']);
+      const lock = JSON.parse(readFileSync(join(byUrl, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { resolved?: string; integrity?: string }>;
+      };
+      expect(lock.packages['node_modules/leadconduit-account-action']).toMatchObject({
+        resolved: url,
+        integrity: `sha512-${createHash('sha512').update(file).digest('base64')}`,
+      });
+      const help = await sh(`npx --no -- ${BIN} --help`, byUrl);
+      expect(help.status, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: ${BIN} `));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('the command lines the installed command line suggests', () => {
+  it('run as written in the project that installed it (the bare name is not on its PATH)', { timeout: 60_000 }, async () => {
+    const bin = `./node_modules/.bin/${BIN}`;
+    const key = { LEADCONDUIT_API_KEY: TEST_API_KEY };
+    writeFileSync(join(project, 'suggest.json'), '{ "features": { "firehose": true } }\n');
+    const outputs = [
+      await sh(`${bin} --help`, project),
+      await sh(`${bin} plan --bogus`, project),
+      await sh(`${bin} validate missing.json`, project),
+      await sh(`${bin} plan suggest.json --base-url ${lc.url}`, project, key),
+      await sh(`${bin} export suggested.json --base-url ${lc.url}`, project, key),
+    ].map((run) => `${run.stdout}${run.stderr}`);
+    const suggested = outputs.flatMap((text) => text.match(new RegExp(`npx --no -- ${BIN}[^"\n]*`, 'g')) ?? []);
+    expect(suggested).toEqual([
+      `npx --no -- ${BIN} export`,
+      `npx --no -- ${BIN} plan --help`,
+      `npx --no -- ${BIN} export missing.json`,
+      `npx --no -- ${BIN} apply suggest.json`,
+      `npx --no -- ${BIN} plan suggested.json`,
+    ]);
+    // Each as written, with --help added so that none reads or writes anything.
+    for (const line of suggested) {
+      const run = await sh(`${line} --help`, project);
+      expect(run.status, `${line}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: ${BIN} `));
+    }
+  });
+});
+
 /** The command lines of README.md's ```sh blocks, without their comments, in order. */
 function readmeCommandLines(): string[] {
   return [...README.matchAll(/^```sh\n([\s\S]*?)^```$/gm)]
@@ -146,7 +217,6 @@ const IN_CLONE: Record<string, { run?: string; expect?: RegExp; why?: string }> 
 
 describe("README.md's command lines", () => {
   const repository = githubRepository(packageJson.repository.url);
-  const major = packageJson.version.split('.')[0];
 
   it('never tell anyone to run a bare `npx leadconduit-account`, which could fetch another package of that name', () => {
     for (const file of ['README.md', 'CONTRIBUTING.md', 'SECURITY.md']) {
@@ -173,8 +243,10 @@ describe("README.md's command lines", () => {
         }
         if (line === 'export LEADCONDUIT_API_KEY=...') continue; // the environment below holds it
         if (line.startsWith('npm install ')) {
-          // Done above from the packed tarball, as GitHub serves the tagged commit's files.
-          expect(line).toBe(`npm install --save-dev github:${repository}#v${major}`);
+          // Done above from the packed tarball, the file the release attaches (release.yml) by this name.
+          const url = tarballUrl(repository ?? '', packageJson);
+          expect(line).toBe(`npm install --save-dev ${url}`);
+          expect(url.endsWith(`/v${packageJson.version}/${tarball.filename}`)).toBe(true);
           continue;
         }
         const cli = CLI_LINE.exec(line);

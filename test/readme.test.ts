@@ -2,12 +2,14 @@
  * The README, the examples and the package agree on where things are: the "$schema" every file
  * points at, and the repository and tag workflows use.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { SCHEMA_URL, githubRepository, schemaUrl } from '../src/schema-url.js';
 import { ROOT } from './support/action-env.js';
+import { runCliInProcess } from './support/cli-run.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const README = read('README.md');
@@ -40,6 +42,22 @@ describe('one "$schema" rule: the schema released at this major version', () => 
     expect(examples.length).toBeGreaterThan(0);
     for (const name of examples) expect((JSON.parse(read(`examples/${name}`)) as { $schema?: string }).$schema, name).toBe(SCHEMA_URL);
     expect((JSON.parse(read('schema/leadconduit-account.schema.json')) as { $id?: string }).$id).toBe(SCHEMA_URL);
+  });
+});
+
+describe('what the README says export writes as "$schema"', () => {
+  it('names export\'s exception, as its --help does: --force keeps the overwritten file\'s own "$schema"', async () => {
+    const paragraph = README.split('\n\n').find((text) => text.includes('`export` writes')) ?? '';
+    expect(paragraph).toContain('--force');
+    expect(paragraph).toMatch(/overwrit\w+ a file[^.]*keeps its own/);
+    expect(paragraph).not.toMatch(/writes exactly this line/);
+    const dir = mkdtempSync(join(tmpdir(), 'lc-readme-'));
+    try {
+      const help = await runCliInProcess(dir, ['export', '--help'], { apiKey: null });
+      expect(help.stdout.replace(/\s+/g, ' ')).toContain("on --force, the overwritten file's own");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

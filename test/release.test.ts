@@ -3,11 +3,13 @@
  * the script's command line as the workflow calls it, and the workflow's shape.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { changelogSection, checkRelease, majorTagToMove } from '../scripts/release-lib.js';
+import { changelogSection, checkRelease, majorTagToMove, tarballName, tarballUrl } from '../scripts/release-lib.js';
+import { githubRepository } from '../src/schema-url.js';
 import { ROOT } from './support/action-env.js';
 
 const CHANGELOG = `# Changelog
@@ -30,13 +32,18 @@ const CHANGELOG = `# Changelog
 [1.2.0]: https://github.com/acme/leadconduit-account-action/compare/v1.1.0...v1.2.0
 `;
 
+const INSTALL = 'npm install --save-dev https://github.com/acme/leadconduit-account-action/releases/download/v1.2.0/leadconduit-account-action-1.2.0.tgz';
+
 const input = (overrides: Partial<Parameters<typeof checkRelease>[0]> = {}) => ({
   tag: 'v1.2.0',
   repository: 'acme/leadconduit-account-action',
-  packageJson: { version: '1.2.0', repository: { url: 'git+https://github.com/acme/leadconduit-account-action.git' } },
+  packageJson: { name: 'leadconduit-account-action', version: '1.2.0', repository: { url: 'git+https://github.com/acme/leadconduit-account-action.git' } },
   changelog: CHANGELOG,
+  readme: `Install it:\n\n\`\`\`sh\n${INSTALL}   # once\n\`\`\`\n`,
   ...overrides,
 });
+
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; repository: { url: string } };
 
 describe('checkRelease', () => {
   it('releases a tag that matches package.json, the repository and a dated CHANGELOG section, with that section as notes', () => {
@@ -48,14 +55,25 @@ describe('checkRelease', () => {
       input({
         tag: 'v1.3.0',
         repository: 'acme/other',
-        packageJson: { version: '1.2.0', repository: { url: 'git+https://github.com/OWNER/leadconduit-account-action.git' } },
+        packageJson: {
+          name: 'leadconduit-account-action',
+          version: '1.2.0',
+          repository: { url: 'git+https://github.com/OWNER/leadconduit-account-action.git' },
+        },
       }),
     );
     expect(problems).toEqual([
       `package.json's version is 1.2.0, not 1.3.0: set it with "npm version 1.3.0 --no-git-tag-version", merge, and tag that commit.`,
       `package.json's repository is "git+https://github.com/OWNER/leadconduit-account-action.git", not acme/other: the "$schema" URL and the install command are built from it. Set it to git+https://github.com/acme/other.git.`,
       'CHANGELOG.md has no "## [1.3.0] - YYYY-MM-DD" section: move the entries under [Unreleased] into one.',
+      "README.md's install command does not name this release's file: set it to npm install --save-dev https://github.com/acme/other/releases/download/v1.3.0/leadconduit-account-action-1.3.0.tgz",
     ]);
+  });
+
+  it("refuses a README whose install command names another release's file, or the git form", () => {
+    const older = INSTALL.replaceAll('1.2.0', '1.1.0');
+    expect(checkRelease(input({ readme: older })).problems).toEqual([`README.md's install command does not name this release's file: set it to ${INSTALL}`]);
+    expect(checkRelease(input({ readme: 'npm install --save-dev github:acme/leadconduit-account-action#v1' })).problems).toHaveLength(1);
   });
 
   it('refuses a tag that is not vX.Y.Z, an undated section and an empty one', () => {
@@ -64,6 +82,19 @@ describe('checkRelease', () => {
     expect(undated.problems).toEqual(['CHANGELOG.md\'s section for 1.2.0 has no release date ("## [1.2.0] - YYYY-MM-DD").']);
     const empty = checkRelease(input({ changelog: '## [1.2.0] - 2027-01-15\n\n## [1.1.0] - 2026-12-01\n- y\n' }));
     expect(empty.problems).toEqual(["CHANGELOG.md's section for 1.2.0 is empty: say what the release changes."]);
+  });
+});
+
+describe('the tarball npm pack makes, which the release attaches and the README installs', () => {
+  it('is named name-version.tgz, a scope written without its @ and with - for its /', () => {
+    expect(tarballName({ name: 'leadconduit-account-action', version: '1.2.0' })).toBe('leadconduit-account-action-1.2.0.tgz');
+    expect(tarballName({ name: '@acme/tool', version: '2.0.1' })).toBe('acme-tool-2.0.1.tgz');
+  });
+
+  it("is downloaded from the release's assets, at its tag", () => {
+    expect(tarballUrl('acme/leadconduit-account-action', { name: 'leadconduit-account-action', version: '1.2.0' })).toBe(
+      'https://github.com/acme/leadconduit-account-action/releases/download/v1.2.0/leadconduit-account-action-1.2.0.tgz',
+    );
   });
 });
 
@@ -94,6 +125,10 @@ describe('scripts/release.ts, as the workflow runs it', () => {
     expect(run(['major-tag', 'v1.2.1'], 'v1.2.1\nv1.3.0\n')).toMatchObject({ status: 0, stdout: '\n' });
   });
 
+  it('tarball prints the name of the file npm pack writes', () => {
+    expect(run(['tarball'])).toMatchObject({ status: 0, stdout: `${tarballName(PACKAGE)}\n` });
+  });
+
   it('check fails with one ::error:: line per problem and prints no notes', () => {
     const result = run(['check', 'v0.0.0', 'someone/else']);
     expect(result.status).toBe(1);
@@ -111,6 +146,13 @@ describe('this repository is ready for the workflow', () => {
     expect(changelog.includes('## [Unreleased]') || changelogSection(changelog, version) !== undefined).toBe(true);
   });
 
+  it("README.md installs the command line from this version's release tarball, by the name npm pack gives it", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const installs = readme.match(/^npm install \S+ \S+/gm) ?? [];
+    expect(installs).toEqual([`npm install --save-dev ${tarballUrl(githubRepository(PACKAGE.repository.url) ?? '', PACKAGE)}`]);
+    expect(installs[0]?.endsWith(`/v${PACKAGE.version}/${tarballName(PACKAGE)}`)).toBe(true);
+  });
+
   it('LICENSE is the MIT license package.json names; SECURITY.md and CONTRIBUTING.md exist', () => {
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     expect((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { license: string }).license).toBe('MIT');
@@ -120,8 +162,10 @@ describe('this repository is ready for the workflow', () => {
 
 describe('.github/workflows/release.yml', () => {
   interface Step {
+    name?: string;
     uses?: string;
     run?: string;
+    env?: Record<string, string>;
     with?: Record<string, unknown>;
   }
   interface Job {
@@ -157,11 +201,54 @@ describe('.github/workflows/release.yml', () => {
 
   it('checks, publishes with the CHANGELOG notes, then moves the major tag, in that order, with scripts that exist', () => {
     const script = runs(workflow.jobs.release);
-    const order = ['git merge-base --is-ancestor', 'scripts/release.ts check', 'gh release create', 'scripts/release.ts major-tag', 'git push --force origin'];
+    const order = [
+      'git merge-base --is-ancestor',
+      'scripts/release.ts check',
+      'npm pack',
+      'gh release create',
+      'scripts/release.ts major-tag',
+      'git push --force origin',
+    ];
     const positions = order.map((text) => script.indexOf(text));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(script).toContain('--notes-file "$RUNNER_TEMP/notes.md"');
     for (const file of ['scripts/release.ts', 'scripts/register-ts.mjs']) expect(existsSync(join(ROOT, file)), file).toBe(true);
+  });
+
+  it('attaches the tarball npm pack wrote to the release: the file the README installs', () => {
+    const create = workflow.jobs.release.steps.find((step) => step.run?.includes('gh release create'));
+    expect(create?.run?.trim()).toMatch(/^gh release create "\$TAG" .* "\$TARBALL"$/);
+  });
+
+  it('its pack step, run as the workflow runs it, writes that file and names it in $TARBALL for the next steps', () => {
+    const pack = workflow.jobs.release.steps.find((step) => step.run?.includes('npm pack'));
+    expect(pack?.run).toBeDefined();
+    const temp = mkdtempSync(join(tmpdir(), 'lc-release-'));
+    try {
+      const githubEnv = join(temp, 'github-env');
+      const system = (process.env.PATH ?? '').split(delimiter).filter((entry) => !entry.includes('node_modules'));
+      const result = spawnSync('bash', ['-e', '-c', pack?.run ?? ''], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: {
+          PATH: [join(process.execPath, '..'), ...system].join(delimiter),
+          HOME: temp,
+          TAG: `v${PACKAGE.version}`,
+          RUNNER_TEMP: temp,
+          GITHUB_ENV: githubEnv,
+          npm_config_registry: 'http://127.0.0.1:9/',
+          npm_config_offline: 'true',
+          npm_config_cache: join(temp, 'npm-cache'),
+          npm_config_update_notifier: 'false',
+        },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      const tarball = /^TARBALL=(.*)$/m.exec(readFileSync(githubEnv, 'utf8'))?.[1];
+      expect(tarball).toBe(join(temp, tarballName(PACKAGE)));
+      expect(existsSync(tarball ?? '')).toBe(true);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });

@@ -164,11 +164,11 @@ describe('the job summary', () => {
     expect(summary.split('\n')[0]).toBe('### ❌ Failed: bad &#60;img src=x&#62; &#124; &#91;x&#93;(y)');
   });
 
-  it('under a failure verdict: the whole explanation once, and whether anything was sent, said once', () => {
+  it('under a failure verdict: the rest of the explanation, never the verdict again, and whether anything was sent, said once', () => {
     const failed = renderSummary(report({ outcome: 'failed', error: 'LeadConduit answered 503 to GET /account: busy. Re-run the job later.' }));
     const [verdict, , explanation, , sent] = failed.split('\n');
     expect(verdict).toBe('### ❌ Failed: LeadConduit answered 503 to GET /account');
-    expect(explanation).toBe('LeadConduit answered 503 to GET /account: busy. Re-run the job later.');
+    expect(explanation).toBe('Busy. Re-run the job later.');
     expect(sent).toBe('Nothing was sent to LeadConduit.');
     const refused = renderSummary(
       report({ outcome: 'refused', reason: 'r', error: 'Refusing to apply 1 destructive change: x. Nothing was sent. If intended, allow it.' }),
@@ -341,8 +341,8 @@ describe('the apply outcome on the merged pull request', () => {
   });
 
   it('says refused with the guard, and failed with whether anything was sent', () => {
-    const refused = renderOutcome(report({ outcome: 'refused', reason: '2 destructive changes are not allowed', error: 'Refusing <b>', trigger }), when);
-    expect(refused).toMatch(/^### ⛔ Apply refused: 2 destructive changes are not allowed\n\nRefusing &#60;b&#62;\n\nNothing was sent to LeadConduit/);
+    const refused = renderOutcome(report({ outcome: 'refused', reason: '2 destructive changes are not allowed', error: 'Refusing: a <b>', trigger }), when);
+    expect(refused).toMatch(/^### ⛔ Apply refused: 2 destructive changes are not allowed\n\nA &#60;b&#62;\n\nNothing was sent to LeadConduit/);
     expect(renderOutcome(report({ outcome: 'failed', error: 'PUT failed: x', bodySent: true, trigger }), when)).toContain(
       'The update was sent: it may or may not have been applied.',
     );

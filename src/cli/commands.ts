@@ -3,9 +3,8 @@ import type { LiveAccount } from '../account-schema.js';
 import { countChanges, managedSettings, previousState, type Change, type Json } from '../plan.js';
 import { applyPlan, type Plan, type Refusal } from '../steps.js';
 import { plural } from '../wording.js';
-import { DEFAULT_FILE } from '../inputs.js';
 import { UserError } from '../errors.js';
-import { CLI_NAME, EXIT, cliClient, loadDesiredState, readPlan, shellWord, type ApplyOptions, type Context, type NetworkOptions } from './context.js';
+import { EXIT, cliClient, loadDesiredState, readPlan, suggestedCommand, type ApplyOptions, type Context, type NetworkOptions } from './context.js';
 import { confirm, renderTable } from './terminal.js';
 
 export async function validateCommand(ctx: Context, file: string): Promise<number> {
@@ -22,8 +21,7 @@ export async function planCommand(ctx: Context, file: string, options: NetworkOp
   if (ctx.out.json) ctx.out.emit({ ...ctx.result, ok: true });
   printPlan(ctx, file, live, changes);
   if (changes.length === 0) return EXIT.ok;
-  const apply = `${CLI_NAME} apply${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`;
-  ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${apply}`);
+  ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${suggestedCommand('apply', file)}`);
   // --allow-destructive is named only with what it would delete, never as a plain suggestion.
   const destructive = changes.filter((c) => c.destructive);
   if (destructive.length > 0) {

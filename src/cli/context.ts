@@ -22,6 +22,15 @@ import { Output, type Io } from './terminal.js';
 
 export const CLI_NAME = 'leadconduit-account';
 
+/**
+ * A command line the CLI suggests, runnable as written where it is installed: in a project the
+ * bare name is not on PATH, and `npx --no --` runs the project's own copy without ever fetching
+ * one (README). `words` follow the name; the file is added unless it is the default.
+ */
+export function suggestedCommand(words: string, file: string = DEFAULT_FILE): string {
+  return [`npx --no -- ${CLI_NAME}`, words, file === DEFAULT_FILE ? '' : shellWord(file)].filter((word) => word !== '').join(' ');
+}
+
 /** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
 export const EXIT = { ok: 0, failed: 1, changes: 2 } as const;
 
@@ -77,7 +86,7 @@ export async function loadDesiredState(ctx: Context, file: string): Promise<Desi
     if (error instanceof UserError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new UserError(
-        `${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`,
+        `${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${suggestedCommand('export', file)}`,
       );
     }
     throw new UserError(`Could not read ${file}: ${describeFsError(error)}.`);

@@ -3,11 +3,10 @@ import { lstat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ACCOUNT_ID_PATTERN } from '../account-schema.js';
 import { UserError } from '../errors.js';
-import { DEFAULT_FILE } from '../inputs.js';
 import { SCHEMA_URL } from '../schema-url.js';
 import { plural } from '../wording.js';
 import { NotRegularFileError, readRegularFile } from '../workspace.js';
-import { CLI_NAME, EXIT, baseUrlOf, cliClient, describeFsError, shellWord, type Context, type ExportOptions } from './context.js';
+import { EXIT, baseUrlOf, cliClient, describeFsError, suggestedCommand, type Context, type ExportOptions } from './context.js';
 import { exportAccount } from './export.js';
 import { readApiKey } from './settings.js';
 
@@ -69,9 +68,7 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
     ctx.out.paint('green', '✓'),
     ` Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${live.name ?? '(no name)'} (${live.id}), read with ${via}.`,
   );
-  ctx.out.line(
-    `Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`,
-  );
+  ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${suggestedCommand('plan', file)}`);
   return EXIT.ok;
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_FILE } from '../inputs.js';
 import { InvalidFileError } from '../steps.js';
 import { SCHEMA_URL } from '../schema-url.js';
 import { applyCommand, planCommand, validateCommand } from './commands.js';
-import { CLI_NAME, Context, EXIT, type ApplyOptions, type CommonOptions, type ExportOptions, type NetworkOptions } from './context.js';
+import { CLI_NAME, Context, EXIT, suggestedCommand, type ApplyOptions, type CommonOptions, type ExportOptions, type NetworkOptions } from './context.js';
 import { exportCommand } from './export-command.js';
 import { API_KEY_VARIABLE } from './settings.js';
 import { painter, processIo, type Io } from './terminal.js';
@@ -21,6 +21,9 @@ Exit codes:
   0  success (plan: no changes)
   1  failure, an invalid file, or a refusal (nothing was sent)
   2  plan only: the live account differs from the file`;
+
+/** Where to read the usage after a mistake: a command line that runs as written. */
+const usageHint = (command: string) => `(run "${suggestedCommand(`${command} --help`.trim())}" for usage)`;
 
 /**
  * Runs the leadconduit-account command line and answers its exit code. Never exits the process
@@ -45,11 +48,12 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(text.replace(/^error:/, paintErr(['bold', 'red'], 'error:'))),
     })
-    .showHelpAfterError(`(run "${CLI_NAME} <command> --help" for usage)`)
+    .showHelpAfterError(usageHint(''))
     .exitOverride()
-    .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_HELP}\n\nStart with "${CLI_NAME} export" to write the live settings to ${DEFAULT_FILE}.`);
+    .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_HELP}\n\nStart with "${suggestedCommand('export')}" to write the live settings to ${DEFAULT_FILE}.`);
 
-  const fileArgument = (command: Command) => command.argument('[file]', 'the desired-state file', DEFAULT_FILE);
+  // Each command's own help is named after its mistakes, so the hint runs as written.
+  const fileArgument = (command: Command) => command.argument('[file]', 'the desired-state file', DEFAULT_FILE).showHelpAfterError(usageHint(command.name()));
   const jsonOption = () => new Option('--json', 'print one JSON object on stdout instead of text (for scripts)');
   const networkOptions = (command: Command) =>
     command

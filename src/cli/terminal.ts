@@ -20,7 +20,25 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+const quieted = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A reader that stops early (`plan | head -1`) closes the pipe, and the next write fails with
+ * EPIPE: nobody is left to read, which is no failure of the command's. The stream is then closed,
+ * later writes go nowhere, and the command ends with its own exit code, without a stack trace.
+ * Any other write error is still thrown.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (quieted.has(stream)) return;
+  quieted.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 type Style = Parameters<typeof styleText>[0];

@@ -65,18 +65,23 @@ async function applySteps(run: Run, review: ReviewLookup, known: Partial<ModeRes
   });
   const facts = { ...known, ...planFacts(plan), notes } as ModeResult;
   switch (applied.status) {
-    case 'refused':
-      return { ...facts, outcome: 'refused', reason: applied.refusal.reason, error: applied.refusal.message, failure: applied.refusal.message };
+    case 'refused': {
+      const { reason, detail, message } = applied.refusal;
+      return { ...facts, outcome: 'refused', reason, ...(detail === undefined ? {} : { detail }), error: message, failure: message };
+    }
     case 'mismatched':
-      return { ...facts, outcome: 'failed', mismatches: applied.mismatches, error: applied.message, failure: applied.message };
-    case 'wrong-account':
+    case 'wrong-account': {
+      const { reason, detail, message } = applied;
       return {
         ...facts,
         outcome: 'failed',
-        reason: `the update went to account ${applied.after.id}, not ${plan.live.id}`,
-        error: applied.message,
-        failure: applied.message,
+        reason,
+        detail,
+        error: message,
+        failure: message,
+        ...(applied.status === 'mismatched' ? { mismatches: applied.mismatches } : {}),
       };
+    }
     case 'applied':
       log.info(`Applied ${plural(plan.changes.length, 'change')}; the account now matches ${settings.file}.`);
       return { ...facts, outcome: 'applied' };

@@ -63,6 +63,7 @@ export function failedResult(error: unknown, known: Partial<ModeResult>, log: Lo
   if (error instanceof InputError) result.outcome = 'invalid';
   if (error instanceof WrongAccountError) result.account ??= { id: error.account.id, name: error.account.name };
   if (user && error.details.length > 0) result.errorDetails = error.details;
+  if (user && error.verdict) Object.assign(result, error.verdict);
   return { ...result, error: message };
 }
 

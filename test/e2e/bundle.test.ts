@@ -108,7 +108,7 @@ describe('the built dist/index.js run as the Actions runner runs it', () => {
     // Posted without a record, then signed for the login GitHub gave it.
     expect(fakes.gh.requests.map((r) => r.route)).toEqual(['GET comments', 'POST comment', 'GET comments', 'PATCH comment']);
     const [comment] = fakes.gh.commentsOf(PR_NUMBER);
-    expect(comment?.body).toContain('**❌ Invalid: 2 problems in leadconduit-account.json**');
+    expect(comment?.body).toContain('\n### ❌ Invalid: 2 problems in leadconduit-account.json\n');
     expect(recordedChanges(comment?.body ?? '')).toBeNull();
   });
 });
@@ -182,6 +182,44 @@ describe('the built command line', () => {
   it('--version and help', async () => {
     expect((await sameAsInProcess(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect((await sameAsInProcess(['plan', '--help'])).stdout).toMatch(/^Usage: leadconduit-account plan \[options\] \[file\]\n/);
+  });
+
+  // `leadconduit-account plan | head -1`: the reader goes away and the next write fails with EPIPE.
+  // Here the read end is closed before the command writes anything, so every write meets it.
+  describe('on a pipe its reader closed early', () => {
+    async function closedPipes(args: readonly string[], close: { stdout?: boolean; stderr?: boolean }): Promise<{ code: number | null; stderr: string }> {
+      const child = spawn(process.execPath, [join(bundle, 'cli.js'), ...args], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', HOME: dir, LEADCONDUIT_API_KEY: TEST_API_KEY },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      if (close.stdout) child.stdout.destroy();
+      if (close.stderr) child.stderr.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { code, stderr };
+    }
+
+    it("stops writing quietly and exits with the command's own code: --help 0, plan with changes 2, export --json 0 (the file written)", async () => {
+      expect(await closedPipes(['--help'], { stdout: true })).toEqual({ code: 0, stderr: '' });
+      await writeState({ features: { firehose: true } });
+      expect(await closedPipes(withFake('plan'), { stdout: true })).toEqual({ code: 2, stderr: '' });
+      expect(routes()).toEqual(['GET /account']);
+      expect(await closedPipes(withFake('export', 'exported.json', '--json'), { stdout: true })).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(await readFile(join(dir, 'exported.json'), 'utf8'))).toMatchObject({ id: SAMPLE_ACCOUNT_ID });
+    });
+
+    it('a closed stderr too: the warning it would have shown is dropped, the plan still exits 2; a failure still exits 1', async () => {
+      await writeState({ subscriptions: { pro: { state: 'active', created_at: '2022-03-10T09:00:00Z' } } });
+      expect(await closedPipes(withFake('plan'), { stderr: true })).toEqual({ code: 2, stderr: '' });
+      expect(await closedPipes(withFake('plan'), { stdout: true, stderr: true })).toEqual({ code: 2, stderr: '' });
+      expect(await closedPipes(['validate', 'missing.json'], { stdout: true, stderr: true })).toEqual({ code: 1, stderr: '' });
+      const failed = await closedPipes(['validate', 'missing.json'], { stdout: true });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/^error: missing.json was not found/);
+      expect(failed.stderr).not.toMatch(/EPIPE|^\s+at /m);
+    });
   });
 
   // A real terminal through util-linux `script`: the spinner and the confirmation prompt.

@@ -207,7 +207,7 @@ describe('the comment never shows a plan that no longer stands', () => {
     const [comment, ...more] = comments();
     expect(more).toEqual([]);
     expect(recordedChanges(comment?.body ?? '')).toBeNull();
-    expect(comment?.body).toContain('**❌ Invalid: 1 problem in leadconduit-account.json**');
+    expect(comment?.body).toContain('\n### ❌ Invalid: 1 problem in leadconduit-account.json\n');
     expect(comment?.body).not.toContain('Merging applies these changes');
     merged();
     const run = await apply();
@@ -223,7 +223,7 @@ describe('the comment never shows a plan that no longer stands', () => {
     expect(run.exitCode).toBe(1);
     const body = comments()[0]?.body ?? '';
     expect(recordedChanges(body)).toBeNull();
-    expect(body.split('\n').find((line) => line.startsWith('**'))).toMatch(/^\*\*❌ Failed: LeadConduit failed on GET \/account/);
+    expect(body.split('\n').find((line) => !line.startsWith('<!--'))).toMatch(/^### ❌ Failed: LeadConduit failed on GET \/account/);
   });
 
   it('a plan run whose LeadConduit hangs until the deadline still has time to replace the plan with the failure', async () => {

@@ -38,6 +38,7 @@ import {
 } from './fault-table.js';
 import { FaultyGitHub, FaultyLeadConduit, closedPort } from './faulty-fakes.js';
 import { SAMPLE_ACCOUNT_ID } from './sample-account.js';
+import { expectVerdictSaidOnce } from './verdict.js';
 
 const MARKER = commentMarker(FILE_NAME);
 const GH_ROUTE: Record<GhCall, GitHubRoute> = {
@@ -199,6 +200,7 @@ async function runGitHubCase(c: Case, report: FaultReport, track: Track): Promis
     if (commentFailed) {
       expect(run.exitCode).toBe(1);
       expect(errors).toHaveLength(1);
+      expectVerdictSaidOnce(run.summary, 'the job summary');
       const recordMissing = ' The plan is not on record on the pull request: its merge is refused, unless an earlier plan recorded there has the same changes.';
       const permissions =
         c.fault.name === '403'

@@ -36,6 +36,7 @@ import {
 } from './fault-table.js';
 import { FaultyGitHub, FaultyLeadConduit, closedPort, countingServer } from './faulty-fakes.js';
 import { sampleAccount } from './sample-account.js';
+import { expectVerdictSaidOnce } from './verdict.js';
 
 const APPLIED = (() => {
   const account = sampleAccount();
@@ -219,6 +220,7 @@ async function runLeadConduitCase(c: Case, report: FaultReport, track: Track): P
       if (call !== 'PUT /account' || !c.fault.name.startsWith('applied')) expect(unchanged, 'a failed run changed the account').toBe(true);
       expect(run.summary).toContain('❌ Failed');
       expect(run.summary).toContain(call);
+      expectVerdictSaidOnce(run.summary, 'the job summary');
     }
     report.record(c, served(lc), expected.outcome);
   } finally {

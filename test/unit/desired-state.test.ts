@@ -5,7 +5,10 @@
  * the secrets found in a file the parser cannot read.
  */
 import { describe, expect, it } from 'vitest';
+import type { LiveAccount } from '../../src/account-schema.js';
 import { MAX_PROBLEMS, parseDesiredState, secretsInFile, type ParseResult, type Problem } from '../../src/desired-state.js';
+import { buildAccountUpdate, planChanges } from '../../src/plan.js';
+import { sampleAccount } from '../support/sample-account.js';
 
 const FILE = 'leadconduit-account.json';
 
@@ -23,6 +26,12 @@ function only(bytes: string | readonly number[]): Problem {
   const { problems } = rejected(bytes);
   expect(problems, JSON.stringify(problems)).toHaveLength(1);
   return problems[0]!;
+}
+
+/** The sample account as the action sees it (the client drops its secrets). */
+function liveAccount(): LiveAccount {
+  const { api_key: _a, keen_read_api_key: _r, keen_write_api_key: _w, ...account } = sampleAccount();
+  return account as LiveAccount;
 }
 
 const ascii = (text: string) => [...Buffer.from(text)];
@@ -116,18 +125,32 @@ describe('a retention written oddly', () => {
 });
 
 describe('warnings of a valid file', () => {
-  it('created_at: LeadConduit sets it when the subscription is created, and it is sent only where it differs', () => {
+  it("created_at: LeadConduit sets it when the subscription is created, and the file's value is sent with every update of a subscription", () => {
     const result = parse('{\n  "subscriptions": {\n    "base": {"state": "active", "created_at": "2022-03-10T09:00:00Z"}\n  }\n}');
     if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.problems)}`);
     expect(result.desired.warnings).toEqual([
       {
         path: 'subscriptions.base.created_at',
         message:
-          '"subscriptions.base.created_at" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.',
+          '"subscriptions.base.created_at" is set by LeadConduit when the subscription is created: the file\'s value is sent with every update that changes a subscription, even where it equals the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.',
         line: 3,
         column: 33,
       },
     ]);
+  });
+
+  it('the created_at warning says what the PUT body does: the timestamp is sent though it equals the live value', () => {
+    // base.created_at is the live value; only pro changes, yet base goes out with the file's created_at.
+    const text = JSON.stringify({ subscriptions: { base: { created_at: '2021-01-04T15:00:00Z' }, pro: { state: 'active' } } });
+    const result = parse(text);
+    if (!result.ok) throw new Error('rejected');
+    const account = liveAccount();
+    const changes = planChanges(result.desired.state, account);
+    expect(changes.map((c) => c.path)).toEqual(['subscriptions.pro.state']);
+    expect(buildAccountUpdate(result.desired.state, account, changes).subscriptions?.base).toMatchObject({ created_at: '2021-01-04T15:00:00Z' });
+    const [warning] = result.desired.warnings;
+    expect(warning?.message).toContain('sent with every update that changes a subscription, even where it equals the live value');
+    expect(warning?.message).not.toMatch(/only where it differs/);
   });
 
   it('each timestamp has its own advice: created_at, updated_at and active_at are not warned alike', () => {

@@ -8,6 +8,8 @@ import { renderComment, renderOutcome, withOutcome } from '../../src/report-comm
 import { ACCOUNT_ID, feature, firehose, runReport } from './report-fixture.js';
 
 const TITLE = '### LeadConduit account plan for <code>leadconduit-account.json</code>';
+/** Under a failure's verdict: whose plan the failure replaces. */
+const FILE_LINE = 'LeadConduit account plan for <code>leadconduit-account.json</code>';
 const BODY_LABEL = '<details><summary>The request the apply will send: PUT /account</summary>';
 const CUT_NOTE = '<em>Long values are cut short here; the job summary of the run below shows them whole.</em>';
 
@@ -32,7 +34,7 @@ describe('the plan comment', () => {
     expect(renderComment(runReport({ requestBody: {} }), 'footer')).not.toContain('PUT /account');
   });
 
-  it('of an invalid file: says nothing was sent and lists each problem, without an account', () => {
+  it('of an invalid file: the verdict first, then the file, that nothing was sent, and each problem, without an account', () => {
     const comment = renderComment(
       runReport({
         outcome: 'invalid',
@@ -44,8 +46,8 @@ describe('the plan comment', () => {
     );
     expect(comment).toBe(
       [
-        TITLE,
-        '**❌ Invalid: 1 problem in leadconduit-account.json**',
+        '### ❌ Invalid: 1 problem in leadconduit-account.json',
+        FILE_LINE,
         'Nothing was sent. Each problem is annotated on its line of leadconduit-account.json:',
         '- leadconduit-account.json:3:5 <code>features.firehos</code>: unknown feature',
         '<sub>footer</sub>',
@@ -53,14 +55,27 @@ describe('the plan comment', () => {
     );
   });
 
-  it('of a failed plan: the whole explanation, whether anything was sent, and the notes', () => {
+  it('of a failed plan: the verdict first, the file, the rest of the explanation (never the verdict again), whether anything was sent, the notes', () => {
     const comment = renderComment(
       runReport({ outcome: 'failed', changes: [], error: 'LeadConduit answered 503 to GET /account: busy.', notes: ['Re-run the job later.'] }),
       'footer',
     );
-    expect(comment).toContain(
-      '**❌ Failed: LeadConduit answered 503 to GET /account**\n\nLeadConduit answered 503 to GET /account: busy.\n\nNothing was sent to LeadConduit.\n\n> Re-run the job later.\n\n',
-    );
+    expect(
+      comment.startsWith(
+        `### ❌ Failed: LeadConduit answered 503 to GET /account\n\n${FILE_LINE}\n\nBusy.\n\nNothing was sent to LeadConduit.\n\n> Re-run the job later.\n\n`,
+      ),
+    ).toBe(true);
+    expect(comment).not.toContain('### LeadConduit account plan');
+  });
+
+  it('of a failure too long to fit: still the verdict first, the file, and a pointer to the job summary', () => {
+    const comment = renderComment(runReport({ outcome: 'failed', changes: [], error: `GET /account failed: ${'x'.repeat(70_000)}` }), 'footer', 200);
+    expect(comment.split('\n\n')).toEqual([
+      '### ❌ Failed: GET /account failed',
+      FILE_LINE,
+      'This report is too long for a pull request comment: the whole of it is in the job summary of the run below.',
+      '<sub>footer</sub>',
+    ]);
   });
 
   it.each([
@@ -117,7 +132,7 @@ describe('the apply outcome', () => {
   const commit = 'd'.repeat(40);
   const runUrl = 'https://github.com/acme/settings/actions/runs/1';
 
-  it('says nothing twice: an explanation that is only the reason is not repeated, nor "nothing was sent" when it says so', () => {
+  it('says nothing twice: not the reason (the explanation\'s first clause), nor "nothing was sent" when it says so', () => {
     const invalid = runReport({
       outcome: 'invalid',
       mode: 'apply',
@@ -127,18 +142,16 @@ describe('the apply outcome', () => {
       '### ❌ Apply failed: leadconduit-account.json has 1 problem (each is annotated on its line); nothing was sent\n\nFailed at 2026-11-28 10:00 UTC.',
     );
     const refused = runReport({ outcome: 'refused', mode: 'apply', reason: 'a guard', error: 'A guard stopped it. Nothing was sent. Re-run it.' });
-    expect(renderOutcome(refused, when)).toBe(
-      '### ⛔ Apply refused: a guard\n\nA guard stopped it. Nothing was sent. Re-run it.\n\nRefused at 2026-11-28 10:00 UTC.',
-    );
+    expect(renderOutcome(refused, when)).toBe('### ⛔ Apply refused: a guard\n\nNothing was sent. Re-run it.\n\nRefused at 2026-11-28 10:00 UTC.');
     // Once the update went out, what was sent is always said.
     const sent = runReport({ outcome: 'failed', mode: 'apply', error: 'Verify failed: nothing was changed as asked.', bodySent: true });
     expect(renderOutcome(sent, when)).toContain('The update was sent: it may or may not have been applied.');
   });
 
   it('cuts its texts to the given length, so that it fits on top of a long plan', () => {
-    const long = runReport({ outcome: 'refused', mode: 'apply', reason: 'r'.repeat(500), error: `${'e'.repeat(5_000)}.` });
+    const long = runReport({ outcome: 'refused', mode: 'apply', reason: 'r'.repeat(500), error: `Refused: ${'E'.repeat(5_000)}.` });
     const short = renderOutcome(long, when, 40);
-    expect(short).toContain(`### ⛔ Apply refused: ${'r'.repeat(39)}…\n\n${'e'.repeat(39)}…`);
+    expect(short).toContain(`### ⛔ Apply refused: ${'r'.repeat(39)}…\n\n${'E'.repeat(39)}…`);
     expect(renderOutcome(long, when).length).toBeGreaterThan(1_500);
   });
 
@@ -160,22 +173,22 @@ describe('the apply outcome', () => {
     );
   });
 
-  it('of a refusal: the guard, the whole explanation, and that nothing was sent, with the time', () => {
+  it('of a refusal: the guard, the rest of the explanation, and that nothing was sent, with the time', () => {
     const report = runReport({
       outcome: 'refused',
       mode: 'apply',
       reason: 'destructive changes are not allowed',
-      error: 'Refusing to apply 1 destructive change.',
+      error: 'Refusing to apply 1 destructive change: data_retention_in_days 365 -> 30.',
     });
     expect(renderOutcome(report, when)).toBe(
-      '### ⛔ Apply refused: destructive changes are not allowed\n\nRefusing to apply 1 destructive change.\n\nNothing was sent to LeadConduit (2026-11-28 10:00 UTC).',
+      '### ⛔ Apply refused: destructive changes are not allowed\n\ndata&#95;retention&#95;in&#95;days 365 -&#62; 30.\n\nNothing was sent to LeadConduit (2026-11-28 10:00 UTC).',
     );
   });
 
-  it('of a failure: the whole error, and whether the update was sent', () => {
+  it('of a failure: the rest of the error under its first clause, and whether the update was sent', () => {
     const report = runReport({ outcome: 'failed', mode: 'apply', error: 'PUT /account timed out: no answer in 30 s. Re-run the job.', bodySent: true });
     expect(renderOutcome(report, when)).toBe(
-      '### ❌ Apply failed: PUT /account timed out\n\nPUT /account timed out: no answer in 30 s. Re-run the job.\n\n' +
+      '### ❌ Apply failed: PUT /account timed out\n\nNo answer in 30 s. Re-run the job.\n\n' +
         'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs. (2026-11-28 10:00 UTC)',
     );
   });

@@ -31,8 +31,21 @@ describe('explanation under the verdict', () => {
     expect(explanation(runReport(), Infinity)).toEqual([]);
   });
 
-  it('cuts a long error to the given length', () => {
-    expect(explanation(runReport({ outcome: 'failed', error: 'abcdefghij', bodySent: true }), 5)).toEqual(['abcd…']);
+  it('cuts a long explanation to the given length', () => {
+    expect(explanation(runReport({ outcome: 'failed', error: 'X failed: abcdefghij', bodySent: true }), 5)).toEqual(['Abcd…']);
+  });
+
+  it("leaves out what the verdict says: the error's first clause, or a sentence the reason gives", () => {
+    expect(explanation(runReport({ outcome: 'failed', error: 'GET /account failed.', bodySent: true }), Infinity)).toEqual([]);
+    const refused = runReport({ outcome: 'refused', reason: 'a guard', error: 'A guard stopped it: why. Nothing was sent.' });
+    expect(explanation(refused, Infinity)).toEqual(['Why. Nothing was sent.']);
+    const given = runReport({ outcome: 'failed', reason: 'r', detail: 'Only this.', error: 'R: x; y. Only this.', bodySent: true });
+    expect(explanation(given, Infinity)).toEqual(['Only this.']);
+  });
+
+  it("lists the failure's items first, then what to do", () => {
+    const odd = runReport({ outcome: 'failed', reason: 'r', detail: 'Check them.', error: 'R: a; b. Check them.', errorDetails: ['a', 'b'] });
+    expect(explanation(odd, Infinity)).toEqual(['- a\n- b', 'Check them.', 'Nothing was sent to LeadConduit.']);
   });
 });
 

@@ -3,8 +3,55 @@
  * first clause of an error ends, how long it may be, what a failure without a message says).
  */
 import { describe, expect, it } from 'vitest';
-import { headline, shortReason } from '../../src/report.js';
+import { UserError } from '../../src/errors.js';
+import { failedResult } from '../../src/modes/run.js';
+import { Log } from '../../src/log.js';
+import { Redactor } from '../../src/redact.js';
+import { failureText, headline, shortReason, splitFirstClause } from '../../src/report.js';
+import { renderSummary } from '../../src/report-summary.js';
+import { expectVerdictSaidOnce } from '../support/verdict.js';
 import { runReport } from './report-fixture.js';
+
+describe('failureText: the verdict sentence, and the explanation under it that never says it again', () => {
+  it('splits the error after its first clause, the rest starting as a sentence of its own', () => {
+    expect(failureText({ error: 'Input "mode" is wrong: plan mode needs a key. Nothing was sent.' })).toEqual({
+      reason: 'Input "mode" is wrong',
+      detail: 'Plan mode needs a key. Nothing was sent.',
+    });
+    expect(failureText({ error: 'GET /account failed: busy.' }).detail).toBe('Busy.');
+    // A setting's name keeps its case.
+    expect(splitFirstClause('1 setting differs: features.firehose is false.').rest).toBe('features.firehose is false.');
+    expect(failureText({ error: 'The file is missing.' })).toEqual({ reason: 'The file is missing', detail: '' });
+  });
+
+  it("with a given reason, the error's first clause (which says it at length) is not shown, unless a detail is given", () => {
+    expect(failureText({ reason: 'r', error: 'Refusing to apply: why. What to do.' })).toEqual({ reason: 'r', detail: 'Why. What to do.' });
+    expect(failureText({ reason: 'r', detail: 'Only this.', error: 'Refusing: r, at length. Only this.' })).toEqual({ reason: 'r', detail: 'Only this.' });
+  });
+
+  it('a first clause too long for a headline ends at its first "; ", or is cut and goes on below: each part said once', () => {
+    const path = `/home/runner/${'p'.repeat(120)}/a.json`;
+    expect(failureText({ error: `a.json is a link to ${path}; it must live in the repository.` })).toEqual({
+      reason: `a.json is a link to ${path}`,
+      detail: 'It must live in the repository.',
+    });
+    const error = `${'y'.repeat(200)}: more.`;
+    expect(failureText({ error })).toEqual({ reason: `${'y'.repeat(159)}…`, detail: `…${'y'.repeat(41)}: more.` });
+  });
+
+  it('a bug (an unexpected error) says so in its verdict, and its message under it', () => {
+    const result = failedResult(new TypeError('x is undefined'), {}, new Log(new Redactor(() => {})));
+    const summary = renderSummary({ ...result, mode: 'plan', file: 'leadconduit-account.json', baseUrl: 'https://app.leadconduit.com' });
+    expect(summary.split('\n\n').slice(0, 2)).toEqual(['### ❌ Failed: Unexpected error (a bug in this action, please report it)', 'X is undefined']);
+    expectVerdictSaidOnce(summary);
+  });
+
+  it('a user error that carries its own verdict is shown with it: the message stays whole for the log', () => {
+    const error = new UserError('R, said at length: a; b. Check them.', ['a', 'b'], { reason: 'r', detail: 'Check them.' });
+    const result = failedResult(error, {}, new Log(new Redactor(() => {})));
+    expect(result).toMatchObject({ reason: 'r', detail: 'Check them.', error: error.message, failure: error.message, errorDetails: ['a', 'b'] });
+  });
+});
 
 describe('shortReason: the verdict sentence of a failure', () => {
   it('is the given reason when there is one', () => {
