@@ -12,3 +12,14 @@ export function printable(text: string): string {
     return named[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
   });
 }
+
+/**
+ * A printed line that no workflow command can start. The runner reads "::command::" at the start
+ * of a line (after white space) and its legacy form "##[command]" anywhere in a line
+ * (actions/runner ActionCommand.TryParse): a zero-width space after the first ":" or after "##"
+ * keeps the text as it reads, and keeps it data. The runner cannot tell our text from text that
+ * came from outside, so every printed line goes through here.
+ */
+export function commandInert(line: string): string {
+  return line.replace(/^(\s*):(?=:)/, '$1:\u200B').replace(/##\[/g, '##\u200B[');
+}

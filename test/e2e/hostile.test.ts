@@ -9,6 +9,7 @@ import { runCli } from '../../src/cli/program.js';
 import { FAST_TUNING, PR_NUMBER, ROOT, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { mkfifo } from '../support/fifo.js';
+import { commentMarker } from '../../src/reviewed-plan.js';
 import { DEFAULT_GITHUB_TOKEN } from '../support/fake-github.js';
 import { SECRET_VALUES, TEST_API_KEY, sampleAccount } from '../support/sample-account.js';
 
@@ -29,6 +30,8 @@ function expectNoInjectedCommand(stdout: string): void {
   // A raw carriage return or escape is never written.
   // eslint-disable-next-line no-control-regex
   expect(stdout).not.toMatch(/[\r\u001b\u0007\u009b]/);
+  // The runner also reads the legacy form "##[command]" anywhere in a line.
+  for (const line of stdout.split('\n')) expect(line, 'a line holding a legacy workflow command').not.toContain('##[');
 }
 
 /** Every 8-character piece of a secret: none may appear, whole or cut. */
@@ -60,6 +63,46 @@ describe('workflow-command injection through the log', () => {
     const readLine = run.stdout.split('\n').find((line) => line.startsWith('Read account '));
     expect(readLine).toContain('Acme');
     expect(readLine).toMatch(/\\n|\\r|%0A|\\x1b/);
+  });
+
+  it('an account name holding legacy "##[" commands mid-line: no line the runner reads as a command', async () => {
+    fakes.lc.account = sampleAccount({ name: 'Acme ##[stop-commands]tok ##[error title=Security]Rotate secrets' });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    expectNoInjectedCommand(run.stdout);
+    expect(run.stdout.split('\n').find((line) => line.startsWith('Read account '))).toContain('Acme ##\u200B[stop-commands]tok');
+  });
+
+  it('a comment URL and a login from GitHub holding "##[" and "::" reach the log as data', async () => {
+    const own = fakes.gh.addComment(PR_NUMBER, `${commentMarker('leadconduit-account.json')}\nan old plan`);
+    own.html_url = 'https://github.com/acme/settings/pull/7 ##[error title=Security]Rotate secrets';
+    fakes.gh.addComment(PR_NUMBER, `${commentMarker('leadconduit-account.json')}\nplanted`, { login: '::error::mallory ##[warning]x' });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    expectNoInjectedCommand(run.stdout);
+    expect(run.stdout).toContain('Updated the plan comment: https://github.com/acme/settings/pull/7 ##\u200B[error');
+  });
+
+  it('the command line never writes a line the runner reads as a command: "##[" mid-line, "::" at the start', async () => {
+    fakes.lc.account = sampleAccount({ name: '::error::Acme ##[error]Rotate secrets' });
+    const written = { out: '', err: '' };
+    const io = {
+      stdout: { write: (text: string) => (written.out += text), isTTY: false },
+      stderr: { write: (text: string) => (written.err += text), isTTY: false },
+      stdin: process.stdin,
+      env: { LEADCONDUIT_API_KEY: TEST_API_KEY, NO_COLOR: '1' },
+      cwd: ROOT,
+    };
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED, inputs: { mode: 'validate' } });
+    const file = join(run.workspace, 'leadconduit-account.json');
+    expect(await runCli(['plan', file, '--base-url', fakes.lc.url], io)).toBe(2);
+    expect(await runCli(['plan', file, '--base-url', fakes.lc.url, '--json'], io)).toBe(2);
+    const lines = `${written.out}${written.err}`.split('\n');
+    expect(lines.filter((line) => line.includes('##['))).toEqual([]);
+    expect(lines.filter((line) => /^\s*::/.test(line))).toEqual([]);
+    expect(written.out).toContain('Acme ##\u200B[error]Rotate secrets');
+    // In --json the value stays the same string: "[" written as its JSON escape.
+    expect(written.out).toContain('"name": "::error::Acme ##\\u005b');
   });
 
   it('the command line never writes an escape sequence from a server: clear-screen and window-title are shown escaped', async () => {
