@@ -1,3 +1,13 @@
+import {
+  FEATURE_NAMES,
+  READ_ONLY_FIELDS,
+  SUBSCRIPTION_FIELDS,
+  SUBSCRIPTION_NAMES,
+  SUBSCRIPTION_READ_ONLY_FIELDS,
+  SUBSCRIPTION_STATES,
+  WRITABLE_FIELDS,
+} from './account-schema.js';
+
 const MASK = '***';
 
 /** A field whose name says it holds a credential: its value is masked wherever it is seen. */
@@ -6,9 +16,11 @@ export const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|au
 /**
  * How a secret is known. An input (the API key, the GitHub token, a password in base-url) is a
  * secret by definition: masked wherever it appears, unless shorter than 3 characters. A value seen
- * in a secret field of an answer is masked by string only when it could not be an ordinary word
- * or value ("true", "null", 1234): matching those everywhere would wreck unrelated output, and
- * they are dropped from the account where they stand anyway.
+ * in a secret field of an answer is always masked where it stands (by field), but masked
+ * everywhere else, and registered with the runner, only when it could be a credential: not an
+ * ordinary value ("true", "null", 1234, a date) nor a word of the account's own vocabulary (a
+ * 422's {"key": "data_retention_in_days"}, a "keen_read_api_key" of "inactive"). Matching those
+ * everywhere would wreck unrelated output: the changes, the request body, the summary.
  */
 export type SecretKind = 'input' | 'field';
 
@@ -25,7 +37,32 @@ const maskPairs = (text: string) => text.replace(SECRET_PAIR, (_, head: string) 
 
 const MIN_INPUT = 3;
 const MIN_FIELD = 8;
-const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?)$/i;
+
+/**
+ * The account's own words, lower case: every setting, field, feature and subscription name, each
+ * setting's dotted path (as the changes name it), and the subscription states. Built once.
+ */
+const VOCABULARY: ReadonlySet<string> = new Set(
+  [
+    'id',
+    '$schema',
+    ...WRITABLE_FIELDS,
+    ...READ_ONLY_FIELDS,
+    ...FEATURE_NAMES,
+    ...FEATURE_NAMES.map((name) => `features.${name}`),
+    ...SUBSCRIPTION_NAMES,
+    ...SUBSCRIPTION_FIELDS,
+    ...SUBSCRIPTION_READ_ONLY_FIELDS,
+    ...SUBSCRIPTION_NAMES.flatMap((name) => [`subscriptions.${name}`, ...SUBSCRIPTION_FIELDS.map((field) => `subscriptions.${name}.${field}`)]),
+    ...SUBSCRIPTION_STATES,
+  ].map((word) => word.toLowerCase()),
+);
+
+/** Whether a secret field's value could be a credential, rather than an ordinary value or a word of the account. */
+function couldBeCredential(value: string): boolean {
+  return !ORDINARY.test(value) && !VOCABULARY.has(value.toLowerCase());
+}
 
 /**
  * Holds every secret seen during the run. Each one is registered with the runner (so its log
@@ -45,10 +82,10 @@ export class Redactor {
   add(secret: unknown, kind: SecretKind = 'input'): void {
     if (typeof secret !== 'string') return;
     const value = secret.trim();
-    if (value === '') return;
+    if (value === '' || (kind === 'field' && !couldBeCredential(value))) return;
     // The Basic credential made from it is long and distinctive whatever the key's length.
     this.#remember(Buffer.from(`API:${value}`).toString('base64'));
-    if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value))) return;
+    if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD)) return;
     this.#remember(value);
     // The same secret as it would appear inside a JSON string or a URL.
     for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) this.#secrets.add(variant);

@@ -196,6 +196,30 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
     expect(everything(run)).not.toContain('key k9z');
   });
 
+  it('a 422 naming a setting under "key" masks it there only: no add-mask of the setting name, the changes output and the request body keep it', async () => {
+    fakes.lc.inject(
+      'PUT /account',
+      { kind: 'status', status: 422, body: { errors: [{ key: 'data_retention_in_days', message: 'must be at most 36500' }] } },
+      10,
+    );
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).not.toMatch(/^::add-mask::(data_retention_in_days|QVBJOmRhdGFf)/m);
+    expect(run.outputs.changes).toContain('"path":"data_retention_in_days"');
+    expect(run.summary).toContain('"data_retention_in_days": 400');
+    expect(run.everything).not.toContain('"***"');
+  });
+
+  it('a live secret field holding a word of the account ("inactive") is not masked elsewhere: the planned state shows', async () => {
+    fakes.lc.account = sampleAccount({ keen_read_api_key: 'inactive', keen_write_api_key: 'subscriptions' });
+    const run = await plan({ file: { subscriptions: { base: { state: 'inactive' } } } });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).not.toMatch(/^::add-mask::(inactive|subscriptions)$/m);
+    expect(run.outputs.changes).toContain('"after":"inactive"');
+    expect(run.summary).toContain('inactive');
+    expect(run.summary).not.toContain('&#42;&#42;&#42;');
+  });
+
   it('an account secret of "true" does not turn the changed and applied outputs into ***', async () => {
     fakes.lc.account = sampleAccount({ keen_read_api_key: 'true', keen_write_api_key: 'false' });
     const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });

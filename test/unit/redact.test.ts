@@ -51,6 +51,42 @@ describe("values of an answer's secret fields", () => {
   });
 });
 
+describe("a secret field's value that could be no credential", () => {
+  it("a word of the account's vocabulary (a setting, feature, subscription or field name, a state) is masked where it stands, never elsewhere", () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    const body = '{"errors":[{"key":"data_retention_in_days","message":"too long"}],"keen_read_api_key":"inactive","token":"Features.Firehose"}';
+    expect(r.maskSecretFields(body)).toBe('{"errors":[{"key":"***","message":"too long"}],"keen_read_api_key":"***","token":"***"}');
+    for (const word of ['lead_transactions', 'product_offering_component', 'keen_project_id', 'subscriptions.pro.state', 'Active']) r.add(word, 'field');
+    expect(registered).toEqual([]);
+    expect(r.scrub('data_retention_in_days inactive features.firehose lead_transactions')).toBe(
+      'data_retention_in_days inactive features.firehose lead_transactions',
+    );
+  });
+
+  it('an ordinary value (a date-time) is not registered either', () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('2023-11-07T05:31:56Z', 'field');
+    expect(registered).toEqual([]);
+  });
+
+  it("the account's real keys, long random strings, are still registered and masked everywhere", () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('acct-secret-api-key-7f3c9a', 'field');
+    r.add('keen-read-secret-4b1d', 'field');
+    expect(registered).toEqual(expect.arrayContaining(['acct-secret-api-key-7f3c9a', 'keen-read-secret-4b1d']));
+    expect(r.scrub('acct-secret-api-key-7f3c9a keen-read-secret-4b1d')).toBe('*** ***');
+  });
+
+  it('an input is a secret by definition, even when it reads like a word of the account', () => {
+    const r = redactor();
+    r.add('firehose');
+    expect(r.scrub('features.firehose')).toBe('features.***');
+  });
+});
+
 describe('scrubbing a report', () => {
   it('keeps values that are not plain objects (numbers, dates, class instances) as they are', () => {
     const r = redactor();
