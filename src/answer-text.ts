@@ -5,8 +5,8 @@
  */
 import { describeJsonValue } from './wording.js';
 
-/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
-export function describeShapeIssue(path: readonly PropertyKey[], input: unknown): string {
+/** What is wrong with the shape of an answer, in words: the field, what it is (scrubbed, then cut), what was expected. */
+export function describeShapeIssue(path: readonly PropertyKey[], input: unknown, scrub: (text: string) => string): string {
   const where = path.map(String).join('.');
   const expected =
     where === 'id'
@@ -20,7 +20,7 @@ export function describeShapeIssue(path: readonly PropertyKey[], input: unknown)
             : path.length === 0
               ? 'an account object'
               : 'another kind of value';
-  return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+  return `${where || 'the answer'} is ${describeJsonValue(input, scrub)}, where ${expected} is expected`;
 }
 
 /** LeadConduit's own message from an error body, short; the whole body never reaches a log. */

@@ -59,12 +59,20 @@ export class SyntaxMessages {
   readonly #root: Node | undefined;
   readonly #position: (offset: number) => Position;
   readonly #secretKeys: readonly string[];
+  readonly #scrub: (text: string) => string;
 
-  constructor(text: string, root: Node | undefined, position: (offset: number) => Position, secretKeys: readonly string[]) {
+  constructor(
+    text: string,
+    root: Node | undefined,
+    position: (offset: number) => Position,
+    secretKeys: readonly string[],
+    scrub: (text: string) => string = (quoted) => quoted,
+  ) {
     this.text = text;
     this.#root = root;
     this.#position = position;
     this.#secretKeys = secretKeys;
+    this.#scrub = scrub;
   }
 
   position(offset: number): Position {
@@ -95,17 +103,19 @@ export class SyntaxMessages {
     const code = printParseErrorCode(error.error);
     const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
     const secret = this.#isSecretValue(error.offset);
+    // What the message quotes is scrubbed before it is cut: a secret cut short no longer matches.
+    const quoted = this.#scrub(found);
     const shown =
       found.length === 0
         ? 'the end of the file'
         : secret
           ? 'a secret value (not shown)'
           : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
-            found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-            ? found.length > 40
-              ? `${found.slice(0, 39)}…"`
-              : found
-            : JSON.stringify(found.slice(0, 20));
+            quoted.startsWith('"') && !/[\u0000-\u001f]/.test(quoted)
+            ? quoted.length > 40
+              ? `${quoted.slice(0, 39)}…"`
+              : quoted
+            : JSON.stringify(quoted.slice(0, 20));
     const clean = (text: string, offset?: number) => ({ text, kind: 'clean' as const, ...(offset === undefined ? {} : { offset }) });
     const structural = (text: string) => ({ text, kind: 'structural' as const });
     const token = (text: string) => ({ text, kind: 'token' as const });
@@ -194,7 +204,10 @@ export class SyntaxMessages {
     }
     if (secret) return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
     const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
-    const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
+    // The whole word, never a cut one (the message is scrubbed as a whole).
+    const wordAt = /[+-]?[A-Za-z_$][\w$]*/y;
+    wordAt.lastIndex = offset;
+    const word = wordAt.exec(this.text)?.[0];
     if (word !== undefined) {
       if (/^[+-]?(NaN|Infinity)$/.test(word)) return `${word} is not a JSON value; write a number`;
       if (/^(True|TRUE|False|FALSE)$/.test(word)) return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;

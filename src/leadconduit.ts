@@ -130,7 +130,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     registerSecrets(value, redactor);
     const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
-      const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
+      const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, issue.input, (text) => redactor.scrub(text)));
       throw new LeadConduitError(
         `LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${maybeApplied(wording)}` : ''}`,
         label,

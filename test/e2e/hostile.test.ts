@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { FAST_TUNING, PR_NUMBER, ROOT, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
+import { runCliInProcess } from '../support/cli-run.js';
 import { mkfifo } from '../support/fifo.js';
 import { commentMarker } from '../../src/reviewed-plan.js';
 import { DEFAULT_GITHUB_TOKEN } from '../support/fake-github.js';
@@ -165,6 +166,29 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
     expect(run.exitCode).toBe(1);
     expect(fakes.lc.count('PUT /account')).toBe(0);
     expectNoSecretPiece(everything(run), [...ALL_SECRETS, 'raw-acct-key-123456789', 'raw-keen-key-987654321']);
+  });
+
+  it('a live value of an odd kind holding the API key after 25 characters: scrubbed, then described (no "lc-test-api-k…")', async () => {
+    const odd = `${'x'.repeat(25)}${TEST_API_KEY}`;
+    fakes.lc.account = sampleAccount({ features: { ...sampleAccount().features, firehose: odd as unknown as boolean } });
+    const run = await plan();
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`features.firehose is the string "${'x'.repeat(25)}***"`);
+    expectNoSecretPiece(everything(run), ALL_SECRETS);
+    const cli = await runCliInProcess(run.workspace, ['plan', '--base-url', fakes.lc.url]);
+    expect(cli.code).toBe(1);
+    expectNoSecretPiece(`${cli.stdout}${cli.stderr}`, ALL_SECRETS);
+  });
+
+  it('a value in the file holding the API key after 25 characters: scrubbed, then described (no "lc-test-api-key…")', async () => {
+    const file = { data_retention_in_days: `${'x'.repeat(25)}${TEST_API_KEY}` };
+    const run = await plan({ file });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`not the string "${'x'.repeat(25)}***"`);
+    expectNoSecretPiece(everything(run), ALL_SECRETS);
+    const cli = await runCliInProcess(run.workspace, ['plan', '--base-url', fakes.lc.url]);
+    expect(cli.code).toBe(1);
+    expectNoSecretPiece(`${cli.stdout}${cli.stderr}`, ALL_SECRETS);
   });
 
   it('a GitHub message quoting the token is masked before it is escaped (no ghs&#95;fake... in the summary)', async () => {

@@ -156,3 +156,23 @@ describe('secretsInFile', () => {
     expect(secretsInFile(`{"api_key": ${'['.repeat(200_000)}`)).toEqual([]);
   });
 });
+
+describe('what a message quotes of the file is scrubbed before it is cut', () => {
+  const KEY = 'lc-test-api-key-5a7e21c04d';
+  const scrub = (text: string) => text.split(KEY).join('***');
+  const messages = (text: string) => {
+    const result = parseDesiredState(Buffer.from(text), FILE, undefined, { scrub });
+    if (result.ok) throw new Error('expected problems');
+    return result.problems.map((p) => p.message).join('\n');
+  };
+
+  it.each([
+    ['a schema problem (a string of the wrong kind)', `{"data_retention_in_days": "${'x'.repeat(25)}${KEY}"}`],
+    ['a syntax problem (an unquoted value)', `{"data_retention_in_days": ${'x'.repeat(13)}${KEY}}`],
+    ['a syntax problem (a missing comma before a long string)', `{"data_retention_in_days": 1 "${'x'.repeat(29)}${KEY}"}`],
+  ])('%s: the secret is masked whole, no piece of it is quoted', (_what, text) => {
+    const said = messages(text);
+    expect(said).toContain('***');
+    for (let i = 0; i + 8 <= KEY.length; i++) expect(said).not.toContain(KEY.slice(i, i + 8));
+  });
+});
