@@ -210,6 +210,19 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
     },
   );
 
+  it.each([
+    ['https://leaky:hunter2/secret99@example.com'],
+    ['https://leaky:hunter2?secret99@example.com'],
+    ['https://leaky:hunter2#secret99@example.com'],
+    ['https://leaky:1234/secret99@example.com'],
+    ['https//leaky:hunter2/secret99@example.com'],
+  ])('a password holding "/", "?" or "#" in a base-url written as %s is masked and never quoted', async (baseUrl) => {
+    const run = await plan({ inputs: { 'base-url': baseUrl } });
+    expect(run.exitCode).toBe(1);
+    expect(everything(run)).not.toMatch(/hunter2|secret99/);
+    expect(fakes.lc.requests).toEqual([]);
+  });
+
   it('a short API key is masked where it stands, and so is its Basic credential', async () => {
     await fakes.restartLeadConduit({ apiKey: 'k9z' });
     const basic = Buffer.from('API:k9z').toString('base64');
