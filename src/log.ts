@@ -68,8 +68,9 @@ export class Log {
     }
   }
 
+  /** Every output is one printable line: a value from outside (the comment's URL) holds no raw control for the steps that read it. */
   setOutput(name: string, value: string): void {
-    commands.setOutput(name, this.scrub(value));
+    commands.setOutput(name, printable(this.scrub(value)));
   }
 
   fail(message: string): void {

@@ -2,6 +2,7 @@
  * Text from the file or the API becomes Markdown only through these helpers, so a value can
  * never close a table cell, open a link, or inject HTML.
  */
+import { jsonText } from './json-text.js';
 
 /**
  * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
@@ -46,7 +47,7 @@ export function inert(text: string): string {
 
 /** A JSON value shown as code, e.g. in a table cell. */
 export function code(value: unknown): string {
-  return codeText(JSON.stringify(value) ?? 'undefined');
+  return codeText(jsonText(value));
 }
 
 /** Plain text shown as code. */

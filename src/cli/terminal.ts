@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
+import { escapeJsonText } from '../json-text.js';
 import { commandInert, printable } from '../printable.js';
 import type { Redactor } from '../redact.js';
 
@@ -110,15 +111,11 @@ export class Output {
   }
 
   /**
-   * The one JSON object of --json mode, on stdout. JSON.stringify leaves C1 controls, separators
-   * and bidirectional controls as they are: those are written as \u escapes too (still JSON), and
-   * so is the "[" of "##[", which a runner would read as a command (the same string).
+   * The one JSON object of --json mode, on stdout: C1 controls, separators, bidirectional controls
+   * and the "[" of "##[" (a runner would read it as a command) as \u escapes (jsonText).
    */
   emit(value: unknown): void {
-    const json = this.scrub(JSON.stringify(value, null, 2)).replace(
-      /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]|(?<=##)\[/g,
-      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
+    const json = escapeJsonText(this.scrub(JSON.stringify(value, null, 2)));
     this.io.stdout.write(`${json}\n`);
   }
 

@@ -2,7 +2,8 @@
  * Answers that are odd, compromised or huge, tried as an attacker would: nothing leaks, nothing
  * injects, nothing hangs. Each test is a reproduction of a defect found by trying it.
  */
-import { mkdir, symlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -122,6 +123,64 @@ describe('workflow-command injection through the log', () => {
     // eslint-disable-next-line no-control-regex
     expect(`${written.out}${written.err}`).not.toMatch(/[\u001b\u0007\u009b\r]/);
     expect(written.out).toContain('Account Acme\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m');
+  });
+});
+
+describe('JSON written for people and other steps holds no raw control or bidirectional character', () => {
+  const RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+  const HOSTILE = 'act\u202eevitcani\u2066\u2028\u0085\u009b31m\u007f\u200f';
+  const hostileAccount = () =>
+    sampleAccount({
+      features: { ...sampleAccount().features, buyer_access: `legacy${HOSTILE}` as unknown as boolean },
+      subscriptions: { ...sampleAccount().subscriptions, base: { ...sampleAccount().subscriptions.base!, state: HOSTILE } },
+    });
+  const files = async (dir: string) => (await readdir(dir)).map((name) => readFileSync(join(dir, name), 'utf8')).join('\n');
+
+  it('the changes output, the rollback file, the request body in the summary and the comment: \\u escapes, the same values', async () => {
+    fakes.lc.account = hostileAccount();
+    const file = { features: { firehose: true }, subscriptions: { base: { state: 'inactive' } } };
+    const planned = await plan({ file });
+    expect(planned.exitCode).toBe(0);
+    const comment = fakes.gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
+    const applied = await fakes.run({ event: 'workflow_dispatch', file });
+    expect(applied.exitCode).toBe(0);
+    for (const [channel, text] of [
+      ['the plan outputs', readFileSync(planned.env.GITHUB_OUTPUT ?? '', 'utf8')],
+      ['the plan summary', planned.summary],
+      ['the comment', comment],
+      ['the apply outputs', readFileSync(applied.env.GITHUB_OUTPUT ?? '', 'utf8')],
+      ['the apply summary', applied.summary],
+      ['the files in RUNNER_TEMP', await files(applied.env.RUNNER_TEMP ?? '')],
+    ] as const) {
+      expect(text, channel).not.toMatch(RAW);
+    }
+    expect(JSON.parse(applied.outputs.changes ?? '')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'subscriptions.base.state', before: HOSTILE })]),
+    );
+    const previous = JSON.parse(readFileSync(applied.outputs['previous-state-file'] ?? '', 'utf8')) as { subscriptions: { base: { state: string } } };
+    expect(previous.subscriptions.base.state).toBe(HOSTILE);
+    expect(applied.summary).toContain('"buyer_access": "legacyact\\u202eevitcani\\u2066');
+  });
+
+  it('a comment URL from GitHub holding controls reaches the comment-url output as one printable line', async () => {
+    const own = fakes.gh.addComment(PR_NUMBER, `${commentMarker('leadconduit-account.json')}\nan old plan`);
+    own.html_url = `https://github.com/acme/settings/pull/7\u202e\u0085\u001b[2J\nchanged<<x`;
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    const outputs = readFileSync(run.env.GITHUB_OUTPUT ?? '', 'utf8');
+    // eslint-disable-next-line no-control-regex -- none may be written raw
+    expect(outputs).not.toMatch(/[\u001b\u0085\u202e]/);
+    expect(run.outputs['comment-url']).toBe('https://github.com/acme/settings/pull/7\\u202e\\x85\\x1b[2J\\nchanged<<x');
+  });
+
+  it('the drift file of a check: \\u escapes, the same values', async () => {
+    fakes.lc.account = hostileAccount();
+    const run = await fakes.run({ event: 'schedule', file: { subscriptions: { base: { state: 'inactive' } } } });
+    expect(run.exitCode).toBe(1);
+    const drift = readFileSync(run.outputs['drift-file'] ?? '', 'utf8');
+    expect(drift).not.toMatch(RAW);
+    expect(run.summary).not.toMatch(RAW);
+    expect((JSON.parse(drift) as { subscriptions: { base: { state: string } } }).subscriptions.base.state).toBe(HOSTILE);
   });
 });
 
