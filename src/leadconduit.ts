@@ -5,7 +5,7 @@ import type { AttemptSignal, Deadline } from './deadline.js';
 import { formatDuration } from './duration.js';
 import { describeBody, describeErrorBody, describeShapeIssue, networkReason } from './answer-text.js';
 import { ACTION_WORDING, AttemptError, LeadConduitError, classify, maybeApplied, toLeadConduitError, type Wording } from './leadconduit-errors.js';
-import { SECRET_FIELD_NAME, type Redactor } from './redact.js';
+import type { Redactor } from './redact.js';
 import { retryingCall, type RetryPolicy } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -182,17 +182,9 @@ function chooseAccount(accounts: LiveAccount[], expectedId: string | undefined):
   );
 }
 
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
+/** Account secrets are masked the moment they are seen (SECRET_FIELDS among them), then dropped: nothing downstream holds them. */
 function registerSecrets(value: unknown, redactor: Redactor): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (Array.isArray(value)) {
-    for (const item of value) registerSecrets(item, redactor);
-    return;
-  }
-  for (const [key, child] of Object.entries(value)) {
-    if ((SECRET_FIELDS as readonly string[]).includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string')) redactor.add(child, 'field');
-    else if (typeof child === 'object') registerSecrets(child, redactor);
-  }
+  redactor.addSecretFields(value);
 }
 
 function withoutSecrets(account: Record<string, unknown>): Record<string, unknown> {
