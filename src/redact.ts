@@ -54,7 +54,8 @@ const maskInText = (text: string) =>
 
 const MIN_INPUT = 3;
 const MIN_FIELD = 8;
-const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?)$/i;
+/** Values no credential is: words, numbers, dates, and a value already masked ("***", an answer quoting a masked text). */
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?|\*+)$/i;
 
 /**
  * The account's own words, lower case: every setting, field, feature and subscription name, each

@@ -65,6 +65,15 @@ describe("a secret field's value that could be no credential", () => {
     );
   });
 
+  it('a value already masked is no credential: an answer quoting a known secret (now "***") in a secret field registers nothing', () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('acct-secret-api-key-7f3c9a', 'field');
+    registered.length = 0;
+    expect(r.maskSecretFields('{"account":{"api_key":"acct-secret-api-key-7f3c9a"}}')).toBe('{"account":{"api_key":"***"}}');
+    expect(registered).toEqual([]);
+  });
+
   it('an ordinary value (a date-time) is not registered either', () => {
     const registered: string[] = [];
     const r = new Redactor((secret) => registered.push(secret));
