@@ -3,6 +3,7 @@
  * never close a table cell, open a link, or inject HTML.
  */
 import { jsonText } from './json-text.js';
+import { printable } from './printable.js';
 
 /**
  * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
@@ -13,10 +14,15 @@ export function escapeText(text: string): string {
   return escapeMarkup(inert(text));
 }
 
-/** escapeText for the action's own settings (the base-url input), which may read as a link. */
+/**
+ * escapeText for the action's own settings (the base-url input), which may read as a link. A line
+ * break is a space; any other control or hidden character (a bidirectional override, ESC) is shown
+ * as its escape, \u202e, as in the log: GitHub decodes an entity back to the character, which
+ * would reorder or hide what a reader sees.
+ */
 export function escapeMarkup(text: string): string {
-  return text
-    .replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => (/[\r\n\u2028\u2029]/.test(char) ? ' ' : entity(char)))
+  return printable(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '))
+    .replace(/[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, entity)
     .replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
 }
 

@@ -248,6 +248,8 @@ function expectCleanMarkdown(channel: string, text: string): void {
     .replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
     .replace(OWN_LINKS, '')
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+  // An entity is the character to a reader: a bidirectional control must be shown as its escape.
+  expectNoRawControl(`${channel}, its entities decoded`, prose);
   const checks: Array<[string, RegExp]> = [
     ['a mention', /(^|[^\w])@(?!\u200D)[A-Za-z0-9]/],
     // "#7" is the run's own pull request.
