@@ -21,6 +21,9 @@ export const FEATURE_NAMES = [
 
 export const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'] as const;
 
+/** The states a subscription is seen in ("state" is free text to the API; these are its usual words). */
+export const SUBSCRIPTION_STATES = ['active', 'inactive'] as const;
+
 /** Subscription fields that are a person's choice: export writes them, the PUT carries them over. */
 export const SUBSCRIPTION_MANAGED_FIELDS = ['state', 'product_offering_component'] as const;
 

@@ -5,12 +5,12 @@
  */
 import { describeJsonValue } from './wording.js';
 
-/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
-export function describeShapeIssue(path: readonly PropertyKey[], input: unknown): string {
+/** What is wrong with the shape of an answer, in words: the field, what it is (scrubbed, then cut), what was expected. */
+export function describeShapeIssue(path: readonly PropertyKey[], input: unknown, scrub: (text: string) => string): string {
   const where = path.map(String).join('.');
   // Only the id is checked (liveAccountSchema): anything else is judged by the plan, where it is managed.
   const expected = where === 'id' ? "the account's 24-character hexadecimal id" : path.length === 0 ? 'an account object' : 'another kind of value';
-  return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+  return `${where || 'the answer'} is ${describeJsonValue(input, scrub)}, where ${expected} is expected`;
 }
 
 /** LeadConduit's own message from an error body, short; the whole body never reaches a log. */

@@ -30,15 +30,18 @@ export function checkBaseUrl(raw: string, name: string, keyGoes: string): { url:
 }
 
 /**
- * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
- * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
+ * Where a URL's user name and password may stand, however it is written: "https://u:p@h", but
+ * also "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way. Everything from
+ * the scheme to the last "@" could be userinfo: a password may hold "/", "?", "#" or "@" (a
+ * parser then fails, or reads a host and a path), so none of it is ever shown.
  */
-const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([\s\S]*)@/i;
 /**
  * "user:password@" (or ":password@") anywhere in text that is no URL at all: a value pasted with a
- * typo in its scheme, "https//user:password@host" included.
+ * typo in its scheme, "https//user:password@host" included. The password runs to the last "@"
+ * before white space, whatever it holds.
  */
-const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):([^\s"'()/@?#]+)@/;
+const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):(\S*)@/;
 
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any
@@ -53,7 +56,8 @@ export function credentialsIn(rawUrl: string): { users: string[]; passwords: str
     users.add(decode(user));
     if (password.length > 0) passwords.add(decode(password.join(':')));
   }
-  const loose = LOOSE_USERINFO.exec(rawUrl);
+  // Text that is no URL at all ("https//u:p@h"); a URL's userinfo is found above.
+  const loose = userinfo === undefined ? LOOSE_USERINFO.exec(rawUrl) : null;
   if (loose) {
     users.add(decode(loose[2] ?? ''));
     passwords.add(decode(loose[3] ?? ''));

@@ -1,5 +1,6 @@
 import { parse as parseTolerant } from 'jsonc-parser';
-import { SECRET_FIELDS, SUBSCRIPTION_TIMESTAMP_FIELDS, desiredStateSchema, type DesiredState } from './account-schema.js';
+import { SUBSCRIPTION_TIMESTAMP_FIELDS, desiredStateSchema, type DesiredState } from './account-schema.js';
+import { SECRET_FIELD_NAME } from './redact.js';
 import { JsonSource, type Position } from './json-source.js';
 import { describeIssue, describeValue } from './schema-problems.js';
 import { formatBytes } from './wording.js';
@@ -33,12 +34,21 @@ export const MAX_PROBLEMS = 50;
 /** A desired-state file holds a handful of settings; anything this large is a mistake. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
+export interface ParseOptions {
+  /**
+   * Cleans the file's text (the run's Redactor) before a message quotes and cuts it: a secret cut
+   * short no longer matches. Without it, messages quote the file as it is.
+   */
+  scrub?: (text: string) => string;
+}
+
 /**
  * Parse and validate the bytes of a desired-state file. Pure: every problem is collected and
  * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
  * the first. `size` is the file's size where only its start was read (a file over the limit).
  */
-export function parseDesiredState(bytes: Uint8Array, file: string, size = bytes.length): ParseResult {
+export function parseDesiredState(bytes: Uint8Array, file: string, size = bytes.length, options: ParseOptions = {}): ParseResult {
+  const scrub = options.scrub ?? ((text: string) => text);
   const fail = (problems: Problem[]): ParseResult => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
   const at = (message: string, position: Position = { line: 1, column: 1 }, path = ''): Problem => ({ path, message, ...position });
 
@@ -73,14 +83,14 @@ export function parseDesiredState(bytes: Uint8Array, file: string, size = bytes.
     return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
   }
 
-  const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
+  const source = new JsonSource(text, { isSecretKey: (key) => SECRET_FIELD_NAME.test(key), scrub });
   if (source.syntaxProblems.length > 0) {
     // Each message says what is wrong with the JSON in words; the annotation's title names the file.
     return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
   }
   const value = source.value();
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const kind = Array.isArray(value) ? 'an array' : describeValue(value);
+    const kind = Array.isArray(value) ? 'an array' : describeValue(value, scrub);
     return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
   }
 
@@ -108,7 +118,7 @@ export function parseDesiredState(bytes: Uint8Array, file: string, size = bytes.
 
   const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, source));
+    for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, source, scrub));
   }
 
   if (problems.length > 0) {
@@ -120,8 +130,9 @@ export function parseDesiredState(bytes: Uint8Array, file: string, size = bytes.
 }
 
 /**
- * Values in the file that must be masked even though they are errors (a committed api_key).
- * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
+ * Values in the file that must be masked even though they are errors (a committed api_key): every
+ * string under a key SECRET_FIELD_NAME names, at any depth (a number is no credential to mask). Parsed tolerantly, so a
+ * file with a syntax error elsewhere still has its secrets found.
  */
 export function secretsInFile(text: string): string[] {
   let value: unknown;
@@ -132,9 +143,14 @@ export function secretsInFile(text: string): string[] {
   } catch {
     return []; // nested too deep for the parser: such a file holds no top-level key to mask
   }
-  if (typeof value !== 'object' || value === null) return [];
-  const record = value as Record<string, unknown>;
-  return SECRET_FIELDS.map((field) => record[field]).filter((v): v is string => typeof v === 'string');
+  const secrets: string[] = [];
+  const walk = (node: unknown, inSecret: boolean): void => {
+    if (inSecret && typeof node === 'string') secrets.push(node);
+    else if (Array.isArray(node)) for (const item of node) walk(item, inSecret);
+    else if (typeof node === 'object' && node !== null) for (const [key, child] of Object.entries(node)) walk(child, inSecret || SECRET_FIELD_NAME.test(key));
+  };
+  walk(value, false);
+  return secrets;
 }
 
 /**

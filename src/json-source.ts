@@ -12,8 +12,10 @@ export interface SyntaxProblem extends Position {
 }
 
 export interface JsonSourceOptions {
-  /** Keys whose values are secrets: a syntax message never quotes the text of their value. */
-  secretKeys?: readonly string[];
+  /** Which keys hold secrets: a syntax message never quotes the text of their value. */
+  isSecretKey?: (key: string) => boolean;
+  /** Cleans text a syntax message quotes, before it is cut (the run's Redactor). */
+  scrub?: (text: string) => string;
 }
 
 /**
@@ -40,7 +42,9 @@ export class JsonSource {
     }
     const errors: ParseError[] = [];
     this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.secretKeys ?? []).describe(errors);
+    this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.isSecretKey ?? (() => false), options.scrub).describe(
+      errors,
+    );
   }
 
   position(offset: number): Position {

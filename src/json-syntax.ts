@@ -1,4 +1,4 @@
-import { printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Position, SyntaxProblem } from './json-source.js';
 
 /**
@@ -50,21 +50,82 @@ function unclosedOpener(text: string): { char: '{' | '['; offset: number } | und
   return stack.at(-1);
 }
 
+/** jsonc-parser's SyntaxKind values: a const enum, which its typings do not let this module import. */
+const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, comma: 5, colon: 6, string: 10, eof: 17 } as const;
+
+/**
+ * Where the values of secret keys stand in a JSON text, however it is written: from the end of a
+ * secret-named key (its colon, comments and white space of any length included) to the comma or
+ * brace that ends its value, objects and lists in it included; a key without its colon counts.
+ * Read token by token with jsonc-parser's scanner, which steps over comments. [start, end) pairs,
+ * in order.
+ */
+export function secretValueSpans(text: string, isSecretKey: (key: string) => boolean): Array<[number, number]> {
+  interface Frame {
+    object: boolean;
+    /** The whole object or list is inside a secret's value. */
+    secret: boolean;
+    expectKey: boolean;
+    /** The value of the object's current key is a secret. */
+    valueSecret: boolean;
+  }
+  const root: Frame = { object: false, secret: false, expectKey: false, valueSecret: false };
+  const frames: Frame[] = [root];
+  const inSecret = (top: Frame) => (top.object && !top.expectKey ? top.valueSecret : top.secret);
+  const spans: Array<[number, number]> = [];
+  let start: number | undefined;
+  const scanner = createScanner(text, true);
+  for (let token: number = scanner.scan(); token !== TOKEN.eof; token = scanner.scan()) {
+    const top = frames.at(-1) ?? root;
+    const offset = scanner.getTokenOffset();
+    if (token === TOKEN.openBrace || token === TOKEN.openBracket) {
+      const secret = inSecret(top);
+      frames.push({ object: token === TOKEN.openBrace, secret, expectKey: token === TOKEN.openBrace, valueSecret: secret });
+    } else if (token === TOKEN.closeBrace || token === TOKEN.closeBracket) {
+      if (frames.length > 1) frames.pop();
+    } else if (token === TOKEN.comma) {
+      if (top.object) Object.assign(top, { expectKey: true, valueSecret: top.secret });
+    } else if (token !== TOKEN.colon && top.object && top.expectKey) {
+      // A key: a string, or a word or 'quoted' text where a key was meant.
+      const key = token === TOKEN.string ? scanner.getTokenValue() : text.slice(offset, offset + scanner.getTokenLength());
+      Object.assign(top, { expectKey: false, valueSecret: top.secret || isSecretKey(key) });
+    }
+    const secret = inSecret(frames.at(-1) ?? root);
+    if (secret && start === undefined) start = offset + scanner.getTokenLength();
+    else if (!secret && start !== undefined) {
+      spans.push([start, offset]);
+      start = undefined;
+    }
+  }
+  if (start !== undefined) spans.push([start, text.length]);
+  return spans;
+}
+
 /**
  * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
- * A secret's value (after "api_key":) is never quoted.
+ * A secret's value (after "api_key":, or any key SECRET_FIELD_NAME names) is never quoted.
  */
 export class SyntaxMessages {
   readonly text: string;
   readonly #root: Node | undefined;
   readonly #position: (offset: number) => Position;
-  readonly #secretKeys: readonly string[];
+  readonly #isSecretKey: (key: string) => boolean;
+  readonly #scrub: (text: string) => string;
+  /** secretValueSpans, found on the first question (only a file with syntax errors asks). */
+  #secretSpans: Array<[number, number]> | undefined;
 
-  constructor(text: string, root: Node | undefined, position: (offset: number) => Position, secretKeys: readonly string[]) {
+  constructor(
+    text: string,
+    root: Node | undefined,
+    position: (offset: number) => Position,
+    isSecretKey: (key: string) => boolean,
+    scrub: (text: string) => string = (quoted) => quoted,
+  ) {
     this.text = text;
     this.#root = root;
     this.#position = position;
-    this.#secretKeys = secretKeys;
+    this.#isSecretKey = isSecretKey;
+    this.#scrub = scrub;
   }
 
   position(offset: number): Position {
@@ -95,17 +156,19 @@ export class SyntaxMessages {
     const code = printParseErrorCode(error.error);
     const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
     const secret = this.#isSecretValue(error.offset);
+    // What the message quotes is scrubbed before it is cut: a secret cut short no longer matches.
+    const quoted = this.#scrub(found);
     const shown =
       found.length === 0
         ? 'the end of the file'
         : secret
           ? 'a secret value (not shown)'
           : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
-            found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-            ? found.length > 40
-              ? `${found.slice(0, 39)}…"`
-              : found
-            : JSON.stringify(found.slice(0, 20));
+            quoted.startsWith('"') && !/[\u0000-\u001f]/.test(quoted)
+            ? quoted.length > 40
+              ? `${quoted.slice(0, 39)}…"`
+              : quoted
+            : JSON.stringify(quoted.slice(0, 20));
     const clean = (text: string, offset?: number) => ({ text, kind: 'clean' as const, ...(offset === undefined ? {} : { offset }) });
     const structural = (text: string) => ({ text, kind: 'structural' as const });
     const token = (text: string) => ({ text, kind: 'token' as const });
@@ -194,7 +257,10 @@ export class SyntaxMessages {
     }
     if (secret) return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
     const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
-    const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
+    // The whole word, never a cut one (the message is scrubbed as a whole).
+    const wordAt = /[+-]?[A-Za-z_$][\w$]*/y;
+    wordAt.lastIndex = offset;
+    const word = wordAt.exec(this.text)?.[0];
     if (word !== undefined) {
       if (/^[+-]?(NaN|Infinity)$/.test(word)) return `${word} is not a JSON value; write a number`;
       if (/^(True|TRUE|False|FALSE)$/.test(word)) return `JSON writes true and false in lower case: write ${word.toLowerCase()}, not ${word}`;
@@ -208,12 +274,19 @@ export class SyntaxMessages {
     return generic;
   }
 
-  /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
+  /** Whether an offset stands in the value of a secret key, e.g. anywhere after `"api_key":` up to the next key. */
   #isSecretValue(offset: number): boolean {
-    if (this.#secretKeys.length === 0) return false;
-    // The value may stand on the line after its key.
-    const head = this.text.slice(Math.max(0, offset - 200), offset);
-    return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
+    const spans = (this.#secretSpans ??= secretValueSpans(this.text, this.#isSecretKey));
+    let low = 0;
+    let high = spans.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const [start, end] = spans[mid] ?? [0, 0];
+      if (offset < start) high = mid - 1;
+      else if (offset >= end) low = mid + 1;
+      else return true;
+    }
+    return false;
   }
 
   #previousSignificant(offset: number): number | undefined {

@@ -5,7 +5,7 @@ import type { AttemptSignal, Deadline } from './deadline.js';
 import { formatDuration } from './duration.js';
 import { describeBody, describeErrorBody, describeShapeIssue, networkReason } from './answer-text.js';
 import { ACTION_WORDING, AttemptError, LeadConduitError, classify, maybeApplied, toLeadConduitError, type Wording } from './leadconduit-errors.js';
-import { SECRET_FIELD_NAME, type Redactor } from './redact.js';
+import type { Redactor } from './redact.js';
 import { retryingCall, type RetryPolicy } from './retry.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -130,7 +130,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
     registerSecrets(value, redactor);
     const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
-      const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
+      const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, issue.input, (text) => redactor.scrub(text)));
       throw new LeadConduitError(
         `LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${maybeApplied(wording)}` : ''}`,
         label,
@@ -182,17 +182,9 @@ function chooseAccount(accounts: LiveAccount[], expectedId: string | undefined):
   );
 }
 
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
+/** Account secrets are masked the moment they are seen (SECRET_FIELDS among them), then dropped: nothing downstream holds them. */
 function registerSecrets(value: unknown, redactor: Redactor): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (Array.isArray(value)) {
-    for (const item of value) registerSecrets(item, redactor);
-    return;
-  }
-  for (const [key, child] of Object.entries(value)) {
-    if ((SECRET_FIELDS as readonly string[]).includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string')) redactor.add(child, 'field');
-    else if (typeof child === 'object') registerSecrets(child, redactor);
-  }
+  redactor.addSecretFields(value);
 }
 
 function withoutSecrets(account: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { Redactor } from './redact.js';
-import { printable } from './printable.js';
+import { commandInert, printable } from './printable.js';
 import * as commands from './workflow-commands.js';
 
 export interface AnnotationProps {
@@ -14,7 +14,7 @@ export interface AnnotationProps {
  * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
  * outputs, the job summary and the failure message. Every log line is one printable line (see
  * printable.ts), and none can start a workflow command: a value from outside holding a line break
- * and "::error::" stays data on the action's own line.
+ * and "::error::", or "##[error]" anywhere, stays data on the action's own line.
  */
 export class Log {
   readonly #redactor: Redactor;
@@ -34,7 +34,7 @@ export class Log {
 
   /** Scrubbed, then one printable line that no workflow command can start. */
   #line(message: string): string {
-    return printable(this.scrub(message)).replace(/^(\s*):(?=:)/, '$1:\u200B');
+    return commandInert(printable(this.scrub(message)));
   }
 
   info(message: string): void {
@@ -68,8 +68,9 @@ export class Log {
     }
   }
 
+  /** Every output is one printable line: a value from outside (the comment's URL) holds no raw control for the steps that read it. */
   setOutput(name: string, value: string): void {
-    commands.setOutput(name, this.scrub(value));
+    commands.setOutput(name, printable(this.scrub(value)));
   }
 
   fail(message: string): void {

@@ -38,7 +38,8 @@ export async function run(tuning: Partial<Tuning> = {}): Promise<void> {
   const { total } = countChanges(result.changes);
   log.setOutput('changed', String(total > 0));
   log.setOutput('change-count', String(total));
-  log.setOutput('changes', changesOutput(result.changes));
+  // Scrubbed raw, before the values are written as JSON.
+  log.setOutput('changes', changesOutput(log.scrubDeep(result.changes)));
   log.setOutput('applied', String(result.outcome === 'applied'));
   log.setOutput('comment-url', outputs.commentUrl);
   log.setOutput('previous-state-file', outputs.previousStateFile);

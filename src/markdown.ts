@@ -2,6 +2,8 @@
  * Text from the file or the API becomes Markdown only through these helpers, so a value can
  * never close a table cell, open a link, or inject HTML.
  */
+import { jsonText } from './json-text.js';
+import { printable } from './printable.js';
 
 /**
  * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
@@ -12,20 +14,24 @@ export function escapeText(text: string): string {
   return escapeMarkup(inert(text));
 }
 
-/** escapeText for the action's own settings (the base-url input), which may read as a link. */
+/**
+ * escapeText for the action's own settings (the base-url input), which may read as a link. A line
+ * break is a space; any other control or hidden character (a bidirectional override, ESC) is shown
+ * as its escape, \u202e, as in the log: GitHub decodes an entity back to the character, which
+ * would reorder or hide what a reader sees.
+ */
 export function escapeMarkup(text: string): string {
-  return text
-    .replace(NON_ASCII.test(text) ? UNSAFE : UNSAFE_ASCII, (char) => (/[\r\n\u2028\u2029]/.test(char) ? ' ' : entity(char)))
-    .replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
+  const shown = printable(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
+  return shown.replace(NON_ASCII.test(shown) ? UNSAFE : UNSAFE_ASCII, entity).replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
 }
 
-/** Everything but letters, digits and harmless punctuation; line breaks apart, as they fold to a space. */
-export const UNSAFE = /\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu;
+/** Everything but letters, digits and harmless punctuation. */
+export const UNSAFE = /[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu;
 /**
  * The same for text that is all ASCII, which most is: V8 builds the tables of \p{L} and \p{N}
  * when such a pattern is first used, a cost measured in a run's start (bench/), for nothing here.
  */
-export const UNSAFE_ASCII = /\r\n|[\r\n]|[^A-Za-z0-9 ,.:;'=?%$()#!\-@/]/g;
+export const UNSAFE_ASCII = /[^A-Za-z0-9 ,.:;'=?%$()#!\-@/]/g;
 // eslint-disable-next-line no-control-regex -- any character outside ASCII
 const NON_ASCII = /[^\u0000-\u007f]/;
 
@@ -59,7 +65,7 @@ export const MENTION_ASCII = /([@#])(?=[A-Za-z0-9_-])/g;
 
 /** A JSON value shown as code, e.g. in a table cell. */
 export function code(value: unknown): string {
-  return codeText(JSON.stringify(value) ?? 'undefined');
+  return codeText(jsonText(value));
 }
 
 /** Plain text shown as code. */

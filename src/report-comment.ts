@@ -2,6 +2,7 @@
  * The pull request comment's text: the plan under GitHub's 65,536-character limit, and the apply's
  * outcome block that goes on top of it after a merge. Pure; plan-comment.ts writes it.
  */
+import { jsonText } from './json-text.js';
 import { codeText, details, escapeText, fenced } from './markdown.js';
 import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
 import { failureText, headline, type RunReport } from './report.js';
@@ -55,7 +56,7 @@ function commentAt(report: RunReport, footer: string, max: number, withBody: boo
   const merging = mergeNote(report);
   if (merging) parts.push(merging);
   if (withBody && report.requestBody && Object.keys(report.requestBody).length > 0) {
-    parts.push(details('The request the apply will send: PUT /account', fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
+    parts.push(details('The request the apply will send: PUT /account', fenced(jsonText(report.requestBody, 2), 'json')));
   }
   if (cutShort) parts.push('<em>Long values are cut short here; the job summary of the run below shows them whole.</em>');
   parts.push(`<sub>${footer}</sub>`);

@@ -3,6 +3,7 @@
  * values (markdown.ts): a value from the file or an answer never becomes markup. Long values are
  * cut to `max` characters raw, before escaping, so an escape is never cut in half.
  */
+import { jsonText } from './json-text.js';
 import { codeText, escapeText, table } from './markdown.js';
 import { countChanges, type Change, type Json } from './plan.js';
 import { failureText, type RunReport } from './report.js';
@@ -39,7 +40,7 @@ export function cut(text: string, max: number): string {
 
 export function valueCell(value: Json, max: number): string {
   if (value === null) return '<em>not set</em>';
-  return codeText(cut(JSON.stringify(value) ?? 'undefined', max));
+  return codeText(cut(jsonText(value), max));
 }
 
 function noteCell(change: Change): string {

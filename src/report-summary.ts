@@ -2,6 +2,7 @@
  * The job summary: the whole report, verdict first, kept under the 1 MiB GitHub takes (long values
  * are cut, then the request body and files left out). Pure.
  */
+import { jsonText } from './json-text.js';
 import { codeText, details, escapeMarkup, escapeText, fenced } from './markdown.js';
 import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
 import { headline, type RunReport } from './report.js';
@@ -51,7 +52,7 @@ function summaryAt(report: RunReport, max: number, withFiles: boolean): string {
   }
   if (report.requestBody && Object.keys(report.requestBody).length > 0) {
     const label = report.bodySent ? 'The request sent: PUT /account' : 'The request the apply will send: PUT /account';
-    parts.push(details(label, fenced(JSON.stringify(report.requestBody, null, 2), 'json')));
+    parts.push(details(label, fenced(jsonText(report.requestBody, 2), 'json')));
   }
   if (report.previousState) {
     parts.push(

@@ -6,6 +6,7 @@ import type { AccountUpdate } from './account-schema.js';
 import type { Problem } from './desired-state.js';
 import type { Mode } from './inputs.js';
 import { countChanges, type Change, type Mismatch } from './plan.js';
+import { jsonText } from './json-text.js';
 import { plural } from './wording.js';
 
 export type Outcome =
@@ -135,9 +136,9 @@ export function headline(report: RunReport): string {
   }
 }
 
-/** The outputs' `changes` value: the contract other tooling parses. */
+/** The outputs' `changes` value: the contract other tooling parses (jsonText: no raw control or bidirectional character). */
 export function changesOutput(changes: readonly Change[]): string {
-  return JSON.stringify(
+  return jsonText(
     changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })),
   );
 }

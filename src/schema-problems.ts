@@ -18,8 +18,11 @@ import type { JsonSource, Position } from './json-source.js';
 
 const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
 
-/** One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where it is. */
-export function describeIssue(issue: $ZodIssue, source: JsonSource): Problem[] {
+/**
+ * One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where
+ * it is. `scrub` cleans a value from the file before it is described and cut.
+ */
+export function describeIssue(issue: $ZodIssue, source: JsonSource, scrub: (text: string) => string = (text) => text): Problem[] {
   const path = issue.path.map(String);
   const dotted = path.join('.');
   const problem = (message: string, at: Position = source.locate(path), where = dotted): Problem => ({ path: where, message, ...at });
@@ -39,30 +42,32 @@ export function describeIssue(issue: $ZodIssue, source: JsonSource): Problem[] {
         if (typeof input === 'string' && /^-?\d+$/.test(input.trim())) {
           return [problem(`${dotted} must be a number, not the string ${JSON.stringify(input)}; remove the quotes`)];
         }
-        return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input)}`)];
+        return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input, scrub)}`)];
       }
       if (issue.expected === 'boolean') {
         if (input === 'true' || input === 'false') {
           return [problem(`${dotted} must be true or false, not the string ${JSON.stringify(input)}; remove the quotes`)];
         }
-        return [problem(`${dotted} must be true or false, not ${describeValue(input)}`)];
+        return [problem(`${dotted} must be true or false, not ${describeValue(input, scrub)}`)];
       }
       if (issue.expected === 'object') {
         const example = path[0] === 'features' ? '{"firehose": true}' : path.length === 1 ? '{"pro": {"state": "active"}}' : '{"state": "active"}';
-        return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
+        return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input, scrub)}`)];
       }
       if (issue.expected === 'string' && dotted === 'id') {
         return [
-          problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
+          problem(
+            `id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input, scrub)}`,
+          ),
         ];
       }
       if (issue.expected === 'string' && isDateTimePath(path)) {
-        return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
+        return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input, scrub)}`)];
       }
       if (issue.expected === 'string') {
-        return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input)}`)];
+        return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input, scrub)}`)];
       }
-      return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input)}`)];
+      return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input, scrub)}`)];
     }
     case 'invalid_format':
       if (issue.format === 'datetime') return [problem(`${dotted} ${dateTimeProblem(String(issue.input))}`)];
@@ -178,10 +183,14 @@ export function dateTimeProblem(value: string): string {
   return `needs its time zone offset written as ±HH:MM (${zone} is not): ${write}`;
 }
 
-export function describeValue(value: unknown): string {
+/** A value from the file in words; a string is scrubbed raw, then cut, then quoted. */
+export function describeValue(value: unknown, scrub: (text: string) => string = (text) => text): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') {
+    const text = scrub(value);
+    return `the string ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+  }
   if (typeof value === 'object') return 'an object';
   if (value === undefined) return 'nothing';
   return JSON.stringify(value) ?? typeof value;

@@ -1,9 +1,11 @@
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
+import { escapeJsonText, jsonText } from './json-text.js';
 import type { Change } from './plan.js';
 
 /**
  * The desired-state file with the live values of the drifted settings written in, keeping the
  * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
+ * Characters no reader should get raw are \u escapes (jsonText), the file's own included.
  */
 export function fileWithLiveValues(text: string, drift: readonly Change[]): string {
   const formattingOptions = detectFormatting(text);
@@ -14,12 +16,12 @@ export function fileWithLiveValues(text: string, drift: readonly Change[]): stri
     const edits = modify(result, change.path.split('.'), change.before, { formattingOptions });
     result = applyEdits(result, edits);
   }
-  return result;
+  return escapeJsonText(result);
 }
 
-/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
+/** A desired-state file's text for an object, in the house style (2 spaces, final newline; jsonText). */
 export function formatStateFile(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${jsonText(value, 2)}\n`;
 }
 
 export function detectFormatting(text: string): FormattingOptions {

@@ -42,10 +42,10 @@ export class WrongAccountError extends UserError {
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
 export function validateDesiredState(bytes: Uint8Array, file: string, redactor: Redactor, label = file, size = bytes.length): DesiredStateFile {
-  const parsed = parseDesiredState(bytes, file, size);
-  if (parsed.ok) return parsed.desired;
-  // A committed api_key is still a secret.
+  // A committed api_key is still a secret: known before any message quotes, and cuts, the file's text.
   for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8'))) redactor.add(secret, 'field');
+  const parsed = parseDesiredState(bytes, file, size, { scrub: (text) => redactor.scrub(text) });
+  if (parsed.ok) return parsed.desired;
   throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
 
@@ -60,14 +60,17 @@ export interface Plan {
   body: AccountUpdate;
 }
 
-/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
-export async function readPlan(client: LeadConduitClient, desired: DesiredStateFile, file: string): Promise<Plan> {
+/**
+ * Read the live account, make sure it is the file's, and plan the changes. Sends nothing. `scrub`
+ * (the run's Redactor) cleans a live value before a message describes and cuts it.
+ */
+export async function readPlan(client: LeadConduitClient, desired: DesiredStateFile, file: string, scrub: (text: string) => string): Promise<Plan> {
   const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
   const expectedId = desired.state.id;
   if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase()) throw new WrongAccountError(file, expectedId, live);
   const odd = oddLiveValues(desired.state, live);
   if (odd.length > 0) {
-    const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
+    const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value, scrub)}, where ${o.expected}`);
     const reason = `LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}`;
     // A report lists the settings one per line, so its explanation does not list them again.
     const detail = `Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`;

@@ -8,15 +8,22 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
-/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
-export function describeJsonValue(value: unknown): string {
+/** Text cut to `max` characters with an ellipsis. Cut only text already scrubbed of secrets: a cut secret no longer matches. */
+export function cutText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+
+/**
+ * A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`.
+ * The value is scrubbed raw (`scrub`, the run's Redactor), then cut, then quoted.
+ */
+export function describeJsonValue(value: unknown, scrub: (text: string) => string): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const shown = JSON.stringify(value) ?? typeof value;
-  const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
-  if (typeof value === 'string') return `the string ${short}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(cutText(scrub(value), 38))}`;
+  const short = cutText(scrub(JSON.stringify(value) ?? typeof value), 40);
   return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 

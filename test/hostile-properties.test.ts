@@ -1,16 +1,20 @@
 /**
  * The class-level property behind test/e2e/hostile.test.ts: whatever text comes from outside (an
- * account name, an error body of LeadConduit or GitHub) holding control characters, workflow
- * commands, mentions, Markdown, and any secret at any offset, no output channel carries a secret,
- * whole or as a piece of 8 characters, a raw control sequence, or a workflow command the action did
- * not mean: the log, the job summary, the outputs, the PR comment, the files in RUNNER_TEMP, and
- * the command line's stdout and stderr.
+ * account name, a live setting, an unknown live field, a value of the desired-state file, an error
+ * body of LeadConduit or GitHub, a GitHub login or comment URL) holding control characters,
+ * workflow commands (the legacy "##[" form too), mentions, references, links, Markdown, and any
+ * secret at any offset, no output channel carries a secret, whole or as a piece of 8 characters, a
+ * raw control or bidirectional character, or a workflow command the action did not mean: the log,
+ * the job summary, the outputs, the PR comment, the files in RUNNER_TEMP, and the command line's
+ * stdout and stderr (where the only escape sequences are its own colours).
  */
 import fc from 'fast-check';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { styleText } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { commentMarker } from '../src/reviewed-plan.js';
 import { FAST_TUNING, PR_NUMBER, runInProcess, type ActionRun } from './support/action-env.js';
 import { runCliInProcess } from './support/cli-run.js';
 import { DEFAULT_GITHUB_TOKEN, startFakeGitHub, type FakeGitHub } from './support/fake-github.js';
@@ -46,12 +50,20 @@ const PIECES = [
   '::add-mask::true',
   '::stop-commands::tok',
   '%0A::warning::injected',
+  '##[error]injected',
+  '##[stop-commands]tok',
+  ' ##[add-mask]x',
+  '\u2066',
+  '\u200f',
+  '\u0085',
   '@octocat',
   '@acme/admins',
   '#1',
   'GH-2',
+  'acme/settings#3',
   'https://evil.example/login',
   'www.evil.example',
+  'ops@evil.example',
   '<img src=x onerror=alert(1)>',
   '| --- |',
   '`code`',
@@ -84,19 +96,37 @@ const hostileText = (secrets: readonly string[]) =>
     )
     .map((parts) => parts.join(''));
 
+/** The desired-state file every run starts from: it manages a feature and a subscription, so both objects go back in the PUT. */
+const DESIRED = { data_retention_in_days: 400, features: { firehose: true }, subscriptions: { base: { state: 'active' } } };
+
+/** Where hostile text stands in the live account: a managed setting of an odd kind, unmanaged values sent back, unknown fields. */
+const LIVE_PATHS = ['features.firehose', 'features.buyer_access', 'features.x_new', 'subscriptions.pro.state', 'subscriptions.pro.x_note', 'x_custom'] as const;
+/** Where hostile text stands in the file: values of the wrong kind, a valid subscription state, or raw text where a value goes. */
+const FILE_PATHS = ['data_retention_in_days', 'data_truncated_at', 'features.firehose', 'subscriptions.base.state', 'raw'] as const;
+
 /** What the hostile text is, and where it is served from. */
 type Scenario =
   | { where: 'account name'; text: string }
+  | { where: 'live value'; path: (typeof LIVE_PATHS)[number]; text: string }
+  | { where: 'file value'; path: (typeof FILE_PATHS)[number]; text: string }
   | { where: 'LeadConduit error'; status: number; text: string; json: boolean; call: 'GET /account' | 'PUT /account' }
-  | { where: 'GitHub error'; status: number; text: string };
+  | { where: 'GitHub error'; status: number; text: string }
+  | { where: 'GitHub login'; text: string }
+  | { where: 'comment URL'; text: string };
 
 /**
  * The scenarios for a run whose input secrets are `inputs`. `retryable` adds the statuses that are
  * retried: the command line retries with the real timers, so it is given only final answers.
+ * `github` adds what only the action reads: GitHub's errors, logins and comment URLs. What is read
+ * after the account (its name and values, a comment) may hold the account's keys; what is read
+ * before it (the file, an error body) only what is known then: the inputs.
  */
-const scenarioArb = (inputs: readonly string[], retryable = true): fc.Arbitrary<Scenario> =>
-  fc.oneof(
-    hostileText(SECRETS.filter((s) => inputs.includes(s) || !INPUT_SECRETS.includes(s))).map((text): Scenario => ({ where: 'account name', text })),
+const scenarioArb = (inputs: readonly string[], { retryable, github }: { retryable: boolean; github: boolean }): fc.Arbitrary<Scenario> => {
+  const known = SECRETS.filter((s) => inputs.includes(s) || !INPUT_SECRETS.includes(s));
+  const local: Array<fc.Arbitrary<Scenario>> = [
+    hostileText(known).map((text): Scenario => ({ where: 'account name', text })),
+    fc.record({ path: fc.constantFrom(...LIVE_PATHS), text: hostileText(known) }).map((s): Scenario => ({ where: 'live value', ...s })),
+    fc.record({ path: fc.constantFrom(...FILE_PATHS), text: hostileText(inputs) }).map((s): Scenario => ({ where: 'file value', ...s })),
     fc
       .record({
         status: fc.constantFrom(...(retryable ? [200, 400, 401, 422, 500, 503] : [200, 400, 401, 422])),
@@ -105,15 +135,48 @@ const scenarioArb = (inputs: readonly string[], retryable = true): fc.Arbitrary<
         call: fc.constantFrom('GET /account' as const, 'PUT /account' as const),
       })
       .map((s): Scenario => ({ where: 'LeadConduit error', ...s })),
+  ];
+  if (!github) return fc.oneof(...local);
+  return fc.oneof(
+    ...local,
     fc
       .record({ status: fc.constantFrom(...(retryable ? [400, 403, 422, 500] : [400, 403, 422])), text: hostileText(inputs) })
       .map((s): Scenario => ({ where: 'GitHub error', ...s })),
+    hostileText(known).map((text): Scenario => ({ where: 'GitHub login', text })),
+    hostileText(known).map((text): Scenario => ({ where: 'comment URL', text })),
   );
+};
+
+/** An object path set to a value, the objects on the way made as needed. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[keys.at(-1) ?? ''] = value;
+}
+
+/** The desired-state file's text for a scenario. */
+function fileText(scenario: Scenario): string {
+  if (scenario.where !== 'file value') return `${JSON.stringify(DESIRED, null, 2)}\n`;
+  if (scenario.path === 'raw') return `{\n  "data_retention_in_days": ${scenario.text},\n  "features": {"firehose": true}\n}\n`;
+  const file = structuredClone(DESIRED) as Record<string, unknown>;
+  setPath(file, scenario.path, scenario.text);
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
 
 function serve(scenario: Scenario, lc: FakeLeadConduit, gh: FakeGitHub): void {
+  const marker = `${commentMarker('leadconduit-account.json')}\n`;
   switch (scenario.where) {
     case 'account name':
       lc.account = sampleAccount({ name: scenario.text });
+      return;
+    case 'live value': {
+      const account = sampleAccount();
+      setPath(account, scenario.path, scenario.text);
+      lc.account = account;
+      return;
+    }
+    case 'file value':
       return;
     case 'LeadConduit error':
       lc.inject(
@@ -131,6 +194,12 @@ function serve(scenario: Scenario, lc: FakeLeadConduit, gh: FakeGitHub): void {
     case 'GitHub error':
       gh.inject('GET comments', { kind: 'status', status: scenario.status, body: { message: scenario.text } }, 10);
       return;
+    case 'GitHub login':
+      gh.addComment(PR_NUMBER, `${marker}planted`, { login: scenario.text });
+      return;
+    case 'comment URL':
+      gh.addComment(PR_NUMBER, `${marker}an old plan`).html_url = scenario.text;
+      return;
   }
 }
 
@@ -143,23 +212,56 @@ function expectNoSecretPiece(channel: string, text: string, secrets: readonly st
 }
 
 // eslint-disable-next-line no-control-regex -- what must never be written raw (a line feed ends lines and is allowed)
-const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/;
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 const OWN_COMMAND = /^::(debug|notice|warning|error|group|endgroup)(::| )/;
 
-function expectCleanLog(stdout: string, masks: readonly string[]): void {
-  if (RAW_CONTROL.test(stdout)) throw new Error(`the log holds a raw control character: ${JSON.stringify(stdout.match(RAW_CONTROL)?.[0])}`);
-  for (const line of stdout.split('\n')) {
+function expectNoRawControl(channel: string, text: string): void {
+  if (RAW_CONTROL.test(text)) throw new Error(`${channel} holds a raw control character: ${JSON.stringify(text.match(RAW_CONTROL)?.[0])}`);
+}
+
+/** No line a runner would read as a command it was not meant to: "::" at a line's start, or "##[" anywhere in it. */
+function expectNoForeignCommand(channel: string, text: string, masks?: readonly string[]): void {
+  for (const line of text.split('\n')) {
+    if (line.includes('##[')) throw new Error(`${channel} holds a legacy workflow command: ${line}`);
     if (!/^\s*::/.test(line)) continue;
     const mask = /^::add-mask::(.*)$/.exec(line);
-    if (mask) {
+    if (masks && mask) {
       if (!masks.includes(mask[1] ?? '')) throw new Error(`a mask the action did not mean: ${line}`);
-    } else if (!OWN_COMMAND.test(line)) throw new Error(`a workflow command the action did not mean: ${line}`);
+    } else if (!masks || !OWN_COMMAND.test(line))
+      throw new Error(`${channel}: a workflow command ${masks ? 'the action' : 'the command line'} did not mean: ${line}`);
   }
 }
 
+function expectCleanLog(stdout: string, masks: readonly string[]): void {
+  expectNoRawControl('the log', stdout);
+  expectNoForeignCommand('the log', stdout, masks);
+}
+
+/** The action's own links (the run, the pull request) and the LeadConduit API it was given, in code. */
+const OWN_LINKS = /\]\(https:\/\/github\.com\/acme\/settings\/[^)\s]*\)|<code>http:\/\/127\.0\.0\.1:\d+<\/code>/g;
+
+/** Markdown from outside text that would ping, cross-reference or link: each must have a zero-width joiner in it. */
 function expectCleanMarkdown(channel: string, text: string): void {
-  if (RAW_CONTROL.test(text)) throw new Error(`${channel} holds a raw control character`);
-  if (/(^|[^\w])@(?!\u200D)[A-Za-z0-9]/.test(text)) throw new Error(`${channel} holds a mention`);
+  expectNoRawControl(channel, text);
+  // As GitHub reads it: entities decoded first, and nothing in a fenced code block pings or links.
+  const prose = text
+    .replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
+    .replace(OWN_LINKS, '')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+  // An entity is the character to a reader: a bidirectional control must be shown as its escape.
+  expectNoRawControl(`${channel}, its entities decoded`, prose);
+  const checks: Array<[string, RegExp]> = [
+    ['a mention', /(^|[^\w])@(?!\u200D)[A-Za-z0-9]/],
+    // "#7" is the run's own pull request.
+    ['a cross-reference', /#(?!\u200D|7(?!\d))\d/],
+    ['a GH- reference', /\bGH-\d/i],
+    // GFM's extended autolinks: a scheme's "://" anywhere, "www." at a word's start.
+    ['an autolink', /[a-z]:\/\/|(^|[\s*_~(])www\./i],
+  ];
+  for (const [what, pattern] of checks) {
+    const found = pattern.exec(prose);
+    if (found) throw new Error(`${channel} holds ${what}: ${JSON.stringify(prose.slice(Math.max(0, found.index - 20), found.index + 20))}`);
+  }
 }
 
 async function tempFiles(run: ActionRun): Promise<string> {
@@ -169,41 +271,56 @@ async function tempFiles(run: ActionRun): Promise<string> {
   return texts.join('\n');
 }
 
+/** The escape sequences the command line writes itself: its colours, as node:util styleText writes them. */
+const OWN_STYLES = new Set(
+  (['bold', 'dim', 'red', 'green', 'yellow', 'cyan'] as const).flatMap((style) => styleText(style, 'x', { validateStream: false }).split('x')),
+);
+
+/** Every escape sequence is one of the command line's own colours, and there are none when colours are off. */
+function expectOwnStylesOnly(channel: string, text: string, colour: boolean): void {
+  // eslint-disable-next-line no-control-regex -- a CSI or any other escape, as a terminal reads it
+  for (const [sequence] of text.matchAll(/\u001b(\[[0-?]*[ -/]*[@-~]|.?)/g)) {
+    if (!colour || !OWN_STYLES.has(sequence)) throw new Error(`${channel} holds an escape sequence that is not its own colour: ${JSON.stringify(sequence)}`);
+  }
+  // eslint-disable-next-line no-control-regex -- the escape character of the sequences checked above
+  expectNoRawControl(channel, text.replace(/\u001b/g, ''));
+}
+
 describe('hostile text from outside, through every output channel', () => {
   it(
     `the action (plan on a pull request, apply by hand): no secret piece, no raw control, no command it did not mean (${RUNS} runs)`,
     { timeout: 120_000 },
     async () => {
       await fc.assert(
-        fc.asyncProperty(scenarioArb(CLI_INPUTS, false), async (scenario) => {
+        fc.asyncProperty(scenarioArb(INPUT_SECRETS, { retryable: true, github: true }), async (scenario) => {
           const lc = await startFakeLeadConduit();
           const gh = await startFakeGitHub();
           try {
             serve(scenario, lc, gh);
             const apply = scenario.where === 'LeadConduit error' && scenario.call === 'PUT /account';
             const run = await runInProcess(
-              {
-                file: { data_retention_in_days: 400, features: { firehose: true } },
-                event: apply ? 'workflow_dispatch' : 'pull_request',
-                leadconduitUrl: lc.url,
-                githubUrl: gh.url,
-              },
+              { file: fileText(scenario), event: apply ? 'workflow_dispatch' : 'pull_request', leadconduitUrl: lc.url, githubUrl: gh.url },
               FAST_TUNING,
             );
             try {
               expectCleanLog(run.stdout, MASKS);
               const comments = gh.commentsOf(PR_NUMBER).map((c) => c.body);
+              const outputs = await readFile(run.env.GITHUB_OUTPUT ?? '', 'utf8');
+              const temp = await tempFiles(run);
               for (const [channel, text] of [
                 ['the log', run.everything],
                 ['the summary', run.summary],
-                ['the outputs', JSON.stringify(run.outputs)],
+                ['the outputs', outputs],
                 ['the comment', comments.join('\n')],
-                ['the files in RUNNER_TEMP', await tempFiles(run)],
+                ['the files in RUNNER_TEMP', temp],
               ] as const) {
                 expectNoSecretPiece(channel, text);
               }
+              expectNoRawControl('the outputs', outputs);
+              expectNoRawControl('the files in RUNNER_TEMP', temp);
               expectCleanMarkdown('the summary', run.summary);
-              for (const comment of comments) expectCleanMarkdown('the comment', comment);
+              // The comments planted by the test are not the action's.
+              for (const comment of comments) if (!/\n(planted|an old plan)$/.test(comment)) expectCleanMarkdown('the comment', comment);
             } finally {
               await run.cleanup();
             }
@@ -217,37 +334,40 @@ describe('hostile text from outside, through every output channel', () => {
     },
   );
 
-  it(`the command line (plan): no secret piece and no raw control sequence on stdout or stderr (${RUNS} runs)`, { timeout: 120_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lc-hostile-cli-'));
-    try {
-      await writeFile(join(dir, 'leadconduit-account.json'), '{"data_retention_in_days": 400}\n');
-      await fc.assert(
-        fc.asyncProperty(scenarioArb(CLI_INPUTS, false), async (scenario) => {
-          const lc = await startFakeLeadConduit();
-          const gh = await startFakeGitHub();
-          try {
-            serve(scenario, lc, gh);
-            const run = await runCliInProcess(dir, ['plan', '--base-url', lc.url], { env: { FORCE_COLOR: '1' } });
-            expect([0, 1, 2]).toContain(run.code);
-            for (const [channel, text] of [
-              ['stdout', run.stdout],
-              ['stderr', run.stderr],
-            ] as const) {
-              expectNoSecretPiece(channel, text, CLI_SECRETS);
-              // Colours this code writes are SGR sequences; nothing else from an escape on.
-              // eslint-disable-next-line no-control-regex -- the colour sequences this code writes
-              const withoutOwnColours = text.replace(/\u001b\[[0-9;]*m/g, '');
-              if (RAW_CONTROL.test(withoutOwnColours))
-                throw new Error(`${channel} holds a raw control character: ${JSON.stringify(withoutOwnColours.match(RAW_CONTROL)?.[0])}`);
+  it(
+    `the command line (plan): no secret piece, no raw control, no escape but its colours, no workflow command (${RUNS} runs)`,
+    { timeout: 120_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'lc-hostile-cli-'));
+      try {
+        await fc.assert(
+          fc.asyncProperty(scenarioArb(CLI_INPUTS, { retryable: false, github: false }), fc.boolean(), fc.boolean(), async (scenario, colour, json) => {
+            const lc = await startFakeLeadConduit();
+            const gh = await startFakeGitHub();
+            try {
+              serve(scenario, lc, gh);
+              await writeFile(join(dir, 'leadconduit-account.json'), fileText(scenario));
+              const run = await runCliInProcess(dir, ['plan', '--base-url', lc.url, ...(json ? ['--json'] : [])], {
+                env: colour ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' },
+              });
+              expect([0, 1, 2]).toContain(run.code);
+              for (const [channel, text] of [
+                ['stdout', run.stdout],
+                ['stderr', run.stderr],
+              ] as const) {
+                expectNoSecretPiece(channel, text, CLI_SECRETS);
+                expectOwnStylesOnly(channel, text, colour);
+                expectNoForeignCommand(channel, text);
+              }
+            } finally {
+              await Promise.all([lc.close(), gh.close()]);
             }
-          } finally {
-            await Promise.all([lc.close(), gh.close()]);
-          }
-        }),
-        { numRuns: RUNS, ...SEED },
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+          }),
+          { numRuns: RUNS, ...SEED },
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

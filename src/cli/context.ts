@@ -17,7 +17,7 @@ import { Redactor } from '../redact.js';
 import { InvalidFileError, WrongAccountError, readPlan as readLivePlan, validateDesiredState, type Plan } from '../steps.js';
 import { plural } from '../wording.js';
 import { readRegularFile, type FileStart } from '../workspace.js';
-import { parseBaseUrlOption, readApiKey } from './settings.js';
+import { API_KEY_VARIABLE, parseBaseUrlOption, readApiKey } from './settings.js';
 import { Output, type Io } from './terminal.js';
 
 export const CLI_NAME = 'leadconduit-account';
@@ -70,6 +70,8 @@ export class Context {
     this.io = io;
     this.command = command;
     this.out = new Output(io, this.redactor, json);
+    // The API key in the environment is a secret whatever the command: a file or an answer may quote it.
+    this.redactor.add(io.env[API_KEY_VARIABLE]);
     this.result = { command };
   }
 }
@@ -113,7 +115,7 @@ export async function readPlan(ctx: Context, file: string, options: NetworkOptio
   ctx.redactor.add(readApiKey(ctx.io.env, ctx.command));
   let plan: Plan;
   try {
-    plan = await readLivePlan(cliClient(ctx, options), desired, file);
+    plan = await readLivePlan(cliClient(ctx, options), desired, file, (text) => ctx.redactor.scrub(text));
   } catch (error) {
     if (error instanceof WrongAccountError) ctx.result.account = { id: error.account.id, name: error.account.name ?? null };
     throw error;

@@ -44,7 +44,7 @@ export async function exportCommand(ctx: Context, file: string, options: ExportO
   ctx.result.via = via;
 
   const schemaRef = options.schema ?? keptSchema(existing) ?? SCHEMA_URL;
-  const exported = exportAccount(live, schemaRef, file, options.includeTimestamps === true);
+  const exported = exportAccount(live, schemaRef, file, options.includeTimestamps === true, (text) => ctx.redactor.scrub(text));
   // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
   if (ctx.redactor.scrub(exported.text) !== exported.text) {
     throw new Error('the exported file would contain a secret (the API key or an account credential); nothing was written');

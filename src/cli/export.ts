@@ -28,7 +28,13 @@ export interface Export {
  * unless `includeTimestamps` asks for them; what the schema would refuse is left out (and listed)
  * so the file always validates.
  */
-export function exportAccount(live: LiveAccount, schemaRef: string, file: string, includeTimestamps = false): Export {
+export function exportAccount(
+  live: LiveAccount,
+  schemaRef: string,
+  file: string,
+  includeTimestamps = false,
+  scrub: (text: string) => string = (text) => text,
+): Export {
   const skipped: Export['skipped'] = [];
   const state: Record<string, unknown> = { $schema: schemaRef, id: live.id };
 
@@ -40,7 +46,7 @@ export function exportAccount(live: LiveAccount, schemaRef: string, file: string
   // A container of the wrong kind (features that are "all") holds nothing to export: listed as such.
   const container = (path: string[], value: unknown) => {
     const object = liveObject(value);
-    if (!object && present(value)) skipped.push({ path: path.join('.'), reason: `it is ${describeJsonValue(value)}, where ${expectedKind(path).what}` });
+    if (!object && present(value)) skipped.push({ path: path.join('.'), reason: `it is ${describeJsonValue(value, scrub)}, where ${expectedKind(path).what}` });
     return object ?? {};
   };
 

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
-import { printable } from '../printable.js';
+import { escapeJsonText } from '../json-text.js';
+import { commandInert, printable } from '../printable.js';
 import type { Redactor } from '../redact.js';
 
 /** A stream the CLI writes to: process.stdout or process.stderr, or a stand-in. */
@@ -75,7 +76,8 @@ export type Part = string | Painted;
  * secret seen on the way can never reach the terminal, a pipe or a file. Then it is made printable
  * (printable.ts): an escape sequence or control character from a server's answer is shown, never
  * written raw. Styles are applied after that, so the only escape sequences written are the
- * colours this code asks for.
+ * colours this code asks for. The command line may run in a workflow, whose runner reads its
+ * output: no line it writes can start a workflow command (commandInert).
  */
 export class Output {
   readonly io: Io;
@@ -101,8 +103,11 @@ export class Output {
     return { style, text };
   }
 
+  /** One line: each part scrubbed and printable, then the whole line kept from reading as a workflow command. */
   #render(parts: readonly Part[], paint: Paint): string {
-    return parts.map((part) => (typeof part === 'string' ? printable(this.scrub(part)) : paint(part.style, printable(this.scrub(part.text))))).join('');
+    return commandInert(
+      parts.map((part) => (typeof part === 'string' ? printable(this.scrub(part)) : paint(part.style, printable(this.scrub(part.text))))).join(''),
+    );
   }
 
   /** A line of the command's result on stdout; nothing in --json mode, where stdout is the JSON. */
@@ -124,14 +129,11 @@ export class Output {
   }
 
   /**
-   * The one JSON object of --json mode, on stdout. JSON.stringify leaves C1 controls, separators
-   * and bidirectional controls as they are: those are written as \u escapes too (still JSON).
+   * The one JSON object of --json mode, on stdout: C1 controls, separators, bidirectional controls
+   * and the "[" of "##[" (a runner would read it as a command) as \u escapes (jsonText).
    */
   emit(value: unknown): void {
-    const json = this.scrub(JSON.stringify(value, null, 2)).replace(
-      /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
-      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
+    const json = escapeJsonText(this.scrub(JSON.stringify(value, null, 2)));
     this.io.stdout.write(`${json}\n`);
   }
 

@@ -95,7 +95,7 @@ export async function loadDesiredState(run: OfflineRun): Promise<DesiredStateFil
 /** Step "Read the live account": the account, checked against the file's id, and the plan. */
 export async function readLivePlan(run: Run, desired: DesiredStateFile): Promise<Plan> {
   return run.log.group('Read the live account', async () => {
-    const plan = await readPlan(run.leadconduit(), desired, run.settings.file);
+    const plan = await readPlan(run.leadconduit(), desired, run.settings.file, (text) => run.redactor.scrub(text));
     run.log.info(`Read account ${plan.live.name ?? ''} (${plan.live.id}) with ${plan.via}.`);
     const { total, destructive } = countChanges(plan.changes);
     run.log.info(`${plural(total, 'change')}, ${destructive} destructive.`);

@@ -2,7 +2,8 @@
  * Answers that are odd, compromised or huge, tried as an attacker would: nothing leaks, nothing
  * injects, nothing hangs. Each test is a reproduction of a defect found by trying it.
  */
-import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { runCli } from '../../src/cli/program.js';
 import { commentMarker } from '../../src/reviewed-plan.js';
 import { FAST_TUNING, MERGE_SHA, PR_NUMBER, ROOT, runSources, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
+import { runCliInProcess } from '../support/cli-run.js';
 import { mkfifo } from '../support/fifo.js';
 import { DEFAULT_GITHUB_TOKEN } from '../support/fake-github.js';
 import { SECRET_VALUES, TEST_API_KEY, sampleAccount } from '../support/sample-account.js';
@@ -31,6 +33,8 @@ function expectNoInjectedCommand(stdout: string): void {
   // A raw carriage return or escape is never written.
   // eslint-disable-next-line no-control-regex
   expect(stdout).not.toMatch(/[\r\u001b\u0007\u009b]/);
+  // The runner also reads the legacy form "##[command]" anywhere in a line.
+  for (const line of stdout.split('\n')) expect(line, 'a line holding a legacy workflow command').not.toContain('##[');
 }
 
 /** Every 8-character piece of a secret: none may appear, whole or cut. */
@@ -64,6 +68,46 @@ describe('workflow-command injection through the log', () => {
     expect(readLine).toMatch(/\\n|\\r|%0A|\\x1b/);
   });
 
+  it('an account name holding legacy "##[" commands mid-line: no line the runner reads as a command', async () => {
+    fakes.lc.account = sampleAccount({ name: 'Acme ##[stop-commands]tok ##[error title=Security]Rotate secrets' });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    expectNoInjectedCommand(run.stdout);
+    expect(run.stdout.split('\n').find((line) => line.startsWith('Read account '))).toContain('Acme ##\u200B[stop-commands]tok');
+  });
+
+  it('a comment URL and a login from GitHub holding "##[" and "::" reach the log as data', async () => {
+    const own = fakes.gh.addComment(PR_NUMBER, `${commentMarker('leadconduit-account.json')}\nan old plan`);
+    own.html_url = 'https://github.com/acme/settings/pull/7 ##[error title=Security]Rotate secrets';
+    fakes.gh.addComment(PR_NUMBER, `${commentMarker('leadconduit-account.json')}\nplanted`, { login: '::error::mallory ##[warning]x' });
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    expectNoInjectedCommand(run.stdout);
+    expect(run.stdout).toContain('Updated the plan comment: https://github.com/acme/settings/pull/7 ##\u200B[error');
+  });
+
+  it('the command line never writes a line the runner reads as a command: "##[" mid-line, "::" at the start', async () => {
+    fakes.lc.account = sampleAccount({ name: '::error::Acme ##[error]Rotate secrets' });
+    const written = { out: '', err: '' };
+    const io = {
+      stdout: { write: (text: string) => (written.out += text), isTTY: false },
+      stderr: { write: (text: string) => (written.err += text), isTTY: false },
+      stdin: process.stdin,
+      env: { LEADCONDUIT_API_KEY: TEST_API_KEY, NO_COLOR: '1' },
+      cwd: ROOT,
+    };
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED, inputs: { mode: 'validate' } });
+    const file = join(run.workspace, 'leadconduit-account.json');
+    expect(await runCli(['plan', file, '--base-url', fakes.lc.url], io)).toBe(2);
+    expect(await runCli(['plan', file, '--base-url', fakes.lc.url, '--json'], io)).toBe(2);
+    const lines = `${written.out}${written.err}`.split('\n');
+    expect(lines.filter((line) => line.includes('##['))).toEqual([]);
+    expect(lines.filter((line) => /^\s*::/.test(line))).toEqual([]);
+    expect(written.out).toContain('Acme ##\u200B[error]Rotate secrets');
+    // In --json the value stays the same string: "[" written as its JSON escape.
+    expect(written.out).toContain('"name": "::error::Acme ##\\u005b');
+  });
+
   it('the command line never writes an escape sequence from a server: clear-screen and window-title are shown escaped', async () => {
     fakes.lc.account = sampleAccount({ name: 'Acme\u001b[2J\u001b]0;pwned\u0007\u009b31m' });
     const written = { out: '', err: '' };
@@ -80,6 +124,64 @@ describe('workflow-command injection through the log', () => {
     // eslint-disable-next-line no-control-regex
     expect(`${written.out}${written.err}`).not.toMatch(/[\u001b\u0007\u009b\r]/);
     expect(written.out).toContain('Account Acme\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m');
+  });
+});
+
+describe('JSON written for people and other steps holds no raw control or bidirectional character', () => {
+  const RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+  const HOSTILE = 'act\u202eevitcani\u2066\u2028\u0085\u009b31m\u007f\u200f';
+  const hostileAccount = () =>
+    sampleAccount({
+      features: { ...sampleAccount().features, buyer_access: `legacy${HOSTILE}` as unknown as boolean },
+      subscriptions: { ...sampleAccount().subscriptions, base: { ...sampleAccount().subscriptions.base!, state: HOSTILE } },
+    });
+  const files = async (dir: string) => (await readdir(dir)).map((name) => readFileSync(join(dir, name), 'utf8')).join('\n');
+
+  it('the changes output, the rollback file, the request body in the summary and the comment: \\u escapes, the same values', async () => {
+    fakes.lc.account = hostileAccount();
+    const file = { features: { firehose: true }, subscriptions: { base: { state: 'inactive' } } };
+    const planned = await plan({ file });
+    expect(planned.exitCode).toBe(0);
+    const comment = fakes.gh.commentsOf(PR_NUMBER)[0]?.body ?? '';
+    const applied = await fakes.run({ event: 'workflow_dispatch', file });
+    expect(applied.exitCode).toBe(0);
+    for (const [channel, text] of [
+      ['the plan outputs', readFileSync(planned.env.GITHUB_OUTPUT ?? '', 'utf8')],
+      ['the plan summary', planned.summary],
+      ['the comment', comment],
+      ['the apply outputs', readFileSync(applied.env.GITHUB_OUTPUT ?? '', 'utf8')],
+      ['the apply summary', applied.summary],
+      ['the files in RUNNER_TEMP', await files(applied.env.RUNNER_TEMP ?? '')],
+    ] as const) {
+      expect(text, channel).not.toMatch(RAW);
+    }
+    expect(JSON.parse(applied.outputs.changes ?? '')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'subscriptions.base.state', before: HOSTILE })]),
+    );
+    const previous = JSON.parse(readFileSync(applied.outputs['previous-state-file'] ?? '', 'utf8')) as { subscriptions: { base: { state: string } } };
+    expect(previous.subscriptions.base.state).toBe(HOSTILE);
+    expect(applied.summary).toContain('"buyer_access": "legacyact\\u202eevitcani\\u2066');
+  });
+
+  it('a comment URL from GitHub holding controls reaches the comment-url output as one printable line', async () => {
+    const own = fakes.gh.addComment(PR_NUMBER, `${commentMarker('leadconduit-account.json')}\nan old plan`);
+    own.html_url = `https://github.com/acme/settings/pull/7\u202e\u0085\u001b[2J\nchanged<<x`;
+    const run = await plan();
+    expect(run.exitCode).toBe(0);
+    const outputs = readFileSync(run.env.GITHUB_OUTPUT ?? '', 'utf8');
+    // eslint-disable-next-line no-control-regex -- none may be written raw
+    expect(outputs).not.toMatch(/[\u001b\u0085\u202e]/);
+    expect(run.outputs['comment-url']).toBe('https://github.com/acme/settings/pull/7\\u202e\\x85\\x1b[2J\\nchanged<<x');
+  });
+
+  it('the drift file of a check: \\u escapes, the same values', async () => {
+    fakes.lc.account = hostileAccount();
+    const run = await fakes.run({ event: 'schedule', file: { subscriptions: { base: { state: 'inactive' } } } });
+    expect(run.exitCode).toBe(1);
+    const drift = readFileSync(run.outputs['drift-file'] ?? '', 'utf8');
+    expect(drift).not.toMatch(RAW);
+    expect(run.summary).not.toMatch(RAW);
+    expect((JSON.parse(drift) as { subscriptions: { base: { state: string } } }).subscriptions.base.state).toBe(HOSTILE);
   });
 });
 
@@ -126,6 +228,29 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
     expectNoSecretPiece(everything(run), [...ALL_SECRETS, 'raw-acct-key-123456789', 'raw-keen-key-987654321']);
   });
 
+  it('a live value of an odd kind holding the API key after 25 characters: scrubbed, then described (no "lc-test-api-k…")', async () => {
+    const odd = `${'x'.repeat(25)}${TEST_API_KEY}`;
+    fakes.lc.account = sampleAccount({ features: { ...sampleAccount().features, firehose: odd as unknown as boolean } });
+    const run = await plan();
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`features.firehose is the string "${'x'.repeat(25)}***"`);
+    expectNoSecretPiece(everything(run), ALL_SECRETS);
+    const cli = await runCliInProcess(run.workspace, ['plan', '--base-url', fakes.lc.url]);
+    expect(cli.code).toBe(1);
+    expectNoSecretPiece(`${cli.stdout}${cli.stderr}`, ALL_SECRETS);
+  });
+
+  it('a value in the file holding the API key after 25 characters: scrubbed, then described (no "lc-test-api-key…")', async () => {
+    const file = { data_retention_in_days: `${'x'.repeat(25)}${TEST_API_KEY}` };
+    const run = await plan({ file });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(`not the string "${'x'.repeat(25)}***"`);
+    expectNoSecretPiece(everything(run), ALL_SECRETS);
+    const cli = await runCliInProcess(run.workspace, ['plan', '--base-url', fakes.lc.url]);
+    expect(cli.code).toBe(1);
+    expectNoSecretPiece(`${cli.stdout}${cli.stderr}`, ALL_SECRETS);
+  });
+
   it('a GitHub message quoting the token is masked before it is escaped (no ghs&#95;fake... in the summary)', async () => {
     fakes.gh.inject('GET comments', { kind: 'status', status: 500, body: { message: 'proxy rejected token ghs_fake_token_123' } }, 10);
     const run = await plan();
@@ -145,6 +270,19 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
     },
   );
 
+  it.each([
+    ['https://leaky:hunter2/secret99@example.com'],
+    ['https://leaky:hunter2?secret99@example.com'],
+    ['https://leaky:hunter2#secret99@example.com'],
+    ['https://leaky:1234/secret99@example.com'],
+    ['https//leaky:hunter2/secret99@example.com'],
+  ])('a password holding "/", "?" or "#" in a base-url written as %s is masked and never quoted', async (baseUrl) => {
+    const run = await plan({ inputs: { 'base-url': baseUrl } });
+    expect(run.exitCode).toBe(1);
+    expect(everything(run)).not.toMatch(/hunter2|secret99/);
+    expect(fakes.lc.requests).toEqual([]);
+  });
+
   it('a short API key is masked where it stands, and so is its Basic credential', async () => {
     await fakes.restartLeadConduit({ apiKey: 'k9z' });
     const basic = Buffer.from('API:k9z').toString('base64');
@@ -153,6 +291,30 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
     expect(run.exitCode).toBe(1);
     expect(everything(run)).not.toContain(basic);
     expect(everything(run)).not.toContain('key k9z');
+  });
+
+  it('a 422 naming a setting under "key" masks it there only: no add-mask of the setting name, the changes output and the request body keep it', async () => {
+    fakes.lc.inject(
+      'PUT /account',
+      { kind: 'status', status: 422, body: { errors: [{ key: 'data_retention_in_days', message: 'must be at most 36500' }] } },
+      10,
+    );
+    const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).not.toMatch(/^::add-mask::(data_retention_in_days|QVBJOmRhdGFf)/m);
+    expect(run.outputs.changes).toContain('"path":"data_retention_in_days"');
+    expect(run.summary).toContain('"data_retention_in_days": 400');
+    expect(run.everything).not.toContain('"***"');
+  });
+
+  it('a live secret field holding a word of the account ("inactive") is not masked elsewhere: the planned state shows', async () => {
+    fakes.lc.account = sampleAccount({ keen_read_api_key: 'inactive', keen_write_api_key: 'subscriptions' });
+    const run = await plan({ file: { subscriptions: { base: { state: 'inactive' } } } });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).not.toMatch(/^::add-mask::(inactive|subscriptions)$/m);
+    expect(run.outputs.changes).toContain('"after":"inactive"');
+    expect(run.summary).toContain('inactive');
+    expect(run.summary).not.toContain('&#42;&#42;&#42;');
   });
 
   it('an account secret of "true" does not turn the changed and applied outputs into ***', async () => {

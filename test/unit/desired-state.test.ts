@@ -175,7 +175,68 @@ describe('secretsInFile', () => {
     expect(secretsInFile('// copied from GET /account\n{\n  "api_key": /* the key */ "a-1",\n  "keen_read_api_key": "k-2",\n}\n')).toEqual(['a-1', 'k-2']);
   });
 
+  it('finds the strings under any key named like a credential, at any depth', () => {
+    expect(secretsInFile('{"password": "p-1", "features": {"auth_token": "t-2"}, "credentials": {"value": ["c-3"]}, "name": "Acme"}')).toEqual([
+      'p-1',
+      't-2',
+      'c-3',
+    ]);
+  });
+
   it('a file nested too deep for the parser holds no secret to mask, and does not throw', () => {
     expect(secretsInFile(`{"api_key": ${'['.repeat(200_000)}`)).toEqual([]);
+  });
+});
+
+describe('what a message quotes of the file is scrubbed before it is cut', () => {
+  const KEY = 'lc-test-api-key-5a7e21c04d';
+  const scrub = (text: string) => text.split(KEY).join('***');
+  const messages = (text: string) => {
+    const result = parseDesiredState(Buffer.from(text), FILE, undefined, { scrub });
+    if (result.ok) throw new Error('expected problems');
+    return result.problems.map((p) => p.message).join('\n');
+  };
+
+  it.each([
+    ['a schema problem (a string of the wrong kind)', `{"data_retention_in_days": "${'x'.repeat(25)}${KEY}"}`],
+    ['a syntax problem (an unquoted value)', `{"data_retention_in_days": ${'x'.repeat(13)}${KEY}}`],
+    ['a syntax problem (a missing comma before a long string)', `{"data_retention_in_days": 1 "${'x'.repeat(29)}${KEY}"}`],
+  ])('%s: the secret is masked whole, no piece of it is quoted', (_what, text) => {
+    const said = messages(text);
+    expect(said).toContain('***');
+    for (let i = 0; i + 8 <= KEY.length; i++) expect(said).not.toContain(KEY.slice(i, i + 8));
+  });
+});
+
+describe("a secret's value is never quoted in a syntax message", () => {
+  const VALUE = 'abcdefghijklmnop';
+  const said = (text: string) =>
+    rejected(text)
+      .problems.map((p) => p.message)
+      .join('\n');
+
+  it.each([
+    ['a comment between the key and the value', `{"api_key": // the key\n ${VALUE}}`],
+    ['a block comment between the key and the value', `{"api_key": /* the key */ ${VALUE}}`],
+    ['more than 200 characters of white space before the value', `{"api_key":${' '.repeat(300)}${VALUE}}`],
+    ['a key named like a password', `{"password": ${VALUE}}`],
+    ['a key named like a token', `{"auth_token": ${VALUE}}`],
+    ['a key named like a secret', `{"client_secret": ${VALUE}}`],
+    ['a key without its colon', `{"api_key" ${VALUE}}`],
+    ['a value inside an object under a secret key', `{"credentials": {"value": ${VALUE}}}`],
+    ['a value inside a list under a secret key', `{"api_keys": ["x", ${VALUE}]}`],
+  ])('%s', (_what, text) => {
+    expect(said(text)).not.toContain(VALUE.slice(0, 8));
+  });
+
+  it('a secret number with a leading zero is not quoted by the fix either', () => {
+    const message = said('{"keen_read_api_key": 0123456789}');
+    expect(message).toContain('a number must not start with 0: write it without the leading zero');
+    expect(message).not.toContain('123456789');
+  });
+
+  it('a value that is no secret is still quoted, and so is a secret key itself', () => {
+    expect(said(`{"data_retention_in_days": ${VALUE}}`)).toContain(VALUE);
+    expect(said('{api_key: "x"}')).toContain('write "api_key", not api_key');
   });
 });

@@ -85,6 +85,21 @@ describe('inputSecrets', () => {
     expect(secrets({ 'base-url': 'https://API:p%40ss-6b3a@leadconduit.invalid' }).input).toContain('p@ss-6b3a');
   });
 
+  it.each([
+    ['https://leaky:hunter2/secret99@leadconduit.invalid', 'hunter2/secret99'],
+    ['https://leaky:hunter2?secret99@leadconduit.invalid', 'hunter2?secret99'],
+    ['https://leaky:hunter2#secret99@leadconduit.invalid', 'hunter2#secret99'],
+    ['https://leaky:hunter2@secret99@leadconduit.invalid', 'hunter2@secret99'],
+    ['https//leaky:hunter2/secret99@leadconduit.invalid', 'hunter2/secret99'],
+    ['https:\\\\leaky:hunter2/secret99@leadconduit.invalid', 'hunter2/secret99'],
+    ['see leaky:hunter2/secret99@leadconduit.invalid', 'hunter2/secret99'],
+  ])('names the whole password of %s, up to the last "@", and never shows it', (url, password) => {
+    expect(secrets({ 'base-url': url }).input).toContain(password);
+    const shown = describeInputs(inputs({ 'base-url': url })).baseUrl;
+    expect(shown).not.toMatch(/hunter2|secret99|leaky/);
+    expect(shown).toContain('leadconduit.invalid');
+  });
+
   it('names the password of a base-url whose scheme lost its colon (https//user:password@host)', () => {
     expect(secrets({ 'base-url': 'https//API:pw-e0a7b5@leadconduit.invalid' }).input).toContain('pw-e0a7b5');
     expect(secrets({ 'base-url': 'https//:pw-e0a7b6@leadconduit.invalid' }).input).toContain('pw-e0a7b6');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../../src/redact.js';
+import { SECRET_FIELDS } from '../../src/account-schema.js';
+import { Redactor, SECRET_FIELD_NAME } from '../../src/redact.js';
 
 const redactor = () => new Redactor(() => {});
 
@@ -51,6 +52,51 @@ describe("values of an answer's secret fields", () => {
   });
 });
 
+describe("a secret field's value that could be no credential", () => {
+  it("a word of the account's vocabulary (a setting, feature, subscription or field name, a state) is masked where it stands, never elsewhere", () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    const body = '{"errors":[{"key":"data_retention_in_days","message":"too long"}],"keen_read_api_key":"inactive","token":"Features.Firehose"}';
+    expect(r.maskSecretFields(body)).toBe('{"errors":[{"key":"***","message":"too long"}],"keen_read_api_key":"***","token":"***"}');
+    for (const word of ['lead_transactions', 'product_offering_component', 'keen_project_id', 'subscriptions.pro.state', 'Active']) r.add(word, 'field');
+    expect(registered).toEqual([]);
+    expect(r.scrub('data_retention_in_days inactive features.firehose lead_transactions')).toBe(
+      'data_retention_in_days inactive features.firehose lead_transactions',
+    );
+  });
+
+  it('a value already masked is no credential: an answer quoting a known secret (now "***") in a secret field registers nothing', () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('acct-secret-api-key-7f3c9a', 'field');
+    registered.length = 0;
+    expect(r.maskSecretFields('{"account":{"api_key":"acct-secret-api-key-7f3c9a"}}')).toBe('{"account":{"api_key":"***"}}');
+    expect(registered).toEqual([]);
+  });
+
+  it('an ordinary value (a date-time) is not registered either', () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('2023-11-07T05:31:56Z', 'field');
+    expect(registered).toEqual([]);
+  });
+
+  it("the account's real keys, long random strings, are still registered and masked everywhere", () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('acct-secret-api-key-7f3c9a', 'field');
+    r.add('keen-read-secret-4b1d', 'field');
+    expect(registered).toEqual(expect.arrayContaining(['acct-secret-api-key-7f3c9a', 'keen-read-secret-4b1d']));
+    expect(r.scrub('acct-secret-api-key-7f3c9a keen-read-secret-4b1d')).toBe('*** ***');
+  });
+
+  it('an input is a secret by definition, even when it reads like a word of the account', () => {
+    const r = redactor();
+    r.add('firehose');
+    expect(r.scrub('features.firehose')).toBe('features.***');
+  });
+});
+
 describe('scrubbing a report', () => {
   it('keeps values that are not plain objects (numbers, dates, class instances) as they are', () => {
     const r = redactor();
@@ -73,11 +119,13 @@ describe('masking the credential fields of an answer', () => {
     expect(JSON.parse(masked)).toEqual([{ name: 'Acme', count: 3, flag: true, api_key: '***' }, null]);
   });
 
-  it('a numeric secret field is masked in place; an object under a secret-sounding name is searched, not dropped', () => {
+  it('a numeric secret field is masked in place; an object or a list under a secret-sounding name is masked leaf by leaf, its shape kept', () => {
     const r = redactor();
-    const masked = r.maskSecretFields('{"pin_token":98765432,"credentials":{"user":"ops","password":"pa55word-x"}}');
-    expect(JSON.parse(masked)).toEqual({ pin_token: '***', credentials: { user: 'ops', password: '***' } });
-    expect(r.scrub('again pa55word-x')).toBe('again ***');
+    const masked = r.maskSecretFields(
+      '{"pin_token":98765432,"credentials":{"user":"ops","value":"pa55word-x","ok":true},"api_keys":["k-1234567890",null],"note":"ops"}',
+    );
+    expect(JSON.parse(masked)).toEqual({ pin_token: '***', credentials: { user: '***', value: '***', ok: true }, api_keys: ['***', null], note: 'ops' });
+    expect(r.scrub('again pa55word-x and k-1234567890')).toBe('again *** and ***');
   });
 
   it('an ordinary value in a secret field is masked there but not registered, so it survives elsewhere', () => {
@@ -115,6 +163,32 @@ describe('credentials written as key=value in text that is not JSON', () => {
 
   it('ends an unquoted value at a separator', () => {
     expect(mask('token=abc&user=ops, key=x; secret=y}')).toBe('token=***&user=ops, key=***; secret=***}');
+  });
+});
+
+describe('credentials in the text formats a server sends', () => {
+  it("the one secret-field-name rule covers the account's own credential fields", () => {
+    for (const field of SECRET_FIELDS) expect(SECRET_FIELD_NAME.test(field), field).toBe(true);
+  });
+
+  const mask = (text: string) => redactor().maskSecretFields(text);
+
+  it('key => value and key := value', () => {
+    expect(mask('api_key => "abcdefghijkl" rest')).toBe('api_key => *** rest');
+    expect(mask("{:api_key=>'abcdefghijkl', :name=>'x'}")).toBe("{:api_key=>***, :name=>'x'}");
+    expect(mask('token := abcdefghijkl;')).toBe('token := ***;');
+  });
+
+  it('the text of an XML or HTML element named like a credential', () => {
+    expect(mask('<error><api_key>abcdefghijkl</api_key><msg>bad</msg></error>')).toBe('<error><api_key>***</api_key><msg>bad</msg></error>');
+    expect(mask('<Password type="string">abc def</Password>')).toBe('<Password type="string">***</Password>');
+  });
+
+  it('an input secret made only of digits, in a JSON number too long to parse exactly, is masked before the number is read', () => {
+    const r = redactor();
+    r.add('98765432101234567');
+    const masked = r.maskSecretFields('{"message":"rejected","id":98765432101234567}');
+    for (let i = 0; i + 8 <= 17; i++) expect(masked).not.toContain('98765432101234567'.slice(i, i + 8));
   });
 });
 

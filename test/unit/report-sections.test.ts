@@ -217,9 +217,16 @@ describe('the headline keeps pictographs and hides format characters', () => {
   });
 
   it.each([
+    ['\u202E', '&#92;u202e'], // right-to-left override
+    ['\u2066', '&#92;u2066'], // left-to-right isolate
+    ['\uFEFF', '&#92;ufeff'], // byte order mark
+    ['\u001b', '&#92;x1b'],
+  ])('shows %j as its escape, never as an entity GitHub would decode to the character', (text, shown) => {
+    expect(escapeHeadline(text)).toBe(shown);
+  });
+
+  it.each([
     ['\u25FF', '&#9727;'], // the last code point below U+2600
-    ['\u202E', '&#8238;'], // right-to-left override
-    ['\uFEFF', '&#65279;'], // byte order mark
     ['\uFFF9', '&#65529;'], // interlinear annotation anchor
     ['\uFFFA', '&#65530;'],
     ['\uFFFB', '&#65531;'], // interlinear annotation terminator

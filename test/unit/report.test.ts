@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
+import { jsonText } from '../../src/json-text.js';
 import { failedResult } from '../../src/modes/run.js';
 import { Log } from '../../src/log.js';
 import { Redactor } from '../../src/redact.js';
-import { failureText, headline, shortReason, splitFirstClause } from '../../src/report.js';
+import { changesOutput, failureText, headline, shortReason, splitFirstClause } from '../../src/report.js';
 import { renderSummary } from '../../src/report-summary.js';
 import { expectVerdictSaidOnce } from '../support/verdict.js';
 import { runReport } from './report-fixture.js';
@@ -88,5 +89,23 @@ describe('headline', () => {
   it('counts every problem of an invalid file, where the report keeps only the first', () => {
     const problems = [{ path: 'features.x', message: 'unknown feature', line: 2, column: 3 }];
     expect(headline(runReport({ outcome: 'invalid', changes: [], problems, problemCount: 12 }))).toBe('❌ Invalid: 12 problems in leadconduit-account.json');
+  });
+});
+
+describe('JSON for people and other steps (jsonText)', () => {
+  const hostile = 'a\u202eb\u2066c\u2028d\u0085e\u009bf\u007fg\u200fh\u061ci\ufeffj ##[error]k';
+
+  it('writes C1, DEL, separators, bidirectional controls and the "[" of "##[" as \\u escapes, and stays the same value', () => {
+    const text = jsonText({ value: hostile }, 2);
+
+    expect(text).not.toMatch(/[\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]|##\[/);
+    expect(text).toContain('a\\u202eb\\u2066c\\u2028d\\u0085e\\u009bf\\u007fg\\u200fh\\u061ci\\ufeffj ##\\u005berror]k');
+    expect(JSON.parse(text)).toEqual({ value: hostile });
+  });
+
+  it('the changes output is written with it', () => {
+    const text = changesOutput([{ path: 'subscriptions.pro.state', before: hostile, after: 'active', destructive: false }]);
+    expect(text).not.toContain('\u202e');
+    expect(JSON.parse(text)).toEqual([{ path: 'subscriptions.pro.state', before: hostile, after: 'active', destructive: false }]);
   });
 });
