@@ -270,12 +270,13 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
     },
   );
 
+  // The hosts are loopback or .invalid: should a regression send a request, it goes nowhere.
   it.each([
-    ['https://leaky:hunter2/secret99@example.com'],
-    ['https://leaky:hunter2?secret99@example.com'],
-    ['https://leaky:hunter2#secret99@example.com'],
-    ['https://leaky:1234/secret99@example.com'],
-    ['https//leaky:hunter2/secret99@example.com'],
+    ['https://127.0.0.1:hunter2/secret99@leadconduit.invalid'],
+    ['https://127.0.0.1:hunter2?secret99@leadconduit.invalid'],
+    ['https://127.0.0.1:hunter2#secret99@leadconduit.invalid'],
+    ['https://127.0.0.1:1234/secret99@leadconduit.invalid'],
+    ['https//127.0.0.1:hunter2/secret99@leadconduit.invalid'],
   ])('a password holding "/", "?" or "#" in a base-url written as %s is masked and never quoted', async (baseUrl) => {
     const run = await plan({ inputs: { 'base-url': baseUrl } });
     expect(run.exitCode).toBe(1);
