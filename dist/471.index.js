@@ -15,6 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/deadline.ts
 var src_deadline = __webpack_require__(6683);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(7607);
 // EXTERNAL MODULE: ./src/account-schema.ts + 13 modules
 var account_schema = __webpack_require__(5456);
 // EXTERNAL MODULE: ./src/wording.ts
@@ -76,6 +78,12 @@ function cappedResponse(response, limit, onTooLarge) {
     }
     if (!response.body)
         return response;
+    // A declared length frames the body (the HTTP parser reads no more than it), so an answer
+    // declared within the limit needs no count, unless it is compressed: fetch inflates it, and
+    // the inflated body can be any size.
+    const encoding = response.headers.get('content-encoding');
+    if (Number.isFinite(declared) && response.headers.has('content-length') && (encoding === null || encoding === 'identity'))
+        return response;
     let size = 0;
     const counted = response.body.pipeThrough(new TransformStream({
         transform(chunk, controller) {
@@ -92,8 +100,6 @@ function cappedResponse(response, limit, onTooLarge) {
     return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
 ;// CONCATENATED MODULE: ./src/answer-text.ts
 /**
  * What an answer said, in a few words for a message: LeadConduit's own message from an error body,
@@ -101,21 +107,12 @@ var duration = __webpack_require__(7607);
  * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
  */
 
-/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
-function describeShapeIssue(path, input) {
+/** What is wrong with the shape of an answer, in words: the field, what it is (scrubbed, then cut), what was expected. */
+function describeShapeIssue(path, input, scrub) {
     const where = path.map(String).join('.');
-    const expected = where === 'id'
-        ? "the account's 24-character hexadecimal id"
-        : where === 'features'
-            ? 'an object of feature switches'
-            : where === 'subscriptions'
-                ? 'an object of subscriptions'
-                : where.startsWith('subscriptions.')
-                    ? 'a subscription object (or null)'
-                    : path.length === 0
-                        ? 'an account object'
-                        : 'another kind of value';
-    return `${where || 'the answer'} is ${(0,wording/* describeJsonValue */.$g)(input)}, where ${expected} is expected`;
+    // Only the id is checked (liveAccountSchema): anything else is judged by the plan, where it is managed.
+    const expected = where === 'id' ? "the account's 24-character hexadecimal id" : path.length === 0 ? 'an account object' : 'another kind of value';
+    return `${where || 'the answer'} is ${(0,wording/* describeJsonValue */.$g)(input, scrub)}, where ${expected} is expected`;
 }
 /** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
 function describeErrorBody(text, contentType) {
@@ -237,8 +234,8 @@ class LeadConduitError extends errors/* UserError */.yo {
     name = 'LeadConduitError';
     call;
     status;
-    constructor(message, call, status) {
-        super(message);
+    constructor(message, call, status, verdict) {
+        super(message, [], verdict);
         this.call = call;
         this.status = status;
     }
@@ -322,22 +319,31 @@ function toLeadConduitError(error, label, method, baseUrl, redactor, w) {
         case 'http': {
             const status = error.status ?? 0;
             const name = statusName(status);
+            // "<what happened>: <LeadConduit's words>. <what to do>", and in a report the verdict is what
+            // happened; under it, LeadConduit's words as its own (unless they only repeat the status).
+            const answered = (reason, advice) => {
+                const words = redactor.scrub(error.message).trim();
+                const quoted = words === '' || words.toLowerCase() === name.replace(/^\d+\s*/, '').toLowerCase()
+                    ? ''
+                    : `LeadConduit said: ${words}${/[.!?]$/.test(words) ? '' : '.'} `;
+                return new LeadConduitError(`${reason}${said}. ${advice}`, label, status, { reason, detail: `${quoted}${advice}` });
+            };
             if (status === 401 || status === 403) {
-                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`, label, status);
+                return answered(`LeadConduit rejected the API key (${name}) on ${label}`, `Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`);
             }
             if (status === 404 || status === 405) {
-                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`, label, status);
+                return answered(`LeadConduit answered ${name} to ${label}`, `Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`);
             }
             if ((status === 400 || status === 422) && method === 'PUT') {
-                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
+                return answered(`LeadConduit refused ${label} (${name})`, 'Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.');
             }
             if (status === 429) {
-                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
+                return answered(`LeadConduit kept rate-limiting ${label} (${name})${tries}`, 'Re-run the job in a few minutes.');
             }
             if (status >= 500) {
-                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`, label, status);
+                return answered(`LeadConduit failed on ${label} (${name})${tries}`, `LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`);
             }
-            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`, label, status);
+            return answered(`LeadConduit answered ${name} to ${label}${tries}`, `Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`);
         }
     }
 }
@@ -348,8 +354,6 @@ function statusName(status) {
     return text ? `${status} ${text}` : String(status);
 }
 
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/retry-after.ts
 /** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
 function parseRetryAfter(value, now = Date.now()) {
@@ -387,7 +391,6 @@ function parseHttpDate(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/leadconduit.ts
-
 
 
 
@@ -484,7 +487,7 @@ function createLeadConduitClient(options) {
         registerSecrets(value, redactor);
         const parsed = account_schema/* liveAccountSchema */.Rg.safeParse(value, { reportInput: true });
         if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
+            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, issue.input, (text) => redactor.scrub(text)));
             throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${maybeApplied(wording)}` : ''}`, label);
         }
         const account = withoutSecrets(parsed.data);
@@ -529,21 +532,9 @@ function chooseAccount(accounts, expectedId) {
         throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
     throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
 }
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
+/** Account secrets are masked the moment they are seen (SECRET_FIELDS among them), then dropped: nothing downstream holds them. */
 function registerSecrets(value, redactor) {
-    if (typeof value !== 'object' || value === null)
-        return;
-    if (Array.isArray(value)) {
-        for (const item of value)
-            registerSecrets(item, redactor);
-        return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-        if (account_schema/* SECRET_FIELDS */.x1.includes(key) || (redact/* SECRET_FIELD_NAME */.y.test(key) && typeof child === 'string'))
-            redactor.add(child, 'field');
-        else if (typeof child === 'object')
-            registerSecrets(child, redactor);
-    }
+    redactor.addSecretFields(value);
 }
 function withoutSecrets(account) {
     const copy = { ...account };
@@ -578,10 +569,23 @@ class UnexpectedAnswerError extends Error {
         super(`GitHub's answer to ${call} was ${got}`);
     }
 }
+/**
+ * A pull request listed more pages of comments than any real one holds: a broken or hostile
+ * GitHub (one that pages for ever), or a runaway bot. Not retried: the next try lists as many.
+ */
+class TooManyCommentsError extends Error {
+    name = 'TooManyCommentsError';
+    /** Whether the listing came before anything was written on the pull request (a create may have come first). */
+    wroteNothing;
+    constructor(issueNumber, pages, perPage, wroteNothing) {
+        super(`GitHub listed ${(pages * perPage).toLocaleString('en-US')} comments or more on pull request #${issueNumber} (${pages} full pages), more than any real pull request holds, so the action stopped reading them`);
+        this.wroteNothing = wroteNothing;
+    }
+}
 const RATE_LIMIT_MESSAGE = /secondary rate limit|abuse detection|rate limit exceeded/i;
 /** Secondary rate limits answer 403 (or 429) and ask the client to slow down. */
 function github_errors_classify(error) {
-    if (error instanceof AnswerTooLargeError)
+    if (error instanceof AnswerTooLargeError || error instanceof TooManyCommentsError)
         return { retry: false };
     const { status, message = '', response } = (error ?? {});
     const header = (name) => {
@@ -617,8 +621,10 @@ function isPermissionDenied(error) {
     if (error instanceof retry/* RetryAfterTooLongError */.dd)
         return false;
     const { status, message, response } = (error ?? {});
-    return status === 403 && !RATE_LIMIT_MESSAGE.test(message ?? '') && response?.headers?.['retry-after'] === undefined;
+    return status === 403 && !RATE_LIMIT_MESSAGE.test(message ?? '') && !LOCKED_MESSAGE.test(message ?? '') && response?.headers?.['retry-after'] === undefined;
 }
+/** GitHub's 403 for a comment on a locked conversation: no permission of the job's changes that. */
+const LOCKED_MESSAGE = /\bis locked\b/i;
 /**
  * A GitHub failure as one line: what failed, GitHub's answer, what to do. `forbidden` is what to do
  * about a 403 for this call (which permission the job needs).
@@ -634,6 +640,9 @@ function describeGitHubError(action, error, forbidden = 'Check the "permissions:
         return `Could not ${action}: ${error.message}. Re-run the job.`;
     if (error instanceof AnswerTooLargeError) {
         return `Could not ${action}: GitHub's answer was larger than ${(0,wording/* formatBytes */.z3)(error.limitBytes)}; it was not read further. Check that GITHUB_API_URL is GitHub's API.`;
+    }
+    if (error instanceof TooManyCommentsError) {
+        return `Could not ${action}: ${error.message}.${error.wroteNothing ? ' Nothing was written on the pull request.' : ''} Check that GITHUB_API_URL is GitHub's API; if the pull request does hold that many comments, delete the ones a bot left, or make the change in a new pull request.`;
     }
     if (error instanceof UnexpectedAnswerError)
         return `Could not ${action}${tries}: ${error.message}. Re-run the job.`;
@@ -652,6 +661,9 @@ function describeGitHubError(action, error, forbidden = 'Check the "permissions:
     }
     if (status === 401) {
         return `Could not ${action}: GitHub answered 401 (${reason}). The github-token input is not a valid token; leave it at its default, \${{ github.token }}.`;
+    }
+    if (status === 403 && LOCKED_MESSAGE.test(message ?? '')) {
+        return `Could not ${action}: GitHub answered 403 (${reason}): the conversation is locked. Unlock it, then re-run the job.`;
     }
     if (status === 403) {
         return `Could not ${action}: GitHub answered 403 (${reason}). ${forbidden}`;
@@ -681,6 +693,13 @@ function firstLine(text) {
 
 
 
+/**
+ * Pages of comments read at most (100 a page): 10,000 comments, far above any real pull request
+ * (a few thousand at the very most). A GitHub that pages for ever would otherwise be read until
+ * the deadline.
+ */
+const MAX_COMMENT_PAGES = 100;
+const PER_PAGE = 100;
 function commentOf(data, call) {
     const c = data;
     if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
@@ -728,19 +747,41 @@ async function createGitHubApi(options) {
             throw error;
         }
     });
-    async function listMarked(issueNumber, marker) {
+    /**
+     * The marked comments of a pull request (MarkedComment: bodies only where needed). `pending` is
+     * the body this run posted, if any; `afterWrite` says that something may have been written on
+     * the pull request before this listing, for the message of a listing past the cap.
+     */
+    async function listMarked(issueNumber, { marker, verifies, carriesRecord }, pending, afterWrite = false) {
         const found = [];
-        for (let page = 1;; page++) {
+        const recordOf = new Map();
+        for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
             const label = `list comments of #${issueNumber} (page ${page})`;
             // Checked inside the attempt, so that a list cut short is retried, never read as "no comment".
             const comments = await call(label, async (signal) => {
-                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100, page, request: { signal } });
+                const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: PER_PAGE, page, request: { signal } });
                 return listOf(data, label).map((item) => commentOf(item, label));
             });
-            found.push(...comments.filter((comment) => comment.body.startsWith(marker)));
-            if (comments.length < 100)
+            for (const { id, url, author, body } of comments) {
+                if (!body.startsWith(marker))
+                    continue;
+                const verified = verifies({ id, url, author, body });
+                const badRecord = !verified && (carriesRecord?.({ id, url, author, body }) ?? false);
+                const listed = { id, url, author, verified, pending: body === pending, badRecord };
+                // Pages come oldest first, but GitHub does not promise it: the oldest is kept by id.
+                const kept = recordOf.get(author);
+                if (listed.verified && (!kept || id < kept.id)) {
+                    if (kept)
+                        delete kept.body;
+                    listed.body = body;
+                    recordOf.set(author, listed);
+                }
+                found.push(listed);
+            }
+            if (comments.length < PER_PAGE)
                 return found.sort((a, b) => a.id - b.id);
         }
+        throw new TooManyCommentsError(issueNumber, MAX_COMMENT_PAGES, PER_PAGE, !afterWrite);
     }
     async function update(id, body) {
         const label = `update comment ${id}`;
@@ -749,10 +790,10 @@ async function createGitHubApi(options) {
     return {
         markedComments: listMarked,
         updateComment: update,
-        async upsertComment(issueNumber, { marker, verifies }, render) {
+        async upsertComment(issueNumber, query, render) {
             // Every page is read: an earlier race may have left duplicates, which go now.
-            const marked = await listMarked(issueNumber, marker);
-            const signed = marked.find((c) => c.author !== '' && verifies(c));
+            const marked = await listMarked(issueNumber, query);
+            const signed = marked.find((c) => c.author !== '' && c.verified);
             if (signed) {
                 // The oldest of the login's comments is kept, whether its record verifies or not (one signed with an earlier key).
                 const [existing = signed, ...stale] = marked.filter((c) => c.author === signed.author);
@@ -771,9 +812,9 @@ async function createGitHubApi(options) {
             try {
                 mine = await call(label, async (signal, attempt) => {
                     if (attempt > 1) {
-                        const made = (await listMarked(issueNumber, marker)).find((c) => c.body === pending);
+                        const made = (await listMarked(issueNumber, query, pending, true)).find((c) => c.pending);
                         if (made)
-                            return made;
+                            return { id: made.id, url: made.url, author: made.author, body: pending };
                     }
                     return commentOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: pending, request: { signal } })).data, label);
                 });
@@ -788,7 +829,7 @@ async function createGitHubApi(options) {
             // action's login, drop the rest; then sign the one kept for that login.
             let all;
             try {
-                all = await listMarked(issueNumber, marker);
+                all = await listMarked(issueNumber, query, pending, true);
             }
             catch (error) {
                 if (!mine)
@@ -796,19 +837,21 @@ async function createGitHubApi(options) {
                 options.debug?.(`Could not look for duplicate plan comments (${(0,errors/* getErrorMessage */.u1)(error)}); keeping comment ${mine.id}.`);
                 return { comment: await update(mine.id, render(mine.author)), created: true, foreign: marked };
             }
-            const author = mine?.author ?? all.find((c) => c.body === pending)?.author;
+            const author = mine?.author ?? all.find((c) => c.pending)?.author;
             if (author === undefined)
                 throw createError;
             // GitHub names the author of every comment it makes; a nameless one is only ever this one.
-            const owned = (c) => (author === '' ? c.id === mine?.id || c.body === pending : c.author === author);
+            const owned = (c) => (author === '' ? c.id === mine?.id || c.pending : c.author === author);
             const [oldest, ...duplicates] = all.filter(owned);
             if (!oldest)
                 throw createError;
             for (const duplicate of duplicates)
                 await deleteQuietly(duplicate.id);
             const wanted = render(author);
-            const created = oldest.id === mine?.id || oldest.body === pending || oldest.body === wanted;
-            return { comment: oldest.body === wanted ? oldest : await update(oldest.id, wanted), created, foreign: all.filter((c) => !owned(c)) };
+            // A body equal to `wanted` verifies, so it is kept if it is the oldest of its author.
+            const created = oldest.id === mine?.id || oldest.pending || oldest.body === wanted;
+            const comment = oldest.body === wanted ? { id: oldest.id, url: oldest.url, author: oldest.author, body: wanted } : await update(oldest.id, wanted);
+            return { comment, created, foreign: all.filter((c) => !owned(c)) };
         },
         async readFile(path, ref) {
             const label = `read ${path} at ${ref.slice(0, 12)}`;
@@ -867,6 +910,8 @@ function isContentsAnswer(answer) {
     return typeof answer === 'object' && answer !== null && typeof answer.type === 'string';
 }
 
+// EXTERNAL MODULE: ./src/json-text.ts
+var json_text = __webpack_require__(2293);
 // EXTERNAL MODULE: ./src/markdown.ts
 var markdown = __webpack_require__(3758);
 // EXTERNAL MODULE: ./src/report-sections.ts
@@ -878,6 +923,7 @@ var src_report = __webpack_require__(665);
  * The pull request comment's text: the plan under GitHub's 65,536-character limit, and the apply's
  * outcome block that goes on top of it after a merge. Pure; plan-comment.ts writes it.
  */
+
 
 
 
@@ -899,15 +945,27 @@ function renderComment(report, footer, limit = COMMENT_LIMIT) {
             return body;
     }
     return [
-        `### LeadConduit account plan for ${(0,markdown/* codeText */.ph)(report.file)}`,
-        `**${(0,report_sections/* escapeHeadline */.kg)((0,report_sections/* cut */.Jj)((0,src_report/* headline */.Pl)(report), 300))}**`,
-        'This plan is too long for a pull request comment: the whole of it is in the job summary of the run below.',
+        ...report_comment_top(report, 300),
+        `This ${failed(report) ? 'report' : 'plan'} is too long for a pull request comment: the whole of it is in the job summary of the run below.`,
         `<sub>${footer}</sub>`,
     ].join('\n\n');
 }
+/** A run that made no plan: its comment shows the failure in place of one. */
+function failed(report) {
+    return report.outcome === 'failed' || report.outcome === 'invalid' || report.outcome === 'refused';
+}
+/**
+ * The comment's first lines. A plan: its title, then the verdict. A failure replaces the plan,
+ * verdict first, then which file's plan it is (a matrix writes one comment per file).
+ */
+function report_comment_top(report, max) {
+    const verdict = (0,report_sections/* escapeHeadline */.kg)((0,report_sections/* cut */.Jj)((0,src_report/* headline */.Pl)(report), max));
+    const file = `LeadConduit account plan for ${(0,markdown/* codeText */.ph)(report.file)}`;
+    return failed(report) ? [`### ${verdict}`, file] : [`### ${file}`, `**${verdict}**`];
+}
 function commentAt(report, footer, max, withBody) {
     const cutShort = max !== Number.POSITIVE_INFINITY;
-    const parts = [`### LeadConduit account plan for ${(0,markdown/* codeText */.ph)(report.file)}`, `**${(0,report_sections/* escapeHeadline */.kg)((0,src_report/* headline */.Pl)(report))}**`];
+    const parts = report_comment_top(report, Number.POSITIVE_INFINITY);
     parts.push(...(0,report_sections/* explanation */.Qb)(report, max), ...(0,report_sections/* notes */.Q2)(report, max));
     if (report.problems?.length)
         parts.push((0,report_sections/* problemList */.gH)(report, max));
@@ -918,7 +976,7 @@ function commentAt(report, footer, max, withBody) {
     if (merging)
         parts.push(merging);
     if (withBody && report.requestBody && Object.keys(report.requestBody).length > 0) {
-        parts.push((0,markdown/* details */.zH)('The request the apply will send: PUT /account', (0,markdown/* fenced */.OF)(JSON.stringify(report.requestBody, null, 2), 'json')));
+        parts.push((0,markdown/* details */.zH)('The request the apply will send: PUT /account', (0,markdown/* fenced */.OF)((0,json_text/* jsonText */.s)(report.requestBody, 2), 'json')));
     }
     if (cutShort)
         parts.push('<em>Long values are cut short here; the job summary of the run below shows them whole.</em>');
@@ -953,17 +1011,18 @@ function renderOutcome(report, at, max = 1_500) {
     }
 }
 /**
- * A refusal or failure: the verdict and its short reason, the whole explanation where it says
- * more, and what was sent, unless the explanation says it already.
+ * A refusal or failure: the verdict and its short reason, the rest of the explanation (never the
+ * reason again), the settings that did not take, and what was sent, unless the explanation says it.
  */
 function outcomeBlock(verdict, report, max, sent, whenOnly) {
-    const reason = (0,src_report/* shortReason */.PR)(report);
-    const error = report.error ?? '';
+    const { reason, detail } = (0,src_report/* failureText */.kY)(report);
     const parts = [`### ${verdict}: ${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(reason, Math.min(300, max)))}`];
-    // The reason is often the explanation's first clause: the explanation is shown where it says more.
-    if (error !== '' && error !== reason && error !== `${reason}.`)
-        parts.push((0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(error, max)));
-    parts.push(!report.bodySent && /nothing was (sent|changed)/i.test(error) ? whenOnly : sent);
+    if (detail !== '')
+        parts.push((0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(detail, max)));
+    const mismatches = (0,report_sections/* mismatchTable */.Ft)(report, Math.min(200, max));
+    if (mismatches)
+        parts.push(mismatches);
+    parts.push(!report.bodySent && /nothing was (sent|changed)/i.test(report.error ?? '') ? whenOnly : sent);
     return parts.join('\n\n');
 }
 /**
@@ -993,8 +1052,6 @@ const COMMENT_MARKER = 'leadconduit-account-action:comment';
 const RECORD_MARKER = 'leadconduit-account-action:record:v3';
 /** The record line of a comment the action has posted but not yet signed (its login is learned from GitHub's answer). */
 const PENDING_RECORD = '<!-- leadconduit-account-action:record:pending -->';
-/** Outcome blocks the apply puts on top of the plan (report-comment.ts): not part of the signed text. */
-const OUTCOME_BLOCK = /<!-- leadconduit-account-action:outcome -->[\s\S]*?<!-- \/leadconduit-account-action:outcome -->/g;
 /** A value whose JSON is longer than this is recorded by its hash. */
 const LONG_VALUE = 64;
 /** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
@@ -1018,8 +1075,9 @@ function signingKey(apiKey) {
     return (0,external_node_crypto_.createHmac)('sha256', apiKey).update('leadconduit-account-action plan-record signing key v1').digest();
 }
 /**
- * What a comment shows below its hidden lines, without the apply's outcome on top, with line
- * endings and trailing spaces evened out: the text the record's signature covers.
+ * What a comment shows below its hidden lines, the apply's outcome included, with line endings
+ * and trailing spaces evened out: the text the record's signature covers. Nothing a reader sees
+ * is left out of it: text slipped in anywhere, even between the outcome's own markers, is an edit.
  */
 function visibleText(body) {
     const lines = body.replace(/\r\n?/g, '\n').split('\n');
@@ -1029,7 +1087,6 @@ function visibleText(body) {
     return lines
         .slice(start)
         .join('\n')
-        .replace(OUTCOME_BLOCK, '')
         .split('\n')
         .map((line) => line.trimEnd())
         .join('\n')
@@ -1048,6 +1105,19 @@ function recordMarker(changes, visible, scope, author, key) {
     // base64url keeps any value ("-->" included) from ending the HTML comment.
     const payload = Buffer.from(JSON.stringify(record)).toString('base64url');
     return `<!-- ${RECORD_MARKER} ${payload} ${sign(payload, scope, author, key)} -->`;
+}
+/**
+ * `updated` (the comment `original` with the apply's outcome put on top) with its record signed
+ * again over the text it now shows, so the outcome is part of what the signature covers. Only a
+ * record that verifies for `original` as it stands is signed again: an edited comment, or one
+ * without a valid record, keeps what it had, and reads as it did.
+ */
+function resigned(original, updated, scope, author, key) {
+    const check = readRecord(original, scope, author, key);
+    if (check.status !== 'verified' || check.edited)
+        return updated;
+    const line = new RegExp(`^<!-- ${RECORD_MARKER} [A-Za-z0-9_-]+ [A-Za-z0-9_-]+ -->$`, 'm');
+    return updated.replace(line, () => recordMarker(check.changes, updated, scope, author, key));
 }
 /** The record of a comment body, checked against its author and this run's key. */
 function readRecord(body, scope, author, key) {
@@ -1120,7 +1190,11 @@ const GITHUB_COMMENT_LIMIT = 65_536;
  */
 const OUTCOME_ROOM = 6_000;
 function query({ scope, key }) {
-    return { marker: commentMarker(scope.file), verifies: (c) => readRecord(c.body, scope, c.author, key).status === 'verified' };
+    return {
+        marker: commentMarker(scope.file),
+        verifies: (c) => readRecord(c.body, scope, c.author, key).status === 'verified',
+        carriesRecord: (c) => readRecord(c.body, scope, c.author, key).status === 'bad-signature',
+    };
 }
 const ignored = (comments) => comments.map((c) => ({ author: c.author, url: c.url }));
 /**
@@ -1158,13 +1232,15 @@ async function writeRecord(place, changes, render) {
 /** The record of this file on a pull request, checked; GitHub failures are thrown. */
 async function readReviewedPlan(place) {
     const { scope, key } = place;
-    const marked = await place.github.markedComments(scope.pullRequest, commentMarker(scope.file));
-    const checked = marked.map((comment) => ({ comment, record: readRecord(comment.body, scope, comment.author, key) }));
-    // The oldest of the action's own comments is the record (a later one is a race's leftover).
-    const own = checked.find((c) => c.record.status === 'verified' && c.comment.author !== '');
-    if (own?.record.status !== 'verified')
-        return { found: 'none', ignored: ignored(marked) };
-    const { comment, record } = own;
+    const marked = await place.github.markedComments(scope.pullRequest, query(place));
+    // The oldest of the action's own comments is the record (a later one is a race's leftover); its body is kept.
+    const own = marked.find((c) => c.verified && c.author !== '');
+    const record = own?.body === undefined ? undefined : readRecord(own.body, scope, own.author, key);
+    if (own?.body === undefined || record?.status !== 'verified') {
+        const unverified = [...new Set(marked.filter((c) => c.badRecord).map((c) => c.author || 'a deleted user'))];
+        return { found: 'none', ignored: ignored(marked), unverified };
+    }
+    const comment = { id: own.id, url: own.url, author: own.author, body: own.body };
     const others = ignored(marked.filter((c) => c.author !== comment.author));
     if (record.changes === null)
         return { found: 'failed-plan', comment, ignored: others };
@@ -1190,7 +1266,7 @@ async function writeOutcome(place, record, render) {
         return withOutcome(body, render(40));
     };
     if (record)
-        return (await place.github.updateComment(record.id, fitting(record.body))).url;
+        return (await place.github.updateComment(record.id, resigned(record.body, fitting(record.body), place.scope, record.author, place.key))).url;
     return (await writeRecord(place, null, () => fitting('').replace(/^\n/, ''))).url;
 }
 
@@ -1200,9 +1276,11 @@ var src_plan = __webpack_require__(2464);
 var main = __webpack_require__(9547);
 ;// CONCATENATED MODULE: ./src/state-files.ts
 
+
 /**
  * The desired-state file with the live values of the drifted settings written in, keeping the
  * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
+ * Characters no reader should get raw are \u escapes (jsonText), the file's own included.
  */
 function fileWithLiveValues(text, drift) {
     const formattingOptions = detectFormatting(text);
@@ -1214,11 +1292,11 @@ function fileWithLiveValues(text, drift) {
         const edits = (0,main.modify)(result, change.path.split('.'), change.before, { formattingOptions });
         result = (0,main.applyEdits)(result, edits);
     }
-    return result;
+    return (0,json_text/* escapeJsonText */.j)(result);
 }
-/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
+/** A desired-state file's text for an object, in the house style (2 spaces, final newline; jsonText). */
 function formatStateFile(value) {
-    return `${JSON.stringify(value, null, 2)}\n`;
+    return `${(0,json_text/* jsonText */.s)(value, 2)}\n`;
 }
 function detectFormatting(text) {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -1291,27 +1369,32 @@ async function applySteps(run, review, known) {
                 return Promise.resolve(check.refusal);
             },
         ],
-        beforeSend: async () => {
+        beforeSend: () => {
             const before = formatStateFile((0,src_plan/* previousState */.lA)(desired.state, plan.live));
-            const path = await (0,workspace/* writeRunnerTempFile */.O1)(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
+            const path = (0,workspace/* writeRunnerTempFile */.O1)(context.runnerTemp, settings.repoPath, 'previous', log.scrub(before));
             log.info(`Sending PUT /account with ${Object.keys(plan.body).join(', ')}.`);
             Object.assign(known, { previousState: before, bodySent: true, outputs: path ? { previousStateFile: path } : {} });
         },
     });
     const facts = { ...known, ...(0,modes_run/* planFacts */.pE)(plan), notes };
     switch (applied.status) {
-        case 'refused':
-            return { ...facts, outcome: 'refused', reason: applied.refusal.reason, error: applied.refusal.message, failure: applied.refusal.message };
+        case 'refused': {
+            const { reason, detail, message } = applied.refusal;
+            return { ...facts, outcome: 'refused', reason, ...(detail === undefined ? {} : { detail }), error: message, failure: message };
+        }
         case 'mismatched':
-            return { ...facts, outcome: 'failed', mismatches: applied.mismatches, error: applied.message, failure: applied.message };
-        case 'wrong-account':
+        case 'wrong-account': {
+            const { reason, detail, message } = applied;
             return {
                 ...facts,
                 outcome: 'failed',
-                reason: `the update went to account ${applied.after.id}, not ${plan.live.id}`,
-                error: applied.message,
-                failure: applied.message,
+                reason,
+                detail,
+                error: message,
+                failure: message,
+                ...(applied.status === 'mismatched' ? { mismatches: applied.mismatches } : {}),
             };
+        }
         case 'applied':
             log.info(`Applied ${(0,wording/* plural */.LS)(plan.changes.length, 'change')}; the account now matches ${settings.file}.`);
             return { ...facts, outcome: 'applied' };
@@ -1336,6 +1419,9 @@ function pullRequestUrl(run, number) {
 /** The outcome on top of the merged pull request's comment; a failure to write it is a warning only. */
 async function recordOutcome(run, review, result) {
     const { settings, log } = run;
+    // Writing it would list the same comments again, past the same cap: the failure already says why.
+    if (review.lookupError instanceof TooManyCommentsError)
+        return result;
     return log.group('Comment', async () => {
         const report = log.scrubDeep({ ...result, mode: settings.mode, file: settings.file, baseUrl: settings.baseUrl });
         const record = review.reviewed && review.reviewed.found !== 'none' ? review.reviewed.comment : undefined;
@@ -1461,7 +1547,9 @@ function reviewedPlanGuard(run, review, plan) {
     const file = settings.file;
     switch (reviewed.found) {
         case 'none':
-            return withIgnored(unreviewed(`no reviewed plan on pull request #${number}`, `No reviewed plan for ${file} on pull request #${number}: the action's plan comment is not there (the plan job could not write it, it was deleted, or it was signed with another API key).`));
+            return withIgnored(unreviewed(`no reviewed plan on pull request #${number}`, reviewed.unverified.length > 0
+                ? `No reviewed plan for ${file} on pull request #${number}: the plan record in the comment by ${reviewed.unverified.join(', ')} does not verify with this API key (it was signed with another key, or forged), so it is not read as a plan.`
+                : `No reviewed plan for ${file} on pull request #${number}: the action's plan comment is not there (the plan job could not write it, or it was deleted).`));
         case 'failed-plan':
             return withIgnored(unreviewed(`the last plan on pull request #${number} failed`, `No reviewed plan for ${file} on pull request #${number}: its last plan run failed, so no plan was reviewed for what was merged.`));
         case 'plan':
@@ -1498,7 +1586,7 @@ async function checkMode(run) {
     if (plan.changes.length === 0)
         return { ...facts, outcome: 'no-changes', notes: [] };
     const updated = fileWithLiveValues(desired.text, plan.changes);
-    const path = await (0,workspace/* writeRunnerTempFile */.O1)(context.runnerTemp, settings.repoPath, 'drift', log.scrub(updated));
+    const path = (0,workspace/* writeRunnerTempFile */.O1)(context.runnerTemp, settings.repoPath, 'drift', log.scrub(updated));
     const list = plan.changes.map((c) => `${c.path} (live ${JSON.stringify(c.before)}, file ${JSON.stringify(c.after)})`).join('; ');
     return {
         ...facts,
@@ -1539,8 +1627,15 @@ async function planMode(run) {
         result = (0,modes_run/* failedResult */.Nq)(error, {}, log);
     }
     const pr = context.pullRequest;
-    if (!pr || !settings.comment)
+    if (!pr)
         return result;
+    if (!settings.comment) {
+        // Turning the comment off is a choice, so the run stays green; but its merge has no record to
+        // compare with, and the apply will refuse it: say so before the merge, not after.
+        const note = 'The plan comment is turned off (comment: false): the plan is in this job summary only, and the apply after the merge refuses it for want of a reviewed plan on record, unless that workflow sets allow-unreviewed-changes: true or the change is applied with a manual (workflow_dispatch) run.';
+        log.warning(note);
+        return { ...result, notes: [...result.notes, note] };
+    }
     return log.group('Comment', () => comment(run, pr, result));
 }
 async function planSteps(run, desired) {
@@ -1614,7 +1709,7 @@ function notOnRecord(run, pr, result, reason, fix) {
         log.warning(warning);
         return { ...result, notes: [...result.notes, warning] };
     }
-    const message = `${reason} The plan is not on record on the pull request, so its merge would be refused.${fix}`;
+    const message = `${reason} The plan is not on record on the pull request: its merge is refused, unless an earlier plan recorded there has the same changes.${fix}`;
     if (result.failure !== undefined) {
         log.warning(message);
         return { ...result, notes: [...result.notes, message] };
@@ -1672,6 +1767,7 @@ function annotateChanges(run, desired, changes) {
 
 
 
+
 const MODES = { plan: planMode, check: checkMode, apply: applyMode };
 /**
  * The modes that read the live account (plan, check, apply, with the API key), and the clients
@@ -1680,8 +1776,12 @@ const MODES = { plan: planMode, check: checkMode, apply: applyMode };
 async function onlineMode(mode, offline) {
     const { settings, context } = offline;
     const deadline = new src_deadline/* Deadline */.B2(settings.tuning.deadlineMs);
+    // LeadConduit's calls end before the run's deadline: however long it hangs, the run keeps time
+    // to write its outcome on the pull request, so the comment never shows a plan that no longer stands.
+    const reserveMs = Math.min(GITHUB_RESERVE_MS, Math.floor(settings.tuning.deadlineMs / 5));
+    const leadconduitDeadline = deadline.before(reserveMs, (ms) => `the run's deadline for LeadConduit of ${(0,duration/* formatDuration */.a)(ms)} passed (the run's last ${(0,duration/* formatDuration */.a)(reserveMs)} are kept to report on GitHub)`);
     try {
-        const run = withClients(offline, deadline);
+        const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
         // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
         // loads first is then shared by both, and the other is not set up at all (bench/README.md).
         const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
@@ -1690,11 +1790,14 @@ async function onlineMode(mode, offline) {
         return await MODES[mode](run);
     }
     finally {
+        leadconduitDeadline.dispose();
         deadline.dispose();
     }
 }
+/** Time kept at the end of a run for GitHub: the comment's update, or the apply's outcome. */
+const GITHUB_RESERVE_MS = 60_000;
 /** The run's clients, each made once, on first use. */
-function withClients(run, deadline) {
+function withClients(run, deadlines) {
     const { settings, context, log, redactor } = run;
     let leadconduit;
     let github;
@@ -1702,7 +1805,15 @@ function withClients(run, deadline) {
     const { requestTimeoutMs, retry } = settings.tuning;
     return {
         ...run,
-        leadconduit: () => (leadconduit ??= createLeadConduitClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, requestTimeoutMs, retry, deadline, redactor, debug })),
+        leadconduit: () => (leadconduit ??= createLeadConduitClient({
+            baseUrl: settings.baseUrl,
+            apiKey: settings.apiKey,
+            requestTimeoutMs,
+            retry,
+            deadline: deadlines.leadconduit,
+            redactor,
+            debug,
+        })),
         github: async () => {
             if (!settings.githubToken || !context.repository)
                 return undefined;
@@ -1713,7 +1824,7 @@ function withClients(run, deadline) {
                 owner,
                 repo,
                 retry,
-                deadline,
+                deadline: deadlines.github,
                 requestTimeoutMs,
                 debug,
                 scrub: (text) => redactor.scrub(text),

@@ -1906,11 +1906,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   EI: () => (/* binding */ SUBSCRIPTION_MANAGED_FIELDS),
   DE: () => (/* binding */ SUBSCRIPTION_NAMES),
   gh: () => (/* binding */ SUBSCRIPTION_READ_ONLY_FIELDS),
+  rK: () => (/* binding */ SUBSCRIPTION_STATES),
   fl: () => (/* binding */ SUBSCRIPTION_TIMESTAMP_FIELDS),
   rU: () => (/* binding */ WRITABLE_FIELDS),
   HZ: () => (/* binding */ desiredStateSchema),
   jI: () => (/* binding */ isDateTimePath),
   Rg: () => (/* binding */ liveAccountSchema),
+  yA: () => (/* binding */ liveObject),
   vJ: () => (/* binding */ userSchema)
 });
 
@@ -5463,13 +5465,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core_globalConfig.memoizer;
+    const memo = core.globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!isPlainObject(input)) {
+        if (!util.isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -5498,7 +5500,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
                             input: key,
                             path: [key],
                             inst,
@@ -5512,14 +5514,14 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...prefixIssues(key, result.issues));
+                                payload.issues.push(...util.prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...prefixIssues(key, result.issues));
+                            payload.issues.push(...util.prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -5565,7 +5567,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -5589,7 +5591,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
                             input: key,
                             path: [key],
                             inst,
@@ -5605,14 +5607,14 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...prefixIssues(key, result.issues));
+                            payload.issues.push(...util.prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...prefixIssues(key, result.issues));
+                        payload.issues.push(...util.prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -5632,7 +5634,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
         }
         return payload;
     };
-});
+})));
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -5884,15 +5886,15 @@ const $ZodExactOptional = /*@__PURE__*/ (/* unused pure expression or super */ n
         return def.innerType._zod.run(payload, ctx);
     };
 })));
-const $ZodNullable = /*@__PURE__*/ $constructor("$ZodNullable", (inst, def) => {
+const $ZodNullable = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNullable", (inst, def) => {
     $ZodType.init(inst, def);
-    defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
-    defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
-    defineLazyInternal(inst, "pattern", (zod) => {
+    util.defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
+    util.defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+    util.defineLazyInternal(inst, "pattern", (zod) => {
         const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : undefined;
+        return pattern ? new RegExp(`^(${util.cleanRegex(pattern.source)}|null)$`) : undefined;
     });
-    defineLazyInternal(inst, "values", (zod) => {
+    util.defineLazyInternal(inst, "values", (zod) => {
         return zod.def.innerType._zod.values ? new Set([...zod.def.innerType._zod.values, null]) : undefined;
     });
     inst._zod.parse = (payload, ctx) => {
@@ -5901,7 +5903,7 @@ const $ZodNullable = /*@__PURE__*/ $constructor("$ZodNullable", (inst, def) => {
             return payload;
         return def.innerType._zod.run(payload, ctx);
     };
-});
+})));
 const $ZodDefault = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodDefault", (inst, def) => {
     $ZodType.init(inst, def);
     // inst._zod.qin = "true";
@@ -8584,10 +8586,10 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodMiniRecord = /*@__PURE__*/ $constructor("ZodMiniRecord", (inst, def) => {
-    $ZodRecord.init(inst, def);
+const ZodMiniRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniRecord", (inst, def) => {
+    core.$ZodRecord.init(inst, def);
     ZodMiniType.init(inst, def);
-});
+})));
 // @__NO_SIDE_EFFECTS__
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
@@ -8596,14 +8598,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...normalizeParams(valueType),
+            ...util.normalizeParams(valueType),
         });
     }
     return new ZodMiniRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -8734,10 +8736,10 @@ function exactOptional(innerType) {
         innerType: innerType,
     });
 }
-const ZodMiniNullable = /*@__PURE__*/ $constructor("ZodMiniNullable", (inst, def) => {
-    $ZodNullable.init(inst, def);
+const ZodMiniNullable = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniNullable", (inst, def) => {
+    core.$ZodNullable.init(inst, def);
     ZodMiniType.init(inst, def);
-});
+})));
 // @__NO_SIDE_EFFECTS__
 function nullable(innerType) {
     return new ZodMiniNullable({
@@ -9046,6 +9048,8 @@ const FEATURE_NAMES = [
     'leadconduit_trustedform_decisions',
 ];
 const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'];
+/** The states a subscription is seen in ("state" is free text to the API; these are its usual words). */
+const SUBSCRIPTION_STATES = ['active', 'inactive'];
 /** Subscription fields that are a person's choice: export writes them, the PUT carries them over. */
 const SUBSCRIPTION_MANAGED_FIELDS = ['state', 'product_offering_component'];
 /**
@@ -9152,19 +9156,19 @@ const desiredStateSchema = schemas_partial(strictObject({
     description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
 }));
 /**
- * An account as the API returns it. Only its shape is checked here (an id; features and
- * subscriptions, where present, objects): a value of an odd type is kept as it is, so that what
- * the file does not manage is planned around and sent back untouched, and a managed one is named
- * clearly when it is compared (checkLiveValues in plan.ts).
+ * An account as the API returns it: an object with a valid id, and that is all that is checked
+ * here. Any other value, a container such as `features` or `subscriptions` included, is kept as it
+ * is, so that what the file does not manage is planned around and sent back untouched, and a
+ * managed one of the wrong kind is named (path, kind, what was expected) before anything is sent
+ * (oddLiveValues in plan.ts). Without a valid id, an answer is not an account.
  */
 const liveAccountSchema = looseObject({
     id: schemas_string().check(_regex(ACCOUNT_ID_PATTERN)),
-    name: optional(unknown()),
-    data_retention_in_days: optional(unknown()),
-    data_truncated_at: optional(unknown()),
-    features: schemas_nullish(record(schemas_string(), unknown())),
-    subscriptions: schemas_nullish(record(schemas_string(), nullable(record(schemas_string(), unknown())))),
 });
+/** A live value as an object of named values, or undefined when it is not one (null, a list, a string...). */
+function liveObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+}
 /** GET /user: the account is one of `accounts`. */
 const userSchema = looseObject({
     accounts: array(unknown()),
@@ -9190,11 +9194,18 @@ class Deadline {
     #controller = new AbortController();
     #timer;
     totalMs;
-    constructor(totalMs) {
+    constructor(totalMs, describe = overall) {
         this.totalMs = totalMs;
         this.#end = Date.now() + totalMs;
-        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
+        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(describe(totalMs))), totalMs);
         this.#timer.unref();
+    }
+    /**
+     * A deadline that ends `reserveMs` before this one: the part of the run for one service, so
+     * that whatever it spends, the rest of the run still has time for its own calls.
+     */
+    before(reserveMs, describe) {
+        return new Deadline(Math.max(0, this.remainingMs() - reserveMs), describe);
     }
     get signal() {
         return this.#controller.signal;
@@ -9206,11 +9217,9 @@ class Deadline {
         clearTimeout(this.#timer);
     }
 }
+const overall = (totalMs) => `the run's overall deadline of ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(totalMs)} passed`;
 class DeadlineExceededError extends Error {
     name = 'DeadlineExceededError';
-    constructor(totalMs) {
-        super(`the run's overall deadline of ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(totalMs)} passed`);
-    }
 }
 /**
  * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
@@ -9279,6 +9288,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var main = __nccwpck_require__(9547);
 // EXTERNAL MODULE: ./src/account-schema.ts + 13 modules
 var account_schema = __nccwpck_require__(5456);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/json-syntax.ts
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
@@ -9327,20 +9338,72 @@ function unclosedOpener(text) {
     }
     return stack.at(-1);
 }
+/** jsonc-parser's SyntaxKind values: a const enum, which its typings do not let this module import. */
+const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, comma: 5, colon: 6, string: 10, eof: 17 };
+/**
+ * Where the values of secret keys stand in a JSON text, however it is written: from the end of a
+ * secret-named key (its colon, comments and white space of any length included) to the comma or
+ * brace that ends its value, objects and lists in it included; a key without its colon counts.
+ * Read token by token with jsonc-parser's scanner, which steps over comments. [start, end) pairs,
+ * in order.
+ */
+function secretValueSpans(text, isSecretKey) {
+    const root = { object: false, secret: false, expectKey: false, valueSecret: false };
+    const frames = [root];
+    const inSecret = (top) => (top.object && !top.expectKey ? top.valueSecret : top.secret);
+    const spans = [];
+    let start;
+    const scanner = (0,main.createScanner)(text, true);
+    for (let token = scanner.scan(); token !== TOKEN.eof; token = scanner.scan()) {
+        const top = frames.at(-1) ?? root;
+        const offset = scanner.getTokenOffset();
+        if (token === TOKEN.openBrace || token === TOKEN.openBracket) {
+            const secret = inSecret(top);
+            frames.push({ object: token === TOKEN.openBrace, secret, expectKey: token === TOKEN.openBrace, valueSecret: secret });
+        }
+        else if (token === TOKEN.closeBrace || token === TOKEN.closeBracket) {
+            if (frames.length > 1)
+                frames.pop();
+        }
+        else if (token === TOKEN.comma) {
+            if (top.object)
+                Object.assign(top, { expectKey: true, valueSecret: top.secret });
+        }
+        else if (token !== TOKEN.colon && top.object && top.expectKey) {
+            // A key: a string, or a word or 'quoted' text where a key was meant.
+            const key = token === TOKEN.string ? scanner.getTokenValue() : text.slice(offset, offset + scanner.getTokenLength());
+            Object.assign(top, { expectKey: false, valueSecret: top.secret || isSecretKey(key) });
+        }
+        const secret = inSecret(frames.at(-1) ?? root);
+        if (secret && start === undefined)
+            start = offset + scanner.getTokenLength();
+        else if (!secret && start !== undefined) {
+            spans.push([start, offset]);
+            start = undefined;
+        }
+    }
+    if (start !== undefined)
+        spans.push([start, text.length]);
+    return spans;
+}
 /**
  * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
- * A secret's value (after "api_key":) is never quoted.
+ * A secret's value (after "api_key":, or any key SECRET_FIELD_NAME names) is never quoted.
  */
 class SyntaxMessages {
     text;
     #root;
     #position;
-    #secretKeys;
-    constructor(text, root, position, secretKeys) {
+    #isSecretKey;
+    #scrub;
+    /** secretValueSpans, found on the first question (only a file with syntax errors asks). */
+    #secretSpans;
+    constructor(text, root, position, isSecretKey, scrub = (quoted) => quoted) {
         this.text = text;
         this.#root = root;
         this.#position = position;
-        this.#secretKeys = secretKeys;
+        this.#isSecretKey = isSecretKey;
+        this.#scrub = scrub;
     }
     position(offset) {
         return this.#position(offset);
@@ -9371,16 +9434,18 @@ class SyntaxMessages {
         const code = (0,main.printParseErrorCode)(error.error);
         const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
         const secret = this.#isSecretValue(error.offset);
+        // What the message quotes is scrubbed before it is cut: a secret cut short no longer matches.
+        const quoted = this.#scrub(found);
         const shown = found.length === 0
             ? 'the end of the file'
             : secret
                 ? 'a secret value (not shown)'
                 : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
-                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-                        ? found.length > 40
-                            ? `${found.slice(0, 39)}…"`
-                            : found
-                        : JSON.stringify(found.slice(0, 20));
+                    quoted.startsWith('"') && !/[\u0000-\u001f]/.test(quoted)
+                        ? quoted.length > 40
+                            ? `${quoted.slice(0, 39)}…"`
+                            : quoted
+                        : JSON.stringify(quoted.slice(0, 20));
         const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
         const structural = (text) => ({ text, kind: 'structural' });
         const token = (text) => ({ text, kind: 'token' });
@@ -9467,7 +9532,10 @@ class SyntaxMessages {
         if (secret)
             return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
         const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
-        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
+        // The whole word, never a cut one (the message is scrubbed as a whole).
+        const wordAt = /[+-]?[A-Za-z_$][\w$]*/y;
+        wordAt.lastIndex = offset;
+        const word = wordAt.exec(this.text)?.[0];
         if (word !== undefined) {
             if (/^[+-]?(NaN|Infinity)$/.test(word))
                 return `${word} is not a JSON value; write a number`;
@@ -9484,13 +9552,22 @@ class SyntaxMessages {
             return `a number must not start with "+": write ${plus[1] ?? ''}`;
         return generic;
     }
-    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
+    /** Whether an offset stands in the value of a secret key, e.g. anywhere after `"api_key":` up to the next key. */
     #isSecretValue(offset) {
-        if (this.#secretKeys.length === 0)
-            return false;
-        // The value may stand on the line after its key.
-        const head = this.text.slice(Math.max(0, offset - 200), offset);
-        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
+        const spans = (this.#secretSpans ??= secretValueSpans(this.text, this.#isSecretKey));
+        let low = 0;
+        let high = spans.length - 1;
+        while (low <= high) {
+            const mid = (low + high) >> 1;
+            const [start, end] = spans[mid] ?? [0, 0];
+            if (offset < start)
+                high = mid - 1;
+            else if (offset >= end)
+                low = mid + 1;
+            else
+                return true;
+        }
+        return false;
     }
     #previousSignificant(offset) {
         for (let i = offset - 1; i >= 0; i--)
@@ -9528,7 +9605,7 @@ class JsonSource {
         }
         const errors = [];
         this.root = (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.secretKeys ?? []).describe(errors);
+        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.isSecretKey ?? (() => false), options.scrub).describe(errors);
     }
     position(offset) {
         let low = 0;
@@ -9621,8 +9698,11 @@ class JsonSource {
 ;// CONCATENATED MODULE: ./src/schema-problems.ts
 
 const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
-/** One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where it is. */
-function describeIssue(issue, source) {
+/**
+ * One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where
+ * it is. `scrub` cleans a value from the file before it is described and cut.
+ */
+function describeIssue(issue, source, scrub = (text) => text) {
     const path = issue.path.map(String);
     const dotted = path.join('.');
     const problem = (message, at = source.locate(path), where = dotted) => ({ path: where, message, ...at });
@@ -9643,30 +9723,30 @@ function describeIssue(issue, source) {
                 if (typeof input === 'string' && /^-?\d+$/.test(input.trim())) {
                     return [problem(`${dotted} must be a number, not the string ${JSON.stringify(input)}; remove the quotes`)];
                 }
-                return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'boolean') {
                 if (input === 'true' || input === 'false') {
                     return [problem(`${dotted} must be true or false, not the string ${JSON.stringify(input)}; remove the quotes`)];
                 }
-                return [problem(`${dotted} must be true or false, not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be true or false, not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'object') {
                 const example = path[0] === 'features' ? '{"firehose": true}' : path.length === 1 ? '{"pro": {"state": "active"}}' : '{"state": "active"}';
-                return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'string' && dotted === 'id') {
                 return [
-                    problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
+                    problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input, scrub)}`),
                 ];
             }
             if (issue.expected === 'string' && (0,account_schema/* isDateTimePath */.jI)(path)) {
-                return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'string') {
-                return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input, scrub)}`)];
             }
-            return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input)}`)];
+            return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input, scrub)}`)];
         }
         case 'invalid_format':
             if (issue.format === 'datetime')
@@ -9790,13 +9870,16 @@ function dateTimeProblem(value) {
         return `needs a capital Z for UTC: ${write}`;
     return `needs its time zone offset written as ±HH:MM (${zone} is not): ${write}`;
 }
-function describeValue(value) {
+/** A value from the file in words; a string is scrubbed raw, then cut, then quoted. */
+function describeValue(value, scrub = (text) => text) {
     if (value === null)
         return 'null';
     if (Array.isArray(value))
         return 'an array';
-    if (typeof value === 'string')
-        return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    if (typeof value === 'string') {
+        const text = scrub(value);
+        return `the string ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+    }
     if (typeof value === 'object')
         return 'an object';
     if (value === undefined)
@@ -9807,6 +9890,7 @@ function describeValue(value) {
 // EXTERNAL MODULE: ./src/wording.ts
 var wording = __nccwpck_require__(3395);
 ;// CONCATENATED MODULE: ./src/desired-state.ts
+
 
 
 
@@ -9824,7 +9908,8 @@ const MAX_FILE_BYTES = 1024 * 1024;
  * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
  * the first. `size` is the file's size where only its start was read (a file over the limit).
  */
-function parseDesiredState(bytes, file, size = bytes.length) {
+function parseDesiredState(bytes, file, size = bytes.length, options = {}) {
+    const scrub = options.scrub ?? ((text) => text);
     const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
     const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
     if (size > MAX_FILE_BYTES) {
@@ -9853,14 +9938,14 @@ function parseDesiredState(bytes, file, size = bytes.length) {
         const what = text === '' ? 'the file is empty' : 'the file holds only white space';
         return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
     }
-    const source = new JsonSource(text, { secretKeys: account_schema/* SECRET_FIELDS */.x1 });
+    const source = new JsonSource(text, { isSecretKey: (key) => redact/* SECRET_FIELD_NAME */.y.test(key), scrub });
     if (source.syntaxProblems.length > 0) {
         // Each message says what is wrong with the JSON in words; the annotation's title names the file.
         return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
     }
     const value = source.value();
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
+        const kind = Array.isArray(value) ? 'an array' : describeValue(value, scrub);
         return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
     }
     const problems = [];
@@ -9879,7 +9964,7 @@ function parseDesiredState(bytes, file, size = bytes.length) {
     const parsed = account_schema/* desiredStateSchema */.HZ.safeParse(value, { reportInput: true });
     if (!parsed.success) {
         for (const issue of parsed.error.issues)
-            problems.push(...describeIssue(issue, source));
+            problems.push(...describeIssue(issue, source, scrub));
     }
     if (problems.length > 0) {
         problems.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -9889,8 +9974,9 @@ function parseDesiredState(bytes, file, size = bytes.length) {
     return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
 }
 /**
- * Values in the file that must be masked even though they are errors (a committed api_key).
- * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
+ * Values in the file that must be masked even though they are errors (a committed api_key): every
+ * string under a key SECRET_FIELD_NAME names, at any depth (a number is no credential to mask). Parsed tolerantly, so a
+ * file with a syntax error elsewhere still has its secrets found.
  */
 function secretsInFile(text) {
     let value;
@@ -9902,10 +9988,19 @@ function secretsInFile(text) {
     catch {
         return []; // nested too deep for the parser: such a file holds no top-level key to mask
     }
-    if (typeof value !== 'object' || value === null)
-        return [];
-    const record = value;
-    return account_schema/* SECRET_FIELDS */.x1.map((field) => record[field]).filter((v) => typeof v === 'string');
+    const secrets = [];
+    const walk = (node, inSecret) => {
+        if (inSecret && typeof node === 'string')
+            secrets.push(node);
+        else if (Array.isArray(node))
+            for (const item of node)
+                walk(item, inSecret);
+        else if (typeof node === 'object' && node !== null)
+            for (const [key, child] of Object.entries(node))
+                walk(child, inSecret || redact/* SECRET_FIELD_NAME */.y.test(key));
+    };
+    walk(value, false);
+    return secrets;
 }
 /**
  * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
@@ -9913,7 +10008,7 @@ function secretsInFile(text) {
  */
 function timestampWarning(full, key) {
     if (key === 'created_at') {
-        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
+        return `"${full}" is set by LeadConduit when the subscription is created: the file's value is sent with every update that changes a subscription, even where it equals the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
     }
     if (key === 'updated_at') {
         return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
@@ -9978,9 +10073,16 @@ class UserError extends Error {
     name = 'UserError';
     /** Extra lines (one per problem) shown under the message in the summary. */
     details;
-    constructor(message, details = []) {
+    /**
+     * How a report shows it, where the message's first clause and the rest do not do (report.ts
+     * failureText): the verdict's short sentence, and the explanation under it, which does not say
+     * that sentence again. The message stays the whole one line, for logs and the terminal.
+     */
+    verdict;
+    constructor(message, details = [], verdict) {
         super(message);
         this.details = details;
+        this.verdict = verdict;
     }
 }
 /** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
@@ -10008,7 +10110,7 @@ function getErrorMessage(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2644);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8495);
 
 // The entry point only starts the run; run() reports every failure itself.
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -10018,7 +10120,40 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2644:
+/***/ 2293:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ escapeJsonText),
+/* harmony export */   s: () => (/* binding */ jsonText)
+/* harmony export */ });
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
+
+// JSON.stringify escapes C0 controls itself; "[" after "##" would read as a runner's command in a log.
+const UNSAFE = new RegExp(`[${_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .HIDDEN_CHARACTERS */ .wW}]|(?<=##)\\[`, 'g');
+/**
+ * JSON text that is already JSON, with every character JSON.stringify leaves raw but a reader or a
+ * runner must not get raw (printable.ts HIDDEN_CHARACTERS, and the "[" of "##[") written as its
+ * \u escape. Outside strings JSON holds none of them, so the text stays JSON with the same value.
+ */
+function escapeJsonText(json) {
+    return json.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * A value as JSON for people and for other steps: the outputs, the files in RUNNER_TEMP, the JSON
+ * blocks and cells of the summary and the comment, the command line's --json. JSON.stringify
+ * leaves C1 controls, the line separators and the bidirectional controls raw, which can hide or
+ * reorder what a reader sees (Trojan Source); here they are \u escapes. `undefined` is "undefined".
+ */
+function jsonText(value, indent) {
+    const json = JSON.stringify(value, null, indent);
+    return json === undefined ? 'undefined' : escapeJsonText(json);
+}
+
+
+/***/ }),
+
+/***/ 8495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10134,15 +10269,18 @@ function checkBaseUrl(raw, name, keyGoes) {
     return result();
 }
 /**
- * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
- * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
+ * Where a URL's user name and password may stand, however it is written: "https://u:p@h", but
+ * also "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way. Everything from
+ * the scheme to the last "@" could be userinfo: a password may hold "/", "?", "#" or "@" (a
+ * parser then fails, or reads a host and a path), so none of it is ever shown.
  */
-const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([\s\S]*)@/i;
 /**
  * "user:password@" (or ":password@") anywhere in text that is no URL at all: a value pasted with a
- * typo in its scheme, "https//user:password@host" included.
+ * typo in its scheme, "https//user:password@host" included. The password runs to the last "@"
+ * before white space, whatever it holds.
  */
-const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):([^\s"'()/@?#]+)@/;
+const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):(\S*)@/;
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any
  * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
@@ -10157,7 +10295,8 @@ function credentialsIn(rawUrl) {
         if (password.length > 0)
             passwords.add(decode(password.join(':')));
     }
-    const loose = LOOSE_USERINFO.exec(rawUrl);
+    // Text that is no URL at all ("https//u:p@h"); a URL's userinfo is found above.
+    const loose = userinfo === undefined ? LOOSE_USERINFO.exec(rawUrl) : null;
     if (loose) {
         users.add(decode(loose[2] ?? ''));
         passwords.add(decode(loose[3] ?? ''));
@@ -10292,24 +10431,8 @@ function resolveMode(mode, eventName) {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./src/printable.ts
-/**
- * Text as one printable line: line breaks and every other control character (C0, DEL, C1), the
- * line and paragraph separators and the bidirectional controls shown as escapes (\n, \r, \t,
- * \x1b, \u202e). Text from outside then cannot start a log line of its own, and cannot move the
- * cursor, clear, recolour or retitle a terminal.
- */
-function printable(text) {
-    // eslint-disable-next-line no-control-regex -- these are exactly the characters to show escaped
-    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => {
-        const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-        const code = char.charCodeAt(0);
-        return named[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
-    });
-}
-
+// EXTERNAL MODULE: ./src/printable.ts
+var printable = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "os"
@@ -10538,7 +10661,7 @@ function isDebug() {
  * Everything this action says goes through here, scrubbed of secrets: logs, annotations,
  * outputs, the job summary and the failure message. Every log line is one printable line (see
  * printable.ts), and none can start a workflow command: a value from outside holding a line break
- * and "::error::" stays data on the action's own line.
+ * and "::error::", or "##[error]" anywhere, stays data on the action's own line.
  */
 class Log {
     #redactor;
@@ -10554,7 +10677,7 @@ class Log {
     }
     /** Scrubbed, then one printable line that no workflow command can start. */
     #line(message) {
-        return printable(this.scrub(message)).replace(/^(\s*):(?=:)/, '$1:\u200B');
+        return (0,printable/* commandInert */.oI)((0,printable/* printable */.g$)(this.scrub(message)));
     }
     info(message) {
         info(this.#line(message));
@@ -10583,21 +10706,22 @@ class Log {
             endGroup();
         }
     }
+    /** Every output is one printable line: a value from outside (the comment's URL) holds no raw control for the steps that read it. */
     setOutput(name, value) {
-        setOutput(name, this.scrub(value));
+        setOutput(name, (0,printable/* printable */.g$)(this.scrub(value)));
     }
     fail(message) {
         setFailed(this.#line(message));
     }
     /** Appends to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the debug log. */
-    async summary(markdown) {
+    summary(markdown) {
         const text = this.scrub(markdown);
         if (!process.env.GITHUB_STEP_SUMMARY) {
             this.debug(`No GITHUB_STEP_SUMMARY; the summary would be:\n${text}`);
             return;
         }
         // Appended directly: @actions/core's summary caches the file path of its first use.
-        await (0,promises_.appendFile)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
+        (0,external_node_fs_.appendFileSync)(process.env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
     }
     #props(props) {
         return props.title === undefined ? props : { ...props, title: this.#line(props.title) };
@@ -10609,7 +10733,9 @@ var modes_run = __nccwpck_require__(4021);
 ;// CONCATENATED MODULE: ./src/modes/offline.ts
 
 /** Why a plan without the API key compares nothing, and what to do. */
-const NO_KEY_PLAN_NOTE = 'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
+const NO_KEY_WARNING = 'The live account was not compared: the api-key input is empty. GitHub gives no secrets to pull requests from forks; the file was validated only. Otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
+/** The same under the summary's headline, which says already that the file was validated and nothing compared. */
+const NO_KEY_NOTE = 'The api-key input is empty. GitHub gives no secrets to pull requests from forks; otherwise, pass the LeadConduit API key as api-key: ${{ secrets.LEADCONDUIT_API_KEY }}.';
 /**
  * A run that sends nothing: mode validate, or any mode without the API key (a pull request from a
  * fork gets no secrets). The file is checked; a plan says it compared nothing, apply and check fail
@@ -10622,8 +10748,8 @@ async function offlineMode(run) {
     if (mode === 'validate')
         return result;
     if (mode === 'plan') {
-        run.log.warning(NO_KEY_PLAN_NOTE);
-        return { ...result, notes: [NO_KEY_PLAN_NOTE] };
+        run.log.warning(NO_KEY_WARNING);
+        return { ...result, notes: [NO_KEY_NOTE] };
     }
     throw (0,modes_run/* missingApiKey */.uu)(mode);
 }
@@ -10634,6 +10760,8 @@ var plan = __nccwpck_require__(2464);
 var redact = __nccwpck_require__(6670);
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/json-text.ts
+var json_text = __nccwpck_require__(2293);
 // EXTERNAL MODULE: ./src/markdown.ts
 var markdown = __nccwpck_require__(3758);
 // EXTERNAL MODULE: ./src/report-sections.ts
@@ -10643,6 +10771,7 @@ var report_sections = __nccwpck_require__(4882);
  * The job summary: the whole report, verdict first, kept under the 1 MiB GitHub takes (long values
  * are cut, then the request body and files left out). Pure.
  */
+
 
 
 
@@ -10677,13 +10806,11 @@ function renderSummary(report, limit = SUMMARY_LIMIT) {
 }
 function summaryAt(report, max, withFiles) {
     const parts = [`### ${(0,report_sections/* escapeHeadline */.kg)((0,src_report/* headline */.Pl)(report))}`, ...(0,report_sections/* explanation */.Qb)(report, max), ...(0,report_sections/* notes */.Q2)(report, max)];
-    if (report.errorDetails?.length)
-        parts.push(report.errorDetails.map((d) => `- ${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(d, max))}`).join('\n'));
     if (report.problems?.length)
         parts.push((0,report_sections/* problemList */.gH)(report, max));
-    if (report.mismatches?.length) {
-        parts.push(`Settings that do not match the file after the update:\n\n${(0,markdown/* table */.tp)(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [(0,markdown/* codeText */.ph)(m.path), (0,report_sections/* valueCell */.S7)(m.expected, max), (0,report_sections/* valueCell */.S7)(m.actual, max)]))}`);
-    }
+    const mismatches = (0,report_sections/* mismatchTable */.Ft)(report, max);
+    if (mismatches)
+        parts.push(mismatches);
     parts.push(facts(report, max));
     parts.push(...(0,report_sections/* changeSections */.dk)(report, max));
     const merging = (0,report_sections/* mergeNote */.h9)(report);
@@ -10695,7 +10822,7 @@ function summaryAt(report, max, withFiles) {
     }
     if (report.requestBody && Object.keys(report.requestBody).length > 0) {
         const label = report.bodySent ? 'The request sent: PUT /account' : 'The request the apply will send: PUT /account';
-        parts.push((0,markdown/* details */.zH)(label, (0,markdown/* fenced */.OF)(JSON.stringify(report.requestBody, null, 2), 'json')));
+        parts.push((0,markdown/* details */.zH)(label, (0,markdown/* fenced */.OF)((0,json_text/* jsonText */.s)(report.requestBody, 2), 'json')));
     }
     if (report.previousState) {
         parts.push((0,markdown/* details */.zH)('Roll back: the managed settings as they were before this apply', `To undo this apply, commit this as ${(0,markdown/* codeText */.ph)(report.file)} and merge it (destructive changes, such as deleted lead events, cannot be undone).\n\n${(0,markdown/* fenced */.OF)(report.previousState, 'json')}`));
@@ -10748,13 +10875,14 @@ async function run(tuning = {}) {
     const { total } = (0,plan/* countChanges */.xS)(result.changes);
     log.setOutput('changed', String(total > 0));
     log.setOutput('change-count', String(total));
-    log.setOutput('changes', (0,src_report/* changesOutput */.b4)(result.changes));
+    // Scrubbed raw, before the values are written as JSON.
+    log.setOutput('changes', (0,src_report/* changesOutput */.b4)(log.scrubDeep(result.changes)));
     log.setOutput('applied', String(result.outcome === 'applied'));
     log.setOutput('comment-url', outputs.commentUrl);
     log.setOutput('previous-state-file', outputs.previousStateFile);
     log.setOutput('drift-file', outputs.driftFile);
     try {
-        await log.summary(renderSummary(log.scrubDeep({ ...report, ...result })));
+        log.summary(renderSummary(log.scrubDeep({ ...report, ...result })));
     }
     catch (error) {
         log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
@@ -10775,11 +10903,15 @@ async function run(tuning = {}) {
 /* harmony export */   tp: () => (/* binding */ table),
 /* harmony export */   zH: () => (/* binding */ details)
 /* harmony export */ });
-/* unused harmony exports inert, code */
+/* unused harmony exports UNSAFE, UNSAFE_ASCII, inert, MENTION, MENTION_ASCII, code */
+/* harmony import */ var _json_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2293);
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5260);
 /**
  * Text from the file or the API becomes Markdown only through these helpers, so a value can
  * never close a table cell, open a link, or inject HTML.
  */
+
+
 /**
  * Escapes every character that could mean something to Markdown or HTML (emphasis, links, code,
  * tables, tags) as a numeric entity; letters, digits and harmless punctuation stay readable. Text
@@ -10788,12 +10920,25 @@ async function run(tuning = {}) {
 function escapeText(text) {
     return escapeMarkup(inert(text));
 }
-/** escapeText for the action's own settings (the base-url input), which may read as a link. */
+/**
+ * escapeText for the action's own settings (the base-url input), which may read as a link. A line
+ * break is a space; any other control or hidden character (a bidirectional override, ESC) is shown
+ * as its escape, \u202e, as in the log: GitHub decodes an entity back to the character, which
+ * would reorder or hide what a reader sees.
+ */
 function escapeMarkup(text) {
-    return text
-        .replace(/\r\n|[\r\n\u2028\u2029]|[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu, (char) => (/[\r\n\u2028\u2029]/.test(char) ? ' ' : entity(char)))
-        .replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
+    const shown = (0,_printable_js__WEBPACK_IMPORTED_MODULE_1__/* .printable */ .g$)(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
+    return shown.replace(NON_ASCII.test(shown) ? UNSAFE : UNSAFE_ASCII, entity).replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
 }
+/** Everything but letters, digits and harmless punctuation. */
+const UNSAFE = /[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu;
+/**
+ * The same for text that is all ASCII, which most is: V8 builds the tables of \p{L} and \p{N}
+ * when such a pattern is first used, a cost measured in a run's start (bench/), for nothing here.
+ */
+const UNSAFE_ASCII = /[^A-Za-z0-9 ,.:;'=?%$()#!\-@/]/g;
+// eslint-disable-next-line no-control-regex -- any character outside ASCII
+const NON_ASCII = /[^\u0000-\u007f]/;
 /**
  * What would make a heading, a list item, a rule or an indented code block of a line that starts
  * with the text (a paragraph, a quoted note): its first character is written as an entity, which
@@ -10811,14 +10956,16 @@ const entity = (char) => `&#${char.codePointAt(0) ?? 32};`;
  */
 function inert(text) {
     return text
-        .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200D')
+        .replace(NON_ASCII.test(text) ? MENTION : MENTION_ASCII, '$1\u200D')
         .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
         .replace(/([a-z])(?=:\/\/)/gi, '$1\u200D')
         .replace(/\b(www)\./gi, '$1\u200D.');
 }
+const MENTION = /([@#])(?=[\p{L}\p{N}_-])/gu;
+const MENTION_ASCII = /([@#])(?=[A-Za-z0-9_-])/g;
 /** A JSON value shown as code, e.g. in a table cell. */
 function code(value) {
-    return codeText(JSON.stringify(value) ?? 'undefined');
+    return codeText(jsonText(value));
 }
 /** Plain text shown as code. */
 function codeText(text) {
@@ -10889,13 +11036,15 @@ function failedResult(error, known, log) {
         result.account ??= { id: error.account.id, name: error.account.name };
     if (user && error.details.length > 0)
         result.errorDetails = error.details;
+    if (user && error.verdict)
+        Object.assign(result, error.verdict);
     return { ...result, error: message };
 }
 /** Step "Validate": the file from the workspace, each problem annotated on its line. */
 async function loadDesiredState(run) {
     const { settings, context, log, redactor } = run;
-    return log.group('Validate', async () => {
-        const { bytes, size } = await (0,_workspace_js__WEBPACK_IMPORTED_MODULE_4__/* .readWorkspaceFile */ .sL)(settings.file, settings.filePath, context.workspace);
+    return log.group('Validate', () => {
+        const { bytes, size } = (0,_workspace_js__WEBPACK_IMPORTED_MODULE_4__/* .readWorkspaceFile */ .sL)(settings.file, settings.filePath, context.workspace);
         try {
             const desired = (0,_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .validateDesiredState */ .ID)(bytes, settings.repoPath, redactor, settings.file, size);
             log.info(`${settings.file} is valid (${settings.mode} mode).`);
@@ -10920,7 +11069,7 @@ async function loadDesiredState(run) {
 /** Step "Read the live account": the account, checked against the file's id, and the plan. */
 async function readLivePlan(run, desired) {
     return run.log.group('Read the live account', async () => {
-        const plan = await (0,_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .readPlan */ .m3)(run.leadconduit(), desired, run.settings.file);
+        const plan = await (0,_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .readPlan */ .m3)(run.leadconduit(), desired, run.settings.file, (text) => run.redactor.scrub(text));
         run.log.info(`Read account ${plan.live.name ?? ''} (${plan.live.id}) with ${plan.via}.`);
         const { total, destructive } = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .countChanges */ .xS)(plan.changes);
         run.log.info(`${(0,_wording_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(total, 'change')}, ${destructive} destructive.`);
@@ -10951,7 +11100,7 @@ function missingApiKey(mode) {
 /* harmony export */   xS: () => (/* binding */ countChanges),
 /* harmony export */   zE: () => (/* binding */ buildAccountUpdate)
 /* harmony export */ });
-/* unused harmony exports managedSettings, valueAt, sameValue */
+/* unused harmony exports managedSettings, valueAt, sameValue, expectedKind */
 /* harmony import */ var _account_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5456);
 
 function countChanges(changes) {
@@ -11034,6 +11183,14 @@ function destructiveWarning(key, before, after) {
  *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
  *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
  *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
+ *
+ * Live values of an odd kind (a subscription that is the string "legacy", features that are
+ * "all"): one the file manages, or one on the way to it, stops the plan before this (oddLiveValues).
+ * One it does not manage is never rebuilt: a container with no change is not sent at all, and an
+ * odd subscription inside a `subscriptions` that must be sent goes back exactly as LeadConduit
+ * gave it. Left out, a server that replaces `subscriptions` would delete it; rebuilt (an object of
+ * its managed fields), it would be overwritten with something nobody asked for; sent back, it is
+ * unchanged under either, and a server that refuses it refuses the whole PUT, changing nothing.
  */
 function buildAccountUpdate(desired, live, changes) {
     const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -11062,16 +11219,24 @@ function buildAccountUpdate(desired, live, changes) {
 /** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
 function liveFeatures(live) {
     const features = {};
-    for (const [name, value] of Object.entries(live.features ?? {}))
+    for (const [name, value] of Object.entries((0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(live.features) ?? {}))
         if (value !== null)
             features[name] = value;
     return features;
 }
 function overlaySubscriptions(live, desired) {
     const result = {};
-    const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
+    const subscriptions = (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(live.subscriptions) ?? {};
+    const names = new Set([...Object.keys(subscriptions), ...Object.keys(desired)]);
     for (const name of names) {
-        const current = live.subscriptions?.[name] ?? undefined;
+        const given = subscriptions[name] ?? null;
+        const current = (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(given);
+        const wanted = definedOnly(desired[name] ?? {});
+        // An odd one the file does not manage goes back as it came (see buildAccountUpdate).
+        if (given !== null && !current) {
+            result[name] = given;
+            continue;
+        }
         // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
         const writable = {};
         for (const field of _account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_MANAGED_FIELDS */ .EI) {
@@ -11079,7 +11244,6 @@ function overlaySubscriptions(live, desired) {
             if (value !== null && value !== undefined)
                 writable[field] = value;
         }
-        const wanted = definedOnly(desired[name] ?? {});
         // A subscription the account does not have is sent only when the file sets one of its fields:
         // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
         if (!current && Object.keys(wanted).length === 0)
@@ -11088,8 +11252,18 @@ function overlaySubscriptions(live, desired) {
     }
     return result;
 }
-/** What a managed setting's live value must be, to be compared with the file's. */
+/**
+ * What a live value must be, to be compared with the file's: at a managed setting, its kind; on
+ * the way to one (`features`, `subscriptions`, a subscription), an object of named values.
+ */
 function expectedKind(path) {
+    const isObject = (v) => (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(v) !== undefined;
+    if (path.length === 1 && path[0] === 'features')
+        return { test: isObject, what: 'an object of features (each true or false) is expected' };
+    if (path.length === 1 && path[0] === 'subscriptions')
+        return { test: isObject, what: 'an object of subscriptions by name is expected' };
+    if (path.length === 2 && path[0] === 'subscriptions')
+        return { test: isObject, what: 'a subscription (an object of its fields) is expected' };
     if (path[0] === 'features')
         return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
     if (path[0] === 'data_retention_in_days')
@@ -11097,17 +11271,32 @@ function expectedKind(path) {
     return { test: (v) => typeof v === 'string', what: (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .isDateTimePath */ .jI)(path) ? 'a date-time string is expected' : 'a string is expected' };
 }
 /**
- * Live values of managed settings that are not of their kind (a feature that is the string "yes"):
- * such a value cannot be compared with the file, so each is named, with what it is and what was
- * expected. Unmanaged settings are not looked at: the plan goes on around them.
+ * Live values the file's settings cannot be compared with: a managed setting not of its kind (a
+ * feature that is the string "yes"), or a container on the way to one that is not an object
+ * (`features` that are "all", `subscriptions` that are a list), named once, however many settings
+ * the file has beneath it. Each comes with what it is and what was expected. What the file does not
+ * manage is not looked at: the plan goes on around it. Null or absent is not odd: not set.
  */
 function oddLiveValues(desired, live) {
     const odd = [];
+    const named = new Set();
     for (const { path } of managedSettings(desired)) {
-        const value = valueAt(live, path);
-        const kind = expectedKind(path);
-        if (value !== null && !kind.test(value))
-            odd.push({ path: path.join('.'), value, expected: kind.what });
+        let parent = (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(live);
+        for (let depth = 1; parent && depth <= path.length; depth++) {
+            const value = parent[path[depth - 1] ?? ''] ?? null;
+            if (value === null)
+                break;
+            const at = path.slice(0, depth);
+            const kind = expectedKind(at);
+            if (!kind.test(value)) {
+                const key = at.join('.');
+                if (!named.has(key))
+                    odd.push({ path: key, value, expected: kind.what });
+                named.add(key);
+                break;
+            }
+            parent = (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(value);
+        }
     }
     return odd;
 }
@@ -11156,6 +11345,50 @@ function previousState(desired, live) {
 
 /***/ }),
 
+/***/ 5260:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   oI: () => (/* binding */ commandInert),
+/* harmony export */   wW: () => (/* binding */ HIDDEN_CHARACTERS)
+/* harmony export */ });
+/**
+ * The characters beyond C0 that are never written raw: DEL and the C1 controls (U+009B starts a
+ * terminal sequence), the line and paragraph separators (a line break to some readers), the
+ * bidirectional marks, embeddings, overrides and isolates (they reorder what a reader sees), and
+ * the byte order mark.
+ */
+const HIDDEN_CHARACTERS = '\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff';
+// Every control character (C0 too) and the hidden ones.
+const UNPRINTABLE = new RegExp(`[\u0000-\u001f${HIDDEN_CHARACTERS}]`, 'g');
+/**
+ * Text as one printable line: line breaks and every other control character (C0, DEL, C1), the
+ * line and paragraph separators and the bidirectional controls shown as escapes (\n, \r, \t,
+ * \x1b, \u202e). Text from outside then cannot start a log line of its own, and cannot move the
+ * cursor, clear, recolour or retitle a terminal.
+ */
+function printable(text) {
+    return text.replace(UNPRINTABLE, (char) => {
+        const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+        const code = char.charCodeAt(0);
+        return named[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    });
+}
+/**
+ * A printed line that no workflow command can start. The runner reads "::command::" at the start
+ * of a line (after white space) and its legacy form "##[command]" anywhere in a line
+ * (actions/runner ActionCommand.TryParse): a zero-width space after the first ":" or after "##"
+ * keeps the text as it reads, and keeps it data. The runner cannot tell our text from text that
+ * came from outside, so every printed line goes through here.
+ */
+function commandInert(line) {
+    return line.replace(/^(\s*):(?=:)/, '$1:\u200B').replace(/##\[/g, '##\u200B[');
+}
+
+
+/***/ }),
+
 /***/ 6670:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -11163,20 +11396,56 @@ function previousState(desired, live) {
 /* harmony export */   p: () => (/* binding */ Redactor),
 /* harmony export */   y: () => (/* binding */ SECRET_FIELD_NAME)
 /* harmony export */ });
+/* harmony import */ var _account_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5456);
+
 const MASK = '***';
-/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
-const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
+const SECRET_WORDS = 'key|secret|token|password|passwd|credential|authorization';
 /**
- * A credential written as key=value, key: value or "key": "value" in free text (an error page, a
- * message inside a JSON answer): group 1, kept, is everything before the value; the value is
- * masked. After "Authorization:" an auth scheme (Bearer, Basic…) is kept and the credential after
- * it masked.
+ * A field whose name says it holds a credential: its value is masked wherever it is seen, and so
+ * is everything in an object or a list under it. The one rule for answers, files and messages.
  */
-const SECRET_PAIR = /((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*(?:(?:basic|bearer|digest|token)\s+)?)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi;
-const maskPairs = (text) => text.replace(SECRET_PAIR, (_, head) => `${head}${MASK}`);
+const SECRET_FIELD_NAME = new RegExp(SECRET_WORDS, 'i');
+/**
+ * A credential written as key=value, key: value, key => value, key := value or "key": "value" in
+ * free text (an error page, a message inside a JSON answer): group 1, kept, is everything before
+ * the value; the value is masked. After "Authorization:" an auth scheme (Bearer, Basic…) is kept
+ * and the credential after it masked.
+ */
+const SECRET_PAIR = new RegExp(`((["']?)[\\w.-]*(?:${SECRET_WORDS})[\\w.-]*\\2\\s*(?:=>|:=|[:=])\\s*(?:(?:basic|bearer|digest|token)\\s+)?)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,;&}\\]]+)`, 'gi');
+/** The text of an XML or HTML element named like a credential, <api_key>…</api_key>: groups 1 and 3 are kept. */
+const SECRET_ELEMENT = new RegExp(`(<([\\w.:-]*(?:${SECRET_WORDS})[\\w.:-]*)(?:\\s[^<>]*)?>)[^<]*(</\\2\\s*>)`, 'gi');
+/**
+ * Credentials masked where they stand in free text. Not registered: in prose, "key: required"
+ * is as likely as a credential, and masking "required" everywhere would wreck the output.
+ */
+const maskInText = (text) => text
+    .replace(SECRET_ELEMENT, (_, open, _name, close) => `${open}${MASK}${close}`)
+    .replace(SECRET_PAIR, (_, head) => `${head}${MASK}`);
 const MIN_INPUT = 3;
 const MIN_FIELD = 8;
-const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
+/** Values no credential is: words, numbers, dates, and a value already masked ("***", an answer quoting a masked text). */
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?|\*+)$/i;
+/**
+ * The account's own words, lower case: every setting, field, feature and subscription name, each
+ * setting's dotted path (as the changes name it), and the subscription states. Built once.
+ */
+const VOCABULARY = new Set([
+    'id',
+    '$schema',
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .WRITABLE_FIELDS */ .rU,
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .READ_ONLY_FIELDS */ .O6,
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .FEATURE_NAMES */ .K7,
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .FEATURE_NAMES */ .K7.map((name) => `features.${name}`),
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_NAMES */ .DE,
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_FIELDS */ .UV,
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_READ_ONLY_FIELDS */ .gh,
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_NAMES */ .DE.flatMap((name) => [`subscriptions.${name}`, ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_FIELDS */ .UV.map((field) => `subscriptions.${name}.${field}`)]),
+    ..._account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_STATES */ .rK,
+].map((word) => word.toLowerCase()));
+/** Whether a secret field's value could be a credential, rather than an ordinary value or a word of the account. */
+function couldBeCredential(value) {
+    return !ORDINARY.test(value) && !VOCABULARY.has(value.toLowerCase());
+}
 /**
  * Holds every secret seen during the run. Each one is registered with the runner (so its log
  * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
@@ -11194,11 +11463,11 @@ class Redactor {
         if (typeof secret !== 'string')
             return;
         const value = secret.trim();
-        if (value === '')
+        if (value === '' || (kind === 'field' && !couldBeCredential(value)))
             return;
         // The Basic credential made from it is long and distinctive whatever the key's length.
         this.#remember(Buffer.from(`API:${value}`).toString('base64'));
-        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
+        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD))
             return;
         this.#remember(value);
         // The same secret as it would appear inside a JSON string or a URL.
@@ -11231,37 +11500,51 @@ class Redactor {
         return value;
     }
     /**
-     * The values of credential fields in a JSON text registered and masked by field, and credentials
-     * written as key=value pairs in any other text (or in a string of the JSON) masked, before
-     * anything reads the text.
+     * Registers every value in a credential field of a parsed answer (an account, an error body): a
+     * string or number under a secret-named key, and every one in an object or list under one.
+     */
+    addSecretFields(value) {
+        this.#walkSecretFields(value, (leaf) => this.add(String(leaf), 'field'));
+    }
+    /**
+     * The values of credential fields in a JSON text registered and masked by field (an object or a
+     * list under a secret-named key leaf by leaf, its shape kept), and credentials written as
+     * key=value pairs or <key>…</key> elements in any other text (or in a string of the JSON)
+     * masked, before anything reads the text.
      */
     maskSecretFields(text) {
+        // Known secrets first, on the raw text: a secret followed by ": " must not read as a key whose
+        // value is masked, and a long number is read inexactly (a secret in its digits would no
+        // longer match).
+        const known = this.scrub(text);
         let json;
         try {
-            json = JSON.parse(text);
+            json = JSON.parse(known);
         }
         catch {
-            // Known secrets first: a secret followed by ": " must not read as a key whose value is masked.
-            return this.scrub(maskPairs(this.scrub(text)));
+            return this.scrub(maskInText(known));
         }
-        // Two passes: every credential field is registered before any string is masked, so a field's
-        // value quoted in an earlier string is masked whole.
-        const walk = (value, mask) => {
-            if (typeof value === 'string')
-                return mask ? maskPairs(this.scrub(value)) : value;
-            if (Array.isArray(value))
-                return value.map((item) => walk(item, mask));
-            if (typeof value !== 'object' || value === null)
-                return value;
-            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
-                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
-                    return [key, walk(child, mask)];
-                this.add(String(child), 'field');
-                return [key, MASK];
-            }));
+        // Every credential field is registered before any string is masked, so a field's value quoted
+        // in an earlier string is masked whole.
+        this.addSecretFields(json);
+        const masked = this.#walkSecretFields(json, () => MASK, (string) => maskInText(this.scrub(string)));
+        return this.scrub(JSON.stringify(masked));
+    }
+    /**
+     * A copy of a plain value with each string or number under a secret-named key replaced by
+     * `secret(leaf)`, and every other string by `other(string)`.
+     */
+    #walkSecretFields(value, secret, other = (text) => text) {
+        const walk = (node, inSecret) => {
+            if (typeof node === 'string' || typeof node === 'number')
+                return inSecret ? secret(node) : typeof node === 'string' ? other(node) : node;
+            if (Array.isArray(node))
+                return node.map((item) => walk(item, inSecret));
+            if (typeof node !== 'object' || node === null)
+                return node;
+            return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, inSecret || SECRET_FIELD_NAME.test(key))]));
         };
-        walk(json, false);
-        return this.scrub(JSON.stringify(walk(json, true)));
+        return walk(value, false);
     }
 }
 
@@ -11272,20 +11555,22 @@ class Redactor {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ft: () => (/* binding */ mismatchTable),
 /* harmony export */   Jj: () => (/* binding */ cut),
 /* harmony export */   Pm: () => (/* binding */ accountText),
 /* harmony export */   Q2: () => (/* binding */ notes),
 /* harmony export */   Qb: () => (/* binding */ explanation),
-/* harmony export */   S7: () => (/* binding */ valueCell),
 /* harmony export */   dk: () => (/* binding */ changeSections),
 /* harmony export */   gH: () => (/* binding */ problemList),
 /* harmony export */   h9: () => (/* binding */ mergeNote),
 /* harmony export */   kg: () => (/* binding */ escapeHeadline)
 /* harmony export */ });
-/* unused harmony export changeTable */
+/* unused harmony exports valueCell, changeTable */
+/* harmony import */ var _json_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2293);
 /* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3758);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2464);
-/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3395);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(665);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3395);
 /**
  * The Markdown parts the job summary and the pull request comment share, each built from escaped
  * values (markdown.ts): a value from the file or an answer never becomes markup. Long values are
@@ -11294,17 +11579,30 @@ class Redactor {
 
 
 
+
+
 /**
- * Under the verdict of a failure: the whole explanation, and whether LeadConduit was sent
- * anything, said once (many messages say it already).
+ * Under the verdict of a failure: what it does not say (the failure's items, then the rest of the
+ * explanation), and whether LeadConduit was sent anything, said once (many messages say it already).
  */
 function explanation(report, max) {
     if (!report.error || report.problems?.length)
         return report.problems?.length ? [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(`Nothing was sent. Each problem is annotated on its line of ${report.file}:`)] : [];
-    const parts = [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(report.error, max))];
+    const parts = [];
+    if (report.errorDetails?.length)
+        parts.push(report.errorDetails.map((d) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(d, max))}`).join('\n'));
+    const { detail } = (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .failureText */ .kY)(report);
+    if (detail !== '')
+        parts.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(detail, max)));
     if (!report.bodySent && !/nothing was (sent|changed|written)/i.test(report.error))
         parts.push('Nothing was sent to LeadConduit.');
     return parts;
+}
+/** The settings that did not take after the update, expected and actual: said once, here. */
+function mismatchTable(report, max) {
+    if (!report.mismatches?.length)
+        return undefined;
+    return `Settings that do not match the file after the update:\n\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .tp)(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]))}`;
 }
 /** Text cut to `max` characters (raw, before escaping), with an ellipsis. */
 function cut(text, max) {
@@ -11313,7 +11611,7 @@ function cut(text, max) {
 function valueCell(value, max) {
     if (value === null)
         return '<em>not set</em>';
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(cut(JSON.stringify(value) ?? 'undefined', max));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(cut((0,_json_text_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonText */ .s)(value), max));
 }
 function noteCell(change) {
     return change.destructive ? `⚠️ **Destructive:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(change.warning ?? 'cannot be undone')}` : '';
@@ -11346,20 +11644,21 @@ function accountText(account, max) {
 function mergeNote(report) {
     if (report.outcome !== 'planned')
         return undefined;
-    const { total, destructive } = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .countChanges */ .xS)(report.changes);
+    const { total, destructive } = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .countChanges */ .xS)(report.changes);
     if (destructive === 0)
         return 'Merging applies these changes.';
     const allow = 'unless the workflow sets <code>allow-destructive: true</code>';
     if (destructive === total)
         return `⚠️ Merging applies nothing as it stands: the apply refuses ${total === 1 ? 'this destructive change' : `these ${total} destructive changes`} ${allow}.`;
-    return `Merging applies these changes, except ⚠️ ${destructive === 1 ? 'the destructive one' : `the ${destructive} destructive ones`}: the apply refuses ${destructive === 1 ? 'it' : 'them'} ${allow}.`;
+    // The apply sends all the changes or none: a destructive one stops the others too.
+    return `⚠️ Merging applies nothing as it stands: ${destructive === 1 ? 'one change is destructive' : `${destructive} changes are destructive`}, and the apply refuses ${total === 2 ? 'both' : `all ${total}`} ${allow}.`;
 }
 function problemList(report, max) {
     const problems = report.problems ?? [];
     const lines = problems.map((p) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(cut(p.path, max))}` : ''}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(p.message, max))}`);
     const more = (report.problemCount ?? problems.length) - problems.length;
     if (more > 0)
-        lines.push(`- …and ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(more, 'more problem')} not shown: fix these first, then run again.`);
+        lines.push(`- …and ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(more, 'more problem')} not shown: fix these first, then run again.`);
     return lines.join('\n');
 }
 function notes(report, max) {
@@ -11386,32 +11685,66 @@ function escapeHeadline(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PR: () => (/* binding */ shortReason),
 /* harmony export */   Pl: () => (/* binding */ headline),
-/* harmony export */   b4: () => (/* binding */ changesOutput)
+/* harmony export */   b4: () => (/* binding */ changesOutput),
+/* harmony export */   kY: () => (/* binding */ failureText)
 /* harmony export */ });
+/* unused harmony exports splitFirstClause, shortReason */
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2464);
-/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3395);
+/* harmony import */ var _json_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2293);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3395);
 
 
+
+/** A headline's sentence is short: a longer first clause is cut, and goes on below. */
+const REASON_MAX = 160;
+/**
+ * A failure as a report shows it: the verdict's one short sentence, and the explanation under it,
+ * which never says that sentence again. Messages are written "what happened: why. What to do.",
+ * so by default the error is split after its first clause ("X failed: it timed out. Re-run." ->
+ * "X failed" and "It timed out. Re-run."); a failure whose message does not split so gives both.
+ */
+function failureText(report) {
+    const { first, rest } = splitFirstClause(report.error ?? '', REASON_MAX);
+    if (!report.reason)
+        return { reason: first || 'the run failed', detail: report.detail ?? rest };
+    const reason = report.reason.length > REASON_MAX ? `${report.reason.slice(0, REASON_MAX - 1)}…` : report.reason;
+    return { reason, detail: report.detail ?? rest };
+}
+/**
+ * "X failed: why. What to do." -> "X failed" and "Why. What to do." (a plain first word
+ * capitalised). A first clause longer than `max` ends at its first "; " instead, or is cut with
+ * an ellipsis and goes on in the rest: together they always say the text once, whole.
+ */
+function splitFirstClause(text, max = Number.POSITIVE_INFINITY) {
+    const end = /(?::\s|\.\s|\.$)/.exec(text);
+    let first = end ? text.slice(0, end.index) : text;
+    let restStart = end ? end.index + end[0].length : text.length;
+    if (first.length > max) {
+        const semicolon = first.indexOf('; ');
+        if (semicolon <= 0 || semicolon > max)
+            return { first: `${text.slice(0, max - 1)}…`, rest: `…${text.slice(max - 1)}` };
+        first = text.slice(0, semicolon);
+        restStart = semicolon + 2;
+    }
+    const rest = text.slice(restStart).trim();
+    // "apply mode needs..." starts a sentence of its own; "features.firehose is..." keeps its case.
+    const sentence = /^[a-z]+(?:[\s,;:]|\.(?:\s|$)|$)/.test(rest);
+    return { first, rest: sentence ? `${rest[0]?.toUpperCase() ?? ''}${rest.slice(1)}` : rest };
+}
 /** The verdict's short sentence: the given reason, or the error's first clause ("X failed: details" -> "X failed"). */
 function shortReason(report) {
-    if (report.reason)
-        return report.reason;
-    const error = report.error ?? 'the run failed';
-    const end = /(?::\s|\.\s|\.$)/.exec(error);
-    const first = end ? error.slice(0, end.index) : error;
-    return first.length > 160 ? `${first.slice(0, 159)}…` : first;
+    return failureText(report).reason;
 }
 /** The first line: the verdict and one short sentence, or its counts. */
 function headline(report) {
     const { total, destructive } = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .countChanges */ .xS)(report.changes);
-    const counts = `${(0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(total, 'change')}, ${destructive} destructive`;
+    const counts = `${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(total, 'change')}, ${destructive} destructive`;
     const file = report.file;
     switch (report.outcome) {
         case 'invalid':
             return report.problems?.length
-                ? `❌ Invalid: ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
+                ? `❌ Invalid: ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(report.problemCount ?? report.problems.length, 'problem')} in ${file}`
                 : `❌ Invalid input: ${shortReason(report)}`;
         case 'validated':
             return `✅ Valid: ${file} passed validation; the live account was not compared`;
@@ -11422,16 +11755,16 @@ function headline(report) {
         case 'applied':
             return `✅ Applied: ${counts}`;
         case 'drift':
-            return `⚠️ Drift: the live account differs from ${file} in ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(total, 'setting')}`;
+            return `⚠️ Drift: the live account differs from ${file} in ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(total, 'setting')}`;
         case 'refused':
             return `⛔ Refused: ${shortReason(report)}`;
         case 'failed':
             return `❌ Failed: ${shortReason(report)}`;
     }
 }
-/** The outputs' `changes` value: the contract other tooling parses. */
+/** The outputs' `changes` value: the contract other tooling parses (jsonText: no raw control or bidirectional character). */
 function changesOutput(changes) {
-    return JSON.stringify(changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })));
+    return (0,_json_text_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonText */ .s)(changes.map((c) => ({ path: c.path, before: c.before, after: c.after, destructive: c.destructive, ...(c.source ? { source: c.source } : {}) })));
 }
 
 
@@ -11566,7 +11899,9 @@ class WrongAccountError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserE
     name = 'WrongAccountError';
     account;
     constructor(file, expectedId, account) {
-        super(`${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`);
+        const reason = `${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'})`;
+        const detail = `Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`;
+        super(`${reason}. ${detail}`, [], { reason, detail });
         this.account = account;
     }
 }
@@ -11575,24 +11910,30 @@ class WrongAccountError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserE
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
 function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
-    const parsed = (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDesiredState */ .BH)(bytes, file, size);
-    if (parsed.ok)
-        return parsed.desired;
-    // A committed api_key is still a secret.
+    // A committed api_key is still a secret: known before any message quotes, and cuts, the file's text.
     for (const secret of (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .secretsInFile */ .HI)(Buffer.from(bytes).toString('utf8')))
         redactor.add(secret, 'field');
+    const parsed = (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDesiredState */ .BH)(bytes, file, size, { scrub: (text) => redactor.scrub(text) });
+    if (parsed.ok)
+        return parsed.desired;
     throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
-/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
-async function readPlan(client, desired, file) {
+/**
+ * Read the live account, make sure it is the file's, and plan the changes. Sends nothing. `scrub`
+ * (the run's Redactor) cleans a live value before a message describes and cuts it.
+ */
+async function readPlan(client, desired, file, scrub) {
     const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
     const expectedId = desired.state.id;
     if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
         throw new WrongAccountError(file, expectedId, live);
     const odd = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .oddLiveValues */ .Mi)(desired.state, live);
     if (odd.length > 0) {
-        const list = odd.map((o) => `${o.path} is ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .describeJsonValue */ .$g)(o.value)}, where ${o.expected}`);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`LeadConduit's account holds ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`, list);
+        const list = odd.map((o) => `${o.path} is ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .describeJsonValue */ .$g)(o.value, scrub)}, where ${o.expected}`);
+        const reason = `LeadConduit's account holds ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}`;
+        // A report lists the settings one per line, so its explanation does not list them again.
+        const detail = `Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${reason}: ${list.join('; ')}. ${detail}`, list, { reason, detail });
     }
     const changes = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planChanges */ .XA)(desired.state, live);
     return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .buildAccountUpdate */ .zE)(desired.state, live, changes) };
@@ -11620,20 +11961,30 @@ async function applyPlan(plan, options) {
         return { status: 'refused', refusal: sent.refusal };
     const { after } = sent;
     if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
+        const changed = `${after.id} (${after.name ?? 'no name'})`;
+        const planned = `${plan.live.id} (${plan.live.name ?? 'no name'})`;
+        const check = `Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`;
         return {
             status: 'wrong-account',
             after,
-            message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
+            message: `LeadConduit applied the update to account ${changed}, not to account ${planned}, the one that was read and planned. ${check}`,
+            reason: `the update went to account ${after.id}, not ${plan.live.id}`,
+            detail: `Account ${changed} was changed; ${planned} was the one read and planned. ${check}`,
         };
     }
     const mismatches = await step('Verify', () => Promise.resolve((0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .verifyAccount */ .P0)(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
+    const reason = `LeadConduit accepted the update, but ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(mismatches.length, 'setting does', 'settings do')} not match the file afterwards`;
+    // A report shows the settings in a table of their own, so its explanation does not list them.
+    const detail = 'Check the account in LeadConduit: it did not take these values (a plan limit, or a setting that depends on another).';
     return {
         status: 'mismatched',
         after,
         mismatches,
-        message: `LeadConduit accepted the update, but ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+        message: `${reason}: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+        reason,
+        detail,
     };
 }
 /**
@@ -11644,10 +11995,12 @@ async function applyPlan(plan, options) {
 function accountRefusal(plan) {
     if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
         return undefined;
+    const rest = `PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`;
     return {
         guard: 'account',
         reason: `the API key's user has ${plan.userAccounts} accounts`,
-        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
+        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. ${rest}`,
+        detail: `LeadConduit does not serve GET /account here, and ${rest}`,
     };
 }
 function destructiveRefusal(changes, allowed, hint) {
@@ -11673,6 +12026,7 @@ function destructiveRefusal(changes, allowed, hint) {
 /* harmony export */   fU: () => (/* binding */ formatTime),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
+/* unused harmony export cutText */
 /** "1 change", "3 changes": one counting style for every message, summary and comment. */
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
@@ -11681,8 +12035,15 @@ function plural(n, one, many = `${one}s`) {
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
-/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
-function describeJsonValue(value) {
+/** Text cut to `max` characters with an ellipsis. Cut only text already scrubbed of secrets: a cut secret no longer matches. */
+function cutText(text, max) {
+    return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+/**
+ * A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`.
+ * The value is scrubbed raw (`scrub`, the run's Redactor), then cut, then quoted.
+ */
+function describeJsonValue(value, scrub) {
     if (value === undefined)
         return 'missing';
     if (value === null)
@@ -11691,10 +12052,9 @@ function describeJsonValue(value) {
         return 'a list';
     if (typeof value === 'object')
         return 'an object';
-    const shown = JSON.stringify(value) ?? typeof value;
-    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
     if (typeof value === 'string')
-        return `the string ${short}`;
+        return `the string ${JSON.stringify(cutText(scrub(value), 38))}`;
+    const short = cutText(scrub(JSON.stringify(value) ?? typeof value), 40);
     return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 /** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
@@ -11714,39 +12074,46 @@ function formatTime(date) {
 /* harmony export */   O1: () => (/* binding */ writeRunnerTempFile),
 /* harmony export */   sL: () => (/* binding */ readWorkspaceFile)
 /* harmony export */ });
-/* unused harmony export readRegularFile */
+/* unused harmony exports NotRegularFileError, readRegularFile */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1278);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1278);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+// Synchronous file calls: a run reads one small file and writes a few, one after another, and
+// the asynchronous ones would start libuv's thread pool for nothing (measured in bench/).
 
 
 
 
-
+/** A path that is not a regular file (nor a directory): reading it could wait for ever or never end. */
+class NotRegularFileError extends _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo {
+    /** What it is, e.g. "a named pipe (FIFO)". */
+    kind;
+    constructor(label, kind) {
+        super(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+        this.kind = kind;
+    }
+}
 /**
  * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
  * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
  * blocking and checked on the open handle, so what is read is what was checked.
  */
-async function readRegularFile(path, label, limit = _desired_state_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_FILE_BYTES */ .gZ) {
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK);
+function readRegularFile(path, label, limit = _desired_state_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_FILE_BYTES */ .gZ) {
+    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK);
     try {
-        const stats = await handle.stat();
+        const stats = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd);
         if (stats.isDirectory())
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${label} is a directory, not a file.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`${label} is a directory, not a file.`);
         if (!stats.isFile()) {
-            const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+            throw new NotRegularFileError(label, stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device');
         }
         const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
         let read = 0;
         while (read < bytes.length) {
-            const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+            const bytesRead = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, bytes, read, bytes.length - read, read);
             if (bytesRead === 0)
                 break;
             read += bytesRead;
@@ -11754,37 +12121,37 @@ async function readRegularFile(path, label, limit = _desired_state_js__WEBPACK_I
         return { bytes: bytes.subarray(0, read), size: stats.size };
     }
     finally {
-        await handle.close();
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
     }
 }
 /** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
 function isInside(root, path) {
-    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(root, path);
-    return inside !== '' && inside !== '..' && !inside.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) && !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(inside);
+    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path);
+    return inside !== '' && inside !== '..' && !inside.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) && !(0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(inside);
 }
 /** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
-async function readWorkspaceFile(file, filePath, workspace) {
+function readWorkspaceFile(file, filePath, workspace) {
     const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
     let stats;
     try {
-        stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(filePath);
+        stats = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(filePath);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${file} was not found in the workspace (${filePath}). ${hint}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`${file} was not found in the workspace (${filePath}). ${hint}`);
     }
     if (stats.isDirectory())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${file} is a directory, not a file. ${hint}`);
-    const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(filePath);
-    const root = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(workspace);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`${file} is a directory, not a file. ${hint}`);
+    const real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(filePath);
+    const root = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace);
     if (!isInside(root, real)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
     }
     try {
-        return await readRegularFile(real, file);
+        return readRegularFile(real, file);
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo && /is a directory/.test(error.message))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${error.message} ${hint}`);
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo && /is a directory/.test(error.message))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`${error.message} ${hint}`);
         throw error;
     }
 }
@@ -11793,12 +12160,12 @@ async function readWorkspaceFile(file, filePath, workspace) {
  * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
  * both. Undefined outside a runner (no RUNNER_TEMP).
  */
-async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
+function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
     if (!runnerTemp)
         return undefined;
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(runnerTemp, { recursive: true });
-    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(path, content);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(runnerTemp, { recursive: true });
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(path, content);
     return path;
 }
 
@@ -11907,13 +12274,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

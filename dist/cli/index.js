@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(932);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(703);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 932:
+/***/ 703:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1948,9 +1948,16 @@ class errors_UserError extends Error {
     name = 'UserError';
     /** Extra lines (one per problem) shown under the message in the summary. */
     details;
-    constructor(message, details = []) {
+    /**
+     * How a report shows it, where the message's first clause and the rest do not do (report.ts
+     * failureText): the verdict's short sentence, and the explanation under it, which does not say
+     * that sentence again. The message stays the whole one line, for logs and the terminal.
+     */
+    verdict;
+    constructor(message, details = [], verdict) {
         super(message);
         this.details = details;
+        this.verdict = verdict;
     }
 }
 /** The action's inputs are wrong (or missing for the mode): nothing was read or sent. */
@@ -2005,15 +2012,18 @@ function base_url_checkBaseUrl(raw, name, keyGoes) {
     return result();
 }
 /**
- * Where a URL's user name and password stand, however it is written: "https://u:p@h", but also
- * "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way.
+ * Where a URL's user name and password may stand, however it is written: "https://u:p@h", but
+ * also "https:u:p@h" or "https:\\u:p@h", which a URL parser reads the same way. Everything from
+ * the scheme to the last "@" could be userinfo: a password may hold "/", "?", "#" or "@" (a
+ * parser then fails, or reads a host and a path), so none of it is ever shown.
  */
-const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([^\\/?#]*)@/i;
+const USERINFO = /^([a-z][a-z\d+.-]*:[\\/]*)([\s\S]*)@/i;
 /**
  * "user:password@" (or ":password@") anywhere in text that is no URL at all: a value pasted with a
- * typo in its scheme, "https//user:password@host" included.
+ * typo in its scheme, "https//user:password@host" included. The password runs to the last "@"
+ * before white space, whatever it holds.
  */
-const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):([^\s"'()/@?#]+)@/;
+const LOOSE_USERINFO = /(^|[\s"'(/])([^\s"'()/@:?#]*):(\S*)@/;
 /**
  * A URL's user names and passwords, however malformed the rest: they must be masked before any
  * message quotes the URL. A user name is often an ordinary word ("API"), so it is kept apart.
@@ -2028,7 +2038,8 @@ function base_url_credentialsIn(rawUrl) {
         if (password.length > 0)
             passwords.add(decode(password.join(':')));
     }
-    const loose = LOOSE_USERINFO.exec(rawUrl);
+    // Text that is no URL at all ("https//u:p@h"); a URL's userinfo is found above.
+    const loose = userinfo === undefined ? LOOSE_USERINFO.exec(rawUrl) : null;
     if (loose) {
         users.add(decode(loose[2] ?? ''));
         passwords.add(decode(loose[3] ?? ''));
@@ -2068,8 +2079,6 @@ function isLoopback(hostname) {
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(547);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -5619,13 +5628,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core_globalConfig.memoizer;
+    const memo = core.globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!isPlainObject(input)) {
+        if (!util.isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -5654,7 +5663,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
                             input: key,
                             path: [key],
                             inst,
@@ -5668,14 +5677,14 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...prefixIssues(key, result.issues));
+                                payload.issues.push(...util.prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...prefixIssues(key, result.issues));
+                            payload.issues.push(...util.prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -5721,7 +5730,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -5745,7 +5754,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
                             input: key,
                             path: [key],
                             inst,
@@ -5761,14 +5770,14 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...prefixIssues(key, result.issues));
+                            payload.issues.push(...util.prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...prefixIssues(key, result.issues));
+                        payload.issues.push(...util.prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -5788,7 +5797,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
         }
         return payload;
     };
-});
+})));
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -6040,15 +6049,15 @@ const $ZodExactOptional = /*@__PURE__*/ (/* unused pure expression or super */ n
         return def.innerType._zod.run(payload, ctx);
     };
 })));
-const $ZodNullable = /*@__PURE__*/ $constructor("$ZodNullable", (inst, def) => {
+const $ZodNullable = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNullable", (inst, def) => {
     $ZodType.init(inst, def);
-    defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
-    defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
-    defineLazyInternal(inst, "pattern", (zod) => {
+    util.defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
+    util.defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+    util.defineLazyInternal(inst, "pattern", (zod) => {
         const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : undefined;
+        return pattern ? new RegExp(`^(${util.cleanRegex(pattern.source)}|null)$`) : undefined;
     });
-    defineLazyInternal(inst, "values", (zod) => {
+    util.defineLazyInternal(inst, "values", (zod) => {
         return zod.def.innerType._zod.values ? new Set([...zod.def.innerType._zod.values, null]) : undefined;
     });
     inst._zod.parse = (payload, ctx) => {
@@ -6057,7 +6066,7 @@ const $ZodNullable = /*@__PURE__*/ $constructor("$ZodNullable", (inst, def) => {
             return payload;
         return def.innerType._zod.run(payload, ctx);
     };
-});
+})));
 const $ZodDefault = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodDefault", (inst, def) => {
     $ZodType.init(inst, def);
     // inst._zod.qin = "true";
@@ -8740,10 +8749,10 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodMiniRecord = /*@__PURE__*/ $constructor("ZodMiniRecord", (inst, def) => {
-    $ZodRecord.init(inst, def);
+const ZodMiniRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniRecord", (inst, def) => {
+    core.$ZodRecord.init(inst, def);
     ZodMiniType.init(inst, def);
-});
+})));
 // @__NO_SIDE_EFFECTS__
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
@@ -8752,14 +8761,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...normalizeParams(valueType),
+            ...util.normalizeParams(valueType),
         });
     }
     return new ZodMiniRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -8890,10 +8899,10 @@ function exactOptional(innerType) {
         innerType: innerType,
     });
 }
-const ZodMiniNullable = /*@__PURE__*/ $constructor("ZodMiniNullable", (inst, def) => {
-    $ZodNullable.init(inst, def);
+const ZodMiniNullable = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniNullable", (inst, def) => {
+    core.$ZodNullable.init(inst, def);
     ZodMiniType.init(inst, def);
-});
+})));
 // @__NO_SIDE_EFFECTS__
 function nullable(innerType) {
     return new ZodMiniNullable({
@@ -9202,6 +9211,8 @@ const FEATURE_NAMES = [
     'leadconduit_trustedform_decisions',
 ];
 const SUBSCRIPTION_NAMES = ['base', 'pro', 'partner'];
+/** The states a subscription is seen in ("state" is free text to the API; these are its usual words). */
+const SUBSCRIPTION_STATES = ['active', 'inactive'];
 /** Subscription fields that are a person's choice: export writes them, the PUT carries them over. */
 const SUBSCRIPTION_MANAGED_FIELDS = ['state', 'product_offering_component'];
 /**
@@ -9308,23 +9319,175 @@ const desiredStateSchema = schemas_partial(strictObject({
     description: 'Desired state of a LeadConduit account, applied by leadconduit-account-action. Only the settings present are managed.',
 }));
 /**
- * An account as the API returns it. Only its shape is checked here (an id; features and
- * subscriptions, where present, objects): a value of an odd type is kept as it is, so that what
- * the file does not manage is planned around and sent back untouched, and a managed one is named
- * clearly when it is compared (checkLiveValues in plan.ts).
+ * An account as the API returns it: an object with a valid id, and that is all that is checked
+ * here. Any other value, a container such as `features` or `subscriptions` included, is kept as it
+ * is, so that what the file does not manage is planned around and sent back untouched, and a
+ * managed one of the wrong kind is named (path, kind, what was expected) before anything is sent
+ * (oddLiveValues in plan.ts). Without a valid id, an answer is not an account.
  */
 const liveAccountSchema = looseObject({
     id: schemas_string().check(_regex(ACCOUNT_ID_PATTERN)),
-    name: optional(unknown()),
-    data_retention_in_days: optional(unknown()),
-    data_truncated_at: optional(unknown()),
-    features: schemas_nullish(record(schemas_string(), unknown())),
-    subscriptions: schemas_nullish(record(schemas_string(), nullable(record(schemas_string(), unknown())))),
 });
+/** A live value as an object of named values, or undefined when it is not one (null, a list, a string...). */
+function liveObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+}
 /** GET /user: the account is one of `accounts`. */
 const userSchema = looseObject({
     accounts: array(unknown()),
 });
+
+;// CONCATENATED MODULE: ./src/redact.ts
+
+const MASK = '***';
+const SECRET_WORDS = 'key|secret|token|password|passwd|credential|authorization';
+/**
+ * A field whose name says it holds a credential: its value is masked wherever it is seen, and so
+ * is everything in an object or a list under it. The one rule for answers, files and messages.
+ */
+const SECRET_FIELD_NAME = new RegExp(SECRET_WORDS, 'i');
+/**
+ * A credential written as key=value, key: value, key => value, key := value or "key": "value" in
+ * free text (an error page, a message inside a JSON answer): group 1, kept, is everything before
+ * the value; the value is masked. After "Authorization:" an auth scheme (Bearer, Basic…) is kept
+ * and the credential after it masked.
+ */
+const SECRET_PAIR = new RegExp(`((["']?)[\\w.-]*(?:${SECRET_WORDS})[\\w.-]*\\2\\s*(?:=>|:=|[:=])\\s*(?:(?:basic|bearer|digest|token)\\s+)?)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,;&}\\]]+)`, 'gi');
+/** The text of an XML or HTML element named like a credential, <api_key>…</api_key>: groups 1 and 3 are kept. */
+const SECRET_ELEMENT = new RegExp(`(<([\\w.:-]*(?:${SECRET_WORDS})[\\w.:-]*)(?:\\s[^<>]*)?>)[^<]*(</\\2\\s*>)`, 'gi');
+/**
+ * Credentials masked where they stand in free text. Not registered: in prose, "key: required"
+ * is as likely as a credential, and masking "required" everywhere would wreck the output.
+ */
+const maskInText = (text) => text
+    .replace(SECRET_ELEMENT, (_, open, _name, close) => `${open}${MASK}${close}`)
+    .replace(SECRET_PAIR, (_, head) => `${head}${MASK}`);
+const MIN_INPUT = 3;
+const MIN_FIELD = 8;
+/** Values no credential is: words, numbers, dates, and a value already masked ("***", an answer quoting a masked text). */
+const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?|\*+)$/i;
+/**
+ * The account's own words, lower case: every setting, field, feature and subscription name, each
+ * setting's dotted path (as the changes name it), and the subscription states. Built once.
+ */
+const VOCABULARY = new Set([
+    'id',
+    '$schema',
+    ...WRITABLE_FIELDS,
+    ...READ_ONLY_FIELDS,
+    ...FEATURE_NAMES,
+    ...FEATURE_NAMES.map((name) => `features.${name}`),
+    ...SUBSCRIPTION_NAMES,
+    ...SUBSCRIPTION_FIELDS,
+    ...SUBSCRIPTION_READ_ONLY_FIELDS,
+    ...SUBSCRIPTION_NAMES.flatMap((name) => [`subscriptions.${name}`, ...SUBSCRIPTION_FIELDS.map((field) => `subscriptions.${name}.${field}`)]),
+    ...SUBSCRIPTION_STATES,
+].map((word) => word.toLowerCase()));
+/** Whether a secret field's value could be a credential, rather than an ordinary value or a word of the account. */
+function couldBeCredential(value) {
+    return !ORDINARY.test(value) && !VOCABULARY.has(value.toLowerCase());
+}
+/**
+ * Holds every secret seen during the run. Each one is registered with the runner (so its log
+ * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
+ * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
+ * cut or escaped: a cut or escaped secret no longer matches.
+ */
+class Redactor {
+    #secrets = new Set();
+    #register;
+    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
+    constructor(register) {
+        this.#register = register;
+    }
+    add(secret, kind = 'input') {
+        if (typeof secret !== 'string')
+            return;
+        const value = secret.trim();
+        if (value === '' || (kind === 'field' && !couldBeCredential(value)))
+            return;
+        // The Basic credential made from it is long and distinctive whatever the key's length.
+        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
+        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD))
+            return;
+        this.#remember(value);
+        // The same secret as it would appear inside a JSON string or a URL.
+        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
+            this.#secrets.add(variant);
+    }
+    #remember(value) {
+        if (this.#secrets.has(value))
+            return;
+        this.#secrets.add(value);
+        this.#register(value);
+    }
+    scrub(text) {
+        let result = text;
+        // Longest first, so a secret that contains another is replaced whole.
+        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(MASK);
+        }
+        return result;
+    }
+    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
+    scrubDeep(value) {
+        if (typeof value === 'string')
+            return this.scrub(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.scrubDeep(item));
+        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
+        }
+        return value;
+    }
+    /**
+     * Registers every value in a credential field of a parsed answer (an account, an error body): a
+     * string or number under a secret-named key, and every one in an object or list under one.
+     */
+    addSecretFields(value) {
+        this.#walkSecretFields(value, (leaf) => this.add(String(leaf), 'field'));
+    }
+    /**
+     * The values of credential fields in a JSON text registered and masked by field (an object or a
+     * list under a secret-named key leaf by leaf, its shape kept), and credentials written as
+     * key=value pairs or <key>…</key> elements in any other text (or in a string of the JSON)
+     * masked, before anything reads the text.
+     */
+    maskSecretFields(text) {
+        // Known secrets first, on the raw text: a secret followed by ": " must not read as a key whose
+        // value is masked, and a long number is read inexactly (a secret in its digits would no
+        // longer match).
+        const known = this.scrub(text);
+        let json;
+        try {
+            json = JSON.parse(known);
+        }
+        catch {
+            return this.scrub(maskInText(known));
+        }
+        // Every credential field is registered before any string is masked, so a field's value quoted
+        // in an earlier string is masked whole.
+        this.addSecretFields(json);
+        const masked = this.#walkSecretFields(json, () => MASK, (string) => maskInText(this.scrub(string)));
+        return this.scrub(JSON.stringify(masked));
+    }
+    /**
+     * A copy of a plain value with each string or number under a secret-named key replaced by
+     * `secret(leaf)`, and every other string by `other(string)`.
+     */
+    #walkSecretFields(value, secret, other = (text) => text) {
+        const walk = (node, inSecret) => {
+            if (typeof node === 'string' || typeof node === 'number')
+                return inSecret ? secret(node) : typeof node === 'string' ? other(node) : node;
+            if (Array.isArray(node))
+                return node.map((item) => walk(item, inSecret));
+            if (typeof node !== 'object' || node === null)
+                return node;
+            return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, inSecret || SECRET_FIELD_NAME.test(key))]));
+        };
+        return walk(value, false);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/json-syntax.ts
 
@@ -9374,20 +9537,72 @@ function unclosedOpener(text) {
     }
     return stack.at(-1);
 }
+/** jsonc-parser's SyntaxKind values: a const enum, which its typings do not let this module import. */
+const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, comma: 5, colon: 6, string: 10, eof: 17 };
+/**
+ * Where the values of secret keys stand in a JSON text, however it is written: from the end of a
+ * secret-named key (its colon, comments and white space of any length included) to the comma or
+ * brace that ends its value, objects and lists in it included; a key without its colon counts.
+ * Read token by token with jsonc-parser's scanner, which steps over comments. [start, end) pairs,
+ * in order.
+ */
+function secretValueSpans(text, isSecretKey) {
+    const root = { object: false, secret: false, expectKey: false, valueSecret: false };
+    const frames = [root];
+    const inSecret = (top) => (top.object && !top.expectKey ? top.valueSecret : top.secret);
+    const spans = [];
+    let start;
+    const scanner = (0,main.createScanner)(text, true);
+    for (let token = scanner.scan(); token !== TOKEN.eof; token = scanner.scan()) {
+        const top = frames.at(-1) ?? root;
+        const offset = scanner.getTokenOffset();
+        if (token === TOKEN.openBrace || token === TOKEN.openBracket) {
+            const secret = inSecret(top);
+            frames.push({ object: token === TOKEN.openBrace, secret, expectKey: token === TOKEN.openBrace, valueSecret: secret });
+        }
+        else if (token === TOKEN.closeBrace || token === TOKEN.closeBracket) {
+            if (frames.length > 1)
+                frames.pop();
+        }
+        else if (token === TOKEN.comma) {
+            if (top.object)
+                Object.assign(top, { expectKey: true, valueSecret: top.secret });
+        }
+        else if (token !== TOKEN.colon && top.object && top.expectKey) {
+            // A key: a string, or a word or 'quoted' text where a key was meant.
+            const key = token === TOKEN.string ? scanner.getTokenValue() : text.slice(offset, offset + scanner.getTokenLength());
+            Object.assign(top, { expectKey: false, valueSecret: top.secret || isSecretKey(key) });
+        }
+        const secret = inSecret(frames.at(-1) ?? root);
+        if (secret && start === undefined)
+            start = offset + scanner.getTokenLength();
+        else if (!secret && start !== undefined) {
+            spans.push([start, offset]);
+            start = undefined;
+        }
+    }
+    if (start !== undefined)
+        spans.push([start, text.length]);
+    return spans;
+}
 /**
  * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
- * A secret's value (after "api_key":) is never quoted.
+ * A secret's value (after "api_key":, or any key SECRET_FIELD_NAME names) is never quoted.
  */
 class SyntaxMessages {
     text;
     #root;
     #position;
-    #secretKeys;
-    constructor(text, root, position, secretKeys) {
+    #isSecretKey;
+    #scrub;
+    /** secretValueSpans, found on the first question (only a file with syntax errors asks). */
+    #secretSpans;
+    constructor(text, root, position, isSecretKey, scrub = (quoted) => quoted) {
         this.text = text;
         this.#root = root;
         this.#position = position;
-        this.#secretKeys = secretKeys;
+        this.#isSecretKey = isSecretKey;
+        this.#scrub = scrub;
     }
     position(offset) {
         return this.#position(offset);
@@ -9418,16 +9633,18 @@ class SyntaxMessages {
         const code = (0,main.printParseErrorCode)(error.error);
         const found = this.text.slice(error.offset, error.offset + Math.max(error.length, 1));
         const secret = this.#isSecretValue(error.offset);
+        // What the message quotes is scrubbed before it is cut: a secret cut short no longer matches.
+        const quoted = this.#scrub(found);
         const shown = found.length === 0
             ? 'the end of the file'
             : secret
                 ? 'a secret value (not shown)'
                 : // eslint-disable-next-line no-control-regex -- a raw control character makes the string unprintable
-                    found.startsWith('"') && !/[\u0000-\u001f]/.test(found)
-                        ? found.length > 40
-                            ? `${found.slice(0, 39)}…"`
-                            : found
-                        : JSON.stringify(found.slice(0, 20));
+                    quoted.startsWith('"') && !/[\u0000-\u001f]/.test(quoted)
+                        ? quoted.length > 40
+                            ? `${quoted.slice(0, 39)}…"`
+                            : quoted
+                        : JSON.stringify(quoted.slice(0, 20));
         const clean = (text, offset) => ({ text, kind: 'clean', ...(offset === undefined ? {} : { offset }) });
         const structural = (text) => ({ text, kind: 'structural' });
         const token = (text) => ({ text, kind: 'token' });
@@ -9514,7 +9731,10 @@ class SyntaxMessages {
         if (secret)
             return 'a secret value that is not valid JSON (not shown); secrets do not belong in this file: remove the key, and rotate the secret';
         const generic = `unexpected ${shown}; expected a JSON value (a string in double quotes, a number, true, false, an object or an array)`;
-        const word = /^[+-]?[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 200))?.[0];
+        // The whole word, never a cut one (the message is scrubbed as a whole).
+        const wordAt = /[+-]?[A-Za-z_$][\w$]*/y;
+        wordAt.lastIndex = offset;
+        const word = wordAt.exec(this.text)?.[0];
         if (word !== undefined) {
             if (/^[+-]?(NaN|Infinity)$/.test(word))
                 return `${word} is not a JSON value; write a number`;
@@ -9531,13 +9751,22 @@ class SyntaxMessages {
             return `a number must not start with "+": write ${plus[1] ?? ''}`;
         return generic;
     }
-    /** Whether an offset stands in the value of a secret key, e.g. right after `"api_key":`. */
+    /** Whether an offset stands in the value of a secret key, e.g. anywhere after `"api_key":` up to the next key. */
     #isSecretValue(offset) {
-        if (this.#secretKeys.length === 0)
-            return false;
-        // The value may stand on the line after its key.
-        const head = this.text.slice(Math.max(0, offset - 200), offset);
-        return this.#secretKeys.some((key) => new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:?\\s*$`).test(head));
+        const spans = (this.#secretSpans ??= secretValueSpans(this.text, this.#isSecretKey));
+        let low = 0;
+        let high = spans.length - 1;
+        while (low <= high) {
+            const mid = (low + high) >> 1;
+            const [start, end] = spans[mid] ?? [0, 0];
+            if (offset < start)
+                high = mid - 1;
+            else if (offset >= end)
+                low = mid + 1;
+            else
+                return true;
+        }
+        return false;
     }
     #previousSignificant(offset) {
         for (let i = offset - 1; i >= 0; i--)
@@ -9575,7 +9804,7 @@ class JsonSource {
         }
         const errors = [];
         this.root = (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.secretKeys ?? []).describe(errors);
+        this.syntaxProblems = new SyntaxMessages(text, this.root, (offset) => this.position(offset), options.isSecretKey ?? (() => false), options.scrub).describe(errors);
     }
     position(offset) {
         let low = 0;
@@ -9668,8 +9897,11 @@ class JsonSource {
 ;// CONCATENATED MODULE: ./src/schema-problems.ts
 
 const TOP_LEVEL_KEYS = ['$schema', 'id', 'data_retention_in_days', 'data_truncated_at', 'features', 'subscriptions'];
-/** One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where it is. */
-function describeIssue(issue, source) {
+/**
+ * One zod issue as problems of the file (an unknown-keys issue is one problem a key), each where
+ * it is. `scrub` cleans a value from the file before it is described and cut.
+ */
+function describeIssue(issue, source, scrub = (text) => text) {
     const path = issue.path.map(String);
     const dotted = path.join('.');
     const problem = (message, at = source.locate(path), where = dotted) => ({ path: where, message, ...at });
@@ -9690,30 +9922,30 @@ function describeIssue(issue, source) {
                 if (typeof input === 'string' && /^-?\d+$/.test(input.trim())) {
                     return [problem(`${dotted} must be a number, not the string ${JSON.stringify(input)}; remove the quotes`)];
                 }
-                return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be a whole number of days without quotes or units (e.g. 365), not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'boolean') {
                 if (input === 'true' || input === 'false') {
                     return [problem(`${dotted} must be true or false, not the string ${JSON.stringify(input)}; remove the quotes`)];
                 }
-                return [problem(`${dotted} must be true or false, not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be true or false, not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'object') {
                 const example = path[0] === 'features' ? '{"firehose": true}' : path.length === 1 ? '{"pro": {"state": "active"}}' : '{"state": "active"}';
-                return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be an object such as ${example}, not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'string' && dotted === 'id') {
                 return [
-                    problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input)}`),
+                    problem(`id must be the account's 24-character hexadecimal id in double quotes (e.g. "5fd4371e940df5a34a3888b2"), not ${describeValue(input, scrub)}`),
                 ];
             }
             if (issue.expected === 'string' && isDateTimePath(path)) {
-                return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be a date-time in double quotes, such as "2023-11-07T05:31:56Z", not ${describeValue(input, scrub)}`)];
             }
             if (issue.expected === 'string') {
-                return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input)}`)];
+                return [problem(`${dotted} must be a string in double quotes, not ${describeValue(input, scrub)}`)];
             }
-            return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input)}`)];
+            return [problem(`${dotted} must be ${issue.expected}, not ${describeValue(input, scrub)}`)];
         }
         case 'invalid_format':
             if (issue.format === 'datetime')
@@ -9837,13 +10069,16 @@ function dateTimeProblem(value) {
         return `needs a capital Z for UTC: ${write}`;
     return `needs its time zone offset written as ±HH:MM (${zone} is not): ${write}`;
 }
-function describeValue(value) {
+/** A value from the file in words; a string is scrubbed raw, then cut, then quoted. */
+function describeValue(value, scrub = (text) => text) {
     if (value === null)
         return 'null';
     if (Array.isArray(value))
         return 'an array';
-    if (typeof value === 'string')
-        return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    if (typeof value === 'string') {
+        const text = scrub(value);
+        return `the string ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+    }
     if (typeof value === 'object')
         return 'an object';
     if (value === undefined)
@@ -9860,8 +10095,15 @@ function plural(n, one, many = `${one}s`) {
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
-/** A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`. */
-function describeJsonValue(value) {
+/** Text cut to `max` characters with an ellipsis. Cut only text already scrubbed of secrets: a cut secret no longer matches. */
+function cutText(text, max) {
+    return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+/**
+ * A value's type in words, and the value itself when short: `the string "yes"`, `a number (7)`.
+ * The value is scrubbed raw (`scrub`, the run's Redactor), then cut, then quoted.
+ */
+function describeJsonValue(value, scrub) {
     if (value === undefined)
         return 'missing';
     if (value === null)
@@ -9870,10 +10112,9 @@ function describeJsonValue(value) {
         return 'a list';
     if (typeof value === 'object')
         return 'an object';
-    const shown = JSON.stringify(value) ?? typeof value;
-    const short = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
     if (typeof value === 'string')
-        return `the string ${short}`;
+        return `the string ${JSON.stringify(cutText(scrub(value), 38))}`;
+    const short = cutText(scrub(JSON.stringify(value) ?? typeof value), 40);
     return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 /** A time as people read it in a comment: "2025-06-02 14:05 UTC". */
@@ -9883,6 +10124,7 @@ function formatTime(date) {
 }
 
 ;// CONCATENATED MODULE: ./src/desired-state.ts
+
 
 
 
@@ -9900,7 +10142,8 @@ const MAX_FILE_BYTES = 1024 * 1024;
  * returned with its line and column (the first MAX_PROBLEMS, with their total); nothing stops at
  * the first. `size` is the file's size where only its start was read (a file over the limit).
  */
-function parseDesiredState(bytes, file, size = bytes.length) {
+function parseDesiredState(bytes, file, size = bytes.length, options = {}) {
+    const scrub = options.scrub ?? ((text) => text);
     const fail = (problems) => ({ ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length });
     const at = (message, position = { line: 1, column: 1 }, path = '') => ({ path, message, ...position });
     if (size > MAX_FILE_BYTES) {
@@ -9929,14 +10172,14 @@ function parseDesiredState(bytes, file, size = bytes.length) {
         const what = text === '' ? 'the file is empty' : 'the file holds only white space';
         return fail([at(`${what}; it must hold a JSON object such as {"data_retention_in_days": 365}`)]);
     }
-    const source = new JsonSource(text, { secretKeys: SECRET_FIELDS });
+    const source = new JsonSource(text, { isSecretKey: (key) => SECRET_FIELD_NAME.test(key), scrub });
     if (source.syntaxProblems.length > 0) {
         // Each message says what is wrong with the JSON in words; the annotation's title names the file.
         return fail(source.syntaxProblems.map((p) => at(p.message, { line: p.line, column: p.column })));
     }
     const value = source.value();
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        const kind = Array.isArray(value) ? 'an array' : describeValue(value);
+        const kind = Array.isArray(value) ? 'an array' : describeValue(value, scrub);
         return fail([at(`the file must hold one JSON object ({ ... }) at the top level, not ${kind}`, source.locate([]))]);
     }
     const problems = [];
@@ -9955,7 +10198,7 @@ function parseDesiredState(bytes, file, size = bytes.length) {
     const parsed = desiredStateSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
         for (const issue of parsed.error.issues)
-            problems.push(...describeIssue(issue, source));
+            problems.push(...describeIssue(issue, source, scrub));
     }
     if (problems.length > 0) {
         problems.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -9965,8 +10208,9 @@ function parseDesiredState(bytes, file, size = bytes.length) {
     return { ok: true, desired: { file, text, source, state, warnings: timestampWarnings(state, source) } };
 }
 /**
- * Values in the file that must be masked even though they are errors (a committed api_key).
- * Parsed tolerantly, so a file with a syntax error elsewhere still has its secrets found.
+ * Values in the file that must be masked even though they are errors (a committed api_key): every
+ * string under a key SECRET_FIELD_NAME names, at any depth (a number is no credential to mask). Parsed tolerantly, so a
+ * file with a syntax error elsewhere still has its secrets found.
  */
 function secretsInFile(text) {
     let value;
@@ -9978,10 +10222,19 @@ function secretsInFile(text) {
     catch {
         return []; // nested too deep for the parser: such a file holds no top-level key to mask
     }
-    if (typeof value !== 'object' || value === null)
-        return [];
-    const record = value;
-    return SECRET_FIELDS.map((field) => record[field]).filter((v) => typeof v === 'string');
+    const secrets = [];
+    const walk = (node, inSecret) => {
+        if (inSecret && typeof node === 'string')
+            secrets.push(node);
+        else if (Array.isArray(node))
+            for (const item of node)
+                walk(item, inSecret);
+        else if (typeof node === 'object' && node !== null)
+            for (const [key, child] of Object.entries(node))
+                walk(child, inSecret || SECRET_FIELD_NAME.test(key));
+    };
+    walk(value, false);
+    return secrets;
 }
 /**
  * A subscription timestamp the file sets: allowed (the API takes it), but LeadConduit stamps it
@@ -9989,7 +10242,7 @@ function secretsInFile(text) {
  */
 function timestampWarning(full, key) {
     if (key === 'created_at') {
-        return `"${full}" is set by LeadConduit when the subscription is created: it is sent only where it differs from the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
+        return `"${full}" is set by LeadConduit when the subscription is created: the file's value is sent with every update that changes a subscription, even where it equals the live value, and LeadConduit may keep its own. Remove it unless you mean to manage it.`;
     }
     if (key === 'updated_at') {
         return `"${full}" is set by LeadConduit on every change of the subscription: after the next change the live value differs from this one (drift), and an apply that changes the subscription fails its final check. Remove it to stop managing it.`;
@@ -10011,30 +10264,39 @@ function timestampWarnings(state, source) {
 }
 
 ;// CONCATENATED MODULE: ./src/workspace.ts
+// Synchronous file calls: a run reads one small file and writes a few, one after another, and
+// the asynchronous ones would start libuv's thread pool for nothing (measured in bench/).
 
 
 
 
-
+/** A path that is not a regular file (nor a directory): reading it could wait for ever or never end. */
+class NotRegularFileError extends errors_UserError {
+    /** What it is, e.g. "a named pipe (FIFO)". */
+    kind;
+    constructor(label, kind) {
+        super(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+        this.kind = kind;
+    }
+}
 /**
  * A regular file's first `limit + 1` bytes and its size. Anything else is refused with what it is:
  * reading a FIFO would wait forever for a writer, a device could be endless. Opened without
  * blocking and checked on the open handle, so what is read is what was checked.
  */
-async function readRegularFile(path, label, limit = MAX_FILE_BYTES) {
-    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+function readRegularFile(path, label, limit = MAX_FILE_BYTES) {
+    const fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
     try {
-        const stats = await handle.stat();
+        const stats = (0,external_node_fs_.fstatSync)(fd);
         if (stats.isDirectory())
             throw new errors_UserError(`${label} is a directory, not a file.`);
         if (!stats.isFile()) {
-            const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
-            throw new errors_UserError(`${label} is ${kind}, not a regular file: the desired-state file must be a plain file in the repository.`);
+            throw new NotRegularFileError(label, stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device');
         }
         const bytes = Buffer.alloc(Math.min(stats.size, limit + 1));
         let read = 0;
         while (read < bytes.length) {
-            const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+            const bytesRead = (0,external_node_fs_.readSync)(fd, bytes, read, bytes.length - read, read);
             if (bytesRead === 0)
                 break;
             read += bytesRead;
@@ -10042,7 +10304,7 @@ async function readRegularFile(path, label, limit = MAX_FILE_BYTES) {
         return { bytes: bytes.subarray(0, read), size: stats.size };
     }
     finally {
-        await handle.close();
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 /** Whether `path` is strictly below the folder `root` (a name like "..x" is below; "../x" is not). */
@@ -10051,24 +10313,24 @@ function workspace_isInside(root, path) {
     return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
 /** The desired-state file's start and size, refusing anything that resolves outside the workspace. */
-async function readWorkspaceFile(file, filePath, workspace) {
+function readWorkspaceFile(file, filePath, workspace) {
     const hint = 'Commit it, or set the "file" input to its path relative to the repository root (and run actions/checkout before this step).';
     let stats;
     try {
-        stats = await lstat(filePath);
+        stats = lstatSync(filePath);
     }
     catch {
         throw new UserError(`${file} was not found in the workspace (${filePath}). ${hint}`);
     }
     if (stats.isDirectory())
         throw new UserError(`${file} is a directory, not a file. ${hint}`);
-    const real = await realpath(filePath);
-    const root = await realpath(workspace);
+    const real = realpathSync(filePath);
+    const root = realpathSync(workspace);
     if (!workspace_isInside(root, real)) {
         throw new UserError(`${file} is a link to ${real}, outside the workspace; the desired-state file must live in the repository.`);
     }
     try {
-        return await readRegularFile(real, file);
+        return readRegularFile(real, file);
     }
     catch (error) {
         if (error instanceof UserError && /is a directory/.test(error.message))
@@ -10081,17 +10343,17 @@ async function readWorkspaceFile(file, filePath, workspace) {
  * desired-state file's whole path so that a matrix over accounts/a.json and other/a.json keeps
  * both. Undefined outside a runner (no RUNNER_TEMP).
  */
-async function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
+function writeRunnerTempFile(runnerTemp, repoPath, kind, content) {
     if (!runnerTemp)
         return undefined;
-    await mkdir(runnerTemp, { recursive: true });
+    mkdirSync(runnerTemp, { recursive: true });
     const path = join(runnerTemp, `${repoPath.replace(/\.json$/i, '').replace(/[^\w.-]+/g, '-')}.${kind}.json`);
-    await writeFile(path, content);
+    writeFileSync(path, content);
     return path;
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/duration.ts
 /**
  * A duration for a message: "250 ms", "2 s", "1.5 s", "10 min". A sub-second one must not read
@@ -10117,11 +10379,18 @@ class Deadline {
     #controller = new AbortController();
     #timer;
     totalMs;
-    constructor(totalMs) {
+    constructor(totalMs, describe = overall) {
         this.totalMs = totalMs;
         this.#end = Date.now() + totalMs;
-        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(totalMs)), totalMs);
+        this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceededError(describe(totalMs))), totalMs);
         this.#timer.unref();
+    }
+    /**
+     * A deadline that ends `reserveMs` before this one: the part of the run for one service, so
+     * that whatever it spends, the rest of the run still has time for its own calls.
+     */
+    before(reserveMs, describe) {
+        return new Deadline(Math.max(0, this.remainingMs() - reserveMs), describe);
     }
     get signal() {
         return this.#controller.signal;
@@ -10133,11 +10402,9 @@ class Deadline {
         clearTimeout(this.#timer);
     }
 }
+const overall = (totalMs) => `the run's overall deadline of ${formatDuration(totalMs)} passed`;
 class DeadlineExceededError extends Error {
     name = 'DeadlineExceededError';
-    constructor(totalMs) {
-        super(`the run's overall deadline of ${formatDuration(totalMs)} passed`);
-    }
 }
 /**
  * The signal for one attempt: aborted by its own timeout or by the run's deadline. A plain
@@ -10234,7 +10501,7 @@ async function withRetry(attempt, classify, policy, deadline, onRetry, random = 
             onRetry?.({ attempt: attemptNumber, delayMs, error });
             // A ref'd timer: during the wait nothing else may keep the event loop alive, and with an
             // unref'd one node exits mid-retry (code 13, unsettled top-level await) with no summary.
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delayMs);
+            await (0,promises_namespaceObject.setTimeout)(delayMs);
         }
     }
 }
@@ -10432,6 +10699,14 @@ function destructiveWarning(key, before, after) {
  *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
  *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
  *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
+ *
+ * Live values of an odd kind (a subscription that is the string "legacy", features that are
+ * "all"): one the file manages, or one on the way to it, stops the plan before this (oddLiveValues).
+ * One it does not manage is never rebuilt: a container with no change is not sent at all, and an
+ * odd subscription inside a `subscriptions` that must be sent goes back exactly as LeadConduit
+ * gave it. Left out, a server that replaces `subscriptions` would delete it; rebuilt (an object of
+ * its managed fields), it would be overwritten with something nobody asked for; sent back, it is
+ * unchanged under either, and a server that refuses it refuses the whole PUT, changing nothing.
  */
 function buildAccountUpdate(desired, live, changes) {
     const changed = new Set(changes.map((change) => change.path.split('.')[0]));
@@ -10460,16 +10735,24 @@ function buildAccountUpdate(desired, live, changes) {
 /** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
 function liveFeatures(live) {
     const features = {};
-    for (const [name, value] of Object.entries(live.features ?? {}))
+    for (const [name, value] of Object.entries(liveObject(live.features) ?? {}))
         if (value !== null)
             features[name] = value;
     return features;
 }
 function overlaySubscriptions(live, desired) {
     const result = {};
-    const names = new Set([...Object.keys(live.subscriptions ?? {}), ...Object.keys(desired)]);
+    const subscriptions = liveObject(live.subscriptions) ?? {};
+    const names = new Set([...Object.keys(subscriptions), ...Object.keys(desired)]);
     for (const name of names) {
-        const current = live.subscriptions?.[name] ?? undefined;
+        const given = subscriptions[name] ?? null;
+        const current = liveObject(given);
+        const wanted = definedOnly(desired[name] ?? {});
+        // An odd one the file does not manage goes back as it came (see buildAccountUpdate).
+        if (given !== null && !current) {
+            result[name] = given;
+            continue;
+        }
         // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
         const writable = {};
         for (const field of SUBSCRIPTION_MANAGED_FIELDS) {
@@ -10477,7 +10760,6 @@ function overlaySubscriptions(live, desired) {
             if (value !== null && value !== undefined)
                 writable[field] = value;
         }
-        const wanted = definedOnly(desired[name] ?? {});
         // A subscription the account does not have is sent only when the file sets one of its fields:
         // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
         if (!current && Object.keys(wanted).length === 0)
@@ -10486,8 +10768,18 @@ function overlaySubscriptions(live, desired) {
     }
     return result;
 }
-/** What a managed setting's live value must be, to be compared with the file's. */
+/**
+ * What a live value must be, to be compared with the file's: at a managed setting, its kind; on
+ * the way to one (`features`, `subscriptions`, a subscription), an object of named values.
+ */
 function expectedKind(path) {
+    const isObject = (v) => liveObject(v) !== undefined;
+    if (path.length === 1 && path[0] === 'features')
+        return { test: isObject, what: 'an object of features (each true or false) is expected' };
+    if (path.length === 1 && path[0] === 'subscriptions')
+        return { test: isObject, what: 'an object of subscriptions by name is expected' };
+    if (path.length === 2 && path[0] === 'subscriptions')
+        return { test: isObject, what: 'a subscription (an object of its fields) is expected' };
     if (path[0] === 'features')
         return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
     if (path[0] === 'data_retention_in_days')
@@ -10495,17 +10787,32 @@ function expectedKind(path) {
     return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
 }
 /**
- * Live values of managed settings that are not of their kind (a feature that is the string "yes"):
- * such a value cannot be compared with the file, so each is named, with what it is and what was
- * expected. Unmanaged settings are not looked at: the plan goes on around them.
+ * Live values the file's settings cannot be compared with: a managed setting not of its kind (a
+ * feature that is the string "yes"), or a container on the way to one that is not an object
+ * (`features` that are "all", `subscriptions` that are a list), named once, however many settings
+ * the file has beneath it. Each comes with what it is and what was expected. What the file does not
+ * manage is not looked at: the plan goes on around it. Null or absent is not odd: not set.
  */
 function oddLiveValues(desired, live) {
     const odd = [];
+    const named = new Set();
     for (const { path } of managedSettings(desired)) {
-        const value = valueAt(live, path);
-        const kind = expectedKind(path);
-        if (value !== null && !kind.test(value))
-            odd.push({ path: path.join('.'), value, expected: kind.what });
+        let parent = liveObject(live);
+        for (let depth = 1; parent && depth <= path.length; depth++) {
+            const value = parent[path[depth - 1] ?? ''] ?? null;
+            if (value === null)
+                break;
+            const at = path.slice(0, depth);
+            const kind = expectedKind(at);
+            if (!kind.test(value)) {
+                const key = at.join('.');
+                if (!named.has(key))
+                    odd.push({ path: key, value, expected: kind.what });
+                named.add(key);
+                break;
+            }
+            parent = liveObject(value);
+        }
     }
     return odd;
 }
@@ -10573,7 +10880,9 @@ class WrongAccountError extends errors_UserError {
     name = 'WrongAccountError';
     account;
     constructor(file, expectedId, account) {
-        super(`${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'}). Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`);
+        const reason = `${file} is for account ${expectedId}, but the API key reads account ${account.id} (${account.name ?? 'no name'})`;
+        const detail = `Nothing was changed: use the API key of account ${expectedId}, or correct "id" in the file.`;
+        super(`${reason}. ${detail}`, [], { reason, detail });
         this.account = account;
     }
 }
@@ -10582,24 +10891,30 @@ class WrongAccountError extends errors_UserError {
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
 function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
-    const parsed = parseDesiredState(bytes, file, size);
-    if (parsed.ok)
-        return parsed.desired;
-    // A committed api_key is still a secret.
+    // A committed api_key is still a secret: known before any message quotes, and cuts, the file's text.
     for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
         redactor.add(secret, 'field');
+    const parsed = parseDesiredState(bytes, file, size, { scrub: (text) => redactor.scrub(text) });
+    if (parsed.ok)
+        return parsed.desired;
     throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
-/** Read the live account, make sure it is the file's, and plan the changes. Sends nothing. */
-async function readPlan(client, desired, file) {
+/**
+ * Read the live account, make sure it is the file's, and plan the changes. Sends nothing. `scrub`
+ * (the run's Redactor) cleans a live value before a message describes and cuts it.
+ */
+async function readPlan(client, desired, file, scrub) {
     const { account: live, via, userAccounts } = await client.readAccount(desired.state.id);
     const expectedId = desired.state.id;
     if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
         throw new WrongAccountError(file, expectedId, live);
     const odd = oddLiveValues(desired.state, live);
     if (odd.length > 0) {
-        const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value)}, where ${o.expected}`);
-        throw new errors_UserError(`LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}: ${list.join('; ')}. Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`, list);
+        const list = odd.map((o) => `${o.path} is ${describeJsonValue(o.value, scrub)}, where ${o.expected}`);
+        const reason = `LeadConduit's account holds ${plural(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}`;
+        // A report lists the settings one per line, so its explanation does not list them again.
+        const detail = `Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`;
+        throw new errors_UserError(`${reason}: ${list.join('; ')}. ${detail}`, list, { reason, detail });
     }
     const changes = planChanges(desired.state, live);
     return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
@@ -10627,20 +10942,30 @@ async function applyPlan(plan, options) {
         return { status: 'refused', refusal: sent.refusal };
     const { after } = sent;
     if (after.id.toLowerCase() !== plan.live.id.toLowerCase()) {
+        const changed = `${after.id} (${after.name ?? 'no name'})`;
+        const planned = `${plan.live.id} (${plan.live.name ?? 'no name'})`;
+        const check = `Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`;
         return {
             status: 'wrong-account',
             after,
-            message: `LeadConduit applied the update to account ${after.id} (${after.name ?? 'no name'}), not to account ${plan.live.id} (${plan.live.name ?? 'no name'}), the one that was read and planned. Check both accounts in LeadConduit now: ${after.id} may have changed in ways nobody reviewed. Then check which account the API key belongs to.`,
+            message: `LeadConduit applied the update to account ${changed}, not to account ${planned}, the one that was read and planned. ${check}`,
+            reason: `the update went to account ${after.id}, not ${plan.live.id}`,
+            detail: `Account ${changed} was changed; ${planned} was the one read and planned. ${check}`,
         };
     }
     const mismatches = await step('Verify', () => Promise.resolve(verifyAccount(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
+    const reason = `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards`;
+    // A report shows the settings in a table of their own, so its explanation does not list them.
+    const detail = 'Check the account in LeadConduit: it did not take these values (a plan limit, or a setting that depends on another).';
     return {
         status: 'mismatched',
         after,
         mismatches,
-        message: `LeadConduit accepted the update, but ${plural(mismatches.length, 'setting does', 'settings do')} not match the file afterwards: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+        message: `${reason}: ${mismatches.map((m) => `${m.path} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`).join('; ')}. Check the account in LeadConduit.`,
+        reason,
+        detail,
     };
 }
 /**
@@ -10651,10 +10976,12 @@ async function applyPlan(plan, options) {
 function accountRefusal(plan) {
     if (plan.via !== 'GET /user' || (plan.userAccounts ?? 1) <= 1)
         return undefined;
+    const rest = `PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`;
     return {
         guard: 'account',
         reason: `the API key's user has ${plan.userAccounts} accounts`,
-        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. PUT /account changes the key's own account, which cannot be confirmed to be ${plan.live.id} (${plan.live.name ?? 'no name'}), the account in the file. Nothing was sent. Use an API key of a user with this one account.`,
+        message: `Refusing to apply: LeadConduit does not serve GET /account here, and the API key's user has ${plan.userAccounts} accounts. ${rest}`,
+        detail: `LeadConduit does not serve GET /account here, and ${rest}`,
     };
 }
 function destructiveRefusal(changes, allowed, hint) {
@@ -10688,6 +11015,8 @@ function schemaUrl(repositoryUrl, version) {
     return `https://raw.githubusercontent.com/${repository}/v${version.split('.')[0] ?? ''}/schema/leadconduit-account.schema.json`;
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/capped-body.ts
 /**
  * Answers are read up to a cap, far above anything real, and no further: a hostile or broken
@@ -10745,6 +11074,12 @@ function cappedResponse(response, limit, onTooLarge) {
     }
     if (!response.body)
         return response;
+    // A declared length frames the body (the HTTP parser reads no more than it), so an answer
+    // declared within the limit needs no count, unless it is compressed: fetch inflates it, and
+    // the inflated body can be any size.
+    const encoding = response.headers.get('content-encoding');
+    if (Number.isFinite(declared) && response.headers.has('content-length') && (encoding === null || encoding === 'identity'))
+        return response;
     let size = 0;
     const counted = response.body.pipeThrough(new TransformStream({
         transform(chunk, controller) {
@@ -10768,21 +11103,12 @@ function cappedResponse(response, limit, onTooLarge) {
  * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
  */
 
-/** What is wrong with the shape of an answer, in words: the field, what it is, what was expected. */
-function describeShapeIssue(path, input) {
+/** What is wrong with the shape of an answer, in words: the field, what it is (scrubbed, then cut), what was expected. */
+function describeShapeIssue(path, input, scrub) {
     const where = path.map(String).join('.');
-    const expected = where === 'id'
-        ? "the account's 24-character hexadecimal id"
-        : where === 'features'
-            ? 'an object of feature switches'
-            : where === 'subscriptions'
-                ? 'an object of subscriptions'
-                : where.startsWith('subscriptions.')
-                    ? 'a subscription object (or null)'
-                    : path.length === 0
-                        ? 'an account object'
-                        : 'another kind of value';
-    return `${where || 'the answer'} is ${describeJsonValue(input)}, where ${expected} is expected`;
+    // Only the id is checked (liveAccountSchema): anything else is judged by the plan, where it is managed.
+    const expected = where === 'id' ? "the account's 24-character hexadecimal id" : path.length === 0 ? 'an account object' : 'another kind of value';
+    return `${where || 'the answer'} is ${describeJsonValue(input, scrub)}, where ${expected} is expected`;
 }
 /** LeadConduit's own message from an error body, short; the whole body never reaches a log. */
 function describeErrorBody(text, contentType) {
@@ -10900,8 +11226,8 @@ class LeadConduitError extends errors_UserError {
     name = 'LeadConduitError';
     call;
     status;
-    constructor(message, call, status) {
-        super(message);
+    constructor(message, call, status, verdict) {
+        super(message, [], verdict);
         this.call = call;
         this.status = status;
     }
@@ -10985,22 +11311,31 @@ function toLeadConduitError(error, label, method, baseUrl, redactor, w) {
         case 'http': {
             const status = error.status ?? 0;
             const name = statusName(status);
+            // "<what happened>: <LeadConduit's words>. <what to do>", and in a report the verdict is what
+            // happened; under it, LeadConduit's words as its own (unless they only repeat the status).
+            const answered = (reason, advice) => {
+                const words = redactor.scrub(error.message).trim();
+                const quoted = words === '' || words.toLowerCase() === name.replace(/^\d+\s*/, '').toLowerCase()
+                    ? ''
+                    : `LeadConduit said: ${words}${/[.!?]$/.test(words) ? '' : '.'} `;
+                return new LeadConduitError(`${reason}${said}. ${advice}`, label, status, { reason, detail: `${quoted}${advice}` });
+            };
             if (status === 401 || status === 403) {
-                return new LeadConduitError(`LeadConduit rejected the API key (${name}) on ${label}${said}. Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`, label, status);
+                return answered(`LeadConduit rejected the API key (${name}) on ${label}`, `Check ${w.apiKey}: it must be a current LeadConduit API key with access to this account.`);
             }
             if (status === 404 || status === 405) {
-                return new LeadConduitError(`LeadConduit answered ${name} to ${label}${said}. Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`, label, status);
+                return answered(`LeadConduit answered ${name} to ${label}`, `Check ${w.baseUrl} (${baseUrl}): it must be LeadConduit's API address.`);
             }
             if ((status === 400 || status === 422) && method === 'PUT') {
-                return new LeadConduitError(`LeadConduit refused ${label} (${name})${said}. Nothing was changed; fix the setting it names in the desired-state file.`, label, status);
+                return answered(`LeadConduit refused ${label} (${name})`, 'Nothing was changed; fix the setting it names, in the desired-state file or, where the file does not manage it, in LeadConduit.');
             }
             if (status === 429) {
-                return new LeadConduitError(`LeadConduit kept rate-limiting ${label} (${name})${tries}${said}. Re-run the job in a few minutes.`, label, status);
+                return answered(`LeadConduit kept rate-limiting ${label} (${name})${tries}`, 'Re-run the job in a few minutes.');
             }
             if (status >= 500) {
-                return new LeadConduitError(`LeadConduit failed on ${label} (${name})${tries}${said}. LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`, label, status);
+                return answered(`LeadConduit failed on ${label} (${name})${tries}`, `LeadConduit may be having an outage; ${w.again} later.${unknownOutcome}`);
             }
-            return new LeadConduitError(`LeadConduit answered ${name} to ${label}${tries}${said}. Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`, label, status);
+            return answered(`LeadConduit answered ${name} to ${label}${tries}`, `Check ${w.baseUrl} (${baseUrl}) and ${w.apiKeyShort}, then ${w.again}.`);
         }
     }
 }
@@ -11009,109 +11344,6 @@ function statusName(status) {
         return 'an error';
     const text = STATUS_TEXT[status];
     return text ? `${status} ${text}` : String(status);
-}
-
-;// CONCATENATED MODULE: ./src/redact.ts
-const MASK = '***';
-/** A field whose name says it holds a credential: its value is masked wherever it is seen. */
-const SECRET_FIELD_NAME = /key|secret|token|password|passwd|credential|authorization/i;
-/**
- * A credential written as key=value, key: value or "key": "value" in free text (an error page, a
- * message inside a JSON answer): group 1, kept, is everything before the value; the value is
- * masked. After "Authorization:" an auth scheme (Bearer, Basic…) is kept and the credential after
- * it masked.
- */
-const SECRET_PAIR = /((["']?)[\w.-]*(?:key|secret|token|password|passwd|credential|authorization)[\w.-]*\2\s*[:=]\s*(?:(?:basic|bearer|digest|token)\s+)?)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}\]]+)/gi;
-const maskPairs = (text) => text.replace(SECRET_PAIR, (_, head) => `${head}${MASK}`);
-const MIN_INPUT = 3;
-const MIN_FIELD = 8;
-const ORDINARY = /^(true|false|null|undefined|none|yes|no|-?\d+(\.\d+)?)$/i;
-/**
- * Holds every secret seen during the run. Each one is registered with the runner (so its log
- * masks it) and scrubbed from every text this action writes itself: the summary file, the outputs
- * file, PR comments and error messages are not masked by the runner. Scrub raw text, before it is
- * cut or escaped: a cut or escaped secret no longer matches.
- */
-class Redactor {
-    #secrets = new Set();
-    #register;
-    /** `register` tells the runner to mask a secret in its log (core.setSecret in the action). */
-    constructor(register) {
-        this.#register = register;
-    }
-    add(secret, kind = 'input') {
-        if (typeof secret !== 'string')
-            return;
-        const value = secret.trim();
-        if (value === '')
-            return;
-        // The Basic credential made from it is long and distinctive whatever the key's length.
-        this.#remember(Buffer.from(`API:${value}`).toString('base64'));
-        if (value.length < (kind === 'input' ? MIN_INPUT : MIN_FIELD) || (kind === 'field' && ORDINARY.test(value)))
-            return;
-        this.#remember(value);
-        // The same secret as it would appear inside a JSON string or a URL.
-        for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
-            this.#secrets.add(variant);
-    }
-    #remember(value) {
-        if (this.#secrets.has(value))
-            return;
-        this.#secrets.add(value);
-        this.#register(value);
-    }
-    scrub(text) {
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
-        }
-        return result;
-    }
-    /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
-    scrubDeep(value) {
-        if (typeof value === 'string')
-            return this.scrub(value);
-        if (Array.isArray(value))
-            return value.map((item) => this.scrubDeep(item));
-        if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-            return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.scrubDeep(child)]));
-        }
-        return value;
-    }
-    /**
-     * The values of credential fields in a JSON text registered and masked by field, and credentials
-     * written as key=value pairs in any other text (or in a string of the JSON) masked, before
-     * anything reads the text.
-     */
-    maskSecretFields(text) {
-        let json;
-        try {
-            json = JSON.parse(text);
-        }
-        catch {
-            // Known secrets first: a secret followed by ": " must not read as a key whose value is masked.
-            return this.scrub(maskPairs(this.scrub(text)));
-        }
-        // Two passes: every credential field is registered before any string is masked, so a field's
-        // value quoted in an earlier string is masked whole.
-        const walk = (value, mask) => {
-            if (typeof value === 'string')
-                return mask ? maskPairs(this.scrub(value)) : value;
-            if (Array.isArray(value))
-                return value.map((item) => walk(item, mask));
-            if (typeof value !== 'object' || value === null)
-                return value;
-            return Object.fromEntries(Object.entries(value).map(([key, child]) => {
-                if (!SECRET_FIELD_NAME.test(key) || (typeof child !== 'string' && typeof child !== 'number'))
-                    return [key, walk(child, mask)];
-                this.add(String(child), 'field');
-                return [key, MASK];
-            }));
-        };
-        walk(json, false);
-        return this.scrub(JSON.stringify(walk(json, true)));
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/retry-after.ts
@@ -11151,7 +11383,6 @@ function parseHttpDate(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/leadconduit.ts
-
 
 
 
@@ -11248,7 +11479,7 @@ function createLeadConduitClient(options) {
         registerSecrets(value, redactor);
         const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
         if (!parsed.success) {
-            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, redactor.scrubDeep(issue.input)));
+            const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, issue.input, (text) => redactor.scrub(text)));
             throw new LeadConduitError(`LeadConduit's answer to ${label} does not look like an account (${details.join('; ')}). Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.${label.startsWith('PUT') ? ` ${maybeApplied(wording)}` : ''}`, label);
         }
         const account = withoutSecrets(parsed.data);
@@ -11293,21 +11524,9 @@ function chooseAccount(accounts, expectedId) {
         throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
     throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
 }
-/** Account secrets are masked the moment they are seen, then dropped: nothing downstream holds them. */
+/** Account secrets are masked the moment they are seen (SECRET_FIELDS among them), then dropped: nothing downstream holds them. */
 function registerSecrets(value, redactor) {
-    if (typeof value !== 'object' || value === null)
-        return;
-    if (Array.isArray(value)) {
-        for (const item of value)
-            registerSecrets(item, redactor);
-        return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-        if (SECRET_FIELDS.includes(key) || (SECRET_FIELD_NAME.test(key) && typeof child === 'string'))
-            redactor.add(child, 'field');
-        else if (typeof child === 'object')
-            registerSecrets(child, redactor);
-    }
+    redactor.addSecretFields(value);
 }
 function withoutSecrets(account) {
     const copy = { ...account };
@@ -11342,26 +11561,86 @@ const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/printable.ts
 /**
+ * The characters beyond C0 that are never written raw: DEL and the C1 controls (U+009B starts a
+ * terminal sequence), the line and paragraph separators (a line break to some readers), the
+ * bidirectional marks, embeddings, overrides and isolates (they reorder what a reader sees), and
+ * the byte order mark.
+ */
+const HIDDEN_CHARACTERS = '\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff';
+// Every control character (C0 too) and the hidden ones.
+const UNPRINTABLE = new RegExp(`[\u0000-\u001f${HIDDEN_CHARACTERS}]`, 'g');
+/**
  * Text as one printable line: line breaks and every other control character (C0, DEL, C1), the
  * line and paragraph separators and the bidirectional controls shown as escapes (\n, \r, \t,
  * \x1b, \u202e). Text from outside then cannot start a log line of its own, and cannot move the
  * cursor, clear, recolour or retitle a terminal.
  */
 function printable(text) {
-    // eslint-disable-next-line no-control-regex -- these are exactly the characters to show escaped
-    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => {
+    return text.replace(UNPRINTABLE, (char) => {
         const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
         const code = char.charCodeAt(0);
         return named[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
     });
+}
+/**
+ * A printed line that no workflow command can start. The runner reads "::command::" at the start
+ * of a line (after white space) and its legacy form "##[command]" anywhere in a line
+ * (actions/runner ActionCommand.TryParse): a zero-width space after the first ":" or after "##"
+ * keeps the text as it reads, and keeps it data. The runner cannot tell our text from text that
+ * came from outside, so every printed line goes through here.
+ */
+function commandInert(line) {
+    return line.replace(/^(\s*):(?=:)/, '$1:\u200B').replace(/##\[/g, '##\u200B[');
+}
+
+;// CONCATENATED MODULE: ./src/json-text.ts
+
+// JSON.stringify escapes C0 controls itself; "[" after "##" would read as a runner's command in a log.
+const UNSAFE = new RegExp(`[${HIDDEN_CHARACTERS}]|(?<=##)\\[`, 'g');
+/**
+ * JSON text that is already JSON, with every character JSON.stringify leaves raw but a reader or a
+ * runner must not get raw (printable.ts HIDDEN_CHARACTERS, and the "[" of "##[") written as its
+ * \u escape. Outside strings JSON holds none of them, so the text stays JSON with the same value.
+ */
+function json_text_escapeJsonText(json) {
+    return json.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * A value as JSON for people and for other steps: the outputs, the files in RUNNER_TEMP, the JSON
+ * blocks and cells of the summary and the comment, the command line's --json. JSON.stringify
+ * leaves C1 controls, the line separators and the bidirectional controls raw, which can hide or
+ * reorder what a reader sees (Trojan Source); here they are \u escapes. `undefined` is "undefined".
+ */
+function jsonText(value, indent) {
+    const json = JSON.stringify(value, null, indent);
+    return json === undefined ? 'undefined' : json_text_escapeJsonText(json);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
 
 
 
+
 function processIo() {
+    quietOnClosedPipe(process.stdout);
+    quietOnClosedPipe(process.stderr);
     return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+const quieted = new WeakSet();
+/**
+ * A reader that stops early (`plan | head -1`) closes the pipe, and the next write fails with
+ * EPIPE: nobody is left to read, which is no failure of the command's. The stream is then closed,
+ * later writes go nowhere, and the command ends with its own exit code, without a stack trace.
+ * Any other write error is still thrown.
+ */
+function quietOnClosedPipe(stream) {
+    if (quieted.has(stream))
+        return;
+    quieted.add(stream);
+    stream.on('error', (error) => {
+        if (error.code !== 'EPIPE')
+            throw error;
+    });
 }
 /**
  * Colours only on a terminal that has them, never with NO_COLOR set (https://no-color.org),
@@ -11387,7 +11666,8 @@ function painter(stream, env) {
  * secret seen on the way can never reach the terminal, a pipe or a file. Then it is made printable
  * (printable.ts): an escape sequence or control character from a server's answer is shown, never
  * written raw. Styles are applied after that, so the only escape sequences written are the
- * colours this code asks for.
+ * colours this code asks for. The command line may run in a workflow, whose runner reads its
+ * output: no line it writes can start a workflow command (commandInert).
  */
 class Output {
     io;
@@ -11409,8 +11689,9 @@ class Output {
     paint(style, text) {
         return { style, text };
     }
+    /** One line: each part scrubbed and printable, then the whole line kept from reading as a workflow command. */
     #render(parts, paint) {
-        return parts.map((part) => (typeof part === 'string' ? printable(this.scrub(part)) : paint(part.style, printable(this.scrub(part.text))))).join('');
+        return commandInert(parts.map((part) => (typeof part === 'string' ? printable(this.scrub(part)) : paint(part.style, printable(this.scrub(part.text))))).join(''));
     }
     /** A line of the command's result on stdout; nothing in --json mode, where stdout is the JSON. */
     line(...parts) {
@@ -11428,11 +11709,11 @@ class Output {
         this.note(this.paint(['bold', 'red'], 'error:'), ' ', ...parts);
     }
     /**
-     * The one JSON object of --json mode, on stdout. JSON.stringify leaves C1 controls, separators
-     * and bidirectional controls as they are: those are written as \u escapes too (still JSON).
+     * The one JSON object of --json mode, on stdout: C1 controls, separators, bidirectional controls
+     * and the "[" of "##[" (a runner would read it as a command) as \u escapes (jsonText).
      */
     emit(value) {
-        const json = this.scrub(JSON.stringify(value, null, 2)).replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        const json = json_text_escapeJsonText(this.scrub(JSON.stringify(value, null, 2)));
         this.io.stdout.write(`${json}\n`);
     }
     /** A question at the terminal, printable and scrubbed like every line. */
@@ -11527,6 +11808,14 @@ async function terminal_confirm(io, question) {
 
 
 const CLI_NAME = 'leadconduit-account';
+/**
+ * A command line the CLI suggests, runnable as written where it is installed: in a project the
+ * bare name is not on PATH, and `npx --no --` runs the project's own copy without ever fetching
+ * one (README). `words` follow the name; the file is added unless it is the default.
+ */
+function suggestedCommand(words, file = DEFAULT_FILE) {
+    return [`npx --no -- ${CLI_NAME}`, words, file === DEFAULT_FILE ? '' : shellWord(file)].filter((word) => word !== '').join(' ');
+}
 /** Exit codes: 0 success (plan: no changes), 1 failure or refusal, 2 plan found changes. */
 const EXIT = { ok: 0, failed: 1, changes: 2 };
 /** One command's run: where it writes, the secrets it must not show, and its JSON result so far. */
@@ -11543,6 +11832,8 @@ class Context {
         this.io = io;
         this.command = command;
         this.out = new Output(io, this.redactor, json);
+        // The API key in the environment is a secret whatever the command: a file or an answer may quote it.
+        this.redactor.add(io.env[API_KEY_VARIABLE]);
         this.result = { command };
     }
 }
@@ -11552,15 +11843,15 @@ async function loadDesiredState(ctx, file) {
     ctx.result.file = file;
     let start;
     try {
-        if ((await (0,promises_namespaceObject.lstat)(path)).isDirectory())
+        if ((await (0,external_node_fs_promises_namespaceObject.lstat)(path)).isDirectory())
             throw new errors_UserError(`${file} is a directory, not a desired-state file.`);
-        start = await readRegularFile(path, file);
+        start = readRegularFile(path, file);
     }
     catch (error) {
         if (error instanceof errors_UserError)
             throw error;
         if (error.code === 'ENOENT') {
-            throw new errors_UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${CLI_NAME} export${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+            throw new errors_UserError(`${file} was not found (${path}). Pass the path of the desired-state file, or create one from the live account with: ${suggestedCommand('export', file)}`);
         }
         throw new errors_UserError(`Could not read ${file}: ${describeFsError(error)}.`);
     }
@@ -11589,7 +11880,7 @@ async function context_readPlan(ctx, file, options) {
     ctx.redactor.add(readApiKey(ctx.io.env, ctx.command));
     let plan;
     try {
-        plan = await readPlan(cliClient(ctx, options), desired, file);
+        plan = await readPlan(cliClient(ctx, options), desired, file, (text) => ctx.redactor.scrub(text));
     }
     catch (error) {
         if (error instanceof WrongAccountError)
@@ -11666,7 +11957,6 @@ function describeFsError(error) {
 
 
 
-
 async function validateCommand(ctx, file) {
     const desired = await loadDesiredState(ctx, file);
     const settings = managedSettings(desired.state).length;
@@ -11683,8 +11973,7 @@ async function planCommand(ctx, file, options) {
     printPlan(ctx, file, live, changes);
     if (changes.length === 0)
         return EXIT.ok;
-    const apply = `${CLI_NAME} apply${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`;
-    ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${apply}`);
+    ctx.out.line(`Apply ${changes.length === 1 ? 'it' : 'them'} with: ${suggestedCommand('apply', file)}`);
     // --allow-destructive is named only with what it would delete, never as a plain suggestion.
     const destructive = changes.filter((c) => c.destructive);
     if (destructive.length > 0) {
@@ -11784,9 +12073,11 @@ function show(value) {
 
 ;// CONCATENATED MODULE: ./src/state-files.ts
 
+
 /**
  * The desired-state file with the live values of the drifted settings written in, keeping the
  * file's own key order, indentation and line endings, so the diff of a drift PR shows only values.
+ * Characters no reader should get raw are \u escapes (jsonText), the file's own included.
  */
 function fileWithLiveValues(text, drift) {
     const formattingOptions = detectFormatting(text);
@@ -11798,11 +12089,11 @@ function fileWithLiveValues(text, drift) {
         const edits = modify(result, change.path.split('.'), change.before, { formattingOptions });
         result = applyEdits(result, edits);
     }
-    return result;
+    return escapeJsonText(result);
 }
-/** A desired-state file's text for an object, in the house style (2 spaces, final newline). */
+/** A desired-state file's text for an object, in the house style (2 spaces, final newline; jsonText). */
 function formatStateFile(value) {
-    return `${JSON.stringify(value, null, 2)}\n`;
+    return `${jsonText(value, 2)}\n`;
 }
 function detectFormatting(text) {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -11817,6 +12108,7 @@ function detectFormatting(text) {
 
 
 
+
 /**
  * A desired-state file holding every setting of the live account a person manages, with its id
  * as a guard: retention, truncation, features, and each subscription's state and product offering
@@ -11825,7 +12117,7 @@ function detectFormatting(text) {
  * unless `includeTimestamps` asks for them; what the schema would refuse is left out (and listed)
  * so the file always validates.
  */
-function exportAccount(live, schemaRef, file, includeTimestamps = false) {
+function exportAccount(live, schemaRef, file, includeTimestamps = false, scrub = (text) => text) {
     const skipped = [];
     const state = { $schema: schemaRef, id: live.id };
     // Values are copied as they are; one of an odd kind is then left out, and listed, by the
@@ -11835,26 +12127,35 @@ function exportAccount(live, schemaRef, file, includeTimestamps = false) {
         state.data_retention_in_days = live.data_retention_in_days;
     if (present(live.data_truncated_at))
         state.data_truncated_at = live.data_truncated_at;
+    // A container of the wrong kind (features that are "all") holds nothing to export: listed as such.
+    const container = (path, value) => {
+        const object = liveObject(value);
+        if (!object && present(value))
+            skipped.push({ path: path.join('.'), reason: `it is ${describeJsonValue(value, scrub)}, where ${expectedKind(path).what}` });
+        return object ?? {};
+    };
+    const liveFeatures = container(['features'], live.features);
     const features = {};
     for (const name of FEATURE_NAMES) {
-        const on = live.features?.[name];
+        const on = liveFeatures[name];
         if (present(on))
             features[name] = on;
     }
-    for (const name of Object.keys(live.features ?? {})) {
+    for (const name of Object.keys(liveFeatures)) {
         if (!FEATURE_NAMES.includes(name))
             skipped.push({ path: `features.${name}`, reason: 'a feature this version of the schema does not know' });
     }
     if (Object.keys(features).length > 0)
         state.features = features;
     const subscriptions = {};
-    for (const [name, subscription] of Object.entries(live.subscriptions ?? {})) {
-        if (!subscription)
+    for (const [name, given] of Object.entries(container(['subscriptions'], live.subscriptions))) {
+        if (!present(given))
             continue;
         if (!SUBSCRIPTION_NAMES.includes(name)) {
             skipped.push({ path: `subscriptions.${name}`, reason: 'a subscription this version of the schema does not know' });
             continue;
         }
+        const subscription = container(['subscriptions', name], given);
         const fields = {};
         for (const field of includeTimestamps ? [...SUBSCRIPTION_MANAGED_FIELDS, ...SUBSCRIPTION_TIMESTAMP_FIELDS] : SUBSCRIPTION_MANAGED_FIELDS) {
             const value = subscription[field];
@@ -11919,20 +12220,25 @@ async function exportCommand(ctx, file, options) {
     Object.assign(ctx.result, { file, baseUrl, written: false });
     let existing;
     try {
-        const stats = await (0,promises_namespaceObject.lstat)(path);
+        const stats = await (0,external_node_fs_promises_namespaceObject.lstat)(path);
         if (stats.isDirectory())
             throw new errors_UserError(`${file} is a directory; name the desired-state file to write.`);
         if (options.force !== true)
             throw new errors_UserError(`${file} already exists; nothing was written. Re-run with --force to overwrite it.`);
-        existing = await (0,promises_namespaceObject.readFile)(path);
+        // Read only for its "$schema", and only as much as a desired-state file may hold: a named pipe
+        // (or a link to one) would wait for a writer for ever, a device such as /dev/zero never ends.
+        existing = readRegularFile(path, file).bytes;
     }
     catch (error) {
+        if (error instanceof NotRegularFileError) {
+            throw new errors_UserError(`${file} is ${error.kind}, not a regular file; nothing was written. export --force overwrites only a regular file: remove it, or name another file to write.`);
+        }
         if (error instanceof errors_UserError)
             throw error;
         if (error.code !== 'ENOENT')
             throw new errors_UserError(`Could not write ${file}: ${describeFsError(error)}.`);
         // Found out before reading the account, not after.
-        const folder = await (0,promises_namespaceObject.lstat)((0,external_node_path_.dirname)(path)).catch(() => undefined);
+        const folder = await (0,external_node_fs_promises_namespaceObject.lstat)((0,external_node_path_.dirname)(path)).catch(() => undefined);
         if (!folder?.isDirectory())
             throw new errors_UserError(`Could not write ${file}: its folder does not exist.`);
     }
@@ -11941,13 +12247,13 @@ async function exportCommand(ctx, file, options) {
     ctx.result.account = { id: live.id, name: live.name ?? null };
     ctx.result.via = via;
     const schemaRef = options.schema ?? keptSchema(existing) ?? SCHEMA_URL;
-    const exported = exportAccount(live, schemaRef, file, options.includeTimestamps === true);
+    const exported = exportAccount(live, schemaRef, file, options.includeTimestamps === true, (text) => ctx.redactor.scrub(text));
     // Only writable fields are picked, and secrets are dropped on arrival; this is the last guard.
     if (ctx.redactor.scrub(exported.text) !== exported.text) {
         throw new Error('the exported file would contain a secret (the API key or an account credential); nothing was written');
     }
     try {
-        await (0,promises_namespaceObject.writeFile)(path, exported.text, { flag: options.force === true ? 'w' : 'wx' });
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, exported.text, { flag: options.force === true ? 'w' : 'wx' });
     }
     catch (error) {
         if (error.code === 'EEXIST')
@@ -11963,7 +12269,7 @@ async function exportCommand(ctx, file, options) {
         ctx.out.warn('the subscription timestamps were written as asked: LeadConduit sets them itself, so plans will show them as drift after the next change. Remove them to stop managing them.');
     }
     ctx.out.line(ctx.out.paint('green', '✓'), ` Wrote ${file}: ${plural(exported.settings, 'setting')} of account ${live.name ?? '(no name)'} (${live.id}), read with ${via}.`);
-    ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${CLI_NAME} plan${file === DEFAULT_FILE ? '' : ` ${shellWord(file)}`}`);
+    ctx.out.line(`Every setting in it is now managed; remove the ones you do not want to manage, then check with: ${suggestedCommand('plan', file)}`);
     return EXIT.ok;
 }
 /** The "$schema" of the file being overwritten, kept when it has one. */
@@ -11971,7 +12277,7 @@ function keptSchema(existing) {
     if (existing === undefined)
         return undefined;
     try {
-        const value = JSON.parse(existing.toString('utf8')).$schema;
+        const value = JSON.parse(Buffer.from(existing).toString('utf8')).$schema;
         return typeof value === 'string' && value !== '' ? value : undefined;
     }
     catch {
@@ -12001,6 +12307,8 @@ Exit codes:
   0  success (plan: no changes)
   1  failure, an invalid file, or a refusal (nothing was sent)
   2  plan only: the live account differs from the file`;
+/** Where to read the usage after a mistake: a command line that runs as written. */
+const usageHint = (command) => `(run "${suggestedCommand(`${command} --help`.trim())}" for usage)`;
 /**
  * Runs the leadconduit-account command line and answers its exit code. Never exits the process
  * itself, so every line written has been flushed when it ends.
@@ -12021,10 +12329,11 @@ async function runCli(argv, io = processIo()) {
         writeErr: (text) => io.stderr.write(text),
         outputError: (text, write) => write(text.replace(/^error:/, paintErr(['bold', 'red'], 'error:'))),
     })
-        .showHelpAfterError(`(run "${CLI_NAME} <command> --help" for usage)`)
+        .showHelpAfterError(usageHint(''))
         .exitOverride()
-        .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_HELP}\n\nStart with "${CLI_NAME} export" to write the live settings to ${DEFAULT_FILE}.`);
-    const fileArgument = (command) => command.argument('[file]', 'the desired-state file', DEFAULT_FILE);
+        .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_HELP}\n\nStart with "${suggestedCommand('export')}" to write the live settings to ${DEFAULT_FILE}.`);
+    // Each command's own help is named after its mistakes, so the hint runs as written.
+    const fileArgument = (command) => command.argument('[file]', 'the desired-state file', DEFAULT_FILE).showHelpAfterError(usageHint(command.name()));
     const jsonOption = () => new Option('--json', 'print one JSON object on stdout instead of text (for scripts)');
     const networkOptions = (command) => command
         .addOption(jsonOption())
