@@ -209,3 +209,32 @@ describe('known secrets before key=value pairs', () => {
     );
   });
 });
+
+describe('overlapping secrets', () => {
+  it('two secrets that overlap leave no piece of either, whatever their lengths', () => {
+    const r = redactor();
+    r.add('abc-1234');
+    r.add('1234-wxyz-long');
+    expect(r.scrub('x abc-1234-wxyz-long y')).toBe('x *** y');
+  });
+
+  it('a secret repeated so that its occurrences overlap is masked whole', () => {
+    const r = redactor();
+    r.add('aaaa');
+    expect(r.scrub('-aaaaaa-')).toBe('-***-');
+  });
+
+  it('adjacent secrets are masked each, text between and around kept', () => {
+    const r = redactor();
+    r.add('first-secret');
+    r.add('second-secret');
+    expect(r.scrub('a first-secretsecond-secret b first-secret c')).toBe('a ****** b *** c');
+  });
+
+  it('text without a secret is the same string', () => {
+    const r = redactor();
+    r.add('first-secret');
+    const text = 'nothing to hide here';
+    expect(r.scrub(text)).toBe(text);
+  });
+});
