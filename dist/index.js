@@ -10903,7 +10903,7 @@ async function run(tuning = {}) {
 /* harmony export */   tp: () => (/* binding */ table),
 /* harmony export */   zH: () => (/* binding */ details)
 /* harmony export */ });
-/* unused harmony exports UNSAFE, UNSAFE_ASCII, inert, MENTION, MENTION_ASCII, code */
+/* unused harmony exports inert, code */
 /* harmony import */ var _json_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2293);
 /* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5260);
 /**
@@ -10928,17 +10928,28 @@ function escapeText(text) {
  */
 function escapeMarkup(text) {
     const shown = (0,_printable_js__WEBPACK_IMPORTED_MODULE_1__/* .printable */ .g$)(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
-    return shown.replace(NON_ASCII.test(shown) ? UNSAFE : UNSAFE_ASCII, entity).replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
+    return shown.replace(NOT_PLAIN, (char) => (readable(char) ? char : entity(char))).replace(BLOCK_START, (start) => `${entity(start)}${start.slice(1)}`);
 }
-/** Everything but letters, digits and harmless punctuation. */
-const UNSAFE = /[^\p{L}\p{N} ,.:;'=?%$()#!\-@/…\u200D]/gu;
+/** Every character but ASCII letters, digits and harmless punctuation (whole code points: u). */
+const NOT_PLAIN = /[^A-Za-z0-9 ,.:;'=?%$()#!\-@/]/gu;
 /**
- * The same for text that is all ASCII, which most is: V8 builds the tables of \p{L} and \p{N}
- * when such a pattern is first used, a cost measured in a run's start (bench/), for nothing here.
+ * Of those, what stays as it is: outside ASCII, a letter or digit of any script, the ellipsis and
+ * the joiner `inert` adds. Symbols and pictographs (arrows, dingbats, emoji and their variation
+ * selectors) are decided without \p{L}/\p{N}: V8 builds the tables of those on a pattern's first
+ * use, a cost measured in a run's start (bench/), and a report's own headline holds emoji. (The
+ * odd letter-like symbol in those blocks, ①, becomes an entity: it shows the same.)
  */
-const UNSAFE_ASCII = /[^A-Za-z0-9 ,.:;'=?%$()#!\-@/]/g;
-// eslint-disable-next-line no-control-regex -- any character outside ASCII
-const NON_ASCII = /[^\u0000-\u007f]/;
+function readable(char) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x80)
+        return false;
+    if (char === '…' || char === '\u200D')
+        return true;
+    if ((code >= 0x2190 && code <= 0x2bff) || (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0x1f000 && code <= 0x1faff))
+        return false;
+    return LETTER_OR_DIGIT.test(char);
+}
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 /**
  * What would make a heading, a list item, a rule or an indented code block of a line that starts
  * with the text (a paragraph, a quoted note): its first character is written as an entity, which
@@ -10955,14 +10966,14 @@ const entity = (char) => `&#${char.codePointAt(0) ?? 32};`;
  * &#95;https://): the joiner goes right before "://".
  */
 function inert(text) {
-    return text
-        .replace(NON_ASCII.test(text) ? MENTION : MENTION_ASCII, '$1\u200D')
+    return (text
+        // Any character outside ASCII after @ or # gets the joiner too: an invisible joiner too many
+        // is harmless, and no \p{L} table is built for it.
+        .replace(/([@#])(?=[A-Za-z0-9_-]|[^\0-\x7f])/g, '$1\u200D')
         .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
         .replace(/([a-z])(?=:\/\/)/gi, '$1\u200D')
-        .replace(/\b(www)\./gi, '$1\u200D.');
+        .replace(/\b(www)\./gi, '$1\u200D.'));
 }
-const MENTION = /([@#])(?=[\p{L}\p{N}_-])/gu;
-const MENTION_ASCII = /([@#])(?=[A-Za-z0-9_-])/g;
 /** A JSON value shown as code, e.g. in a table cell. */
 function code(value) {
     return codeText(jsonText(value));
@@ -11480,13 +11491,33 @@ class Redactor {
         this.#secrets.add(value);
         this.#register(value);
     }
+    /**
+     * Every stretch of `text` that any secret covers, overlaps included, becomes one mask: a secret
+     * that contains another, or two that overlap, leave no piece of either. Text without a secret
+     * (most of it) is returned as it is, with nothing built.
+     */
     scrub(text) {
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
+        let spans;
+        for (const secret of this.#secrets) {
+            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
+                (spans ??= []).push([at, at + secret.length]);
         }
-        return result;
+        if (!spans)
+            return text;
+        spans.sort((a, b) => a[0] - b[0]);
+        let result = '';
+        let shown = 0;
+        let [start, end] = spans[0];
+        for (const [from, to] of spans) {
+            if (from < end) {
+                end = Math.max(end, to);
+                continue;
+            }
+            result += `${text.slice(shown, start)}${MASK}`;
+            shown = end;
+            [start, end] = [from, to];
+        }
+        return `${result}${text.slice(shown, start)}${MASK}${text.slice(end)}`;
     }
     /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
     scrubDeep(value) {

@@ -9421,13 +9421,33 @@ class Redactor {
         this.#secrets.add(value);
         this.#register(value);
     }
+    /**
+     * Every stretch of `text` that any secret covers, overlaps included, becomes one mask: a secret
+     * that contains another, or two that overlap, leave no piece of either. Text without a secret
+     * (most of it) is returned as it is, with nothing built.
+     */
     scrub(text) {
-        let result = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(MASK);
+        let spans;
+        for (const secret of this.#secrets) {
+            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
+                (spans ??= []).push([at, at + secret.length]);
         }
-        return result;
+        if (!spans)
+            return text;
+        spans.sort((a, b) => a[0] - b[0]);
+        let result = '';
+        let shown = 0;
+        let [start, end] = spans[0];
+        for (const [from, to] of spans) {
+            if (from < end) {
+                end = Math.max(end, to);
+                continue;
+            }
+            result += `${text.slice(shown, start)}${MASK}`;
+            shown = end;
+            [start, end] = [from, to];
+        }
+        return `${result}${text.slice(shown, start)}${MASK}${text.slice(end)}`;
     }
     /** Every string in a plain value (a report, an answer) scrubbed; other values as they are. */
     scrubDeep(value) {
