@@ -193,6 +193,20 @@ describe('the apply outcome', () => {
     );
   });
 
+  it('of an update LeadConduit accepted but that did not take: the settings that differ, and no "may or may not"', () => {
+    const report = runReport({
+      outcome: 'failed',
+      mode: 'apply',
+      error: 'The update was sent, but 1 setting does not match the file after it.',
+      bodySent: true,
+      mismatches: [{ path: 'features.firehose', expected: true, actual: false }],
+    });
+    const outcome = renderOutcome(report, when);
+    expect(outcome).toContain('| <code>features.firehose</code> | <code>true</code> | <code>false</code> |');
+    expect(outcome).toContain("LeadConduit accepted the update, but the settings above do not hold the file's values.");
+    expect(outcome).not.toContain('may or may not');
+  });
+
   it.each(['refused', 'failed'] as const)('of a %s apply without an error message shows no made-up text', (outcome) => {
     const paragraphs = renderOutcome(runReport({ outcome, mode: 'apply' }), when)
       .split('\n\n')
