@@ -120,6 +120,20 @@ describe('the command line', () => {
   });
 
   describe('plan', () => {
+    it('a managed setting of an odd kind in the account: its verdict, each setting once, then what to do', async () => {
+      lc.account = { ...sampleAccount(), features: 'all' } as unknown as ReturnType<typeof sampleAccount>;
+      await writeState({ features: { firehose: true } });
+      const run = await cli(withFake('plan'));
+      expect(run.code).toBe(1);
+      expect(run.stderr.split('\n')).toEqual([
+        "error: LeadConduit's account holds 1 managed setting of an unexpected kind, which cannot be compared with leadconduit-account.json:",
+        '  features is the string "all", where an object of features (each true or false) is expected',
+        "Nothing was sent. Check it in LeadConduit (or with LeadConduit's support), then run again.",
+        '',
+      ]);
+      expectNoStack(run);
+    });
+
     it('shows the changes as a table and exits 2', async () => {
       await writeState({ data_retention_in_days: 30, features: { firehose: true, seller_access: true } });
       const run = await cli(withFake('plan'));
