@@ -1003,9 +1003,12 @@ function renderOutcome(report, at, max = 1_500) {
         case 'refused':
             return outcomeBlock('⛔ Apply refused', report, max, `Nothing was sent to LeadConduit (${when}).`, `Refused at ${when}.`);
         default: {
-            const sent = report.bodySent
-                ? 'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs.'
-                : 'Nothing was sent to LeadConduit.';
+            // After a check that failed, LeadConduit did accept the update: what it holds is known, and shown above.
+            const sent = !report.bodySent
+                ? 'Nothing was sent to LeadConduit.'
+                : report.mismatches?.length
+                    ? "LeadConduit accepted the update, but the settings above do not hold the file's values. Re-run the job, which reads the account again and sends only what still differs."
+                    : 'The update was sent: it may or may not have been applied. Re-run the job, which reads the account again and sends only what still differs.';
             return outcomeBlock('❌ Apply failed', report, max, `${sent} (${when})`, `Failed at ${when}.`);
         }
     }

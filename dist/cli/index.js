@@ -12407,10 +12407,20 @@ async function execute(io, command, json, work) {
             ctx.out.emit({ ...ctx.result, ok: false, error: message, ...(user && error.details.length > 0 ? { details: error.details } : {}) });
         }
         // The problems of an invalid file were printed one per line already; this is their count.
-        ctx.out.error(message);
-        if (user && !(error instanceof InvalidFileError))
+        if (user && !(error instanceof InvalidFileError) && error.details.length > 0 && error.verdict) {
+            // A message that lists its details: the verdict, the details one per line, then what to do (each said once).
+            ctx.out.error(`${error.verdict.reason}:`);
             for (const detail of error.details)
                 ctx.out.note(`  ${detail}`);
+            if (error.verdict.detail)
+                ctx.out.note(error.verdict.detail);
+        }
+        else {
+            ctx.out.error(message);
+            if (user && !(error instanceof InvalidFileError))
+                for (const detail of error.details)
+                    ctx.out.note(`  ${detail}`);
+        }
         if (!user && error instanceof Error && error.stack)
             for (const line of error.stack.split('\n'))
                 ctx.out.note(ctx.out.paint('dim', line));
