@@ -144,12 +144,16 @@ export function secretsInFile(text: string): string[] {
     return []; // nested too deep for the parser: such a file holds no top-level key to mask
   }
   const secrets: string[] = [];
-  const walk = (node: unknown, inSecret: boolean): void => {
+  // A stack, not recursion: the parser may have read a file thousands of levels deep.
+  const pending: Array<[node: unknown, inSecret: boolean]> = [[value, false]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, inSecret] = next;
     if (inSecret && typeof node === 'string') secrets.push(node);
-    else if (Array.isArray(node)) for (const item of node) walk(item, inSecret);
-    else if (typeof node === 'object' && node !== null) for (const [key, child] of Object.entries(node)) walk(child, inSecret || SECRET_FIELD_NAME.test(key));
-  };
-  walk(value, false);
+    // Children pushed last first, so the secrets come out in the file's order.
+    else if (Array.isArray(node)) for (const item of (node as unknown[]).toReversed()) pending.push([item, inSecret]);
+    else if (typeof node === 'object' && node !== null)
+      for (const [key, child] of Object.entries(node).reverse()) pending.push([child, inSecret || SECRET_FIELD_NAME.test(key)]);
+  }
   return secrets;
 }
 

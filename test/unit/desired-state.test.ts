@@ -9,6 +9,8 @@ import type { LiveAccount } from '../../src/account-schema.js';
 import { MAX_PROBLEMS, parseDesiredState, secretsInFile, type ParseResult, type Problem } from '../../src/desired-state.js';
 import { buildAccountUpdate, planChanges } from '../../src/plan.js';
 import { sampleAccount } from '../support/sample-account.js';
+import { InvalidFileError, validateDesiredState } from '../../src/steps.js';
+import { Redactor } from '../../src/redact.js';
 
 const FILE = 'leadconduit-account.json';
 
@@ -238,5 +240,24 @@ describe("a secret's value is never quoted in a syntax message", () => {
   it('a value that is no secret is still quoted, and so is a secret key itself', () => {
     expect(said(`{"data_retention_in_days": ${VALUE}}`)).toContain(VALUE);
     expect(said('{api_key: "x"}')).toContain('write "api_key", not api_key');
+  });
+});
+
+describe('a file nested thousands of levels deep', () => {
+  it('is refused as invalid, never an unexpected error, however much of the stack the caller already uses', () => {
+    const unexpected: string[] = [];
+    // Recursion to use up part of the stack before the file is read, as a deeper caller would.
+    const after = (frames: number, work: () => void): void => (frames === 0 ? work() : after(frames - 1, work));
+    for (let nesting = 1000; nesting <= 12_000; nesting += 1000) {
+      const text = `{"api_key": "committed-key-123456", "x": ${'['.repeat(nesting)}1${']'.repeat(nesting)}}\n`;
+      for (let used = 0; used <= 8000; used += 500) {
+        try {
+          after(used, () => validateDesiredState(Buffer.from(text), 'f.json', new Redactor(() => {})));
+        } catch (error) {
+          if (!(error instanceof InvalidFileError)) unexpected.push(`${nesting} deep, ${used} frames used: ${String(error).slice(0, 60)}`);
+        }
+      }
+    }
+    expect(unexpected).toEqual([]);
   });
 });
