@@ -3,6 +3,7 @@
  * what an unreadable body looks like, a network failure by its code, what is wrong with an
  * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
  */
+import { nestsDeeperThan } from './json-depth.js';
 import { describeJsonValue } from './wording.js';
 
 /** What is wrong with the shape of an answer, in words: the field, what it is (scrubbed, then cut), what was expected. */
@@ -18,7 +19,8 @@ export function describeErrorBody(text: string, contentType: string | null): str
   const trimmed = text.trim();
   if (trimmed === '') return '';
   try {
-    const json = JSON.parse(trimmed) as unknown;
+    // Nested deeper than any real error body: described as text (its message is not looked for).
+    const json = nestsDeeperThan(trimmed) ? undefined : (JSON.parse(trimmed) as unknown);
     const message = pickMessage(json);
     if (message) return truncate(message);
   } catch {

@@ -1,4 +1,5 @@
 import type { KyInstance } from 'ky';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { SECRET_FIELDS, liveAccountSchema, userSchema, type AccountUpdate, type LiveAccount } from './account-schema.js';
 import { AnswerTooLargeError, MAX_LEADCONDUIT_ANSWER_BYTES, readCapped } from './capped-body.js';
 import type { AttemptSignal, Deadline } from './deadline.js';
@@ -104,6 +105,13 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
         describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')),
         response.status,
         parseRetryAfter(response.headers.get('retry-after')),
+      );
+    }
+    if (nestsDeeperThan(text)) {
+      throw new AttemptError(
+        'bad-body',
+        `answered ${response.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which no account is`,
+        response.status,
       );
     }
     try {

@@ -1,3 +1,4 @@
+import { nestsDeeperThan } from './json-depth.js';
 import {
   FEATURE_NAMES,
   READ_ONLY_FIELDS,
@@ -171,6 +172,8 @@ export class Redactor {
     // value is masked, and a long number is read inexactly (a secret in its digits would no
     // longer match).
     const known = this.scrub(text);
+    // JSON nested deeper than any real answer is read as text: walking its value would overflow.
+    if (nestsDeeperThan(known)) return this.scrub(maskInText(known));
     let json: unknown;
     try {
       json = JSON.parse(known);

@@ -417,6 +417,20 @@ describe('limits on what comes in', () => {
     }
   });
 
+  it.each([
+    ['an account', 200],
+    ['an error body', 500],
+  ])('%s nested 200,000 levels deep (400 KB) is a clear failure, never an overflow of the stack', async (_what, status) => {
+    const deep = `{"id": "5fd4371e940df5a34a3888b2", "message": ${'['.repeat(200_000)}"x"${']'.repeat(200_000)}}`;
+    fakes.lc.inject('GET /account', { kind: 'status', status, body: deep, headers: { 'content-type': 'application/json' } }, 10);
+    const run = await fakes.run({ event: 'pull_request', file: DESIRED });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).not.toMatch(/Unexpected error|Maximum call stack/);
+    expect(run.stdout).toMatch(
+      status === 200 ? /::error::.*nested more than 64 levels deep, which no account is/ : /::error::LeadConduit failed on GET \/account/,
+    );
+  });
+
   it('a desired-state file that is a named pipe (FIFO) is refused at once: no read that waits forever', async () => {
     const run = await plan({
       file: undefined,
