@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var src_deadline = __webpack_require__(6683);
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/json-depth.ts
+var json_depth = __webpack_require__(8829);
 // EXTERNAL MODULE: ./src/account-schema.ts + 13 modules
 var account_schema = __webpack_require__(5456);
 // EXTERNAL MODULE: ./src/wording.ts
@@ -107,6 +109,7 @@ function cappedResponse(response, limit, onTooLarge) {
  * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
  */
 
+
 /** What is wrong with the shape of an answer, in words: the field, what it is (scrubbed, then cut), what was expected. */
 function describeShapeIssue(path, input, scrub) {
     const where = path.map(String).join('.');
@@ -120,7 +123,8 @@ function describeErrorBody(text, contentType) {
     if (trimmed === '')
         return '';
     try {
-        const json = JSON.parse(trimmed);
+        // Nested deeper than any real error body: described as text (its message is not looked for).
+        const json = (0,json_depth/* nestsDeeperThan */.i)(trimmed) ? undefined : JSON.parse(trimmed);
         const message = pickMessage(json);
         if (message)
             return truncate(message);
@@ -399,6 +403,7 @@ function parseHttpDate(text) {
 
 
 
+
 function createLeadConduitClient(options) {
     const { redactor, deadline } = options;
     const wording = options.wording ?? ACTION_WORDING;
@@ -466,6 +471,9 @@ function createLeadConduitClient(options) {
         // (credential fields by name), and only then cut.
         if (!response.ok) {
             throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+        }
+        if ((0,json_depth/* nestsDeeperThan */.i)(text)) {
+            throw new AttemptError('bad-body', `answered ${response.status} with JSON nested more than ${json_depth/* MAX_JSON_DEPTH */.K} levels deep, which no account is`, response.status);
         }
         try {
             return JSON.parse(text);

@@ -9989,17 +9989,20 @@ function secretsInFile(text) {
         return []; // nested too deep for the parser: such a file holds no top-level key to mask
     }
     const secrets = [];
-    const walk = (node, inSecret) => {
+    // A stack, not recursion: the parser may have read a file thousands of levels deep.
+    const pending = [[value, false]];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+        const [node, inSecret] = next;
         if (inSecret && typeof node === 'string')
             secrets.push(node);
+        // Children pushed last first, so the secrets come out in the file's order.
         else if (Array.isArray(node))
-            for (const item of node)
-                walk(item, inSecret);
+            for (const item of node.toReversed())
+                pending.push([item, inSecret]);
         else if (typeof node === 'object' && node !== null)
-            for (const [key, child] of Object.entries(node))
-                walk(child, inSecret || redact/* SECRET_FIELD_NAME */.y.test(key));
-    };
-    walk(value, false);
+            for (const [key, child] of Object.entries(node).reverse())
+                pending.push([child, inSecret || redact/* SECRET_FIELD_NAME */.y.test(key)]);
+    }
     return secrets;
 }
 /**
@@ -10117,6 +10120,47 @@ await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 8829:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ MAX_JSON_DEPTH),
+/* harmony export */   i: () => (/* binding */ nestsDeeperThan)
+/* harmony export */ });
+/**
+ * How deep a JSON text nests, found without parsing it and without recursion: an answer nested
+ * thousands of levels deep (a few hundred KB, far under the answer caps) parses, but any walk
+ * over its value by recursion overflows the stack. Such an answer is refused or read as text.
+ */
+/** No account, error body or file of this action nests anywhere near this deep. */
+const MAX_JSON_DEPTH = 64;
+/** Whether `text` opens more than `max` objects or lists inside one another (strings skipped). */
+function nestsDeeperThan(text, max = MAX_JSON_DEPTH) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text.charCodeAt(i);
+        if (inString) {
+            if (char === 0x5c)
+                i++; // a backslash: the next character is escaped
+            else if (char === 0x22)
+                inString = false;
+        }
+        else if (char === 0x22)
+            inString = true;
+        else if (char === 0x5b || char === 0x7b) {
+            if (++depth > max)
+                return true;
+        }
+        else if (char === 0x5d || char === 0x7d)
+            depth--;
+    }
+    return false;
+}
+
 
 /***/ }),
 
@@ -11407,7 +11451,9 @@ function commandInert(line) {
 /* harmony export */   p: () => (/* binding */ Redactor),
 /* harmony export */   y: () => (/* binding */ SECRET_FIELD_NAME)
 /* harmony export */ });
+/* harmony import */ var _json_depth_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8829);
 /* harmony import */ var _account_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5456);
+
 
 const MASK = '***';
 const SECRET_WORDS = 'key|secret|token|password|passwd|credential|authorization';
@@ -11548,6 +11594,9 @@ class Redactor {
         // value is masked, and a long number is read inexactly (a secret in its digits would no
         // longer match).
         const known = this.scrub(text);
+        // JSON nested deeper than any real answer is read as text: walking its value would overflow.
+        if ((0,_json_depth_js__WEBPACK_IMPORTED_MODULE_1__/* .nestsDeeperThan */ .i)(known))
+            return this.scrub(maskInText(known));
         let json;
         try {
             json = JSON.parse(known);

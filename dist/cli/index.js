@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(703);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(516);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 703:
+/***/ 516:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9337,7 +9337,40 @@ const userSchema = looseObject({
     accounts: array(unknown()),
 });
 
+;// CONCATENATED MODULE: ./src/json-depth.ts
+/**
+ * How deep a JSON text nests, found without parsing it and without recursion: an answer nested
+ * thousands of levels deep (a few hundred KB, far under the answer caps) parses, but any walk
+ * over its value by recursion overflows the stack. Such an answer is refused or read as text.
+ */
+/** No account, error body or file of this action nests anywhere near this deep. */
+const MAX_JSON_DEPTH = 64;
+/** Whether `text` opens more than `max` objects or lists inside one another (strings skipped). */
+function nestsDeeperThan(text, max = MAX_JSON_DEPTH) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text.charCodeAt(i);
+        if (inString) {
+            if (char === 0x5c)
+                i++; // a backslash: the next character is escaped
+            else if (char === 0x22)
+                inString = false;
+        }
+        else if (char === 0x22)
+            inString = true;
+        else if (char === 0x5b || char === 0x7b) {
+            if (++depth > max)
+                return true;
+        }
+        else if (char === 0x5d || char === 0x7d)
+            depth--;
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/redact.ts
+
 
 const MASK = '***';
 const SECRET_WORDS = 'key|secret|token|password|passwd|credential|authorization';
@@ -9478,6 +9511,9 @@ class Redactor {
         // value is masked, and a long number is read inexactly (a secret in its digits would no
         // longer match).
         const known = this.scrub(text);
+        // JSON nested deeper than any real answer is read as text: walking its value would overflow.
+        if (nestsDeeperThan(known))
+            return this.scrub(maskInText(known));
         let json;
         try {
             json = JSON.parse(known);
@@ -10243,17 +10279,20 @@ function secretsInFile(text) {
         return []; // nested too deep for the parser: such a file holds no top-level key to mask
     }
     const secrets = [];
-    const walk = (node, inSecret) => {
+    // A stack, not recursion: the parser may have read a file thousands of levels deep.
+    const pending = [[value, false]];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+        const [node, inSecret] = next;
         if (inSecret && typeof node === 'string')
             secrets.push(node);
+        // Children pushed last first, so the secrets come out in the file's order.
         else if (Array.isArray(node))
-            for (const item of node)
-                walk(item, inSecret);
+            for (const item of node.toReversed())
+                pending.push([item, inSecret]);
         else if (typeof node === 'object' && node !== null)
-            for (const [key, child] of Object.entries(node))
-                walk(child, inSecret || SECRET_FIELD_NAME.test(key));
-    };
-    walk(value, false);
+            for (const [key, child] of Object.entries(node).reverse())
+                pending.push([child, inSecret || SECRET_FIELD_NAME.test(key)]);
+    }
     return secrets;
 }
 /**
@@ -11123,6 +11162,7 @@ function cappedResponse(response, limit, onTooLarge) {
  * answer's shape. Never the whole body: the text is cut, after it was scrubbed of secrets.
  */
 
+
 /** What is wrong with the shape of an answer, in words: the field, what it is (scrubbed, then cut), what was expected. */
 function describeShapeIssue(path, input, scrub) {
     const where = path.map(String).join('.');
@@ -11136,7 +11176,8 @@ function describeErrorBody(text, contentType) {
     if (trimmed === '')
         return '';
     try {
-        const json = JSON.parse(trimmed);
+        // Nested deeper than any real error body: described as text (its message is not looked for).
+        const json = nestsDeeperThan(trimmed) ? undefined : JSON.parse(trimmed);
         const message = pickMessage(json);
         if (message)
             return truncate(message);
@@ -11411,6 +11452,7 @@ function parseHttpDate(text) {
 
 
 
+
 function createLeadConduitClient(options) {
     const { redactor, deadline } = options;
     const wording = options.wording ?? ACTION_WORDING;
@@ -11478,6 +11520,9 @@ function createLeadConduitClient(options) {
         // (credential fields by name), and only then cut.
         if (!response.ok) {
             throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
+        }
+        if (nestsDeeperThan(text)) {
+            throw new AttemptError('bad-body', `answered ${response.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which no account is`, response.status);
         }
         try {
             return JSON.parse(text);
