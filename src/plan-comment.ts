@@ -34,11 +34,7 @@ export interface IgnoredComment {
 }
 
 function query({ scope, key }: RecordPlace): CommentQuery {
-  return {
-    marker: commentMarker(scope.file),
-    verifies: (c) => readRecord(c.body, scope, c.author, key).status === 'verified',
-    carriesRecord: (c) => readRecord(c.body, scope, c.author, key).status === 'bad-signature',
-  };
+  return { marker: commentMarker(scope.file), record: (c) => readRecord(c.body, scope, c.author, key).status };
 }
 
 const ignored = (comments: readonly MarkedComment[]): IgnoredComment[] => comments.map((c) => ({ author: c.author, url: c.url }));

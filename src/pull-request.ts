@@ -43,11 +43,11 @@ export interface MarkedComment {
   id: number;
   url: string;
   author: string;
-  /** Its record verifies for its author (CommentQuery.verifies): the action's own login wrote it. */
+  /** Its record verifies for its author (CommentQuery.record): the action's own login wrote it. */
   verified: boolean;
   /** Its body is the one this run posted before signing it (see upsertComment). */
   pending: boolean;
-  /** It does not verify but carries a record (CommentQuery.carriesRecord): signed with another key, or forged. */
+  /** It carries a record that does not verify (CommentQuery.record): signed with another key, or forged. */
   badRecord: boolean;
   /** The body of the oldest verified comment of each author; the others' are not kept. */
   body?: string;
@@ -66,19 +66,18 @@ export interface CommentQuery {
   /** The hidden first line every comment of this file starts with. */
   marker: string;
   /**
-   * Whether a marked comment's signed record verifies for its author (plan-comment.ts): a run
-   * holding the key wrote it, as that login. That login is the action's own.
+   * A marked comment's record, checked once (plan-comment.ts): 'verified' when it verifies for its
+   * author (a run holding the key wrote it, as that login, which is the action's own), 'bad-signature'
+   * when it carries a record that does not (another key, or forged), 'unsigned' when it has none.
    */
-  verifies: (comment: IssueComment) => boolean;
-  /** Whether a marked comment that does not verify carries a record all the same (signed with another key, or forged). */
-  carriesRecord?: (comment: IssueComment) => boolean;
+  record: (comment: IssueComment) => 'verified' | 'bad-signature' | 'unsigned';
 }
 
 /** The GitHub calls this action makes, each retried with the shared policy. */
 export interface GitHubApi {
   /**
    * Every comment on the PR whose body starts with the marker, oldest first, each judged by
-   * `query.verifies` as it is read. Every page is read, up to MAX_COMMENT_PAGES: past that it
+   * `query.record` as it is read. Every page is read, up to MAX_COMMENT_PAGES: past that it
    * throws TooManyCommentsError, never a list cut short.
    */
   markedComments(issueNumber: number, query: CommentQuery): Promise<MarkedComment[]>;
@@ -155,12 +154,7 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
    * the body this run posted, if any; `afterWrite` says that something may have been written on
    * the pull request before this listing, for the message of a listing past the cap.
    */
-  async function listMarked(
-    issueNumber: number,
-    { marker, verifies, carriesRecord }: CommentQuery,
-    pending?: string,
-    afterWrite = false,
-  ): Promise<MarkedComment[]> {
+  async function listMarked(issueNumber: number, { marker, record }: CommentQuery, pending?: string, afterWrite = false): Promise<MarkedComment[]> {
     const found: MarkedComment[] = [];
     const recordOf = new Map<string, MarkedComment>();
     for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
@@ -172,9 +166,8 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
       });
       for (const { id, url, author, body } of comments) {
         if (!body.startsWith(marker)) continue;
-        const verified = verifies({ id, url, author, body });
-        const badRecord = !verified && (carriesRecord?.({ id, url, author, body }) ?? false);
-        const listed: MarkedComment = { id, url, author, verified, pending: body === pending, badRecord };
+        const status = record({ id, url, author, body });
+        const listed: MarkedComment = { id, url, author, verified: status === 'verified', pending: body === pending, badRecord: status === 'bad-signature' };
         // Pages come oldest first, but GitHub does not promise it: the oldest is kept by id.
         const kept = recordOf.get(author);
         if (listed.verified && (!kept || id < kept.id)) {

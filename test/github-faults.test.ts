@@ -17,7 +17,7 @@ const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRet
 const MARKER = '<!-- leadconduit-account-action:comment file=leadconduit-account.json -->';
 const PR = 7;
 /** In these tests every comment with the marker counts as the action's own (signatures are tested in plan-comment tests). */
-const QUERY = { marker: MARKER, verifies: (c: { body: string }) => c.body.startsWith(MARKER) };
+const QUERY = { marker: MARKER, record: (c: { body: string }) => (c.body.startsWith(MARKER) ? ('verified' as const) : ('unsigned' as const)) };
 
 const open: Array<{ close(): Promise<void> } | Deadline> = [];
 afterEach(async () => {
@@ -164,7 +164,10 @@ describe('the sticky comment is never duplicated', () => {
     const gh = await fake();
     gh.addComment(PR, `${MARKER}\nmine`);
     gh.addComment(PR, `${MARKER}\nplanted`, { login: 'mallory' });
-    const query = { marker: MARKER, verifies: (c: { body: string; author: string }) => c.author === 'github-actions[bot]' };
+    const query = {
+      marker: MARKER,
+      record: (c: { body: string; author: string }) => (c.author === 'github-actions[bot]' ? ('verified' as const) : ('unsigned' as const)),
+    };
     const found = await (await api(gh.url)).markedComments(PR, query);
     expect(found.map((c) => [c.author, c.verified, c.body])).toEqual([
       ['github-actions[bot]', true, `${MARKER}\nmine`],
