@@ -20,6 +20,9 @@ const RECORD_MARKER = 'leadconduit-account-action:record:v3';
 /** The record line of a comment the action has posted but not yet signed (its login is learned from GitHub's answer). */
 export const PENDING_RECORD = '<!-- leadconduit-account-action:record:pending -->';
 
+/** The record's hidden line: its payload and its signature. */
+const RECORD_LINE = new RegExp(`^<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->$`, 'm');
+
 /** A value whose JSON is longer than this is recorded by its hash. */
 const LONG_VALUE = 64;
 
@@ -98,8 +101,7 @@ export function recordMarker(changes: readonly (Change | ReviewedChange)[] | nul
 export function resigned(original: string, updated: string, scope: RecordScope, author: string, key: Buffer): string {
   const check = readRecord(original, scope, author, key);
   if (check.status !== 'verified' || check.edited) return updated;
-  const line = new RegExp(`^<!-- ${RECORD_MARKER} [A-Za-z0-9_-]+ [A-Za-z0-9_-]+ -->$`, 'm');
-  return updated.replace(line, () => recordMarker(check.changes, updated, scope, author, key));
+  return updated.replace(RECORD_LINE, () => recordMarker(check.changes, updated, scope, author, key));
 }
 
 export type RecordCheck =
@@ -115,7 +117,7 @@ export type RecordCheck =
 
 /** The record of a comment body, checked against its author and this run's key. */
 export function readRecord(body: string, scope: RecordScope, author: string, key: Buffer): RecordCheck {
-  const match = new RegExp(`^<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->$`, 'm').exec(body);
+  const match = RECORD_LINE.exec(body);
   if (!match) return { status: 'unsigned' };
   const [, payload = '', signature = ''] = match;
   const expected = Buffer.from(sign(payload, scope, author, key), 'base64url');
