@@ -760,7 +760,7 @@ async function createGitHubApi(options) {
      * the body this run posted, if any; `afterWrite` says that something may have been written on
      * the pull request before this listing, for the message of a listing past the cap.
      */
-    async function listMarked(issueNumber, { marker, verifies, carriesRecord }, pending, afterWrite = false) {
+    async function listMarked(issueNumber, { marker, record }, pending, afterWrite = false) {
         const found = [];
         const recordOf = new Map();
         for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
@@ -773,9 +773,8 @@ async function createGitHubApi(options) {
             for (const { id, url, author, body } of comments) {
                 if (!body.startsWith(marker))
                     continue;
-                const verified = verifies({ id, url, author, body });
-                const badRecord = !verified && (carriesRecord?.({ id, url, author, body }) ?? false);
-                const listed = { id, url, author, verified, pending: body === pending, badRecord };
+                const status = record({ id, url, author, body });
+                const listed = { id, url, author, verified: status === 'verified', pending: body === pending, badRecord: status === 'bad-signature' };
                 // Pages come oldest first, but GitHub does not promise it: the oldest is kept by id.
                 const kept = recordOf.get(author);
                 if (listed.verified && (!kept || id < kept.id)) {
@@ -1063,6 +1062,8 @@ const COMMENT_MARKER = 'leadconduit-account-action:comment';
 const RECORD_MARKER = 'leadconduit-account-action:record:v3';
 /** The record line of a comment the action has posted but not yet signed (its login is learned from GitHub's answer). */
 const PENDING_RECORD = '<!-- leadconduit-account-action:record:pending -->';
+/** The record's hidden line: its payload and its signature. */
+const RECORD_LINE = new RegExp(`^<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->$`, 'm');
 /** A value whose JSON is longer than this is recorded by its hash. */
 const LONG_VALUE = 64;
 /** The hidden first line that finds this file's comment again (a matrix keeps one comment per file). */
@@ -1127,12 +1128,11 @@ function resigned(original, updated, scope, author, key) {
     const check = readRecord(original, scope, author, key);
     if (check.status !== 'verified' || check.edited)
         return updated;
-    const line = new RegExp(`^<!-- ${RECORD_MARKER} [A-Za-z0-9_-]+ [A-Za-z0-9_-]+ -->$`, 'm');
-    return updated.replace(line, () => recordMarker(check.changes, updated, scope, author, key));
+    return updated.replace(RECORD_LINE, () => recordMarker(check.changes, updated, scope, author, key));
 }
 /** The record of a comment body, checked against its author and this run's key. */
 function readRecord(body, scope, author, key) {
-    const match = new RegExp(`^<!-- ${RECORD_MARKER} ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->$`, 'm').exec(body);
+    const match = RECORD_LINE.exec(body);
     if (!match)
         return { status: 'unsigned' };
     const [, payload = '', signature = ''] = match;
@@ -1201,11 +1201,7 @@ const GITHUB_COMMENT_LIMIT = 65_536;
  */
 const OUTCOME_ROOM = 6_000;
 function query({ scope, key }) {
-    return {
-        marker: commentMarker(scope.file),
-        verifies: (c) => readRecord(c.body, scope, c.author, key).status === 'verified',
-        carriesRecord: (c) => readRecord(c.body, scope, c.author, key).status === 'bad-signature',
-    };
+    return { marker: commentMarker(scope.file), record: (c) => readRecord(c.body, scope, c.author, key).status };
 }
 const ignored = (comments) => comments.map((c) => ({ author: c.author, url: c.url }));
 /**

@@ -11990,12 +11990,25 @@ class WrongAccountError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserE
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
 function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
-    // A committed api_key is still a secret: known before any message quotes, and cuts, the file's text.
-    for (const secret of (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .secretsInFile */ .HI)(Buffer.from(bytes).toString('utf8')))
-        redactor.add(secret, 'field');
-    const parsed = (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDesiredState */ .BH)(bytes, file, size, { scrub: (text) => redactor.scrub(text) });
+    // A committed api_key is still a secret, known before any message quotes, and cuts, the file's
+    // text. Only an invalid file holds one (no key of a valid file is named like a credential), so
+    // the file is searched when something is first said about it, not on every run.
+    let searched = false;
+    const registerFileSecrets = () => {
+        if (searched)
+            return;
+        searched = true;
+        for (const secret of (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .secretsInFile */ .HI)(Buffer.from(bytes).toString('utf8')))
+            redactor.add(secret, 'field');
+    };
+    const scrub = (text) => {
+        registerFileSecrets();
+        return redactor.scrub(text);
+    };
+    const parsed = (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDesiredState */ .BH)(bytes, file, size, { scrub });
     if (parsed.ok)
         return parsed.desired;
+    registerFileSecrets();
     throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
 /**

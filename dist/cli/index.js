@@ -10950,12 +10950,25 @@ class WrongAccountError extends errors_UserError {
  * them. `file` is the path problems point at; `label` how messages name the file (default `file`).
  */
 function validateDesiredState(bytes, file, redactor, label = file, size = bytes.length) {
-    // A committed api_key is still a secret: known before any message quotes, and cuts, the file's text.
-    for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
-        redactor.add(secret, 'field');
-    const parsed = parseDesiredState(bytes, file, size, { scrub: (text) => redactor.scrub(text) });
+    // A committed api_key is still a secret, known before any message quotes, and cuts, the file's
+    // text. Only an invalid file holds one (no key of a valid file is named like a credential), so
+    // the file is searched when something is first said about it, not on every run.
+    let searched = false;
+    const registerFileSecrets = () => {
+        if (searched)
+            return;
+        searched = true;
+        for (const secret of secretsInFile(Buffer.from(bytes).toString('utf8')))
+            redactor.add(secret, 'field');
+    };
+    const scrub = (text) => {
+        registerFileSecrets();
+        return redactor.scrub(text);
+    };
+    const parsed = parseDesiredState(bytes, file, size, { scrub });
     if (parsed.ok)
         return parsed.desired;
+    registerFileSecrets();
     throw new InvalidFileError(label, parsed.problems, parsed.total);
 }
 /**
