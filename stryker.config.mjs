@@ -10,6 +10,7 @@ export default {
   concurrency: 2,
   mutate: [
     'src/plan.ts',
+    'src/request-body.ts',
     'src/markdown.ts',
     'src/inputs.ts',
     'src/desired-state.ts',

@@ -1,5 +1,6 @@
 import { findNodeAtLocation, getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
-import { MAX_DEPTH, SyntaxMessages, findTooDeep } from './json-syntax.js';
+import { MAX_DEPTH, findTooDeep } from './json-scan.js';
+import { SyntaxMessages } from './json-syntax.js';
 
 /** 1-based line and column, as editors and GitHub annotations count them. */
 export interface Position {

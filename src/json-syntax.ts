@@ -1,4 +1,5 @@
-import { createScanner, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { secretValueSpans, unclosedOpener } from './json-scan.js';
 import type { Position, SyntaxProblem } from './json-source.js';
 
 /**
@@ -9,97 +10,6 @@ import type { Position, SyntaxProblem } from './json-source.js';
  * reported after either (a "value expected" at the next brace...) only echo it, and are dropped.
  */
 type ErrorKind = 'clean' | 'token' | 'structural';
-
-/** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
-export const MAX_DEPTH = 32;
-
-/**
- * Every bracket outside strings, in order. A string ends at its closing quote or at a line break
- * (JSON strings cannot hold a raw one), so an unclosed string does not swallow the rest of the file.
- */
-function* brackets(text: string): Generator<{ char: '{' | '[' | '}' | ']'; offset: number }> {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"' || char === '\n') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[' || char === '}' || char === ']') yield { char, offset: i };
-  }
-}
-
-/** Where the text first nests deeper than MAX_DEPTH, if it does. */
-export function findTooDeep(text: string): number | undefined {
-  let depth = 0;
-  for (const { char, offset } of brackets(text)) {
-    if (char === '{' || char === '[') {
-      if (++depth > MAX_DEPTH) return offset;
-    } else depth--;
-  }
-  return undefined;
-}
-
-/** The innermost bracket still open at the end of the text. */
-function unclosedOpener(text: string): { char: '{' | '['; offset: number } | undefined {
-  const stack: Array<{ char: '{' | '['; offset: number }> = [];
-  for (const bracket of brackets(text)) {
-    if (bracket.char === '{' || bracket.char === '[') stack.push({ char: bracket.char, offset: bracket.offset });
-    else stack.pop();
-  }
-  return stack.at(-1);
-}
-
-/** jsonc-parser's SyntaxKind values: a const enum, which its typings do not let this module import. */
-const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, comma: 5, colon: 6, string: 10, eof: 17 } as const;
-
-/**
- * Where the values of secret keys stand in a JSON text, however it is written: from the end of a
- * secret-named key (its colon, comments and white space of any length included) to the comma or
- * brace that ends its value, objects and lists in it included; a key without its colon counts.
- * Read token by token with jsonc-parser's scanner, which steps over comments. [start, end) pairs,
- * in order.
- */
-export function secretValueSpans(text: string, isSecretKey: (key: string) => boolean): Array<[number, number]> {
-  interface Frame {
-    object: boolean;
-    /** The whole object or list is inside a secret's value. */
-    secret: boolean;
-    expectKey: boolean;
-    /** The value of the object's current key is a secret. */
-    valueSecret: boolean;
-  }
-  const root: Frame = { object: false, secret: false, expectKey: false, valueSecret: false };
-  const frames: Frame[] = [root];
-  const inSecret = (top: Frame) => (top.object && !top.expectKey ? top.valueSecret : top.secret);
-  const spans: Array<[number, number]> = [];
-  let start: number | undefined;
-  const scanner = createScanner(text, true);
-  for (let token: number = scanner.scan(); token !== TOKEN.eof; token = scanner.scan()) {
-    const top = frames.at(-1) ?? root;
-    const offset = scanner.getTokenOffset();
-    if (token === TOKEN.openBrace || token === TOKEN.openBracket) {
-      const secret = inSecret(top);
-      frames.push({ object: token === TOKEN.openBrace, secret, expectKey: token === TOKEN.openBrace, valueSecret: secret });
-    } else if (token === TOKEN.closeBrace || token === TOKEN.closeBracket) {
-      if (frames.length > 1) frames.pop();
-    } else if (token === TOKEN.comma) {
-      if (top.object) Object.assign(top, { expectKey: true, valueSecret: top.secret });
-    } else if (token !== TOKEN.colon && top.object && top.expectKey) {
-      // A key: a string, or a word or 'quoted' text where a key was meant.
-      const key = token === TOKEN.string ? scanner.getTokenValue() : text.slice(offset, offset + scanner.getTokenLength());
-      Object.assign(top, { expectKey: false, valueSecret: top.secret || isSecretKey(key) });
-    }
-    const secret = inSecret(frames.at(-1) ?? root);
-    if (secret && start === undefined) start = offset + scanner.getTokenLength();
-    else if (!secret && start !== undefined) {
-      spans.push([start, offset]);
-      start = undefined;
-    }
-  }
-  if (start !== undefined) spans.push([start, text.length]);
-  return spans;
-}
 
 /**
  * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.

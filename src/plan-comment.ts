@@ -6,7 +6,7 @@
  * alone and named. GitHub I/O only: the record itself is reviewed-plan.ts, the Markdown report-*.ts.
  */
 import type { Change } from './plan.js';
-import type { CommentQuery, GitHubApi, IssueComment, MarkedComment } from './pull-request.js';
+import type { CommentQuery, GitHubApi, IssueComment, MarkedComment } from './github-api.js';
 import { withOutcome } from './report-comment.js';
 import { PENDING_RECORD, commentMarker, digest, readRecord, recordMarker, resigned, type RecordScope, type ReviewedChange } from './reviewed-plan.js';
 import { plural } from './wording.js';

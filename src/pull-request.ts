@@ -1,120 +1,18 @@
 /** The GitHub calls this action makes (octokit, loaded on the first one): comments, a file, the pull request of a commit. */
 import { AnswerTooLargeError, MAX_GITHUB_ANSWER_BYTES, cappedResponse } from './capped-body.js';
-import type { Deadline } from './deadline.js';
 import { getErrorMessage } from './errors.js';
+import { commentOf, isContentsAnswer, listOf, pullRequestOf } from './github-answers.js';
+import type { CommentQuery, GitHubApi, GitHubOptions, IssueComment, MarkedComment } from './github-api.js';
 import { TooManyCommentsError, UnexpectedAnswerError, classify, mightHaveCreated, type OctokitError } from './github-errors.js';
-import { retryingCall, type RetryPolicy } from './retry.js';
-
-export interface GitHubOptions {
-  token: string;
-  apiUrl: string;
-  owner: string;
-  repo: string;
-  retry: RetryPolicy;
-  deadline: Deadline;
-  requestTimeoutMs: number;
-  debug?: (message: string) => void;
-  /** Masks secrets in GitHub's messages as they arrive, before anything quotes or cuts them. */
-  scrub?: (text: string) => string;
-}
-
-export interface IssueComment {
-  id: number;
-  body: string;
-  url: string;
-  /** The author's login ("" for a deleted user). */
-  author: string;
-}
-
-export interface AssociatedPullRequest {
-  number: number;
-  url: string;
-  mergeCommitSha: string | null;
-  merged: boolean;
-}
-
-/**
- * A comment that carries the marker, as listed. Only what the action acts on is kept: every marked
- * comment by its id, address and author, and a body only where one is needed (the record of each
- * login, which a hostile pull request cannot forge without the key). Thousands of other marked
- * comments of 64 KB each are then a few bytes apiece.
- */
-export interface MarkedComment {
-  id: number;
-  url: string;
-  author: string;
-  /** Its record verifies for its author (CommentQuery.record): the action's own login wrote it. */
-  verified: boolean;
-  /** Its body is the one this run posted before signing it (see upsertComment). */
-  pending: boolean;
-  /** It carries a record that does not verify (CommentQuery.record): signed with another key, or forged. */
-  badRecord: boolean;
-  /** The body of the oldest verified comment of each author; the others' are not kept. */
-  body?: string;
-}
+import { retryingCall } from './retry.js';
 
 /**
  * Pages of comments read at most (100 a page): 10,000 comments, far above any real pull request
  * (a few thousand at the very most). A GitHub that pages for ever would otherwise be read until
  * the deadline.
  */
-export const MAX_COMMENT_PAGES = 100;
+const MAX_COMMENT_PAGES = 100;
 const PER_PAGE = 100;
-
-/** Which comments are this file's, and how the action's own record is told from anything else. */
-export interface CommentQuery {
-  /** The hidden first line every comment of this file starts with. */
-  marker: string;
-  /**
-   * A marked comment's record, checked once (plan-comment.ts): 'verified' when it verifies for its
-   * author (a run holding the key wrote it, as that login, which is the action's own), 'bad-signature'
-   * when it carries a record that does not (another key, or forged), 'unsigned' when it has none.
-   */
-  record: (comment: IssueComment) => 'verified' | 'bad-signature' | 'unsigned';
-}
-
-/** The GitHub calls this action makes, each retried with the shared policy. */
-export interface GitHubApi {
-  /**
-   * Every comment on the PR whose body starts with the marker, oldest first, each judged by
-   * `query.record` as it is read. Every page is read, up to MAX_COMMENT_PAGES: past that it
-   * throws TooManyCommentsError, never a list cut short.
-   */
-  markedComments(issueNumber: number, query: CommentQuery): Promise<MarkedComment[]>;
-  /**
-   * Create or update the action's one comment. The action's comments are those of its own login:
-   * the author of a comment whose record verifies, or, on a pull request with none, the author
-   * GitHub gives the comment the action creates (posted without a record, then signed for that
-   * login: a record is never signed for a login guessed beforehand). Of the action's comments only
-   * the oldest is kept, the rest (from a concurrent run, a create whose answer was lost, an earlier
-   * API key) are deleted. Marked comments of any other login are never edited or deleted; they are
-   * returned as `foreign` (without their bodies). `render(author)` makes the body signed for
-   * `author`, or, with undefined, the body without a record.
-   */
-  upsertComment(
-    issueNumber: number,
-    query: CommentQuery,
-    render: (author: string | undefined) => string,
-  ): Promise<{ comment: IssueComment; created: boolean; foreign: MarkedComment[] }>;
-  updateComment(id: number, body: string): Promise<IssueComment>;
-  /** A file's text at a commit; undefined when it does not exist there. */
-  readFile(path: string, ref: string): Promise<string | undefined>;
-  pullRequestsForCommit(sha: string): Promise<AssociatedPullRequest[]>;
-}
-
-function commentOf(data: unknown, call: string): IssueComment {
-  const c = data as { id?: unknown; body?: unknown; html_url?: unknown; user?: { login?: unknown } | null } | null;
-  if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
-    throw new UnexpectedAnswerError(call, data);
-  }
-  const login = c.user?.login;
-  return { id: c.id, body: typeof c.body === 'string' ? c.body : '', url: c.html_url, author: typeof login === 'string' ? login : '' };
-}
-
-function listOf(data: unknown, call: string): unknown[] {
-  if (!Array.isArray(data)) throw new UnexpectedAnswerError(call, data);
-  return data as unknown[];
-}
 
 export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi> {
   // Loaded here, not at start-up: validation and most applies never talk to GitHub.
@@ -274,16 +172,7 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
       const label = `list pull requests of commit ${sha.slice(0, 12)}`;
       return call(label, async (signal) => {
         const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request: { signal } });
-        return listOf(data, label).map((item) => {
-          const pr = item as { number?: unknown; html_url?: unknown; merge_commit_sha?: unknown; merged_at?: unknown } | null;
-          if (typeof pr !== 'object' || pr === null || typeof pr.number !== 'number') throw new UnexpectedAnswerError(label, data);
-          return {
-            number: pr.number,
-            url: typeof pr.html_url === 'string' ? pr.html_url : '',
-            mergeCommitSha: typeof pr.merge_commit_sha === 'string' ? pr.merge_commit_sha : null,
-            merged: Boolean(pr.merged_at),
-          };
-        });
+        return listOf(data, label).map((item) => pullRequestOf(item, data, label));
       });
     },
   };
@@ -297,10 +186,4 @@ export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi
       if ((error as OctokitError).status !== 404) options.debug?.(`Could not delete duplicate plan comment ${id}: ${getErrorMessage(error)}`);
     }
   }
-}
-
-/** A directory is a list, anything else an object with a type; otherwise the answer was cut short. */
-function isContentsAnswer(answer: unknown): answer is unknown[] | { type: string; content?: unknown } {
-  if (Array.isArray(answer)) return true;
-  return typeof answer === 'object' && answer !== null && typeof (answer as { type?: unknown }).type === 'string';
 }

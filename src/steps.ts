@@ -8,7 +8,8 @@ import type { AccountUpdate, LiveAccount } from './account-schema.js';
 import { parseDesiredState, secretsInFile, type DesiredStateFile, type Problem } from './desired-state.js';
 import { UserError, type Verdict } from './errors.js';
 import type { LeadConduitClient } from './leadconduit.js';
-import { buildAccountUpdate, oddLiveValues, planChanges, verifyAccount, type Change, type Mismatch } from './plan.js';
+import { oddLiveValues, planChanges, verifyAccount, type Change, type Mismatch } from './plan.js';
+import { buildAccountUpdate } from './request-body.js';
 import type { Redactor } from './redact.js';
 import { describeJsonValue, plural } from './wording.js';
 

@@ -3,17 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SUBSCRIPTION_TIMESTAMP_FIELDS, type DesiredState, type LiveAccount } from '../src/account-schema.js';
-import {
-  buildAccountUpdate,
-  classifyChanges,
-  managedSettings,
-  planChanges,
-  previousState,
-  sameValue,
-  valueAt,
-  verifyAccount,
-  type Change,
-} from '../src/plan.js';
+import { classifyChanges, managedSettings, planChanges, previousState, sameValue, valueAt, verifyAccount, type Change } from '../src/plan.js';
+import { buildAccountUpdate } from '../src/request-body.js';
 import { SAMPLE_ACCOUNT_ID, sampleAccount } from './support/sample-account.js';
 
 /** The sample account as the action sees it (secrets are dropped by the client). */

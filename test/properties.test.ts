@@ -29,7 +29,8 @@ import {
   type LiveAccount,
 } from '../src/account-schema.js';
 import { parseDesiredState } from '../src/desired-state.js';
-import { buildAccountUpdate, classifyChanges, planChanges, previousState, sameValue, verifyAccount, type Change } from '../src/plan.js';
+import { classifyChanges, planChanges, previousState, sameValue, verifyAccount, type Change } from '../src/plan.js';
+import { buildAccountUpdate } from '../src/request-body.js';
 import { FAST_TUNING, runInProcess, type ActionRun, type ActionSetup } from './support/action-env.js';
 import { dateFormArb, desiredStateArb, formatInstant, instantArb, liveAccountArb, scenarioArb, type Scenario } from './support/arbitraries.js';
 import { startFakeLeadConduit, type FakeLeadConduit } from './support/fake-leadconduit.js';

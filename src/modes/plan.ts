@@ -3,7 +3,7 @@ import type { RunContext } from '../github-context.js';
 import { groupIgnored, writeRecord } from '../plan-comment.js';
 import { classifyChanges, type Change } from '../plan.js';
 import { describeGitHubError, isPermissionDenied } from '../github-errors.js';
-import type { GitHubApi } from '../pull-request.js';
+import type { GitHubApi } from '../github-api.js';
 import { renderComment } from '../report-comment.js';
 import { signingKey } from '../reviewed-plan.js';
 import type { Plan } from '../steps.js';

@@ -12,7 +12,7 @@ import type { Settings } from '../inputs.js';
 import type { LeadConduitClient } from '../leadconduit.js';
 import type { Log } from '../log.js';
 import { countChanges } from '../plan.js';
-import type { GitHubApi } from '../pull-request.js';
+import type { GitHubApi } from '../github-api.js';
 import type { Redactor } from '../redact.js';
 import type { RunReport } from '../report.js';
 import { InvalidFileError, WrongAccountError, readPlan, validateDesiredState, type Plan } from '../steps.js';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveAccount } from '../../src/account-schema.js';
 import { MAX_PROBLEMS, parseDesiredState, secretsInFile, type ParseResult, type Problem } from '../../src/desired-state.js';
-import { buildAccountUpdate, planChanges } from '../../src/plan.js';
+import { planChanges } from '../../src/plan.js';
+import { buildAccountUpdate } from '../../src/request-body.js';
 import { sampleAccount } from '../support/sample-account.js';
 import { InvalidFileError, validateDesiredState } from '../../src/steps.js';
 import { Redactor } from '../../src/redact.js';

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DesiredState, LiveAccount } from '../../src/account-schema.js';
-import { buildAccountUpdate, classifyChanges, managedSettings, oddLiveValues, planChanges, previousState, sameValue } from '../../src/plan.js';
+import { classifyChanges, managedSettings, oddLiveValues, planChanges, previousState, sameValue } from '../../src/plan.js';
+import { buildAccountUpdate } from '../../src/request-body.js';
 import { SAMPLE_ACCOUNT_ID, sampleAccount } from '../support/sample-account.js';
 
 /** The sample account as the action sees it (secrets are dropped by the client). */
