@@ -9271,7 +9271,7 @@ async function withAttemptSignal(deadline, timeoutMs, attempt) {
 
 /***/ }),
 
-/***/ 1278:
+/***/ 7285:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9290,7 +9290,12 @@ var main = __nccwpck_require__(9547);
 var account_schema = __nccwpck_require__(5456);
 // EXTERNAL MODULE: ./src/redact.ts
 var redact = __nccwpck_require__(6670);
-;// CONCATENATED MODULE: ./src/json-syntax.ts
+;// CONCATENATED MODULE: ./src/json-scan.ts
+/**
+ * Reading a JSON text as characters and tokens, before (or instead of) parsing it: how deep it
+ * nests, which bracket is left open, where the values of secret keys stand. One bracket scanner
+ * serves the first two; the secret spans are read with jsonc-parser's own scanner.
+ */
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
 const MAX_DEPTH = 32;
@@ -9386,6 +9391,10 @@ function secretValueSpans(text, isSecretKey) {
         spans.push([start, text.length]);
     return spans;
 }
+
+;// CONCATENATED MODULE: ./src/json-syntax.ts
+
+
 /**
  * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
  * A secret's value (after "api_key":, or any key SECRET_FIELD_NAME names) is never quoted.
@@ -9578,6 +9587,7 @@ class SyntaxMessages {
 }
 
 ;// CONCATENATED MODULE: ./src/json-source.ts
+
 
 
 /**
@@ -10908,7 +10918,7 @@ async function run(tuning = {}) {
         const { mode } = settings;
         // The modes that send requests, and their clients, load only when one runs: a run that sends
         // nothing (mode validate, a pull request from a fork) reads the least code (bench/README.md).
-        result = mode === 'validate' || settings.apiKey === '' ? await offlineMode(run) : await (await __nccwpck_require__.e(/* import() */ 471).then(__nccwpck_require__.bind(__nccwpck_require__, 9471))).onlineMode(mode, run);
+        result = mode === 'validate' || settings.apiKey === '' ? await offlineMode(run) : await (await __nccwpck_require__.e(/* import() */ 267).then(__nccwpck_require__.bind(__nccwpck_require__, 3267))).onlineMode(mode, run);
     }
     catch (error) {
         result = (0,modes_run/* failedResult */.Nq)(error, {}, log);
@@ -11058,7 +11068,7 @@ function details(summary, body) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
-/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6992);
+/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8779);
 /* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3338);
 /**
  * What every mode gets (the settings, the run's context and clients, the log) and what it gives
@@ -11149,14 +11159,19 @@ function missingApiKey(mode) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Mi: () => (/* binding */ oddLiveValues),
 /* harmony export */   P0: () => (/* binding */ verifyAccount),
+/* harmony export */   Uv: () => (/* binding */ definedOnly),
 /* harmony export */   Wu: () => (/* binding */ classifyChanges),
 /* harmony export */   XA: () => (/* binding */ planChanges),
 /* harmony export */   lA: () => (/* binding */ previousState),
-/* harmony export */   xS: () => (/* binding */ countChanges),
-/* harmony export */   zE: () => (/* binding */ buildAccountUpdate)
+/* harmony export */   xS: () => (/* binding */ countChanges)
 /* harmony export */ });
 /* unused harmony exports managedSettings, valueAt, sameValue, expectedKind */
 /* harmony import */ var _account_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5456);
+/**
+ * The plan, pure: the changes between the file and the live account, the live values it cannot
+ * compare, the read-after-write check, the three-way split and the state to roll back to. The
+ * body of the PUT that makes the changes is request-body.ts.
+ */
 
 function countChanges(changes) {
     return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
@@ -11227,87 +11242,6 @@ function destructiveWarning(key, before, after) {
     return undefined;
 }
 /**
- * The body of the one PUT /account: only the top-level fields with a change.
- *
- * The reference does not say whether LeadConduit merges a nested object into the old one or
- * replaces it, so a changed nested object is sent whole, right under either:
- * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
- * - `subscriptions`: every subscription the account has, each with only its person-managed fields
- *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
- *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
- *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
- *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
- *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
- *
- * Live values of an odd kind (a subscription that is the string "legacy", features that are
- * "all"): one the file manages, or one on the way to it, stops the plan before this (oddLiveValues).
- * One it does not manage is never rebuilt: a container with no change is not sent at all, and an
- * odd subscription inside a `subscriptions` that must be sent goes back exactly as LeadConduit
- * gave it. Left out, a server that replaces `subscriptions` would delete it; rebuilt (an object of
- * its managed fields), it would be overwritten with something nobody asked for; sent back, it is
- * unchanged under either, and a server that refuses it refuses the whole PUT, changing nothing.
- */
-function buildAccountUpdate(desired, live, changes) {
-    const changed = new Set(changes.map((change) => change.path.split('.')[0]));
-    const body = {};
-    for (const field of _account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .WRITABLE_FIELDS */ .rU) {
-        if (!changed.has(field))
-            continue;
-        switch (field) {
-            // A field with a change is one the file sets.
-            case 'data_retention_in_days':
-                body.data_retention_in_days = desired.data_retention_in_days;
-                break;
-            case 'data_truncated_at':
-                body.data_truncated_at = desired.data_truncated_at;
-                break;
-            case 'features':
-                body.features = { ...liveFeatures(live), ...definedOnly(desired.features ?? {}) };
-                break;
-            case 'subscriptions':
-                body.subscriptions = overlaySubscriptions(live, desired.subscriptions ?? {});
-                break;
-        }
-    }
-    return body;
-}
-/** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
-function liveFeatures(live) {
-    const features = {};
-    for (const [name, value] of Object.entries((0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(live.features) ?? {}))
-        if (value !== null)
-            features[name] = value;
-    return features;
-}
-function overlaySubscriptions(live, desired) {
-    const result = {};
-    const subscriptions = (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(live.subscriptions) ?? {};
-    const names = new Set([...Object.keys(subscriptions), ...Object.keys(desired)]);
-    for (const name of names) {
-        const given = subscriptions[name] ?? null;
-        const current = (0,_account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .liveObject */ .yA)(given);
-        const wanted = definedOnly(desired[name] ?? {});
-        // An odd one the file does not manage goes back as it came (see buildAccountUpdate).
-        if (given !== null && !current) {
-            result[name] = given;
-            continue;
-        }
-        // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
-        const writable = {};
-        for (const field of _account_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBSCRIPTION_MANAGED_FIELDS */ .EI) {
-            const value = current?.[field];
-            if (value !== null && value !== undefined)
-                writable[field] = value;
-        }
-        // A subscription the account does not have is sent only when the file sets one of its fields:
-        // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
-        if (!current && Object.keys(wanted).length === 0)
-            continue;
-        result[name] = { ...writable, ...wanted };
-    }
-    return result;
-}
-/**
  * What a live value must be, to be compared with the file's: at a managed setting, its kind; on
  * the way to one (`features`, `subscriptions`, a subscription), an object of named values.
  */
@@ -11355,6 +11289,7 @@ function oddLiveValues(desired, live) {
     }
     return odd;
 }
+/** The entries whose value is set. */
 function definedOnly(record) {
     return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
@@ -11944,38 +11879,135 @@ function attemptsOf(error) {
 
 /***/ }),
 
-/***/ 6992:
+/***/ 8779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ID: () => (/* binding */ validateDesiredState),
-/* harmony export */   Lt: () => (/* binding */ WrongAccountError),
-/* harmony export */   Ou: () => (/* binding */ InvalidFileError),
-/* harmony export */   gj: () => (/* binding */ applyPlan),
-/* harmony export */   m3: () => (/* binding */ readPlan)
-/* harmony export */ });
-/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1278);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
-/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3395);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ou: () => (/* binding */ InvalidFileError),
+  Lt: () => (/* binding */ WrongAccountError),
+  gj: () => (/* binding */ applyPlan),
+  m3: () => (/* binding */ readPlan),
+  ID: () => (/* binding */ validateDesiredState)
+});
+
+// EXTERNAL MODULE: ./src/desired-state.ts + 4 modules
+var desired_state = __nccwpck_require__(7285);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __nccwpck_require__(2464);
+// EXTERNAL MODULE: ./src/account-schema.ts + 13 modules
+var account_schema = __nccwpck_require__(5456);
+;// CONCATENATED MODULE: ./src/request-body.ts
+/** The body of the one PUT /account, pure: what the plan's changes send, and nothing else. */
+
+
+/**
+ * The body of the one PUT /account: only the top-level fields with a change.
+ *
+ * The reference does not say whether LeadConduit merges a nested object into the old one or
+ * replaces it, so a changed nested object is sent whole, right under either:
+ * - `features`: every live feature overlaid with the file's, so unmanaged features keep their values.
+ * - `subscriptions`: every subscription the account has, each with only its person-managed fields
+ *   (state, product_offering_component) overlaid with the file's. An unchanged subscription is sent
+ *   because a server that replaces `subscriptions` would delete one left out; it is sent with the
+ *   values it already has, so nothing about it changes and LeadConduit has nothing to stamp.
+ *   A timestamp is sent only where the file sets it (LeadConduit stamps them itself whatever a
+ *   request says, see SUBSCRIPTION_TIMESTAMP_FIELDS).
+ *
+ * Live values of an odd kind (a subscription that is the string "legacy", features that are
+ * "all"): one the file manages, or one on the way to it, stops the plan before this (oddLiveValues).
+ * One it does not manage is never rebuilt: a container with no change is not sent at all, and an
+ * odd subscription inside a `subscriptions` that must be sent goes back exactly as LeadConduit
+ * gave it. Left out, a server that replaces `subscriptions` would delete it; rebuilt (an object of
+ * its managed fields), it would be overwritten with something nobody asked for; sent back, it is
+ * unchanged under either, and a server that refuses it refuses the whole PUT, changing nothing.
+ */
+function buildAccountUpdate(desired, live, changes) {
+    const changed = new Set(changes.map((change) => change.path.split('.')[0]));
+    const body = {};
+    for (const field of account_schema/* WRITABLE_FIELDS */.rU) {
+        if (!changed.has(field))
+            continue;
+        switch (field) {
+            // A field with a change is one the file sets.
+            case 'data_retention_in_days':
+                body.data_retention_in_days = desired.data_retention_in_days;
+                break;
+            case 'data_truncated_at':
+                body.data_truncated_at = desired.data_truncated_at;
+                break;
+            case 'features':
+                body.features = { ...liveFeatures(live), ...(0,src_plan/* definedOnly */.Uv)(desired.features ?? {}) };
+                break;
+            case 'subscriptions':
+                body.subscriptions = overlaySubscriptions(live, desired.subscriptions ?? {});
+                break;
+        }
+    }
+    return body;
+}
+/** Every live feature as LeadConduit sent it: one of an odd type the file does not manage goes back untouched. */
+function liveFeatures(live) {
+    const features = {};
+    for (const [name, value] of Object.entries((0,account_schema/* liveObject */.yA)(live.features) ?? {}))
+        if (value !== null)
+            features[name] = value;
+    return features;
+}
+function overlaySubscriptions(live, desired) {
+    const result = {};
+    const subscriptions = (0,account_schema/* liveObject */.yA)(live.subscriptions) ?? {};
+    const names = new Set([...Object.keys(subscriptions), ...Object.keys(desired)]);
+    for (const name of names) {
+        const given = subscriptions[name] ?? null;
+        const current = (0,account_schema/* liveObject */.yA)(given);
+        const wanted = (0,src_plan/* definedOnly */.Uv)(desired[name] ?? {});
+        // An odd one the file does not manage goes back as it came (see buildAccountUpdate).
+        if (given !== null && !current) {
+            result[name] = given;
+            continue;
+        }
+        // Person-managed fields only: never a timestamp the file does not set, never a read-only id.
+        const writable = {};
+        for (const field of account_schema/* SUBSCRIPTION_MANAGED_FIELDS */.EI) {
+            const value = current?.[field];
+            if (value !== null && value !== undefined)
+                writable[field] = value;
+        }
+        // A subscription the account does not have is sent only when the file sets one of its fields:
+        // an empty object in the file ("pro": {}) manages nothing and must not create a subscription.
+        if (!current && Object.keys(wanted).length === 0)
+            continue;
+        result[name] = { ...writable, ...wanted };
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./src/wording.ts
+var wording = __nccwpck_require__(3395);
+;// CONCATENATED MODULE: ./src/steps.ts
+
 
 
 
 
 /** The file has problems; each adapter shows them its way. Nothing was read or sent. */
-class InvalidFileError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo {
+class InvalidFileError extends errors/* UserError */.yo {
     name = 'InvalidFileError';
     /** The first problems (see MAX_PROBLEMS); `total` counts them all. */
     problems;
     total;
     constructor(file, problems, total = problems.length) {
-        super(`${file} has ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
+        super(`${file} has ${(0,wording/* plural */.LS)(total, 'problem')}${total > problems.length ? ` (the first ${problems.length} are shown)` : ''}`);
         this.problems = problems;
         this.total = total;
     }
 }
 /** The file's account id is not the API key's account: nothing is planned against the wrong account. */
-class WrongAccountError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo {
+class WrongAccountError extends errors/* UserError */.yo {
     name = 'WrongAccountError';
     account;
     constructor(file, expectedId, account) {
@@ -11998,14 +12030,14 @@ function validateDesiredState(bytes, file, redactor, label = file, size = bytes.
         if (searched)
             return;
         searched = true;
-        for (const secret of (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .secretsInFile */ .HI)(Buffer.from(bytes).toString('utf8')))
+        for (const secret of (0,desired_state/* secretsInFile */.HI)(Buffer.from(bytes).toString('utf8')))
             redactor.add(secret, 'field');
     };
     const scrub = (text) => {
         registerFileSecrets();
         return redactor.scrub(text);
     };
-    const parsed = (0,_desired_state_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDesiredState */ .BH)(bytes, file, size, { scrub });
+    const parsed = (0,desired_state/* parseDesiredState */.BH)(bytes, file, size, { scrub });
     if (parsed.ok)
         return parsed.desired;
     registerFileSecrets();
@@ -12020,16 +12052,16 @@ async function readPlan(client, desired, file, scrub) {
     const expectedId = desired.state.id;
     if (expectedId !== undefined && expectedId.toLowerCase() !== live.id.toLowerCase())
         throw new WrongAccountError(file, expectedId, live);
-    const odd = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .oddLiveValues */ .Mi)(desired.state, live);
+    const odd = (0,src_plan/* oddLiveValues */.Mi)(desired.state, live);
     if (odd.length > 0) {
-        const list = odd.map((o) => `${o.path} is ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .describeJsonValue */ .$g)(o.value, scrub)}, where ${o.expected}`);
-        const reason = `LeadConduit's account holds ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}`;
+        const list = odd.map((o) => `${o.path} is ${(0,wording/* describeJsonValue */.$g)(o.value, scrub)}, where ${o.expected}`);
+        const reason = `LeadConduit's account holds ${(0,wording/* plural */.LS)(odd.length, 'managed setting')} of an unexpected kind, which cannot be compared with ${file}`;
         // A report lists the settings one per line, so its explanation does not list them again.
         const detail = `Nothing was sent. Check ${odd.length === 1 ? 'it' : 'them'} in LeadConduit (or with LeadConduit's support), then run again.`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${reason}: ${list.join('; ')}. ${detail}`, list, { reason, detail });
+        throw new errors/* UserError */.yo(`${reason}: ${list.join('; ')}. ${detail}`, list, { reason, detail });
     }
-    const changes = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planChanges */ .XA)(desired.state, live);
-    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .buildAccountUpdate */ .zE)(desired.state, live, changes) };
+    const changes = (0,src_plan/* planChanges */.XA)(desired.state, live);
+    return { desired, live, via, ...(userAccounts === undefined ? {} : { userAccounts }), changes, body: buildAccountUpdate(desired.state, live, changes) };
 }
 /**
  * The apply sequence for a plan with changes: guards first (nothing is sent when one refuses),
@@ -12065,10 +12097,10 @@ async function applyPlan(plan, options) {
             detail: `Account ${changed} was changed; ${planned} was the one read and planned. ${check}`,
         };
     }
-    const mismatches = await step('Verify', () => Promise.resolve((0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .verifyAccount */ .P0)(plan.desired.state, after)));
+    const mismatches = await step('Verify', () => Promise.resolve((0,src_plan/* verifyAccount */.P0)(plan.desired.state, after)));
     if (mismatches.length === 0)
         return { status: 'applied', after };
-    const reason = `LeadConduit accepted the update, but ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(mismatches.length, 'setting does', 'settings do')} not match the file afterwards`;
+    const reason = `LeadConduit accepted the update, but ${(0,wording/* plural */.LS)(mismatches.length, 'setting does', 'settings do')} not match the file afterwards`;
     // A report shows the settings in a table of their own, so its explanation does not list them.
     const detail = 'Check the account in LeadConduit: it did not take these values (a plan limit, or a setting that depends on another).';
     return {
@@ -12102,8 +12134,8 @@ function destructiveRefusal(changes, allowed, hint) {
         return undefined;
     return {
         guard: 'destructive',
-        reason: `${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
-        message: `Refusing to apply ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
+        reason: `${(0,wording/* plural */.LS)(destructive.length, 'destructive change is', 'destructive changes are')} not allowed`,
+        message: `Refusing to apply ${(0,wording/* plural */.LS)(destructive.length, 'destructive change')}: ${destructive.map((c) => `${c.path} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.warning ?? ''})`).join('; ')}. Nothing was sent. If this is intended, ${hint}.`,
     };
 }
 
@@ -12172,7 +12204,7 @@ function formatTime(date) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1278);
+/* harmony import */ var _desired_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7285);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 // Synchronous file calls: a run reads one small file and writes a few, one after another, and
 // the asynchronous ones would start libuv's thread pool for nothing (measured in bench/).

@@ -1897,7 +1897,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(516);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(597);
 // The leadconduit-account command line (package.json "bin": dist/cli.js, which loads this bundle).
 // It shares the action's schema, plan and LeadConduit client; only the terminal around them is its own.
 
@@ -1908,7 +1908,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 516:
+/***/ 597:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9545,7 +9545,12 @@ class Redactor {
     }
 }
 
-;// CONCATENATED MODULE: ./src/json-syntax.ts
+;// CONCATENATED MODULE: ./src/json-scan.ts
+/**
+ * Reading a JSON text as characters and tokens, before (or instead of) parsing it: how deep it
+ * nests, which bracket is left open, where the values of secret keys stand. One bracket scanner
+ * serves the first two; the secret spans are read with jsonc-parser's own scanner.
+ */
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
 const MAX_DEPTH = 32;
@@ -9641,6 +9646,10 @@ function secretValueSpans(text, isSecretKey) {
         spans.push([start, text.length]);
     return spans;
 }
+
+;// CONCATENATED MODULE: ./src/json-syntax.ts
+
+
 /**
  * jsonc-parser's error codes in words a person can act on: what is wrong, where, and the fix.
  * A secret's value (after "api_key":, or any key SECRET_FIELD_NAME names) is never quoted.
@@ -9833,6 +9842,7 @@ class SyntaxMessages {
 }
 
 ;// CONCATENATED MODULE: ./src/json-source.ts
+
 
 
 /**
@@ -10677,6 +10687,11 @@ function resolveMode(mode, eventName) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
+/**
+ * The plan, pure: the changes between the file and the live account, the live values it cannot
+ * compare, the read-after-write check, the three-way split and the state to roll back to. The
+ * body of the PUT that makes the changes is request-body.ts.
+ */
 
 function countChanges(changes) {
     return { total: changes.length, destructive: changes.filter((c) => c.destructive).length };
@@ -10746,6 +10761,101 @@ function destructiveWarning(key, before, after) {
     }
     return undefined;
 }
+/**
+ * What a live value must be, to be compared with the file's: at a managed setting, its kind; on
+ * the way to one (`features`, `subscriptions`, a subscription), an object of named values.
+ */
+function expectedKind(path) {
+    const isObject = (v) => liveObject(v) !== undefined;
+    if (path.length === 1 && path[0] === 'features')
+        return { test: isObject, what: 'an object of features (each true or false) is expected' };
+    if (path.length === 1 && path[0] === 'subscriptions')
+        return { test: isObject, what: 'an object of subscriptions by name is expected' };
+    if (path.length === 2 && path[0] === 'subscriptions')
+        return { test: isObject, what: 'a subscription (an object of its fields) is expected' };
+    if (path[0] === 'features')
+        return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
+    if (path[0] === 'data_retention_in_days')
+        return { test: (v) => Number.isInteger(v), what: 'a whole number of days is expected' };
+    return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
+}
+/**
+ * Live values the file's settings cannot be compared with: a managed setting not of its kind (a
+ * feature that is the string "yes"), or a container on the way to one that is not an object
+ * (`features` that are "all", `subscriptions` that are a list), named once, however many settings
+ * the file has beneath it. Each comes with what it is and what was expected. What the file does not
+ * manage is not looked at: the plan goes on around it. Null or absent is not odd: not set.
+ */
+function oddLiveValues(desired, live) {
+    const odd = [];
+    const named = new Set();
+    for (const { path } of managedSettings(desired)) {
+        let parent = liveObject(live);
+        for (let depth = 1; parent && depth <= path.length; depth++) {
+            const value = parent[path[depth - 1] ?? ''] ?? null;
+            if (value === null)
+                break;
+            const at = path.slice(0, depth);
+            const kind = expectedKind(at);
+            if (!kind.test(value)) {
+                const key = at.join('.');
+                if (!named.has(key))
+                    odd.push({ path: key, value, expected: kind.what });
+                named.add(key);
+                break;
+            }
+            parent = liveObject(value);
+        }
+    }
+    return odd;
+}
+/** The entries whose value is set. */
+function definedOnly(record) {
+    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+/** After the PUT: every managed setting must now equal the file. */
+function verifyAccount(desired, account) {
+    const mismatches = [];
+    for (const { path, value } of managedSettings(desired)) {
+        const actual = valueAt(account, path);
+        if (!sameValue(path, actual, value))
+            mismatches.push({ path: path.join('.'), expected: value, actual });
+    }
+    return mismatches;
+}
+/**
+ * Three-way plan: a change the pull request makes (the file's value differs from the base
+ * branch's) versus a live edit outside the file that any apply would revert.
+ */
+function classifyChanges(changes, base) {
+    return changes.map((change) => {
+        const path = change.path.split('.');
+        // Without a base file, or where it does not set the value, valueAt is null, which no file value is.
+        const unchangedByPr = sameValue(path, valueAt(base, path), change.after);
+        return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
+    });
+}
+/** The managed settings as they are live: a desired-state file that would put them back. */
+function previousState(desired, live) {
+    const result = definedOnly({ $schema: desired.$schema, id: desired.id });
+    for (const { path } of managedSettings(desired)) {
+        const value = valueAt(live, path);
+        if (value === null)
+            continue; // not set live: nothing to put back
+        let target = result;
+        for (const key of path.slice(0, -1)) {
+            target[key] ??= {};
+            target = target[key];
+        }
+        target[path[path.length - 1] ?? ''] = value;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/request-body.ts
+/** The body of the one PUT /account, pure: what the plan's changes send, and nothing else. */
+
+
 /**
  * The body of the one PUT /account: only the top-level fields with a change.
  *
@@ -10827,97 +10937,9 @@ function overlaySubscriptions(live, desired) {
     }
     return result;
 }
-/**
- * What a live value must be, to be compared with the file's: at a managed setting, its kind; on
- * the way to one (`features`, `subscriptions`, a subscription), an object of named values.
- */
-function expectedKind(path) {
-    const isObject = (v) => liveObject(v) !== undefined;
-    if (path.length === 1 && path[0] === 'features')
-        return { test: isObject, what: 'an object of features (each true or false) is expected' };
-    if (path.length === 1 && path[0] === 'subscriptions')
-        return { test: isObject, what: 'an object of subscriptions by name is expected' };
-    if (path.length === 2 && path[0] === 'subscriptions')
-        return { test: isObject, what: 'a subscription (an object of its fields) is expected' };
-    if (path[0] === 'features')
-        return { test: (v) => typeof v === 'boolean', what: 'a feature is true or false' };
-    if (path[0] === 'data_retention_in_days')
-        return { test: (v) => Number.isInteger(v), what: 'a whole number of days is expected' };
-    return { test: (v) => typeof v === 'string', what: isDateTimePath(path) ? 'a date-time string is expected' : 'a string is expected' };
-}
-/**
- * Live values the file's settings cannot be compared with: a managed setting not of its kind (a
- * feature that is the string "yes"), or a container on the way to one that is not an object
- * (`features` that are "all", `subscriptions` that are a list), named once, however many settings
- * the file has beneath it. Each comes with what it is and what was expected. What the file does not
- * manage is not looked at: the plan goes on around it. Null or absent is not odd: not set.
- */
-function oddLiveValues(desired, live) {
-    const odd = [];
-    const named = new Set();
-    for (const { path } of managedSettings(desired)) {
-        let parent = liveObject(live);
-        for (let depth = 1; parent && depth <= path.length; depth++) {
-            const value = parent[path[depth - 1] ?? ''] ?? null;
-            if (value === null)
-                break;
-            const at = path.slice(0, depth);
-            const kind = expectedKind(at);
-            if (!kind.test(value)) {
-                const key = at.join('.');
-                if (!named.has(key))
-                    odd.push({ path: key, value, expected: kind.what });
-                named.add(key);
-                break;
-            }
-            parent = liveObject(value);
-        }
-    }
-    return odd;
-}
-function definedOnly(record) {
-    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
-}
-/** After the PUT: every managed setting must now equal the file. */
-function verifyAccount(desired, account) {
-    const mismatches = [];
-    for (const { path, value } of managedSettings(desired)) {
-        const actual = valueAt(account, path);
-        if (!sameValue(path, actual, value))
-            mismatches.push({ path: path.join('.'), expected: value, actual });
-    }
-    return mismatches;
-}
-/**
- * Three-way plan: a change the pull request makes (the file's value differs from the base
- * branch's) versus a live edit outside the file that any apply would revert.
- */
-function classifyChanges(changes, base) {
-    return changes.map((change) => {
-        const path = change.path.split('.');
-        // Without a base file, or where it does not set the value, valueAt is null, which no file value is.
-        const unchangedByPr = sameValue(path, valueAt(base, path), change.after);
-        return { ...change, source: unchangedByPr ? 'drift' : 'pull-request' };
-    });
-}
-/** The managed settings as they are live: a desired-state file that would put them back. */
-function previousState(desired, live) {
-    const result = definedOnly({ $schema: desired.$schema, id: desired.id });
-    for (const { path } of managedSettings(desired)) {
-        const value = valueAt(live, path);
-        if (value === null)
-            continue; // not set live: nothing to put back
-        let target = result;
-        for (const key of path.slice(0, -1)) {
-            target[key] ??= {};
-            target = target[key];
-        }
-        target[path[path.length - 1] ?? ''] = value;
-    }
-    return result;
-}
 
 ;// CONCATENATED MODULE: ./src/steps.ts
+
 
 
 
