@@ -162,11 +162,7 @@ function normalize(path: readonly string[], value: Json): Json {
   }
   if (value === undefined || value === null) return null;
   const json = JSON.stringify(value);
-  if (json.length > LONG_VALUE && !isHashed(value)) return { sha256: createHash('sha256').update(json, 'utf8').digest('base64url') };
+  // A hash's own JSON is shorter than LONG_VALUE: digests of digests are the same.
+  if (json.length > LONG_VALUE) return { sha256: createHash('sha256').update(json, 'utf8').digest('base64url') };
   return value;
-}
-
-/** A value digest() has already replaced by its hash (digests of digests are the same). */
-function isHashed(value: Json): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.sha256 === 'string';
 }
