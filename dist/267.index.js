@@ -1078,14 +1078,17 @@ const LONG_VALUE = 64;
 function commentMarker(file) {
     return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
 }
-/** Date-times as instants and long values as hashes, in path order: two digests of the same change set are equal strings. */
+/**
+ * Date-times as instants and long values as hashes, in path order (no two changes of a set share
+ * a path): two digests of the same change set are equal strings.
+ */
 function digest(changes) {
     return changes
         .map((c) => {
         const path = c.path.split('.');
         return { path: c.path, before: normalize(path, c.before), after: normalize(path, c.after) };
     })
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 /**
  * The key that signs records: derived from the LeadConduit API key (one HMAC step), so that only
@@ -1112,7 +1115,7 @@ function visibleText(body) {
         .join('\n')
         .trim();
 }
-const textDigest = (body) => (0,external_node_crypto_.createHash)('sha256').update(visibleText(body), 'utf8').digest('base64url');
+const textDigest = (body) => (0,external_node_crypto_.createHash)('sha256').update(visibleText(body)).digest('base64url');
 /**
  * The hidden, signed record of a comment whose visible text is `visible`: the reviewed changes,
  * or null when the last plan run failed and no plan stands. The signature covers the scope, the
@@ -1159,21 +1162,23 @@ function sign(payload, scope, author, key) {
 }
 /** A verified payload's content; undefined when it is not a record this version wrote. */
 function parseRecord(payload) {
+    let value;
     try {
-        const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        if (typeof value.text !== 'string')
-            return undefined;
-        if (value.changes !== null && !Array.isArray(value.changes))
-            return undefined;
-        const changes = value.changes === null ? null : value.changes.filter(isReviewedChange);
-        return { changes, text: value.text };
+        value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     }
     catch {
         return undefined;
     }
+    if (typeof value?.text !== 'string')
+        return undefined;
+    if (value.changes === null)
+        return { changes: null, text: value.text };
+    if (!Array.isArray(value.changes))
+        return undefined;
+    return { changes: value.changes.filter(isReviewedChange), text: value.text };
 }
 function isReviewedChange(value) {
-    return typeof value === 'object' && value !== null && typeof value.path === 'string';
+    return typeof value?.path === 'string';
 }
 /** Whether the changes planned now are the reviewed ones (compared as digests). */
 function sameChanges(reviewed, planned) {
@@ -1185,16 +1190,14 @@ function normalize(path, value) {
         if (!Number.isNaN(time))
             return new Date(time).toISOString();
     }
-    if (value === undefined || value === null)
+    // A record's entry may lack a value (null stays null below).
+    if (value === undefined)
         return null;
     const json = JSON.stringify(value);
-    if (json.length > LONG_VALUE && !isHashed(value))
-        return { sha256: (0,external_node_crypto_.createHash)('sha256').update(json, 'utf8').digest('base64url') };
+    // A hash's own JSON is shorter than LONG_VALUE: digests of digests are the same.
+    if (json.length > LONG_VALUE)
+        return { sha256: (0,external_node_crypto_.createHash)('sha256').update(json).digest('base64url') };
     return value;
-}
-/** A value digest() has already replaced by its hash (digests of digests are the same). */
-function isHashed(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.sha256 === 'string';
 }
 
 ;// CONCATENATED MODULE: ./src/plan-comment.ts

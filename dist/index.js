@@ -11003,7 +11003,8 @@ function readable(char) {
         return false;
     return LETTER_OR_DIGIT.test(char);
 }
-const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+/** Whether one character (a code point) is a letter or digit of any script. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /**
  * What would make a heading, a list item, a rule or an indented code block of a line that starts
  * with the text (a paragraph, a quoted note): its first character is written as an entity, which
@@ -11745,7 +11746,7 @@ function splitFirstClause(text, max = Number.POSITIVE_INFINITY) {
     const rest = text.slice(restStart).trim();
     // "apply mode needs..." starts a sentence of its own; "features.firehose is..." keeps its case.
     const sentence = /^[a-z]+(?:[\s,;:]|\.(?:\s|$)|$)/.test(rest);
-    return { first, rest: sentence ? `${rest[0]?.toUpperCase() ?? ''}${rest.slice(1)}` : rest };
+    return { first, rest: sentence ? `${rest.charAt(0).toUpperCase()}${rest.slice(1)}` : rest };
 }
 /** The verdict's short sentence: the given reason, or the error's first clause ("X failed: details" -> "X failed"). */
 function shortReason(report) {

@@ -43,7 +43,8 @@ function readable(char: string): boolean {
   return LETTER_OR_DIGIT.test(char);
 }
 
-const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+/** Whether one character (a code point) is a letter or digit of any script. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
  * What would make a heading, a list item, a rule or an indented code block of a line that starts

@@ -101,7 +101,7 @@ export function splitFirstClause(text: string, max = Number.POSITIVE_INFINITY): 
   const rest = text.slice(restStart).trim();
   // "apply mode needs..." starts a sentence of its own; "features.firehose is..." keeps its case.
   const sentence = /^[a-z]+(?:[\s,;:]|\.(?:\s|$)|$)/.test(rest);
-  return { first, rest: sentence ? `${rest[0]?.toUpperCase() ?? ''}${rest.slice(1)}` : rest };
+  return { first, rest: sentence ? `${rest.charAt(0).toUpperCase()}${rest.slice(1)}` : rest };
 }
 
 /** The verdict's short sentence: the given reason, or the error's first clause ("X failed: details" -> "X failed"). */

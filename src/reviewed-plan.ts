@@ -31,14 +31,17 @@ export function commentMarker(file: string): string {
   return `<!-- ${COMMENT_MARKER} file=${encodeURIComponent(file)} -->`;
 }
 
-/** Date-times as instants and long values as hashes, in path order: two digests of the same change set are equal strings. */
+/**
+ * Date-times as instants and long values as hashes, in path order (no two changes of a set share
+ * a path): two digests of the same change set are equal strings.
+ */
 export function digest(changes: readonly (Change | ReviewedChange)[]): ReviewedChange[] {
   return changes
     .map((c) => {
       const path = c.path.split('.');
       return { path: c.path, before: normalize(path, c.before), after: normalize(path, c.after) };
     })
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** Where a record belongs: a signature made for one pull request and file is worth nothing on another. */
@@ -76,7 +79,7 @@ export function visibleText(body: string): string {
     .trim();
 }
 
-const textDigest = (body: string) => createHash('sha256').update(visibleText(body), 'utf8').digest('base64url');
+const textDigest = (body: string) => createHash('sha256').update(visibleText(body)).digest('base64url');
 
 /**
  * The hidden, signed record of a comment whose visible text is `visible`: the reviewed changes,
@@ -135,19 +138,20 @@ function sign(payload: string, scope: RecordScope, author: string, key: Buffer):
 
 /** A verified payload's content; undefined when it is not a record this version wrote. */
 function parseRecord(payload: string): { changes: ReviewedChange[] | null; text: string } | undefined {
+  let value: { changes?: unknown; text?: unknown } | null;
   try {
-    const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { changes?: unknown; text?: unknown };
-    if (typeof value.text !== 'string') return undefined;
-    if (value.changes !== null && !Array.isArray(value.changes)) return undefined;
-    const changes = value.changes === null ? null : value.changes.filter(isReviewedChange);
-    return { changes, text: value.text };
+    value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof value;
   } catch {
     return undefined;
   }
+  if (typeof value?.text !== 'string') return undefined;
+  if (value.changes === null) return { changes: null, text: value.text };
+  if (!Array.isArray(value.changes)) return undefined;
+  return { changes: value.changes.filter(isReviewedChange), text: value.text };
 }
 
 function isReviewedChange(value: unknown): value is ReviewedChange {
-  return typeof value === 'object' && value !== null && typeof (value as ReviewedChange).path === 'string';
+  return typeof (value as { path?: unknown } | null)?.path === 'string';
 }
 
 /** Whether the changes planned now are the reviewed ones (compared as digests). */
@@ -160,13 +164,10 @@ function normalize(path: readonly string[], value: Json): Json {
     const time = Date.parse(value);
     if (!Number.isNaN(time)) return new Date(time).toISOString();
   }
-  if (value === undefined || value === null) return null;
+  // A record's entry may lack a value (null stays null below).
+  if (value === undefined) return null;
   const json = JSON.stringify(value);
-  if (json.length > LONG_VALUE && !isHashed(value)) return { sha256: createHash('sha256').update(json, 'utf8').digest('base64url') };
+  // A hash's own JSON is shorter than LONG_VALUE: digests of digests are the same.
+  if (json.length > LONG_VALUE) return { sha256: createHash('sha256').update(json).digest('base64url') };
   return value;
-}
-
-/** A value digest() has already replaced by its hash (digests of digests are the same). */
-function isHashed(value: Json): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.sha256 === 'string';
 }

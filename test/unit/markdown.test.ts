@@ -83,6 +83,11 @@ describe('letters and digits of any script stay readable, decided mostly without
     expect(differ).toEqual([]);
   });
 
+  it('a letter-like symbol in the arrows-to-symbols or the pictograph block is encoded, though \\p{N} counts it a digit', () => {
+    expect(escapeMarkup('① ⑳ 🄀 🄌')).toBe('&#9312; &#9331; &#127232; &#127244;');
+    expect(escapeMarkup('Ⅻ ² ٣ 𝟘')).toBe('Ⅻ ² ٣ 𝟘');
+  });
+
   it('the joiner goes after @ and # wherever a letter or digit of any script follows (and after any other character outside ASCII)', () => {
     for (let code = 0x20; code < 0x20000; code++) {
       if (code >= 0xd800 && code <= 0xdfff) continue;

@@ -58,7 +58,17 @@ describe("a secret field's value that could be no credential", () => {
     const r = new Redactor((secret) => registered.push(secret));
     const body = '{"errors":[{"key":"data_retention_in_days","message":"too long"}],"keen_read_api_key":"inactive","token":"Features.Firehose"}';
     expect(r.maskSecretFields(body)).toBe('{"errors":[{"key":"***","message":"too long"}],"keen_read_api_key":"***","token":"***"}');
-    for (const word of ['lead_transactions', 'product_offering_component', 'keen_project_id', 'subscriptions.pro.state', 'Active']) r.add(word, 'field');
+    for (const word of [
+      'lead_transactions',
+      'product_offering_component',
+      'keen_project_id',
+      'subscriptions.pro',
+      'subscriptions.pro.state',
+      'Active',
+      'id',
+      '$schema',
+    ])
+      r.add(word, 'field');
     expect(registered).toEqual([]);
     expect(r.scrub('data_retention_in_days inactive features.firehose lead_transactions')).toBe(
       'data_retention_in_days inactive features.firehose lead_transactions',
@@ -79,6 +89,22 @@ describe("a secret field's value that could be no credential", () => {
     const r = new Redactor((secret) => registered.push(secret));
     r.add('2023-11-07T05:31:56Z', 'field');
     expect(registered).toEqual([]);
+  });
+
+  it('a date alone, a date-time without a zone, or one at an offset (+hh:mm, -hhmm, +hh), is an ordinary value too', () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    for (const value of ['2023-11-07', '2023-11-07T05:31:56', '2023-11-07T05:31:56+05:30', '2023-11-07 05:31:56.123-0800', '2023-11-07T05:31:56+01']) {
+      r.add(value, 'field');
+    }
+    expect(registered).toEqual([]);
+  });
+
+  it('a date-time with something else where its offset belongs could be a credential', () => {
+    const registered: string[] = [];
+    const r = new Redactor((secret) => registered.push(secret));
+    r.add('2023-11-07T05:31:56x05:30', 'field');
+    expect(registered).toContain('2023-11-07T05:31:56x05:30');
   });
 
   it("the account's real keys, long random strings, are still registered and masked everywhere", () => {
@@ -109,6 +135,8 @@ describe('scrubbing a report', () => {
     expect(scrubbed.error).toBe(error);
     expect(scrubbed.list).toEqual(['***']);
     expect(r.scrubDeep(7)).toBe(7);
+    expect(r.scrubDeep(undefined)).toBeUndefined();
+    expect(r.scrubDeep({ missing: undefined, none: null })).toEqual({ missing: undefined, none: null });
   });
 });
 
@@ -131,6 +159,21 @@ describe('masking the credential fields of an answer', () => {
   it('an ordinary value in a secret field is masked there but not registered, so it survives elsewhere', () => {
     const r = redactor();
     expect(r.maskSecretFields('{"token":"12345678","message":"order 12345678 failed"}')).toBe('{"token":"***","message":"order 12345678 failed"}');
+  });
+
+  it('a field named like a credential in any case (Password, API_KEY) is masked, and its value registered', () => {
+    const r = redactor();
+    expect(r.maskSecretFields('{"Password":"hunter2hunter2","API_KEY":"k-1234567890","Name":"Acme"}')).toBe('{"Password":"***","API_KEY":"***","Name":"Acme"}');
+    expect(r.scrub('again hunter2hunter2 and k-1234567890')).toBe('again *** and ***');
+    expect(SECRET_FIELD_NAME.test('Client-Secret')).toBe(true);
+  });
+
+  it('JSON nested deeper than any answer is read as text: its key=value credentials masked, its layout kept', () => {
+    const r = redactor();
+    const deep = `${'['.repeat(100)}{"api_key": "k-1234567890", "note": "kept"}${']'.repeat(100)}`;
+    expect(r.maskSecretFields(deep)).toBe(`${'['.repeat(100)}{"api_key": ***, "note": "kept"}${']'.repeat(100)}`);
+    const deeper = `${'['.repeat(200_000)}"token=abc"${']'.repeat(200_000)}`;
+    expect(r.maskSecretFields(deeper)).toBe(`${'['.repeat(200_000)}"token=***${']'.repeat(200_000)}`);
   });
 
   it('a key=value credential inside a string of the JSON (an error message) is masked', () => {

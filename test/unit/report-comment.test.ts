@@ -68,6 +68,12 @@ describe('the plan comment', () => {
     expect(comment).not.toContain('### LeadConduit account plan');
   });
 
+  it('of a refusal, like any run that made no plan: the verdict first, then the file', () => {
+    const refused = runReport({ outcome: 'refused', changes: [], reason: 'a guard', error: 'A guard stopped it: why. Nothing was sent.' });
+    expect(renderComment(refused, 'footer').split('\n\n').slice(0, 3)).toEqual(['### ⛔ Refused: a guard', FILE_LINE, 'Why. Nothing was sent.']);
+    expect(renderComment(refused, 'footer', 50)).toContain('This report is too long for a pull request comment');
+  });
+
   it('of a failure too long to fit: still the verdict first, the file, and a pointer to the job summary', () => {
     const comment = renderComment(runReport({ outcome: 'failed', changes: [], error: `GET /account failed: ${'x'.repeat(70_000)}` }), 'footer', 200);
     expect(comment.split('\n\n')).toEqual([
@@ -205,6 +211,17 @@ describe('the apply outcome', () => {
     expect(outcome).toContain('| <code>features.firehose</code> | <code>true</code> | <code>false</code> |');
     expect(outcome).toContain("LeadConduit accepted the update, but the settings above do not hold the file's values.");
     expect(outcome).not.toContain('may or may not');
+  });
+
+  it('cuts a value in the table of settings that differ at 200 characters, however much room the block has', () => {
+    const report = runReport({
+      outcome: 'failed',
+      mode: 'apply',
+      error: 'The update was sent, but 1 setting does not match the file after it.',
+      bodySent: true,
+      mismatches: [{ path: 'subscriptions.pro.state', expected: 'active', actual: 'x'.repeat(1_000) }],
+    });
+    expect(renderOutcome(report, when)).toContain(`| <code>&#34;active&#34;</code> | <code>&#34;${'x'.repeat(198)}…</code> |`);
   });
 
   it.each(['refused', 'failed'] as const)('of a %s apply without an error message shows no made-up text', (outcome) => {

@@ -40,6 +40,20 @@ describe('failureText: the verdict sentence, and the explanation under it that n
     expect(failureText({ error })).toEqual({ reason: `${'y'.repeat(159)}…`, detail: `…${'y'.repeat(41)}: more.` });
   });
 
+  it('a first clause that starts with "; ", or whose "; " comes past the limit, is cut: never an empty or too long verdict', () => {
+    expect(splitFirstClause(`; ${'x'.repeat(30)}: more.`, 20)).toEqual({ first: `; ${'x'.repeat(17)}…`, rest: `…${'x'.repeat(13)}: more.` });
+    expect(splitFirstClause(`${'x'.repeat(30)}; more: why.`, 20)).toEqual({ first: `${'x'.repeat(19)}…`, rest: `…${'x'.repeat(11)}; more: why.` });
+  });
+
+  it('the rest starts at its first word, white space around it dropped, and reads as a sentence', () => {
+    expect(splitFirstClause('X failed:  it timed out.  ')).toEqual({ first: 'X failed', rest: 'It timed out.' });
+  });
+
+  it('a given reason longer than a headline is cut with an ellipsis at 160 characters; one of 160 stays whole', () => {
+    expect(failureText({ reason: 'r'.repeat(161) }).reason).toBe(`${'r'.repeat(159)}…`);
+    expect(failureText({ reason: 'r'.repeat(160) }).reason).toBe('r'.repeat(160));
+  });
+
   it('a bug (an unexpected error) says so in its verdict, and its message under it', () => {
     const result = failedResult(new TypeError('x is undefined'), {}, new Log(new Redactor(() => {})));
     const summary = renderSummary({ ...result, mode: 'plan', file: 'leadconduit-account.json', baseUrl: 'https://app.leadconduit.com' });

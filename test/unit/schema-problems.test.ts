@@ -150,6 +150,10 @@ describe('issues the account schema does not raise today', () => {
 
   it('nothing where a value is required is called nothing', () => {
     expect(describeValue(undefined)).toBe('nothing');
+  });
+
+  it('a string is quoted as it is when no scrub is given', () => {
+    expect(describeValue('on')).toBe('the string "on"');
     expect(problemsFor(z.object({ state: z.string() }), '{}')[0]?.message).toBe('state must be a string in double quotes, not nothing');
   });
 });
