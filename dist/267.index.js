@@ -124,7 +124,7 @@ function describeErrorBody(text, contentType) {
         return '';
     try {
         // Nested deeper than any real error body: described as text (its message is not looked for).
-        const json = (0,json_depth/* nestsDeeperThan */.i)(trimmed) ? undefined : JSON.parse(trimmed);
+        const json = (0,json_depth/* nestsDeeperThan */.ix)(trimmed) ? undefined : JSON.parse(trimmed);
         const message = pickMessage(json);
         if (message)
             return truncate(message);
@@ -472,8 +472,8 @@ function createLeadConduitClient(options) {
         if (!response.ok) {
             throw new AttemptError('http', describeErrorBody(redactor.maskSecretFields(text), response.headers.get('content-type')), response.status, parseRetryAfter(response.headers.get('retry-after')));
         }
-        if ((0,json_depth/* nestsDeeperThan */.i)(text)) {
-            throw new AttemptError('bad-body', `answered ${response.status} with JSON nested more than ${json_depth/* MAX_JSON_DEPTH */.K} levels deep, which no account is`, response.status);
+        if ((0,json_depth/* nestsDeeperThan */.ix)(text)) {
+            throw new AttemptError('bad-body', `answered ${response.status} with JSON nested more than ${json_depth/* MAX_JSON_DEPTH */.KX} levels deep, which no account is`, response.status);
         }
         try {
             return JSON.parse(text);

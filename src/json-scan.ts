@@ -1,48 +1,30 @@
 /**
  * Reading a JSON text as characters and tokens, before (or instead of) parsing it: how deep it
- * nests, which bracket is left open, where the values of secret keys stand. One bracket scanner
- * serves the first two; the secret spans are read with jsonc-parser's own scanner.
+ * nests, which bracket is left open, where the values of secret keys stand. The first two use the
+ * one bracket scanner (json-depth.ts), which answers use too; the secret spans are read with
+ * jsonc-parser's own scanner.
  */
 import { createScanner } from 'jsonc-parser';
+import { firstTooDeep, scanBrackets } from './json-depth.js';
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
 export const MAX_DEPTH = 32;
 
-/**
- * Every bracket outside strings, in order. A string ends at its closing quote or at a line break
- * (JSON strings cannot hold a raw one), so an unclosed string does not swallow the rest of the file.
- */
-function* brackets(text: string): Generator<{ char: '{' | '[' | '}' | ']'; offset: number }> {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"' || char === '\n') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[' || char === '}' || char === ']') yield { char, offset: i };
-  }
-}
-
 /** Where the text first nests deeper than MAX_DEPTH, if it does. */
 export function findTooDeep(text: string): number | undefined {
-  let depth = 0;
-  for (const { char, offset } of brackets(text)) {
-    if (char === '{' || char === '[') {
-      if (++depth > MAX_DEPTH) return offset;
-    } else depth--;
-  }
-  return undefined;
+  return firstTooDeep(text, MAX_DEPTH);
 }
 
 /** The innermost bracket still open at the end of the text. */
 export function unclosedOpener(text: string): { char: '{' | '['; offset: number } | undefined {
-  const stack: Array<{ char: '{' | '['; offset: number }> = [];
-  for (const bracket of brackets(text)) {
-    if (bracket.char === '{' || bracket.char === '[') stack.push({ char: bracket.char, offset: bracket.offset });
-    else stack.pop();
-  }
-  return stack.at(-1);
+  const open: number[] = [];
+  scanBrackets(text, (opens, offset) => {
+    if (opens) open.push(offset);
+    else open.pop();
+    return false;
+  });
+  const offset = open.at(-1);
+  return offset === undefined ? undefined : { char: text[offset] === '{' ? '{' : '[', offset };
 }
 
 /** jsonc-parser's SyntaxKind values: a const enum, which its typings do not let this module import. */

@@ -9339,34 +9339,60 @@ const userSchema = looseObject({
 
 ;// CONCATENATED MODULE: ./src/json-depth.ts
 /**
- * How deep a JSON text nests, found without parsing it and without recursion: an answer nested
- * thousands of levels deep (a few hundred KB, far under the answer caps) parses, but any walk
- * over its value by recursion overflows the stack. Such an answer is refused or read as text.
+ * The brackets of a JSON text, read without parsing it and without recursion, and how deep it
+ * nests: an answer nested thousands of levels deep (a few hundred KB, far under the answer caps)
+ * parses, but any walk over its value by recursion overflows the stack. Such an answer is refused
+ * or read as text; a file that deep is refused before it is parsed (json-scan.ts).
  */
 /** No account, error body or file of this action nests anywhere near this deep. */
 const MAX_JSON_DEPTH = 64;
-/** Whether `text` opens more than `max` objects or lists inside one another (strings skipped). */
-function nestsDeeperThan(text, max = MAX_JSON_DEPTH) {
-    let depth = 0;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LINE_FEED = 0x0a;
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+/**
+ * Calls `onBracket` with each bracket outside strings, in order, until it returns true. A string
+ * ends at its closing quote or at a line break (JSON strings cannot hold a raw one), so an
+ * unclosed string in a file does not swallow the rest of it; in valid JSON the rules agree.
+ */
+function scanBrackets(text, onBracket) {
     let inString = false;
     for (let i = 0; i < text.length; i++) {
-        const char = text.charCodeAt(i);
+        const code = text.charCodeAt(i);
         if (inString) {
-            if (char === 0x5c)
-                i++; // a backslash: the next character is escaped
-            else if (char === 0x22)
+            if (code === BACKSLASH)
+                i++;
+            else if (code === QUOTE || code === LINE_FEED)
                 inString = false;
         }
-        else if (char === 0x22)
+        else if (code === QUOTE)
             inString = true;
-        else if (char === 0x5b || char === 0x7b) {
-            if (++depth > max)
-                return true;
+        else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+            if (onBracket(true, i))
+                return;
         }
-        else if (char === 0x5d || char === 0x7d)
-            depth--;
+        else if ((code === CLOSE_BRACKET || code === CLOSE_BRACE) && onBracket(false, i))
+            return;
     }
-    return false;
+}
+/** Where `text` first opens more than `max` objects or lists inside one another, if it does. */
+function firstTooDeep(text, max = MAX_JSON_DEPTH) {
+    let depth = 0;
+    let found;
+    scanBrackets(text, (opens, offset) => {
+        depth += opens ? 1 : -1;
+        if (depth > max)
+            found = offset;
+        return found !== undefined;
+    });
+    return found;
+}
+/** Whether `text` opens more than `max` objects or lists inside one another (strings skipped). */
+function nestsDeeperThan(text, max = MAX_JSON_DEPTH) {
+    return firstTooDeep(text, max) !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -9548,55 +9574,30 @@ class Redactor {
 ;// CONCATENATED MODULE: ./src/json-scan.ts
 /**
  * Reading a JSON text as characters and tokens, before (or instead of) parsing it: how deep it
- * nests, which bracket is left open, where the values of secret keys stand. One bracket scanner
- * serves the first two; the secret spans are read with jsonc-parser's own scanner.
+ * nests, which bracket is left open, where the values of secret keys stand. The first two use the
+ * one bracket scanner (json-depth.ts), which answers use too; the secret spans are read with
+ * jsonc-parser's own scanner.
  */
+
 
 /** Deeper than any desired-state file needs; refusing early keeps the parser's recursion safe. */
 const MAX_DEPTH = 32;
-/**
- * Every bracket outside strings, in order. A string ends at its closing quote or at a line break
- * (JSON strings cannot hold a raw one), so an unclosed string does not swallow the rest of the file.
- */
-function* brackets(text) {
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (inString) {
-            if (char === '\\')
-                i++;
-            else if (char === '"' || char === '\n')
-                inString = false;
-        }
-        else if (char === '"')
-            inString = true;
-        else if (char === '{' || char === '[' || char === '}' || char === ']')
-            yield { char, offset: i };
-    }
-}
 /** Where the text first nests deeper than MAX_DEPTH, if it does. */
 function findTooDeep(text) {
-    let depth = 0;
-    for (const { char, offset } of brackets(text)) {
-        if (char === '{' || char === '[') {
-            if (++depth > MAX_DEPTH)
-                return offset;
-        }
-        else
-            depth--;
-    }
-    return undefined;
+    return firstTooDeep(text, MAX_DEPTH);
 }
 /** The innermost bracket still open at the end of the text. */
 function unclosedOpener(text) {
-    const stack = [];
-    for (const bracket of brackets(text)) {
-        if (bracket.char === '{' || bracket.char === '[')
-            stack.push({ char: bracket.char, offset: bracket.offset });
+    const open = [];
+    scanBrackets(text, (opens, offset) => {
+        if (opens)
+            open.push(offset);
         else
-            stack.pop();
-    }
-    return stack.at(-1);
+            open.pop();
+        return false;
+    });
+    const offset = open.at(-1);
+    return offset === undefined ? undefined : { char: text[offset] === '{' ? '{' : '[', offset };
 }
 /** jsonc-parser's SyntaxKind values: a const enum, which its typings do not let this module import. */
 const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, comma: 5, colon: 6, string: 10, eof: 17 };
