@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { MERGE_SHA, PR_NUMBER, type ActionSetup } from '../support/action-env.js';
+import { PR_NUMBER, type ActionSetup } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { SECRET_VALUES, TEST_API_KEY } from '../support/sample-account.js';
 
@@ -186,15 +186,7 @@ describe('reviewed-plan guard', () => {
   async function reviewOnPullRequest(file: object) {
     const planRun = await fakes.run({ event: 'pull_request', file });
     expect(planRun.exitCode).toBe(0);
-    fakes.gh.setCommitPulls(MERGE_SHA, [
-      {
-        number: PR_NUMBER,
-        html_url: `https://github.com/acme/settings/pull/${PR_NUMBER}`,
-        merged_at: '2026-11-27T10:00:00Z',
-        merge_commit_sha: MERGE_SHA,
-        state: 'closed',
-      },
-    ]);
+    fakes.mergePullRequest();
     fakes.lc.requests.length = 0;
   }
 

@@ -5,7 +5,7 @@
  * says that sentence again. Each kind is made as it happens, against the loopback fakes.
  */
 import { describe, expect, it } from 'vitest';
-import { MERGE_SHA, PR_NUMBER, type ActionRun, type ActionSetup } from '../support/action-env.js';
+import { PR_NUMBER, type ActionRun, type ActionSetup } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { SAMPLE_ACCOUNT_ID, sampleAccount } from '../support/sample-account.js';
 import { expectVerdictSaidOnce, readable, verdictAndBody } from '../support/verdict.js';
@@ -16,18 +16,6 @@ const DESIRED = { data_retention_in_days: 400, features: { firehose: true } };
 const plan = (setup: Partial<ActionSetup> = {}) => fakes.run({ event: 'pull_request', file: DESIRED, ...setup });
 const apply = (setup: Partial<ActionSetup> = {}) => fakes.run({ event: 'push', file: DESIRED, ...setup });
 const comment = () => fakes.gh.commentsOf(PR_NUMBER)[0]?.body;
-
-function merged(): void {
-  fakes.gh.setCommitPulls(MERGE_SHA, [
-    {
-      number: PR_NUMBER,
-      html_url: `https://github.com/acme/settings/pull/${PR_NUMBER}`,
-      merged_at: '2026-11-28T10:00:00Z',
-      merge_commit_sha: MERGE_SHA,
-      state: 'closed',
-    },
-  ]);
-}
 
 /** The summary, and the pull request's comment when the run wrote one: each says its verdict once. */
 function expectEachSaidOnce(run: ActionRun, options: { comment?: boolean } = {}): void {
@@ -102,7 +90,7 @@ describe('a failure says its verdict once, in the summary and on the pull reques
   });
 
   it('a merged pull request without a reviewed plan, refused: the summary and the outcome on the pull request', async () => {
-    merged();
+    fakes.mergePullRequest();
     expectEachSaidOnce(await apply());
   });
 
@@ -110,7 +98,7 @@ describe('a failure says its verdict once, in the summary and on the pull reques
     await plan();
     // Someone changes the retention in LeadConduit after the review.
     await fakes.restartLeadConduit({ account: sampleAccount({ data_retention_in_days: 500 }) });
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expectEachSaidOnce(run, { comment: true });
@@ -119,7 +107,7 @@ describe('a failure says its verdict once, in the summary and on the pull reques
   it('a setting LeadConduit does not take: the summary and the outcome name it once, in their table', async () => {
     await fakes.restartLeadConduit({ ignorePaths: ['features.firehose'] });
     await plan();
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expectEachSaidOnce(run, { comment: true });
@@ -136,7 +124,7 @@ describe('a failure says its verdict once, in the summary and on the pull reques
 
   it('a PUT that fails after the merge: the outcome says so once', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.lc.inject('PUT /account', { kind: 'status', status: 422, body: { message: 'data_retention_in_days is beyond your plan' } });
     const run = await apply();
     expect(run.exitCode).toBe(1);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { commentMarker } from '../../src/reviewed-plan.js';
-import { FAST_TUNING, MERGE_SHA, PR_NUMBER, ROOT, runSources, type ActionRun } from '../support/action-env.js';
+import { FAST_TUNING, PR_NUMBER, ROOT, runSources, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { runCliInProcess } from '../support/cli-run.js';
 import { mkfifo } from '../support/fifo.js';
@@ -378,7 +378,7 @@ describe('limits on what comes in', () => {
   });
 
   it('the apply after a merge whose pull request lists comments for ever sends nothing: the reviewed plan could not be looked up', async () => {
-    fakes.gh.setCommitPulls(MERGE_SHA, [{ number: PR_NUMBER, merged_at: '2026-11-28T10:00:00Z', merge_commit_sha: MERGE_SHA, state: 'closed' }]);
+    fakes.mergePullRequest();
     fakes.gh.endlessComments = { body: `${commentMarker('leadconduit-account.json')}\nnot the action's`, user: { login: 'mallory', type: 'User' } };
     const run = await fakes.run({ event: 'push', file: DESIRED });
     expect(run.exitCode).toBe(1);

@@ -4,7 +4,7 @@
  * a plan that no longer stands, a comment GitHub refuses, an answer about another account.
  */
 import { describe, expect, it } from 'vitest';
-import { FAST_TUNING, MERGE_SHA, PR_NUMBER, forkPayload, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
+import { FAST_TUNING, PR_NUMBER, forkPayload, pullRequestPayload, type ActionSetup } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
 import { ACTIONS_BOT, MAX_COMMENT_LENGTH } from '../support/fake-github.js';
 import { MARKER, ownRecordBody, recordedChanges } from '../support/records.js';
@@ -14,17 +14,9 @@ const fakes = useFakes();
 
 const DESIRED = { data_retention_in_days: 400, features: { firehose: true } };
 const PLANNED_PATHS = ['data_retention_in_days', 'features.firehose'];
-const PR_URL = `https://github.com/acme/settings/pull/${PR_NUMBER}`;
 
 const plan = (setup: Partial<ActionSetup> = {}) => fakes.run({ event: 'pull_request', file: DESIRED, ...setup });
 const apply = (setup: Partial<ActionSetup> = {}) => fakes.run({ event: 'push', file: DESIRED, ...setup });
-
-/** The push after the merge of the pull request. */
-function merged(): void {
-  fakes.gh.setCommitPulls(MERGE_SHA, [
-    { number: PR_NUMBER, html_url: PR_URL, merged_at: '2026-11-28T10:00:00Z', merge_commit_sha: MERGE_SHA, state: 'closed' },
-  ]);
-}
 
 const puts = () => fakes.lc.requests.filter((r) => r.method === 'PUT');
 const comments = () => fakes.gh.commentsOf(PR_NUMBER);
@@ -50,7 +42,7 @@ describe("only the action's own comments count", () => {
     // The attacker copies the shape of a record, claiming that only firehose changes.
     const forged = ownRecordBody([{ path: 'features.firehose', before: false, after: true, destructive: false }], 'plan', 'mallory', 'a guessed key');
     fakes.gh.addComment(PR_NUMBER, forged, { login: 'mallory' });
-    merged();
+    fakes.mergePullRequest();
     const run = await apply({ file: { features: { firehose: true } } });
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
@@ -72,7 +64,7 @@ describe("only the action's own comments count", () => {
 
   it('a bot comment whose record is signed with another API key (another workflow of the repository) is ignored', async () => {
     fakes.gh.addComment(PR_NUMBER, ownRecordBody([], 'no changes here', ACTIONS_BOT.login, 'another-workflows-key'));
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
@@ -83,7 +75,7 @@ describe("only the action's own comments count", () => {
   });
 
   it('a merged pull request whose plan comment is gone: the refusal says it is not there', async () => {
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain("the action's plan comment is not there (the plan job could not write it, or it was deleted)");
@@ -104,7 +96,7 @@ describe("only the action's own comments count", () => {
     expect(second.exitCode).toBe(0);
     expect(comments()).toHaveLength(1);
     expect(fakes.gh.count('POST comment')).toBe(1);
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
@@ -113,7 +105,7 @@ describe("only the action's own comments count", () => {
 
 describe('fail closed when the reviewed plan is missing', () => {
   it('a merged pull request without a plan comment: refused, nothing sent, and the reason and the ways forward said', async () => {
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
@@ -126,7 +118,7 @@ describe('fail closed when the reviewed plan is missing', () => {
   });
 
   it('the same with allow-unreviewed-changes: true: applied, and the summary says no review was compared', async () => {
-    merged();
+    fakes.mergePullRequest();
     const run = await apply({ inputs: { 'allow-unreviewed-changes': 'true' } });
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
@@ -193,7 +185,7 @@ describe("the comment never exceeds GitHub's limit", () => {
     expect(recordedChanges(comment?.body ?? '')?.map((c) => c.path)).toEqual(PLANNED_PATHS);
     expect(comment?.body).toContain('the job summary of the run below shows them whole');
     expect(run.summary).toContain('x'.repeat(70_000));
-    merged();
+    fakes.mergePullRequest();
     expect((await apply()).exitCode).toBe(0);
   });
 });
@@ -209,7 +201,7 @@ describe('the comment never shows a plan that no longer stands', () => {
     expect(recordedChanges(comment?.body ?? '')).toBeNull();
     expect(comment?.body).toContain('\n### ❌ Invalid: 1 problem in leadconduit-account.json\n');
     expect(comment?.body).not.toContain('Merging applies these changes');
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
@@ -250,7 +242,7 @@ describe('the comment never shows a plan that no longer stands', () => {
 describe('the apply writes its outcome on the merged pull request', () => {
   it('applied: on top of the plan comment, with when, the commit and the run; the plan stays below', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(0);
     const body = comments()[0]?.body ?? '';
@@ -265,7 +257,7 @@ describe('the apply writes its outcome on the merged pull request', () => {
 
   it('refused (a live edit after the review): says which guard stopped it and that nothing was sent', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.lc.account = { ...fakes.lc.account, data_retention_in_days: 300 };
     const run = await apply();
     expect(run.exitCode).toBe(1);
@@ -279,7 +271,7 @@ describe('the apply writes its outcome on the merged pull request', () => {
 
   it('failed after sending: says the update may or may not have been applied', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.lc.inject('PUT /account', { kind: 'status', status: 500 }, 10);
     const run = await apply();
     expect(run.exitCode).toBe(1);
@@ -289,7 +281,7 @@ describe('the apply writes its outcome on the merged pull request', () => {
   });
 
   it('refused for want of a record: a new comment says so on the merged pull request', async () => {
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     const [comment] = comments();
@@ -299,7 +291,7 @@ describe('the apply writes its outcome on the merged pull request', () => {
 
   it('a second outcome replaces the first', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.lc.inject('PUT /account', { kind: 'status', status: 500 }, 4); // every attempt of one apply
     expect((await apply()).exitCode).toBe(1);
     expect(comments()[0]?.body).toContain('Apply failed');
@@ -313,7 +305,7 @@ describe('the apply writes its outcome on the merged pull request', () => {
 
   it('a failure to write the outcome is a warning only: the apply itself stands', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.gh.inject('PATCH comment', { kind: 'status', status: 403, body: { message: 'Resource not accessible by integration' } });
     const run = await apply();
     expect(run.exitCode).toBe(0);
@@ -373,7 +365,7 @@ describe('tried as an attacker would, again', () => {
     const [comment] = comments();
     // Someone who can edit the comment hides a line of the plan, keeping the hidden lines.
     comment!.body = comment!.body.replace('Merging applies these changes.', 'Nothing to worry about.');
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
@@ -388,7 +380,7 @@ describe('tried as an attacker would, again', () => {
     // The outcome's markers are only HTML comments: anyone who can edit the comment can write them.
     const slipped = '<!-- leadconduit-account-action:outcome -->\n**Merging changes nothing.**\n<!-- /leadconduit-account-action:outcome -->';
     comment!.body = comment!.body.replace('Merging applies these changes.', `${slipped}Merging applies these changes.`);
-    merged();
+    fakes.mergePullRequest();
     const run = await apply();
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
@@ -397,7 +389,7 @@ describe('tried as an attacker would, again', () => {
 
   it("the apply's outcome is signed with the plan: a later run reads the record as the action left it", async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.lc.inject('PUT /account', { kind: 'status', status: 500 }, 4); // every attempt of one apply
     expect((await apply()).exitCode).toBe(1);
     const [comment] = comments();
@@ -454,7 +446,7 @@ describe('tried as an attacker would, again', () => {
     const [comment] = comments();
     expect(comment?.body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
     expect(recordedChanges(comment?.body ?? '')?.map((c) => c.path)).toEqual([...PLANNED_PATHS, 'subscriptions.pro.state'].sort());
-    merged();
+    fakes.mergePullRequest();
     const run = await apply({ file });
     expect(run.exitCode).toBe(0);
     expect(puts()).toHaveLength(1);
@@ -467,7 +459,7 @@ describe('tried as an attacker would, again', () => {
     const live = sampleAccount({ name: 'x'.repeat(70_000) });
     fakes.lc.account = { ...live, subscriptions: { ...live.subscriptions, pro: { ...live.subscriptions?.pro, state: 'active' } } } as typeof live;
     await plan({ file });
-    merged();
+    fakes.mergePullRequest();
     // A live edit after the review, its value long and full of underscores (each escaped as &#95;).
     fakes.lc.account = { ...live, subscriptions: { ...live.subscriptions, pro: { ...live.subscriptions?.pro, state: '_'.repeat(20_000) } } } as typeof live;
     const run = await apply({ file });
@@ -484,7 +476,7 @@ describe('every outcome of an apply after a merge is written on the pull request
   it('refused by the destructive guard', async () => {
     const file = { data_retention_in_days: 30 };
     await plan({ file });
-    merged();
+    fakes.mergePullRequest();
     const run = await apply({ file });
     expect(run.exitCode).toBe(1);
     expect(puts()).toHaveLength(0);
@@ -498,7 +490,7 @@ describe('every outcome of an apply after a merge is written on the pull request
     });
     const file = { ...DESIRED, id: SAMPLE_ACCOUNT_ID };
     await plan({ file });
-    merged();
+    fakes.mergePullRequest();
     const run = await apply({ file });
     expect(run.exitCode).toBe(1);
     expect(readable(comments()[0]?.body ?? '')).toContain("### ⛔ Apply refused: the API key's user has 2 accounts");
@@ -506,7 +498,7 @@ describe('every outcome of an apply after a merge is written on the pull request
 
   it('failed before anything was sent: LeadConduit down while reading', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.lc.inject('GET /account', { kind: 'status', status: 503 }, 10);
     const run = await apply();
     expect(run.exitCode).toBe(1);
@@ -517,7 +509,7 @@ describe('every outcome of an apply after a merge is written on the pull request
 
   it('failed: the file on the default branch is invalid', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     const run = await apply({ file: '{"data_retention_in_days": "400"}' });
     expect(run.exitCode).toBe(1);
     expect(readable(comments()[0]?.body ?? '')).toMatch(/### ❌ Apply failed: leadconduit-account\.json has 1 problem/);
@@ -525,7 +517,7 @@ describe('every outcome of an apply after a merge is written on the pull request
 
   it('nothing to apply: the account already matched', async () => {
     await plan();
-    merged();
+    fakes.mergePullRequest();
     fakes.lc.account = sampleAccount({ data_retention_in_days: 400, features: { ...sampleAccount().features, firehose: true } });
     const run = await apply();
     expect(run.exitCode).toBe(0);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { Tuning } from '../../src/inputs.js';
-import { FAST_TUNING, runDist, runInProcess, type ActionRun, type ActionSetup } from './action-env.js';
+import { FAST_TUNING, MERGE_SHA, PR_NUMBER, runDist, runInProcess, type ActionRun, type ActionSetup } from './action-env.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './fake-github.js';
 import { startFakeLeadConduit, type FakeLeadConduit, type FakeLeadConduitOptions } from './fake-leadconduit.js';
 
@@ -21,6 +21,18 @@ export function useFakes() {
     async restartGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
       await fakes.gh.close();
       return (fakes.gh = await startFakeGitHub(options));
+    },
+    /** The push after the merge: GitHub gives pull request PR_NUMBER, merged, as the pushed commit's (MERGE_SHA). */
+    mergePullRequest(): void {
+      fakes.gh.setCommitPulls(MERGE_SHA, [
+        {
+          number: PR_NUMBER,
+          html_url: `https://github.com/acme/settings/pull/${PR_NUMBER}`,
+          merged_at: '2026-11-28T10:00:00Z',
+          merge_commit_sha: MERGE_SHA,
+          state: 'closed',
+        },
+      ]);
     },
     /** The action in this process, against the fakes. */
     async run(setup: Partial<ActionSetup>, tuning: Partial<Tuning> = FAST_TUNING): Promise<ActionRun> {
