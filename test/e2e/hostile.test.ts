@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/program.js';
 import { commentMarker } from '../../src/reviewed-plan.js';
 import { FAST_TUNING, PR_NUMBER, ROOT, runSources, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
+import type { Fault } from '../support/http-fake.js';
 import { runCliInProcess } from '../support/cli-run.js';
 import { mkfifo } from '../support/fifo.js';
 import { DEFAULT_GITHUB_TOKEN } from '../support/fake-github.js';
@@ -327,40 +328,37 @@ describe('redaction happens on the raw text, before anything cuts or escapes it'
 });
 
 describe('limits on what comes in', () => {
-  it.each([
-    ['100 MB with its length declared', 100 * 1024 * 1024, true],
-    ['100 MB streamed', 100 * 1024 * 1024, false],
-  ])('a LeadConduit answer of %s ends at once with a clear message, not retried', async (_what, bytes, declared) => {
-    fakes.lc.inject('GET /account', { kind: 'flood', bytes, declared }, 10);
+  // Time enough to read up to the cap on a busy machine: the cap, not a timeout, must end each.
+  const MB = 1024 * 1024;
+  const tooLarge = {
+    leadconduit: /::error::LeadConduit's answer to GET \/account was too large: the answer was larger than 8\.0 MB; it was not read further/,
+    github: "Could not comment on the pull request: GitHub's answer was larger than 32.0 MB; it was not read further.",
+  };
+  it.each<[string, 'leadconduit' | 'github', Fault]>([
+    [
+      'a LeadConduit answer of 100 MB with its length declared ends at once with a clear message, not retried',
+      'leadconduit',
+      { kind: 'flood', bytes: 100 * MB, declared: true },
+    ],
+    [
+      'a LeadConduit answer of 100 MB streamed ends at once with a clear message, not retried',
+      'leadconduit',
+      { kind: 'flood', bytes: 100 * MB, declared: false },
+    ],
+    ['a GitHub answer of 100 MB ends at once with a clear message, not retried', 'github', { kind: 'flood', bytes: 100 * MB }],
+    [
+      'a gzip bomb from LeadConduit (64 MB inflated, 64 KB sent, its small length declared) is cut at the cap as it inflates',
+      'leadconduit',
+      { kind: 'gzip-flood', bytes: 64 * MB },
+    ],
+    ['a gzip bomb from GitHub (64 MB inflated, its small length declared) is cut at the cap as it inflates', 'github', { kind: 'gzip-flood', bytes: 64 * MB }],
+  ])('%s', async (_title, server, fault) => {
+    if (server === 'leadconduit') fakes.lc.inject('GET /account', fault, 10);
+    else fakes.gh.inject('GET comments', fault, 10);
     const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::LeadConduit's answer to GET \/account was too large: the answer was larger than 8\.0 MB; it was not read further/);
-    expect(fakes.lc.count('GET /account')).toBe(1);
-  });
-
-  it('a GitHub answer of 100 MB ends at once with a clear message, not retried', async () => {
-    fakes.gh.inject('GET comments', { kind: 'flood', bytes: 100 * 1024 * 1024 }, 10);
-    // Time enough to read up to the cap on a busy machine: the cap, not a timeout, must end it.
-    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain("Could not comment on the pull request: GitHub's answer was larger than 32.0 MB; it was not read further.");
-    expect(fakes.gh.count('GET comments')).toBe(1);
-  });
-
-  it('a gzip bomb from LeadConduit (64 MB inflated, 64 KB sent, its small length declared) is cut at the cap as it inflates', async () => {
-    fakes.lc.inject('GET /account', { kind: 'gzip-flood', bytes: 64 * 1024 * 1024 }, 10);
-    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::LeadConduit's answer to GET \/account was too large: the answer was larger than 8\.0 MB; it was not read further/);
-    expect(fakes.lc.count('GET /account')).toBe(1);
-  });
-
-  it('a gzip bomb from GitHub (64 MB inflated, its small length declared) is cut at the cap as it inflates', async () => {
-    fakes.gh.inject('GET comments', { kind: 'gzip-flood', bytes: 64 * 1024 * 1024 }, 10);
-    const run = await fakes.run({ event: 'pull_request', file: DESIRED }, { ...FAST_TUNING, requestTimeoutMs: 30_000 });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain("Could not comment on the pull request: GitHub's answer was larger than 32.0 MB; it was not read further.");
-    expect(fakes.gh.count('GET comments')).toBe(1);
+    expect(run.stdout).toMatch(tooLarge[server]);
+    expect(server === 'leadconduit' ? fakes.lc.count('GET /account') : fakes.gh.count('GET comments')).toBe(1);
   });
 
   it('a GitHub that lists marked comments for ever is read up to 100 pages (10,000 comments), once: the plan fails saying so, nothing is written', async () => {
