@@ -11032,7 +11032,8 @@ function inert(text) {
         .replace(/([@#])(?=[A-Za-z0-9_-]|[^\0-\x7f])/g, '$1\u200D')
         .replace(/\b(GH)-(?=\d)/gi, '$1\u200D-')
         .replace(/([a-z])(?=:\/\/)/gi, '$1\u200D')
-        .replace(/\b(www)\./gi, '$1\u200D.'));
+        // GFM links "www." after a space, "*", "_", "~" or "(": any but a letter or digit here.
+        .replace(/(?<![a-z0-9])(www)\./gi, '$1\u200D.'));
 }
 /** A JSON value shown as code, e.g. in a table cell. */
 function code(value) {

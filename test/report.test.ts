@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { code, codeText, escapeText, fenced, table } from '../src/markdown.js';
+import { code, codeText, escapeText, fenced, inert, table } from '../src/markdown.js';
 import type { Change } from '../src/plan.js';
 import { Redactor } from '../src/redact.js';
 import { COMMENT_LIMIT, renderComment, renderOutcome, withOutcome } from '../src/report-comment.js';
@@ -49,6 +49,9 @@ describe('markdown escaping', () => {
       `@${zwj}octocat @${zwj}acme/admins #${zwj}1 GH${zwj}-2 acme/settings#${zwj}3 https${zwj}://evil.example/login www${zwj}.evil.example ops@${zwj}example.com`,
     );
     expect(escapeText('a @ b, # c, email me')).toBe('a @ b, # c, email me');
+    // GFM also links "www." right after "_", "*", "~" or "(", which are word characters or punctuation to \b.
+    for (const before of ['_', '*', '~', '(', '\n']) expect(inert(`x ${before}www.evil.example`)).toBe(`x ${before}www${zwj}.evil.example`);
+    expect(inert('awww.example 5www.example')).toBe('awww.example 5www.example');
   });
 
   it('shows values as JSON inside <code>', () => {
