@@ -37,7 +37,9 @@ export function resourcePreload(usageFile: string): string {
     "registerHooks({ load(url, context, next) { if (url.startsWith('file:')) files.add(url); return next(url, context); } });",
     "process.on('exit', () => {",
     '  const u = process.resourceUsage();',
-    `  writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, maxRssKb: u.maxRSS, files: [...files] }));`,
+    // Node's own copy of undici, behind the fetch globals, is a builtin: no load hook sees it.
+    "  const nodeUndici = process.moduleLoadList.includes('NativeModule internal/deps/undici/undici');",
+    `  writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, maxRssKb: u.maxRSS, files: [...files], nodeUndici }));`,
     '});',
   ].join('\n');
 }
@@ -48,4 +50,6 @@ export interface Usage {
   maxRssKb: number;
   /** file: URLs */
   files: string[];
+  /** Whether Node loaded its own copy of undici (the fetch globals' first use). */
+  nodeUndici: boolean;
 }

@@ -66,7 +66,8 @@ export function formatResults(r: BenchResults): string {
       .join(', ');
   lines.push('', `${r.dist}/: ${kbList(r.build.files)}`);
   for (const [name, f] of Object.entries(r.scenarios))
-    if (f.loadedFiles.length > 0) lines.push(`  ${name.padEnd(11)} loads ${kb(f.loadedBytes)} KB: ${f.loadedFiles.join(', ')}`);
+    if (f.loadedFiles.length > 0)
+      lines.push(`  ${name.padEnd(11)} loads ${kb(f.loadedBytes)} KB: ${f.loadedFiles.join(', ')}${f.nodeUndici ? "; and Node's own undici" : ''}`);
   lines.push('', `Bytes by package in ${r.dist}/ (largest first):`);
   for (const [file, rows] of Object.entries(r.bytesByPackage)) {
     const shown = rows.slice(0, 9).map(([p, b]) => `${p} ${kb(b)} KB`);

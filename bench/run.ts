@@ -52,6 +52,8 @@ export interface ScenarioFigures {
   /** Bytes of the bundle's files node read in the run, and which. */
   loadedBytes: number;
   loadedFiles: string[];
+  /** Node loaded its own copy of undici (for the fetch globals), besides the one @actions/github bundles. */
+  nodeUndici: boolean;
   httpCalls: HttpCalls;
 }
 
@@ -103,6 +105,7 @@ interface Measured {
   rssKb: number;
   /** The files of the scenario's bundle that node loaded. */
   files: string[];
+  nodeUndici: boolean;
 }
 
 /** The fakes' server-side time: request start -> response finished, summed until reset. */
@@ -154,7 +157,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (why) throw new Error(`bench: ${scenario.label} did not do its job (${why})\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
     const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as Usage;
     const files = usage.files.map((url) => fileURLToPath(url)).filter((path) => scenario.bundleDir !== undefined && path.startsWith(`${scenario.bundleDir}/`));
-    return { ms: run.ms, fakesMs, calls, cpuMs: usage.cpuUs / 1000, rssKb: usage.maxRssKb, files };
+    return { ms: run.ms, fakesMs, calls, cpuMs: usage.cpuUs / 1000, rssKb: usage.maxRssKb, files, nodeUndici: usage.nodeUndici };
   };
 
   try {
@@ -201,6 +204,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         maxRssMB: round1(median(runs.map((r) => r.rssKb)) / 1024),
         loadedBytes: last.files.reduce((sum, path) => sum + readFileSync(path).length, 0),
         loadedFiles: last.files.map((path) => relative(scenario.bundleDir ?? root, path)),
+        nodeUndici: last.nodeUndici,
         httpCalls: last.calls,
       };
     };

@@ -747,7 +747,7 @@ const MAX_COMMENT_PAGES = 100;
 const PER_PAGE = 100;
 async function createGitHubApi(options) {
     // Loaded here, not at start-up: validation and most applies never talk to GitHub.
-    const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const { getOctokit } = await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(590)]).then(__webpack_require__.bind(__webpack_require__, 6590));
     // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
     // the cap is told per attempt (by its signal) and that attempt fails with it, not retried. The
     // capped fetch wraps the one @actions/github sets up (it honours the runner's proxy settings).
@@ -1810,11 +1810,11 @@ async function onlineMode(mode, offline) {
     const leadconduitDeadline = deadline.before(reserveMs, (ms) => `the run's deadline for LeadConduit of ${(0,duration/* formatDuration */.a)(ms)} passed (the run's last ${(0,duration/* formatDuration */.a)(reserveMs)} are kept to report on GitHub)`);
     try {
         const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
-        // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
-        // loads first is then shared by both, and the other is not set up at all (bench/README.md).
+        // A run that will talk to GitHub loads @actions/github's undici before ky's first request, and
+        // LeadConduit's calls use it too: Node's own copy of undici is then never loaded (octokit.ts).
         const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
         if (callsGitHub)
-            await run.github();
+            (await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(590)]).then(__webpack_require__.bind(__webpack_require__, 6590))).shareFetchWithKy();
         return await MODES[mode](run);
     }
     finally {

@@ -16,7 +16,7 @@ const PER_PAGE = 100;
 
 export async function createGitHubApi(options: GitHubOptions): Promise<GitHubApi> {
   // Loaded here, not at start-up: validation and most applies never talk to GitHub.
-  const { getOctokit } = await import('@actions/github');
+  const { getOctokit } = await import('./octokit.js');
   // Every answer is read up to a cap. octokit reads bodies itself and swallows a failed read, so
   // the cap is told per attempt (by its signal) and that attempt fails with it, not retried. The
   // capped fetch wraps the one @actions/github sets up (it honours the runner's proxy settings).

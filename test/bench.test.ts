@@ -45,6 +45,9 @@ describe('npm run bench, one run of each scenario', () => {
     // What the runner loads at start is dist/index.js alone; ky and octokit come later, in chunks.
     expect(s.validate.loadedFiles).toEqual(['index.js']);
     expect(s.plan.loadedFiles.length).toBeGreaterThan(1);
+    // A run that talks to GitHub makes LeadConduit's calls with @actions/github's undici too (src/octokit.ts):
+    // Node's own copy, which the plain way (the plan floor) loads for ky, never loads.
+    expect([s['plan floor'].nodeUndici, s.plan.nodeUndici, s.apply.nodeUndici, s.validate.nodeUndici]).toEqual([true, false, false, false]);
     // Each hostile answer ended the plan with a clear error (the bench checks each run's output).
     expect(Object.keys(results.hostile)).toEqual(['lc-declared-100mb', 'lc-streamed-3gb', 'gh-streamed-100mb']);
     for (const h of Object.values(results.hostile)) expect(h.maxRssMB).toBeGreaterThan(10);

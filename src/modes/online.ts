@@ -27,10 +27,10 @@ export async function onlineMode(mode: Exclude<Mode, 'validate'>, offline: Offli
   );
   try {
     const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
-    // A run that will talk to GitHub loads octokit before ky's first request: whichever HTTP stack
-    // loads first is then shared by both, and the other is not set up at all (bench/README.md).
+    // A run that will talk to GitHub loads @actions/github's undici before ky's first request, and
+    // LeadConduit's calls use it too: Node's own copy of undici is then never loaded (octokit.ts).
     const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
-    if (callsGitHub) await run.github();
+    if (callsGitHub) (await import('../octokit.js')).shareFetchWithKy();
     return await MODES[mode](run);
   } finally {
     leadconduitDeadline.dispose();

@@ -13,8 +13,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshBuild } from '../../scripts/fresh-build.js';
 import { DEFAULT_TUNING } from '../../src/inputs.js';
@@ -57,6 +59,12 @@ describe('the built dist/index.js run as the Actions runner runs it', () => {
 
   it('exists (npm run build), built from the current sources', () => {
     expect(existsSync(join(bundle, 'index.js'))).toBe(true);
+  });
+
+  it('holds one copy of undici: the one src/octokit.ts shares with ky is the one @actions/github makes its calls with', () => {
+    const ours = createRequire(join(ROOT, 'src/octokit.ts')).resolve('undici');
+    const actionsGithub = createRequire(fileURLToPath(import.meta.resolve('@actions/github'))).resolve('undici');
+    expect(ours).toBe(actionsGithub);
   });
 
   it('plans a pull request: summary file, outputs file, one comment, one GET, no PUT', async () => {

@@ -165,6 +165,8 @@ export async function runInProcess(setup: ActionSetup, tuning: Partial<Tuning> =
   const savedEnv = process.env;
   const savedWrite = process.stdout.write.bind(process.stdout);
   const savedExitCode = process.exitCode;
+  // A run that talks to GitHub points the fetch globals at @actions/github's undici (octokit.ts).
+  const { fetch, Request, Response, Headers, FormData } = globalThis;
   let stdout = '';
   process.env = { PATH: savedEnv.PATH ?? '', ...prepared.env };
   process.exitCode = undefined;
@@ -180,6 +182,7 @@ export async function runInProcess(setup: ActionSetup, tuning: Partial<Tuning> =
     exitCode = Number(process.exitCode ?? 0);
     process.exitCode = savedExitCode;
     process.env = savedEnv;
+    Object.assign(globalThis, { fetch, Request, Response, Headers, FormData });
   }
   return collect(prepared, stdout, exitCode);
 }
