@@ -1812,7 +1812,8 @@ async function onlineMode(mode, offline) {
         const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
         // A run that will talk to GitHub loads @actions/github's undici before ky's first request, and
         // LeadConduit's calls use it too: Node's own copy of undici is then never loaded (octokit.ts).
-        const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
+        const onPullRequest = context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push');
+        const callsGitHub = (mode === 'plan' || mode === 'apply') && onPullRequest && settings.githubToken !== '' && context.repository !== undefined;
         if (callsGitHub)
             (await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(590)]).then(__webpack_require__.bind(__webpack_require__, 6590))).shareFetchWithKy();
         return await MODES[mode](run);

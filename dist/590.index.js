@@ -14,7 +14,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6752);
 /**
  * What a run that talks to GitHub loads, as one chunk, on first use (online.ts, pull-request.ts):
- * @actions/github, and the undici it makes its HTTP calls with (the same copy: package.test.ts).
+ * @actions/github, and the undici it makes its HTTP calls with (the same copy: test/e2e/bundle.test.ts).
  */
 
 

@@ -1,6 +1,6 @@
 /**
  * What a run that talks to GitHub loads, as one chunk, on first use (online.ts, pull-request.ts):
- * @actions/github, and the undici it makes its HTTP calls with (the same copy: package.test.ts).
+ * @actions/github, and the undici it makes its HTTP calls with (the same copy: test/e2e/bundle.test.ts).
  */
 import { getOctokit } from '@actions/github';
 import { FormData, Headers, Request, Response, fetch } from 'undici';

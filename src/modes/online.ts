@@ -29,7 +29,8 @@ export async function onlineMode(mode: Exclude<Mode, 'validate'>, offline: Offli
     const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
     // A run that will talk to GitHub loads @actions/github's undici before ky's first request, and
     // LeadConduit's calls use it too: Node's own copy of undici is then never loaded (octokit.ts).
-    const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
+    const onPullRequest = context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push');
+    const callsGitHub = (mode === 'plan' || mode === 'apply') && onPullRequest && settings.githubToken !== '' && context.repository !== undefined;
     if (callsGitHub) (await import('../octokit.js')).shareFetchWithKy();
     return await MODES[mode](run);
   } finally {
