@@ -7,7 +7,6 @@ import { mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import { commentMarker } from '../../src/reviewed-plan.js';
 import { FAST_TUNING, PR_NUMBER, ROOT, runSources, type ActionRun } from '../support/action-env.js';
 import { useFakes } from '../support/e2e.js';
@@ -89,42 +88,26 @@ describe('workflow-command injection through the log', () => {
 
   it('the command line never writes a line the runner reads as a command: "##[" mid-line, "::" at the start', async () => {
     fakes.lc.account = sampleAccount({ name: '::error::Acme ##[error]Rotate secrets' });
-    const written = { out: '', err: '' };
-    const io = {
-      stdout: { write: (text: string) => (written.out += text), isTTY: false },
-      stderr: { write: (text: string) => (written.err += text), isTTY: false },
-      stdin: process.stdin,
-      env: { LEADCONDUIT_API_KEY: TEST_API_KEY, NO_COLOR: '1' },
-      cwd: ROOT,
-    };
     const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED, inputs: { mode: 'validate' } });
-    const file = join(run.workspace, 'leadconduit-account.json');
-    expect(await runCli(['plan', file, '--base-url', fakes.lc.url], io)).toBe(2);
-    expect(await runCli(['plan', file, '--base-url', fakes.lc.url, '--json'], io)).toBe(2);
-    const lines = `${written.out}${written.err}`.split('\n');
+    const text = await runCliInProcess(run.workspace, ['plan', '--base-url', fakes.lc.url], { env: { NO_COLOR: '1' } });
+    const json = await runCliInProcess(run.workspace, ['plan', '--base-url', fakes.lc.url, '--json'], { env: { NO_COLOR: '1' } });
+    expect([text.code, json.code]).toEqual([2, 2]);
+    const lines = [text, json].flatMap((cli) => `${cli.stdout}${cli.stderr}`.split('\n'));
     expect(lines.filter((line) => line.includes('##['))).toEqual([]);
     expect(lines.filter((line) => /^\s*::/.test(line))).toEqual([]);
-    expect(written.out).toContain('Acme ##\u200B[error]Rotate secrets');
+    expect(text.stdout).toContain('Acme ##\u200B[error]Rotate secrets');
     // In --json the value stays the same string: "[" written as its JSON escape.
-    expect(written.out).toContain('"name": "::error::Acme ##\\u005b');
+    expect(json.stdout).toContain('"name": "::error::Acme ##\\u005b');
   });
 
   it('the command line never writes an escape sequence from a server: clear-screen and window-title are shown escaped', async () => {
     fakes.lc.account = sampleAccount({ name: 'Acme\u001b[2J\u001b]0;pwned\u0007\u009b31m' });
-    const written = { out: '', err: '' };
-    const io = {
-      stdout: { write: (text: string) => (written.out += text), isTTY: false },
-      stderr: { write: (text: string) => (written.err += text), isTTY: false },
-      stdin: process.stdin,
-      env: { LEADCONDUIT_API_KEY: TEST_API_KEY, NO_COLOR: '1' },
-      cwd: ROOT,
-    };
     const run = await fakes.run({ event: 'workflow_dispatch', file: DESIRED, inputs: { mode: 'validate' } });
-    const code = await runCli(['plan', join(run.workspace, 'leadconduit-account.json'), '--base-url', fakes.lc.url], io);
-    expect(code).toBe(2);
+    const cli = await runCliInProcess(run.workspace, ['plan', '--base-url', fakes.lc.url], { env: { NO_COLOR: '1' } });
+    expect(cli.code).toBe(2);
     // eslint-disable-next-line no-control-regex
-    expect(`${written.out}${written.err}`).not.toMatch(/[\u001b\u0007\u009b\r]/);
-    expect(written.out).toContain('Account Acme\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m');
+    expect(`${cli.stdout}${cli.stderr}`).not.toMatch(/[\u001b\u0007\u009b\r]/);
+    expect(cli.stdout).toContain('Account Acme\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m');
   });
 });
 
