@@ -974,7 +974,7 @@ function failed(report) {
  * verdict first, then which file's plan it is (a matrix writes one comment per file).
  */
 function report_comment_top(report, max) {
-    const verdict = (0,report_sections/* escapeHeadline */.kg)((0,report_sections/* cut */.Jj)((0,src_report/* headline */.Pl)(report), max));
+    const verdict = (0,report_sections/* escapeHeadline */.kg)((0,wording/* cut */.Jj)((0,src_report/* headline */.Pl)(report), max));
     const file = `LeadConduit account plan for ${(0,markdown/* codeText */.ph)(report.file)}`;
     return failed(report) ? [`### ${verdict}`, file] : [`### ${file}`, `**${verdict}**`];
 }
@@ -1034,9 +1034,9 @@ function renderOutcome(report, at, max = 1_500) {
  */
 function outcomeBlock(verdict, report, max, sent, whenOnly) {
     const { reason, detail } = (0,src_report/* failureText */.kY)(report);
-    const parts = [`### ${verdict}: ${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(reason, Math.min(300, max)))}`];
+    const parts = [`### ${verdict}: ${(0,markdown/* escapeText */.X1)((0,wording/* cut */.Jj)(reason, Math.min(300, max)))}`];
     if (detail !== '')
-        parts.push((0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(detail, max)));
+        parts.push((0,markdown/* escapeText */.X1)((0,wording/* cut */.Jj)(detail, max)));
     const mismatches = (0,report_sections/* mismatchTable */.Ft)(report, Math.min(200, max));
     if (mismatches)
         parts.push(mismatches);

@@ -10825,11 +10825,14 @@ var json_text = __nccwpck_require__(2293);
 var markdown = __nccwpck_require__(3758);
 // EXTERNAL MODULE: ./src/report-sections.ts
 var report_sections = __nccwpck_require__(4882);
+// EXTERNAL MODULE: ./src/wording.ts
+var wording = __nccwpck_require__(3395);
 ;// CONCATENATED MODULE: ./src/report-summary.ts
 /**
  * The job summary: the whole report, verdict first, kept under the 1 MiB GitHub takes (long values
  * are cut, then the request body and files left out). Pure.
  */
+
 
 
 
@@ -10844,7 +10847,7 @@ function facts(report, max) {
         const t = report.trigger;
         const pr = t.pullRequest ? `, pull request [#${t.pullRequest.number}](${t.pullRequest.url})` : '';
         const run = t.runUrl ? `, [run](${t.runUrl})` : '';
-        rows.push(['Triggered by', `${(0,markdown/* escapeText */.X1)((0,report_sections/* cut */.Jj)(t.actor || 'unknown', max))} (${(0,markdown/* escapeText */.X1)(t.event)}, commit ${(0,markdown/* codeText */.ph)(t.commit.slice(0, 12))}${pr}${run})`]);
+        rows.push(['Triggered by', `${(0,markdown/* escapeText */.X1)((0,wording/* cut */.Jj)(t.actor || 'unknown', max))} (${(0,markdown/* escapeText */.X1)(t.event)}, commit ${(0,markdown/* codeText */.ph)(t.commit.slice(0, 12))}${pr}${run})`]);
     }
     rows.push(['LeadConduit API', `<code>${(0,markdown/* escapeMarkup */.My)(report.baseUrl)}</code>`]);
     return rows.map(([name, value]) => `- **${name}:** ${value}`).join('\n');
@@ -10861,7 +10864,7 @@ function renderSummary(report, limit = SUMMARY_LIMIT) {
         if (Buffer.byteLength(summary) <= limit)
             return summary;
     }
-    return `### ${(0,report_sections/* escapeHeadline */.kg)((0,report_sections/* cut */.Jj)((0,src_report/* headline */.Pl)(report), 300))}\n\nThis run's report is too large for a job summary: see the run's log.\n`;
+    return `### ${(0,report_sections/* escapeHeadline */.kg)((0,wording/* cut */.Jj)((0,src_report/* headline */.Pl)(report), 300))}\n\nThis run's report is too large for a job summary: see the run's log.\n`;
 }
 function summaryAt(report, max, withFiles) {
     const parts = [`### ${(0,report_sections/* escapeHeadline */.kg)((0,src_report/* headline */.Pl)(report))}`, ...(0,report_sections/* explanation */.Qb)(report, max), ...(0,report_sections/* notes */.Q2)(report, max)];
@@ -11578,7 +11581,6 @@ class Redactor {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ft: () => (/* binding */ mismatchTable),
-/* harmony export */   Jj: () => (/* binding */ cut),
 /* harmony export */   Pm: () => (/* binding */ accountText),
 /* harmony export */   Q2: () => (/* binding */ notes),
 /* harmony export */   Qb: () => (/* binding */ explanation),
@@ -11612,10 +11614,10 @@ function explanation(report, max) {
         return report.problems?.length ? [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(`Nothing was sent. Each problem is annotated on its line of ${report.file}:`)] : [];
     const parts = [];
     if (report.errorDetails?.length)
-        parts.push(report.errorDetails.map((d) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(d, max))}`).join('\n'));
+        parts.push(report.errorDetails.map((d) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(d, max))}`).join('\n'));
     const { detail } = (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .failureText */ .kY)(report);
     if (detail !== '')
-        parts.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(detail, max)));
+        parts.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(detail, max)));
     if (!report.bodySent && !/nothing was (sent|changed|written)/i.test(report.error))
         parts.push('Nothing was sent to LeadConduit.');
     return parts;
@@ -11626,14 +11628,10 @@ function mismatchTable(report, max) {
         return undefined;
     return `Settings that do not match the file after the update:\n\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .tp)(['Setting', 'Expected', 'Account has'], report.mismatches.map((m) => [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(m.path), valueCell(m.expected, max), valueCell(m.actual, max)]))}`;
 }
-/** Text cut to `max` characters (raw, before escaping), with an ellipsis. */
-function cut(text, max) {
-    return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
-}
 function valueCell(value, max) {
     if (value === null)
         return '<em>not set</em>';
-    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(cut((0,_json_text_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonText */ .s)(value), max));
+    return (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)((0,_json_text_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonText */ .s)(value), max));
 }
 function noteCell(change) {
     return change.destructive ? `⚠️ **Destructive:** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(change.warning ?? 'cannot be undone')}` : '';
@@ -11660,7 +11658,7 @@ function changeSections(report, max) {
     return sections;
 }
 function accountText(account, max) {
-    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(account.name ?? 'no name', max))} (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(account.id)})`;
+    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(account.name ?? 'no name', max))} (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(account.id)})`;
 }
 /** What merging a plan does, said where the plan is shown. */
 function mergeNote(report) {
@@ -11677,15 +11675,15 @@ function mergeNote(report) {
 }
 function problemList(report, max) {
     const problems = report.problems ?? [];
-    const lines = problems.map((p) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(cut(p.path, max))}` : ''}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(p.message, max))}`);
+    const lines = problems.map((p) => `- ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(`${report.file}:${p.line}:${p.column}`)}${p.path ? ` ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(p.path, max))}` : ''}: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(p.message, max))}`);
     const more = (report.problemCount ?? problems.length) - problems.length;
     if (more > 0)
         lines.push(`- …and ${(0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(more, 'more problem')} not shown: fix these first, then run again.`);
     return lines.join('\n');
 }
 function notes(report, max) {
-    const warnings = (report.fileWarnings ?? []).map((w) => `> ⚠️ ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(`${report.file}:${w.line}:${w.column}: ${w.message}`, max))}`);
-    return [...warnings, ...report.notes.map((note) => `> ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(cut(note, max))}`)];
+    const warnings = (report.fileWarnings ?? []).map((w) => `> ⚠️ ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(`${report.file}:${w.line}:${w.column}: ${w.message}`, max))}`);
+    return [...warnings, ...report.notes.map((note) => `> ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)((0,_wording_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(note, max))}`)];
 }
 /**
  * Headlines carry the error text: escape it, and show the verdict's emoji (and other pictographs)
@@ -12154,11 +12152,11 @@ function destructiveRefusal(changes, allowed, hint) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $g: () => (/* binding */ describeJsonValue),
+/* harmony export */   Jj: () => (/* binding */ cut),
 /* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   fU: () => (/* binding */ formatTime),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony export cutText */
 /** "1 change", "3 changes": one counting style for every message, summary and comment. */
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
@@ -12167,8 +12165,11 @@ function plural(n, one, many = `${one}s`) {
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
-/** Text cut to `max` characters with an ellipsis. Cut only text already scrubbed of secrets: a cut secret no longer matches. */
-function cutText(text, max) {
+/**
+ * Text cut to `max` characters with an ellipsis. Cut raw, before escaping (an escape is never cut in
+ * half), and only text already scrubbed of secrets (a cut secret no longer matches).
+ */
+function cut(text, max) {
     return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
 }
 /**
@@ -12185,8 +12186,8 @@ function describeJsonValue(value, scrub) {
     if (typeof value === 'object')
         return 'an object';
     if (typeof value === 'string')
-        return `the string ${JSON.stringify(cutText(scrub(value), 38))}`;
-    const short = cutText(scrub(JSON.stringify(value) ?? typeof value), 40);
+        return `the string ${JSON.stringify(cut(scrub(value), 38))}`;
+    const short = cut(scrub(JSON.stringify(value) ?? typeof value), 40);
     return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 /** A time as people read it in a comment: "2025-06-02 14:05 UTC". */

@@ -4,9 +4,9 @@
  */
 import { jsonText } from './json-text.js';
 import { codeText, details, escapeText, fenced } from './markdown.js';
-import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
+import { accountText, changeSections, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
 import { failureText, headline, type RunReport } from './report.js';
-import { formatTime, plural } from './wording.js';
+import { cut, formatTime, plural } from './wording.js';
 
 /**
  * GitHub refuses a comment body over 65,536 characters. The comment stays well under it, with

@@ -7,7 +7,7 @@ import { jsonText } from './json-text.js';
 import { codeText, escapeText, table } from './markdown.js';
 import { countChanges, type Change, type Json } from './plan.js';
 import { failureText, type RunReport } from './report.js';
-import { plural } from './wording.js';
+import { cut, plural } from './wording.js';
 
 /**
  * Under the verdict of a failure: what it does not say (the failure's items, then the rest of the
@@ -33,10 +33,6 @@ export function mismatchTable(report: RunReport, max: number): string | undefine
   )}`;
 }
 
-/** Text cut to `max` characters (raw, before escaping), with an ellipsis. */
-export function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
-}
 
 export function valueCell(value: Json, max: number): string {
   if (value === null) return '<em>not set</em>';

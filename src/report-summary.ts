@@ -4,8 +4,9 @@
  */
 import { jsonText } from './json-text.js';
 import { codeText, details, escapeMarkup, escapeText, fenced } from './markdown.js';
-import { accountText, changeSections, cut, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
+import { accountText, changeSections, escapeHeadline, explanation, mergeNote, mismatchTable, notes, problemList } from './report-sections.js';
 import { headline, type RunReport } from './report.js';
+import { cut } from './wording.js';
 
 /** The run's facts as a list: the account, the mode, the file, what triggered it, the API. */
 function facts(report: RunReport, max: number): string {

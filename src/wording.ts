@@ -8,8 +8,11 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
-/** Text cut to `max` characters with an ellipsis. Cut only text already scrubbed of secrets: a cut secret no longer matches. */
-export function cutText(text: string, max: number): string {
+/**
+ * Text cut to `max` characters with an ellipsis. Cut raw, before escaping (an escape is never cut in
+ * half), and only text already scrubbed of secrets (a cut secret no longer matches).
+ */
+export function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
 }
 
@@ -22,8 +25,8 @@ export function describeJsonValue(value: unknown, scrub: (text: string) => strin
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(cutText(scrub(value), 38))}`;
-  const short = cutText(scrub(JSON.stringify(value) ?? typeof value), 40);
+  if (typeof value === 'string') return `the string ${JSON.stringify(cut(scrub(value), 38))}`;
+  const short = cut(scrub(JSON.stringify(value) ?? typeof value), 40);
   return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 

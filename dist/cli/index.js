@@ -10162,8 +10162,11 @@ function plural(n, one, many = `${one}s`) {
 function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
-/** Text cut to `max` characters with an ellipsis. Cut only text already scrubbed of secrets: a cut secret no longer matches. */
-function cutText(text, max) {
+/**
+ * Text cut to `max` characters with an ellipsis. Cut raw, before escaping (an escape is never cut in
+ * half), and only text already scrubbed of secrets (a cut secret no longer matches).
+ */
+function cut(text, max) {
     return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
 }
 /**
@@ -10180,8 +10183,8 @@ function describeJsonValue(value, scrub) {
     if (typeof value === 'object')
         return 'an object';
     if (typeof value === 'string')
-        return `the string ${JSON.stringify(cutText(scrub(value), 38))}`;
-    const short = cutText(scrub(JSON.stringify(value) ?? typeof value), 40);
+        return `the string ${JSON.stringify(cut(scrub(value), 38))}`;
+    const short = cut(scrub(JSON.stringify(value) ?? typeof value), 40);
     return `${typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value} (${short})`;
 }
 /** A time as people read it in a comment: "2025-06-02 14:05 UTC". */

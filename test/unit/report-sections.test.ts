@@ -5,18 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/plan.js';
-import {
-  accountText,
-  changeSections,
-  changeTable,
-  cut,
-  escapeHeadline,
-  explanation,
-  mergeNote,
-  notes,
-  problemList,
-  valueCell,
-} from '../../src/report-sections.js';
+import { accountText, changeSections, changeTable, escapeHeadline, explanation, mergeNote, notes, problemList, valueCell } from '../../src/report-sections.js';
+import { cut } from '../../src/wording.js';
 import { ACCOUNT_ID, feature, firehose, retention, runReport } from './report-fixture.js';
 
 const problem = (line: number, path: string, message: string) => ({ line, column: 5, path, message });
