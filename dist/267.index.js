@@ -1810,11 +1810,11 @@ async function onlineMode(mode, offline) {
     const leadconduitDeadline = deadline.before(reserveMs, (ms) => `the run's deadline for LeadConduit of ${(0,duration/* formatDuration */.a)(ms)} passed (the run's last ${(0,duration/* formatDuration */.a)(reserveMs)} are kept to report on GitHub)`);
     try {
         const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
-        // A run that will talk to GitHub loads @actions/github's undici before ky's first request, and
-        // LeadConduit's calls use it too: Node's own copy of undici is then never loaded (octokit.ts).
-        const onPullRequest = context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push');
-        const callsGitHub = (mode === 'plan' || mode === 'apply') && onPullRequest && settings.githubToken !== '' && context.repository !== undefined;
-        if (callsGitHub)
+        // A run that will talk to GitHub makes its client (loading @actions/github and its undici) before
+        // ky's first request, and LeadConduit's calls use that undici too: Node's own copy of undici is
+        // then never loaded (octokit.ts). Without a token or a repository there is no client to make.
+        const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
+        if (callsGitHub && (await run.github()))
             (await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(590)]).then(__webpack_require__.bind(__webpack_require__, 6590))).shareFetchWithKy();
         return await MODES[mode](run);
     }

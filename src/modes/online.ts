@@ -27,11 +27,11 @@ export async function onlineMode(mode: Exclude<Mode, 'validate'>, offline: Offli
   );
   try {
     const run = withClients(offline, { leadconduit: leadconduitDeadline, github: deadline });
-    // A run that will talk to GitHub loads @actions/github's undici before ky's first request, and
-    // LeadConduit's calls use it too: Node's own copy of undici is then never loaded (octokit.ts).
-    const onPullRequest = context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push');
-    const callsGitHub = (mode === 'plan' || mode === 'apply') && onPullRequest && settings.githubToken !== '' && context.repository !== undefined;
-    if (callsGitHub) (await import('../octokit.js')).shareFetchWithKy();
+    // A run that will talk to GitHub makes its client (loading @actions/github and its undici) before
+    // ky's first request, and LeadConduit's calls use that undici too: Node's own copy of undici is
+    // then never loaded (octokit.ts). Without a token or a repository there is no client to make.
+    const callsGitHub = mode === 'plan' || mode === 'apply' ? context.pullRequest !== undefined || (mode === 'apply' && context.eventName === 'push') : false;
+    if (callsGitHub && (await run.github())) (await import('../octokit.js')).shareFetchWithKy();
     return await MODES[mode](run);
   } finally {
     leadconduitDeadline.dispose();
