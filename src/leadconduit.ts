@@ -135,7 +135,8 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
   }
 
   function parseAccount(value: unknown, label: string): LiveAccount {
-    registerSecrets(value, redactor);
+    // Account secrets (SECRET_FIELDS among them) are masked the moment they are seen, then dropped: nothing downstream holds them.
+    redactor.addSecretFields(value);
     const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
       const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, issue.input, (text) => redactor.scrub(text)));
@@ -157,7 +158,7 @@ export function createLeadConduitClient(options: LeadConduitOptions): LeadCondui
         options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
       }
       const user = await call('GET', 'user');
-      registerSecrets(user, redactor);
+      redactor.addSecretFields(user);
       const parsedUser = userSchema.safeParse(user);
       if (!parsedUser.success) {
         throw new LeadConduitError(
@@ -188,11 +189,6 @@ function chooseAccount(accounts: LiveAccount[], expectedId: string | undefined):
     `The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`,
     'GET /user',
   );
-}
-
-/** Account secrets are masked the moment they are seen (SECRET_FIELDS among them), then dropped: nothing downstream holds them. */
-function registerSecrets(value: unknown, redactor: Redactor): void {
-  redactor.addSecretFields(value);
 }
 
 function withoutSecrets(account: Record<string, unknown>): Record<string, unknown> {

@@ -11580,7 +11580,8 @@ function createLeadConduitClient(options) {
         }
     }
     function parseAccount(value, label) {
-        registerSecrets(value, redactor);
+        // Account secrets (SECRET_FIELDS among them) are masked the moment they are seen, then dropped: nothing downstream holds them.
+        redactor.addSecretFields(value);
         const parsed = liveAccountSchema.safeParse(value, { reportInput: true });
         if (!parsed.success) {
             const details = parsed.error.issues.slice(0, 5).map((issue) => describeShapeIssue(issue.path, issue.input, (text) => redactor.scrub(text)));
@@ -11600,7 +11601,7 @@ function createLeadConduitClient(options) {
                 options.debug?.(`GET /account answered ${error.status}; reading the account from GET /user`);
             }
             const user = await call('GET', 'user');
-            registerSecrets(user, redactor);
+            redactor.addSecretFields(user);
             const parsedUser = userSchema.safeParse(user);
             if (!parsedUser.success) {
                 throw new LeadConduitError(`LeadConduit's answer to GET /user has no "accounts" list. Check that ${wording.baseUrl} (${options.baseUrl}) points at LeadConduit's API.`, 'GET /user');
@@ -11627,10 +11628,6 @@ function chooseAccount(accounts, expectedId) {
     if (!only)
         throw new LeadConduitError("GET /user lists no account for this API key; use an API key of the account's user.", 'GET /user');
     throw new LeadConduitError(`The API key's user has ${accounts.length} accounts and the file does not say which one it is for: add "id" to the file with one of ${list}.`, 'GET /user');
-}
-/** Account secrets are masked the moment they are seen (SECRET_FIELDS among them), then dropped: nothing downstream holds them. */
-function registerSecrets(value, redactor) {
-    redactor.addSecretFields(value);
 }
 function withoutSecrets(account) {
     const copy = { ...account };
