@@ -33,7 +33,6 @@ export function mismatchTable(report: RunReport, max: number): string | undefine
   )}`;
 }
 
-
 export function valueCell(value: Json, max: number): string {
   if (value === null) return '<em>not set</em>';
   return codeText(cut(jsonText(value), max));
